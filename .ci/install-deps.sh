@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# System packages the test suite uses for real: the docker CLI (docker stack config) and socat.
+set -euo pipefail
+need=()
+command -v docker >/dev/null 2>&1 || need+=(docker.io)
+command -v socat >/dev/null 2>&1 || need+=(socat)
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
