@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs the message brokers that test/brokers/ starts as private, short-lived
+# processes: nats-server, redis-server, mosquitto, rabbitmq-server (Debian packages).
+# Idempotent and quiet. Makes sure none of them is left running (or enabled) as a
+# system service: the tests start their own instances on free loopback ports.
+set -euo pipefail
+
+pkgs=(nats-server redis-server mosquitto rabbitmq-server)
+bins=(nats-server redis-server mosquitto rabbitmq-server)
+services=(nats-server redis-server mosquitto rabbitmq-server epmd)
+
+missing=()
+for i in "${!pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "${pkgs[$i]}" 2>/dev/null | grep -q 'install ok installed' \
+     || ! command -v "${bins[$i]}" >/dev/null 2>&1 && [ ! -x "/usr/sbin/${bins[$i]}" ] && [ ! -x "/usr/bin/${bins[$i]}" ]; then
+    missing+=("${pkgs[$i]}")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  # Keep the maintainer scripts from starting the daemons: a policy-rc.d that
+  # answers 101 ("action forbidden") is honoured by invoke-rc.d and by
+  # deb-systemd-invoke. Put one in place only if there is none, and remove it after.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    own_policy=1
+  fi
+  trap '[ "$own_policy" = 1 ] && rm -f "$policy"' EXIT
+  # apt's lists may be missing on a fresh machine; another apt may hold the lock.
+  if ! apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/tmp/install-brokers.log 2>&1; then
+    apt-get update -qq -o DPkg::Lock::Timeout=300 >>/tmp/install-brokers.log 2>&1
+    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >>/tmp/install-brokers.log 2>&1 \
+      || { cat /tmp/install-brokers.log >&2; exit 1; }
+  fi
+fi
+
+# Whatever started them (an older install, a machine with systemd, no policy-rc.d):
+# stop and disable the system services. Without systemd, stop through the init
+# scripts; as a last resort kill the daemons that run as their package's user.
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+  for s in "${services[@]}"; do
+    systemctl disable --now "$s" >/dev/null 2>&1 || true
+  done
+  systemctl disable --now epmd.socket >/dev/null 2>&1 || true
+else
+  for s in "${services[@]}"; do
+    if [ -x "/etc/init.d/$s" ]; then "/etc/init.d/$s" stop >/dev/null 2>&1 || true; fi
+  done
+fi
+for u in nats redis mosquitto rabbitmq; do
+  if id -u "$u" >/dev/null 2>&1; then pkill -u "$u" >/dev/null 2>&1 || true; fi
+done
+exit 0
