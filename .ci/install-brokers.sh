@@ -11,8 +11,8 @@ services=(nats-server redis-server mosquitto rabbitmq-server epmd)
 
 missing=()
 for i in "${!pkgs[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "${pkgs[$i]}" 2>/dev/null | grep -q 'install ok installed' \
-     || ! command -v "${bins[$i]}" >/dev/null 2>&1 && [ ! -x "/usr/sbin/${bins[$i]}" ] && [ ! -x "/usr/bin/${bins[$i]}" ]; then
+  if ! dpkg-query -W -f='${Status}' "${pkgs[$i]}" 2>/dev/null | grep -q 'ok installed' \
+     || ! PATH="$PATH:/usr/sbin" command -v "${bins[$i]}" >/dev/null 2>&1; then
     missing+=("${pkgs[$i]}")
   fi
 done
@@ -40,18 +40,21 @@ fi
 
 # Whatever started them (an older install, a machine with systemd, no policy-rc.d):
 # stop and disable the system services. Without systemd, stop through the init
-# scripts; as a last resort kill the daemons that run as their package's user.
+# scripts (they act on the system instances only, through their pid files).
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
   for s in "${services[@]}"; do
     systemctl disable --now "$s" >/dev/null 2>&1 || true
   done
   systemctl disable --now epmd.socket >/dev/null 2>&1 || true
 else
-  for s in "${services[@]}"; do
-    if [ -x "/etc/init.d/$s" ]; then "/etc/init.d/$s" stop >/dev/null 2>&1 || true; fi
+  # service -> the user its system instance runs as
+  declare -A owner=([redis-server]=redis [mosquitto]=mosquitto [rabbitmq-server]=rabbitmq [nats-server]=nats)
+  for s in "${!owner[@]}"; do
+    if pgrep -u "${owner[$s]}" >/dev/null 2>&1 && [ -x "/etc/init.d/$s" ]; then
+      "/etc/init.d/$s" stop >/dev/null 2>&1 || true
+    fi
   done
+  # rabbitmq-server leaves Erlang's port mapper daemon (epmd, port 4369) running.
+  if pgrep -u rabbitmq -x epmd >/dev/null 2>&1; then epmd -kill >/dev/null 2>&1 || true; fi
 fi
-for u in nats redis mosquitto rabbitmq; do
-  if id -u "$u" >/dev/null 2>&1; then pkill -u "$u" >/dev/null 2>&1 || true; fi
-done
 exit 0
