@@ -1,0 +1,21 @@
+import type { Dialect } from "./model/types.js";
+import { loadModel, type LoadOptions } from "./load.js";
+import { detect } from "./rules/index.js";
+import type { Finding } from "./rules/rule.js";
+
+export type CheckOptions = LoadOptions;
+
+export interface CheckResult {
+  file: string;
+  dialect: Dialect;
+  findings: Finding[];
+}
+
+/**
+ * Finds the networking the engine refuses. Pure: reads no file, prints nothing;
+ * throws a StackmodError (with file, line, column) for input it cannot read.
+ */
+export function check(source: string, options: CheckOptions = {}): CheckResult {
+  const model = loadModel(source, options);
+  return { file: model.file, dialect: model.dialect, findings: detect(model) };
+}

@@ -1,0 +1,56 @@
+/** Where something is in a file; line and column are 1-based. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type ErrorCode =
+  | "YAML_SYNTAX"
+  | "YAML_DUPLICATE_KEY"
+  | "YAML_MULTIPLE_DOCUMENTS"
+  | "YAML_ALIAS_LIMIT"
+  | "YAML_TOO_DEEP"
+  | "NOT_A_MAPPING"
+  | "WRONG_TYPE"
+  | "UNDECLARED_NETWORK"
+  | "FILE_TOO_LARGE"
+  | "BINARY_INPUT"
+  | "INTERPOLATION"
+  | "BAD_OPTION"
+  | "NO_PORT"
+  | "NAME_COLLISION"
+  | "PORT_COLLISION"
+  | "UNSUPPORTED"
+  | "READ_FAILED"
+  | "WRITE_FAILED"
+  | "USAGE";
+
+/**
+ * The only error the library throws on purpose. It always says where (file, line,
+ * column) and what to do; `code` is stable for scripts.
+ */
+export class StackmodError extends Error {
+  override readonly name = "StackmodError";
+  readonly code: ErrorCode;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+
+  constructor(code: ErrorCode, message: string, where: SourcePosition) {
+    super(message);
+    this.code = code;
+    this.file = where.file;
+    this.line = where.line;
+    this.column = where.column;
+  }
+
+  /** `file:line:column: message`, the way compilers print. */
+  format(): string {
+    return `${this.file}:${this.line}:${this.column}: error ${this.code}: ${this.message}`;
+  }
+}
+
+export function isStackmodError(value: unknown): value is StackmodError {
+  return value instanceof StackmodError;
+}

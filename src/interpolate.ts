@@ -1,0 +1,70 @@
+/** Variables for `${VAR}` interpolation: the process environment overlaid by --env-file. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export class InterpolationError extends Error {
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
+    super(message);
+  }
+}
+
+const pattern = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/**
+ * Resolves `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?err}`, `${VAR?err}`, `${VAR:+alt}` and
+ * `$$` the way Compose does, for detection only: the file's text is never expanded.
+ * An unset variable without a default becomes "" (Compose warns and does the same).
+ */
+export function interpolate(text: string, env: Environment): string {
+  if (!text.includes("$")) return text;
+  return text.replace(pattern, (match, dollar, braced, operator, argument = "", bare, index: number) => {
+    if (dollar) return "$";
+    const name = (braced ?? bare) as string;
+    const value = env[name];
+    const isSet = value !== undefined;
+    const isSetAndNonEmpty = isSet && value !== "";
+    switch (operator as string | undefined) {
+      case undefined:
+        return value ?? "";
+      case ":-":
+        return isSetAndNonEmpty ? value : interpolate(argument, env);
+      case "-":
+        return isSet ? value : interpolate(argument, env);
+      case ":+":
+        return isSetAndNonEmpty ? interpolate(argument, env) : "";
+      case "+":
+        return isSet ? interpolate(argument, env) : "";
+      case ":?":
+        if (isSetAndNonEmpty) return value;
+        throw new InterpolationError(`required variable ${name} is not set: ${argument || "set it or pass --env-file"}`, index);
+      case "?":
+        if (isSet) return value;
+        throw new InterpolationError(`required variable ${name} is not set: ${argument || "set it or pass --env-file"}`, index);
+      default:
+        return match;
+    }
+  });
+}
+
+/** Reads a Compose-style .env text: `KEY=value`, `export KEY=value`, comments, quotes. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2]!;
+    const quote = value[0];
+    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
+      value = value.slice(1, -1);
+      if (quote === '"') value = value.replace(/\\n/g, "\n").replace(/\\(["\\])/g, "$1");
+    } else {
+      value = value.replace(/\s+#.*$/, "");
+    }
+    result[match[1]!] = value;
+  }
+  return result;
+}

@@ -1,0 +1,21 @@
+import type { Environment } from "./interpolate.js";
+import { buildModel } from "./model/build.js";
+import type { Dialect, StackModel } from "./model/types.js";
+import { defaultLimits, parseStackFile, type ParseLimits } from "./yaml/parse.js";
+
+export interface LoadOptions {
+  /** Name used in messages and diffs (default `<stdin>`). */
+  file?: string;
+  /** Variables for `${VAR}`; default: none (the CLI passes the process environment and --env-file). */
+  env?: Environment;
+  /** Force the dialect instead of detecting it from the file. */
+  target?: Dialect;
+  limits?: Partial<ParseLimits>;
+}
+
+/** Parse → model: the first half of every command. */
+export function loadModel(source: string, options: LoadOptions = {}): StackModel {
+  const limits = { ...defaultLimits, ...options.limits };
+  const parsed = parseStackFile(source, options.file ?? "<stdin>", limits);
+  return buildModel(parsed, { env: options.env ?? {}, maxAliasCount: limits.maxAliasCount, target: options.target });
+}

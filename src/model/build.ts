@@ -1,0 +1,187 @@
+import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
+import type { z } from "zod";
+import { StackmodError } from "../errors.js";
+import { InterpolationError, interpolate, type Environment } from "../interpolate.js";
+import type { ParsedFile } from "../yaml/parse.js";
+import { Resolver, type Entry } from "../yaml/resolve.js";
+import { parsePort } from "./ports.js";
+import { fileShape } from "./shape.js";
+import type { Attachment, Dialect, NetworkDecl, ServiceModel, StackModel } from "./types.js";
+
+export interface ModelOptions {
+  env: Environment;
+  maxAliasCount: number;
+  /** Force the dialect instead of detecting it. */
+  target?: Dialect | undefined;
+}
+
+/** Builds the typed model of a parsed file: what stackmod reads, each piece with its position. */
+export function buildModel(parsed: ParsedFile, options: ModelOptions): StackModel {
+  const { source, doc, root } = parsed;
+  const data = toPlainData(parsed, options.maxAliasCount);
+  const resolver = new Resolver(doc);
+  const checked = fileShape.safeParse(data);
+  if (!checked.success) throw shapeError(checked.error, parsed, resolver);
+
+  const text = (node: Node | null | undefined): string | undefined => {
+    if (!isScalar(node) || node.value === null) return undefined;
+    try {
+      return interpolate(String(node.value), options.env);
+    } catch (error) {
+      if (error instanceof InterpolationError) {
+        throw new StackmodError("INTERPOLATION", error.message, source.position(node.range?.[0] ?? 0));
+      }
+      throw error;
+    }
+  };
+
+  const networksEntry = resolver.get(root, "networks");
+  const networks = new Map<string, NetworkDecl>();
+  if (isMap(networksEntry?.value)) {
+    for (const entry of resolver.entries(networksEntry.value)) {
+      networks.set(entry.key, declareNetwork(entry, resolver, text));
+    }
+  }
+
+  const servicesEntry = resolver.get(root, "services");
+  const services: ServiceModel[] = [];
+  const plainServices = (checked.data.services ?? {}) as Record<string, Record<string, unknown> | null>;
+  if (isMap(servicesEntry?.value)) {
+    for (const entry of resolver.entries(servicesEntry.value)) {
+      const map = entry.value;
+      if (!isMap(map)) continue;
+      services.push(buildService(entry, map, plainServices[entry.key] ?? {}, { parsed, resolver, networks, text }));
+    }
+  }
+
+  const version = text(resolver.get(root, "version")?.value);
+  const model: StackModel = {
+    parsed,
+    resolver,
+    file: source.file,
+    version,
+    dialect: "compose",
+    services,
+    networks,
+    servicesEntry,
+    networksEntry,
+    options: resolver.get(root, "x-stackmod"),
+  };
+  model.dialect = options.target ?? detectDialect(model);
+  return model;
+}
+
+interface BuildContext {
+  parsed: ParsedFile;
+  resolver: Resolver;
+  networks: Map<string, NetworkDecl>;
+  text: (node: Node | null | undefined) => string | undefined;
+}
+
+function declareNetwork(entry: Entry, resolver: Resolver, text: BuildContext["text"]): NetworkDecl {
+  const map = isMap(entry.value) ? entry.value : undefined;
+  const external = map ? resolver.get(map, "external")?.value : undefined;
+  const externalName = isMap(external) ? text(resolver.get(external, "name")?.value) : undefined;
+  const isExternal = isMap(external) || (isScalar(external) && [true, "true"].includes(external.value as never));
+  const name = (map && text(resolver.get(map, "name")?.value)) || externalName || entry.key;
+  const special = isExternal && (name === "host" || name === "none") ? name : undefined;
+  return { key: entry.key, name, external: isExternal, special, entry };
+}
+
+function buildService(entry: Entry, map: YAMLMap, data: Record<string, unknown>, ctx: BuildContext): ServiceModel {
+  const { resolver, parsed, text } = ctx;
+  const position = parsed.source.position(entry.pair.key && isScalar(entry.pair.key) ? (entry.pair.key.range?.[0] ?? 0) : 0);
+  const networksEntry = resolver.get(map, "networks");
+  const attachments: Attachment[] = [];
+  const value = networksEntry?.value;
+  if (isSeq(value)) {
+    for (const item of value.items) {
+      const node = resolver.deref(item);
+      const key = text(node) ?? "";
+      attachments.push(attachment(key, item as Node, (item as Node).range?.[0], ctx));
+    }
+  } else if (isMap(value)) {
+    for (const pair of resolver.entries(value)) {
+      attachments.push(attachment(pair.key, pair.pair, (pair.pair.key as Node | null)?.range?.[0], ctx));
+    }
+  }
+  for (const a of attachments) {
+    if (!a.network && a.key !== "default") {
+      throw new StackmodError(
+        "UNDECLARED_NETWORK",
+        `service "${entry.key}" uses network "${a.key}", which is not declared under the top-level \`networks:\`; declare it (for the host network: \`${a.key}: {external: true, name: host}\`)`,
+        a.position,
+      );
+    }
+  }
+  const modeEntry = resolver.get(map, "network_mode");
+  const modeText = text(modeEntry?.value);
+  const portsEntry = resolver.get(map, "ports");
+  const ports = isSeq(portsEntry?.value)
+    ? portsEntry.value.items.map((item) => parsePort(item as Node, resolver, parsed.source, text))
+    : [];
+  return {
+    name: entry.key,
+    pair: entry.pair,
+    map,
+    position,
+    data,
+    attachments,
+    networks: networksEntry,
+    networkMode: modeEntry && modeText !== undefined ? { value: modeText, entry: modeEntry } : undefined,
+    ports,
+    portsEntry,
+    options: resolver.get(map, "x-stackmod"),
+  };
+}
+
+function attachment(key: string, item: Attachment["item"], offset: number | undefined, ctx: BuildContext): Attachment {
+  return { key, network: ctx.networks.get(key), item, position: ctx.parsed.source.position(offset ?? 0) };
+}
+
+/** A file is deployed as a stack when it uses an external host network or `deploy:`; `--target` overrides. */
+function detectDialect(model: StackModel): Dialect {
+  const hostNetwork = [...model.networks.values()].some((n) => n.special !== undefined);
+  if (hostNetwork) return "swarm";
+  const usesNetworkModeHost = model.services.some((s) => s.networkMode !== undefined);
+  const usesDeploy = model.services.some((s) => s.data.deploy !== undefined && s.data.deploy !== null);
+  if (usesNetworkModeHost && !usesDeploy) return "compose";
+  return usesDeploy ? "swarm" : "compose";
+}
+
+function toPlainData(parsed: ParsedFile, maxAliasCount: number): unknown {
+  try {
+    return parsed.doc.toJS({ maxAliasCount });
+  } catch (error) {
+    if (error instanceof ReferenceError || (error instanceof Error && /alias/i.test(error.message))) {
+      throw new StackmodError(
+        "YAML_ALIAS_LIMIT",
+        `aliases expand beyond ${maxAliasCount} nodes (an alias bomb?); raise --max-aliases if the file is genuine`,
+        parsed.source.position(0),
+      );
+    }
+    throw error;
+  }
+}
+
+function shapeError(error: z.ZodError, parsed: ParsedFile, resolver: Resolver): StackmodError {
+  const issue = error.issues[0]!;
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  let node: Node | null = parsed.root;
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const found = resolver.nodeAt(parsed.root, path.slice(0, depth));
+    if (found) {
+      node = found;
+      break;
+    }
+  }
+  const at = isPair(node) ? 0 : (node?.range?.[0] ?? 0);
+  const where = path.length > 0 ? `\`${path.join(".")}\`` : "the top level";
+  return new StackmodError("WRONG_TYPE", `${where}: ${describeIssue(issue)}`, parsed.source.position(at));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return `expected ${issue.expected}, found something else`;
+  if (issue.code === "invalid_union") return "has the wrong type (expected a list or a mapping of the documented shape)";
+  return issue.message;
+}

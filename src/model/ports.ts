@@ -1,0 +1,43 @@
+import { isMap, isScalar, type Node } from "yaml";
+import type { SourceText } from "../text/source-text.js";
+import type { Resolver } from "../yaml/resolve.js";
+import type { PortEntry } from "./types.js";
+
+type TextOf = (node: Node | null | undefined) => string | undefined;
+
+/** Reads one `ports:` item in short (`"8080:80/udp"`, `502`) or long syntax. */
+export function parsePort(item: Node, resolver: Resolver, source: SourceText, text: TextOf): PortEntry {
+  const node = resolver.deref(item) ?? item;
+  const position = source.position(item.range?.[0] ?? 0);
+  if (isMap(node)) {
+    const field = (key: string) => text(resolver.get(node, key)?.value);
+    return {
+      node: item,
+      position,
+      raw: undefined,
+      target: toPort(field("target")),
+      published: toPort(field("published")),
+      protocol: field("protocol") === "udp" ? "udp" : "tcp",
+      mode: field("mode") === "host" ? "host" : "ingress",
+    };
+  }
+  const raw = isScalar(node) ? (text(node) ?? "") : "";
+  return { node: item, position, raw, ...parseShortPort(raw), mode: "ingress" };
+}
+
+/** `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`, ranges reduced to their first port. */
+export function parseShortPort(raw: string): Pick<PortEntry, "target" | "published" | "protocol"> {
+  const [spec = "", protocol] = raw.split("/");
+  const parts = spec.split(":");
+  const target = toPort(parts[parts.length - 1]);
+  const published = parts.length >= 2 ? toPort(parts[parts.length - 2]) : undefined;
+  return { target, published, protocol: protocol === "udp" ? "udp" : "tcp" };
+}
+
+function toPort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d+)(?:-\d+)?\s*$/.exec(value);
+  if (!match) return undefined;
+  const port = Number(match[1]);
+  return port >= 1 && port <= 65535 ? port : undefined;
+}

@@ -1,0 +1,70 @@
+import type { Node, Pair, YAMLMap } from "yaml";
+import type { SourcePosition } from "../errors.js";
+import type { Entry, Resolver } from "../yaml/resolve.js";
+import type { ParsedFile } from "../yaml/parse.js";
+
+export type Dialect = "swarm" | "compose";
+
+/** A top-level network declaration with its resolved name (`name:`, `external.name`, or the key). */
+export interface NetworkDecl {
+  key: string;
+  name: string;
+  external: boolean;
+  /** `host` and `none` are special only as external networks of that resolved name. */
+  special: "host" | "none" | undefined;
+  entry: Entry;
+}
+
+/** One network a service is attached to, from list or map form. */
+export interface Attachment {
+  key: string;
+  network: NetworkDecl | undefined;
+  /** The list item, or the map pair, that attaches the service. */
+  item: Node | Pair;
+  position: SourcePosition;
+}
+
+export interface PortEntry {
+  node: Node;
+  position: SourcePosition;
+  /** The text as written (short syntax) or undefined for the long syntax. */
+  raw: string | undefined;
+  target: number | undefined;
+  published: number | undefined;
+  protocol: "tcp" | "udp";
+  mode: "ingress" | "host";
+}
+
+export interface ServiceModel {
+  name: string;
+  /** The `name: {...}` pair under `services:`. */
+  pair: Pair;
+  map: YAMLMap;
+  position: SourcePosition;
+  /** Resolved plain data of the service, aliases and merges applied. */
+  data: Record<string, unknown>;
+  attachments: Attachment[];
+  networks: Entry | undefined;
+  networkMode: { value: string; entry: Entry } | undefined;
+  ports: PortEntry[];
+  portsEntry: Entry | undefined;
+  options: Entry | undefined;
+}
+
+export interface StackModel {
+  parsed: ParsedFile;
+  resolver: Resolver;
+  file: string;
+  /** The `version:` value, if any, as text. */
+  version: string | undefined;
+  dialect: Dialect;
+  services: ServiceModel[];
+  networks: Map<string, NetworkDecl>;
+  servicesEntry: Entry | undefined;
+  networksEntry: Entry | undefined;
+  options: Entry | undefined;
+}
+
+export function hostNetworked(service: ServiceModel): boolean {
+  return service.attachments.some((a) => a.network?.special === "host") || service.networkMode?.value === "host";
+}

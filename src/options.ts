@@ -1,0 +1,135 @@
+import { isMap, type Node } from "yaml";
+import { z } from "zod";
+import { StackmodError, type SourcePosition } from "./errors.js";
+import type { ServiceModel, StackModel } from "./model/types.js";
+import type { CommonOptions, PortRequest, StrategyName, Transform } from "./transform.js";
+
+export const strategyNames = ["proxy", "split", "lan", "skip"] as const;
+
+const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
+
+export const portSpec = z
+  .union([z.number().int(), z.string()])
+  .describe('a port the service receives on the host side: 502, "47808/udp", or "PUBLISHED:TARGET/PROTO"')
+  .superRefine((value, ctx) => {
+    const match = portPattern.exec(String(value));
+    const numbers = match ? [match[1], match[2]].filter(Boolean).map(Number) : [];
+    if (!match || numbers.some((n) => n < 1 || n > 65535)) {
+      ctx.addIssue({ code: "custom", message: `invalid port ${JSON.stringify(value)}: expected 1-65535, "PORT/udp" or "PUBLISHED:TARGET/PROTO"` });
+    }
+  });
+
+export function parsePortSpec(value: string | number): PortRequest {
+  const match = portPattern.exec(String(value))!;
+  return {
+    target: Number(match[2]),
+    published: match[1] === undefined ? undefined : Number(match[1]),
+    protocol: match[3] === "udp" ? "udp" : "tcp",
+  };
+}
+
+/** The `x-stackmod` block of a service, built from every transform's own options. */
+export function serviceOptionsSchema(transforms: readonly Transform[]) {
+  const shape: Record<string, z.ZodType> = {
+    strategy: z.enum(strategyNames).describe("how to rewrite the service").optional(),
+    ports: z.array(portSpec).describe("ports the service receives from the host side").optional(),
+  };
+  for (const t of transforms) shape[t.optionsKey] = (t.optionsSchema as z.ZodObject).partial().strict().optional();
+  return z.strictObject(shape);
+}
+
+/** The top-level block and `--config`: the same keys as defaults, plus `services: {NAME: {...}}`. */
+export function fileOptionsSchema(transforms: readonly Transform[]) {
+  const service = serviceOptionsSchema(transforms);
+  return service.extend({ services: z.record(z.string(), service).optional() });
+}
+
+export type RawOptions = Record<string, unknown> & { services?: Record<string, Record<string, unknown>> };
+
+/** Validates an `x-stackmod` block of the file; errors point at the offending node. */
+export function readOptionsNode(
+  node: Node | null,
+  model: StackModel,
+  schema: z.ZodType,
+  label: string,
+): RawOptions {
+  if (node === null) return {};
+  const data = nodeToJS(node, model);
+  const result = schema.safeParse(data);
+  if (result.success) return result.data as RawOptions;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  const target = model.resolver.nodeAt(node, path) ?? node;
+  const at = isMap(target) && issue.code === "unrecognized_keys" ? keyOffset(target, issue.keys[0]!) : target.range?.[0];
+  throw optionError(issue, [label, ...path].join("."), model.parsed.source.position(at ?? 0));
+}
+
+export function optionError(issue: z.core.$ZodIssue, where: string, position: SourcePosition): StackmodError {
+  let message: string;
+  if (issue.code === "invalid_value") message = `invalid value; allowed: ${issue.values.map(String).join(", ")}`;
+  else if (issue.code === "unrecognized_keys") message = `unknown option ${issue.keys.map((k) => `\`${k}\``).join(", ")}; see \`stackmod transforms\` for the allowed keys`;
+  else message = issue.message;
+  return new StackmodError("BAD_OPTION", `\`${where}\`: ${message}`, position);
+}
+
+function keyOffset(map: { items: { key: unknown }[] }, key: string): number | undefined {
+  const pair = map.items.find((p) => String((p.key as { value?: unknown }).value) === key);
+  return (pair?.key as Node | undefined)?.range?.[0];
+}
+
+function nodeToJS(node: Node, model: StackModel): unknown {
+  return node.toJS(model.parsed.doc, { maxAliasCount: 10_000 });
+}
+
+/** The option sources of one file, each already validated. */
+export interface OptionSources {
+  /** The command-line flags (or the library's `options`), shaped like the top-level block. */
+  cli: RawOptions;
+  /** The file's top-level `x-stackmod` block. */
+  file: RawOptions;
+  /** The `--config` file (or the library's `config`). */
+  config: RawOptions;
+}
+
+/**
+ * Most specific first: the service's own block, the top-level `services.NAME`
+ * (its stand-in for formats before 3.7), the flags, the file's defaults, the
+ * config file, the built-in defaults.
+ */
+export function resolveServiceOptions(
+  service: ServiceModel,
+  own: RawOptions,
+  sources: OptionSources,
+  transforms: readonly Transform[],
+): { common: CommonOptions; byKey: Record<string, Record<string, unknown>> } {
+  const name = service.name;
+  const ordered: Record<string, unknown>[] = [
+    own,
+    sources.file.services?.[name] ?? {},
+    sources.cli.services?.[name] ?? {},
+    withoutServices(sources.cli),
+    withoutServices(sources.file),
+    sources.config.services?.[name] ?? {},
+    withoutServices(sources.config),
+  ];
+  const pick = <T>(key: string): T | undefined => ordered.find((layer) => layer[key] !== undefined)?.[key] as T | undefined;
+  const ports = pick<(string | number)[]>("ports");
+  const byKey: Record<string, Record<string, unknown>> = {};
+  for (const t of transforms) {
+    const merged = Object.assign({}, ...[...ordered].reverse().map((layer) => layer[t.optionsKey] ?? {}));
+    byKey[t.optionsKey] = t.optionsSchema.parse(merged) as Record<string, unknown>;
+  }
+  return {
+    common: {
+      strategy: pick<StrategyName | "skip">("strategy") ?? "proxy",
+      ports: (ports ?? []).map(parsePortSpec),
+      portsSource: ports ? "x-stackmod ports or --port" : "",
+    },
+    byKey,
+  };
+}
+
+function withoutServices(layer: RawOptions): Record<string, unknown> {
+  const { services: _ignored, ...rest } = layer;
+  return rest;
+}

@@ -1,0 +1,157 @@
+import { unifiedDiff } from "./diff.js";
+import { StackmodError } from "./errors.js";
+import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
+import { loadModel, type LoadOptions } from "./load.js";
+import type { StackModel } from "./model/types.js";
+import { fileOptionsSchema, optionError, readOptionsNode, resolveServiceOptions, serviceOptionsSchema, type OptionSources, type RawOptions } from "./options.js";
+import { atLeast } from "./placement.js";
+import { discoverPorts } from "./port-discovery.js";
+import { detect } from "./rules/index.js";
+import type { Finding } from "./rules/rule.js";
+import { ServiceEdits } from "./service-edits.js";
+import type { Notes, Transform } from "./transform.js";
+import { YamlEditor } from "./yaml/editor.js";
+import { detectStyle } from "./yaml/style.js";
+import { findTransform, transforms } from "../transforms/index.js";
+
+export interface RewriteOptions extends LoadOptions {
+  /** Options as the command-line flags give them, shaped like the top-level `x-stackmod` block. */
+  options?: RawOptions;
+  /** Options from a `--config` file, same shape. */
+  config?: RawOptions;
+  /** Rewrite only these services (default: every service with a finding). */
+  services?: string[];
+}
+
+export interface Applied {
+  service: string;
+  strategy: string;
+}
+
+export interface Skipped {
+  service: string;
+  reason: string;
+}
+
+export interface Note {
+  level: "info" | "warning";
+  message: string;
+}
+
+export interface RewriteResult {
+  file: string;
+  original: string;
+  output: string;
+  changed: boolean;
+  diff: string;
+  findings: Finding[];
+  applied: Applied[];
+  skipped: Skipped[];
+  notes: Note[];
+  /** Findings left in the output (warnings, and errors of skipped services). */
+  remaining: Finding[];
+}
+
+/**
+ * Rewrites the services the engine refuses. Pure: takes the file's text and
+ * returns the new text, its diff and what was done; throws a StackmodError when
+ * the input is bad or a service cannot be rewritten as asked.
+ */
+export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
+  const model = loadModel(source, options);
+  const findings = detect(model);
+  const notes: Note[] = [];
+  const say: Notes = {
+    info: (message) => notes.push({ level: "info", message }),
+    warn: (message) => notes.push({ level: "warning", message }),
+  };
+  const sources = optionSources(model, options, say);
+  const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
+  const edits = new ServiceEdits(model, editor);
+  const applied: Applied[] = [];
+  const skipped: Skipped[] = [];
+  const wanted = options.services ? new Set(options.services) : undefined;
+
+  for (const service of model.services) {
+    const errors = findings.filter((f) => f.service === service.name && f.severity === "error");
+    if (errors.length === 0) continue;
+    if (wanted && !wanted.has(service.name)) {
+      skipped.push({ service: service.name, reason: "not selected with --service" });
+      continue;
+    }
+    const own = readOptionsNode(service.options?.value ?? null, model, serviceOptionsSchema(transforms), `services.${service.name}.x-stackmod`);
+    const { common, byKey } = resolveServiceOptions(service, own, sources, transforms);
+    if (common.strategy === "skip") {
+      skipped.push({ service: service.name, reason: "strategy: skip" });
+      continue;
+    }
+    const rules = new Set(errors.map((f) => f.rule));
+    if (rules.has("none-plus-network")) dropNoneNetwork(service, edits, say);
+    if (rules.has("host-plus-network") || rules.has("network-mode-with-networks")) {
+      if (common.ports.length === 0) {
+        const found = discoverPorts(service);
+        common.ports = found.ports;
+        common.portsSource = found.source;
+      }
+      const transform = findTransform(common.strategy) as Transform;
+      transform.apply({ model, service, common, options: byKey[transform.optionsKey], edits, notes: say });
+      applied.push({ service: service.name, strategy: transform.name });
+    } else if (rules.has("host-ingress-port")) {
+      dropIngressPorts(service, edits, say);
+      applied.push({ service: service.name, strategy: "fix" });
+    } else {
+      applied.push({ service: service.name, strategy: "fix" });
+    }
+  }
+
+  const output = editor.result();
+  const remaining = output === source ? findings : verify(output, options, model, skipped);
+  return {
+    file: model.file,
+    original: source,
+    output,
+    changed: output !== source,
+    diff: unifiedDiff(model.file, source, output),
+    findings,
+    applied,
+    skipped,
+    notes,
+    remaining,
+  };
+}
+
+/** The safety net: the output must parse and hold no error except for services left alone. */
+function verify(output: string, options: RewriteOptions, model: StackModel, skipped: Skipped[]): Finding[] {
+  const after = detect(loadModel(output, { ...options, target: model.dialect }));
+  const left = new Set(skipped.map((s) => s.service));
+  const unexpected = after.find((f) => f.severity === "error" && !left.has(f.service));
+  if (unexpected) {
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `internal check failed: the rewrite of "${unexpected.service}" still has ${unexpected.rule}; nothing was written. Please report this with the file`,
+      { file: model.file, line: unexpected.line, column: unexpected.column },
+    );
+  }
+  return after;
+}
+
+function optionSources(model: StackModel, options: RewriteOptions, notes: Notes): OptionSources {
+  const schema = fileOptionsSchema(transforms);
+  const validate = (value: RawOptions | undefined, label: string): RawOptions => {
+    if (!value) return {};
+    const result = schema.safeParse(value);
+    if (result.success) return result.data as RawOptions;
+    const issue = result.error.issues[0]!;
+    throw optionError(issue, [label, ...issue.path.map(String)].join("."), { file: label, line: 1, column: 1 });
+  };
+  const file = readOptionsNode(model.options?.value ?? null, model, schema, "x-stackmod");
+  if (model.options && !atLeast(model.version, 3, 4)) {
+    notes.warn(`${model.file}: a top-level x-stackmod block needs file format 3.4 or later for docker stack; move the options to --config`);
+  }
+  for (const service of model.services) {
+    if (service.options && !atLeast(model.version, 3, 7)) {
+      notes.warn(`${model.file}: service "${service.name}" has an x-stackmod block, which docker stack refuses before file format 3.7; use the top-level block's services.${service.name} or --config`);
+    }
+  }
+  return { file, cli: validate(options.options, "options"), config: validate(options.config, "config") };
+}

@@ -1,0 +1,20 @@
+import type { Rule } from "./rule.js";
+
+export const networkModeInStack: Rule = {
+  id: "network-mode-in-stack",
+  severity: "warning",
+  summary: "`network_mode` in a file deployed as a stack: `docker stack deploy` ignores it",
+  check(service, model) {
+    if (model.dialect !== "swarm" || !service.networkMode) return [];
+    const at = service.networkMode.entry.value?.range?.[0] ?? 0;
+    return [
+      {
+        ...model.parsed.source.position(at),
+        rule: this.id,
+        severity: this.severity,
+        service: service.name,
+        message: `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,156 @@
+import { isMap, isSeq, type Node } from "yaml";
+import { StackmodError } from "./errors.js";
+import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
+import type { YamlEditor } from "./yaml/editor.js";
+import type { Plain } from "./yaml/render.js";
+
+/**
+ * Service-level edits on top of the YAML editor. Where a value is written locally
+ * it is edited in place; where it comes from an anchor (`*x`) or a merge key
+ * (`<<: *x`), the service gets a local override and the anchor stays untouched
+ * for its other users.
+ */
+export class ServiceEdits {
+  private readonly serviceNames: Set<string>;
+  private readonly publishedPorts = new Map<string, string>();
+
+  constructor(
+    readonly model: StackModel,
+    readonly editor: YamlEditor,
+  ) {
+    this.serviceNames = new Set(model.services.map((s) => s.name));
+    for (const service of model.services) {
+      for (const port of service.ports) {
+        if (port.published !== undefined) this.publishedPorts.set(`${port.published}/${port.protocol}`, service.name);
+      }
+    }
+  }
+
+  /** Takes the matching attachments off a service's `networks:`. */
+  detach(service: ServiceModel, leaving: (a: Attachment) => boolean): void {
+    const entry = service.networks;
+    const gone = service.attachments.filter(leaving);
+    if (!entry || gone.length === 0) return;
+    const collection = entry.value;
+    if (gone.length === service.attachments.length) {
+      this.removeKey(service, "networks");
+      return;
+    }
+    if (entry.local && !entry.viaAlias && (isSeq(collection) || isMap(collection))) {
+      for (const attachment of gone) this.editor.remove(collection, attachment.item as Node);
+      return;
+    }
+    const goneKeys = new Set(gone.map((a) => a.key));
+    const data = service.data.networks as Plain;
+    const remaining: Plain = Array.isArray(data)
+      ? data.filter((key) => !goneKeys.has(String(key)))
+      : Object.fromEntries(Object.entries(data as Record<string, Plain>).filter(([key]) => !goneKeys.has(key)));
+    this.override(service, "networks", remaining);
+  }
+
+  /** Appends values to a list key of the service (`ports:`, `extra_hosts:`), creating it when absent. */
+  appendToList(service: ServiceModel, key: string, values: Plain[]): void {
+    const entry = this.entry(service, key);
+    if (!entry) {
+      this.editor.addPair(service.map, key, values);
+      return;
+    }
+    if (entry.local && !entry.viaAlias && isSeq(entry.value)) {
+      this.editor.append(entry.value, values);
+      return;
+    }
+    const existing = (service.data[key] as Plain[] | undefined) ?? [];
+    this.override(service, key, [...existing, ...values]);
+  }
+
+  /** Removes some items of a list key; the key goes when nothing is left. */
+  removeFromList(service: ServiceModel, key: string, items: Node[]): void {
+    const entry = this.entry(service, key);
+    if (!entry || !isSeq(entry.value) || items.length === 0) return;
+    if (items.length === entry.value.items.length) {
+      this.removeKey(service, key);
+      return;
+    }
+    if (entry.local && !entry.viaAlias) {
+      for (const item of items) this.editor.remove(entry.value, item);
+      return;
+    }
+    const indexes = new Set(items.map((item) => (entry.value as { items: unknown[] }).items.indexOf(item)));
+    const kept = ((service.data[key] as Plain[]) ?? []).filter((_, index) => !indexes.has(index));
+    this.override(service, key, kept);
+  }
+
+  /** Removes a key from the service; a merged-in key cannot be removed, only overridden. */
+  removeKey(service: ServiceModel, key: string): void {
+    const entry = this.entry(service, key);
+    if (!entry) return;
+    if (entry.local) {
+      this.editor.remove(service.map, entry.pair);
+      return;
+    }
+    const empty: Plain = key === "network_mode" ? null : Array.isArray(service.data[key]) ? [] : {};
+    if (key === "network_mode") {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service.name}" gets \`network_mode\` through a merge key; move it out of the shared anchor so that stackmod can remove it`,
+        service.position,
+      );
+    }
+    this.editor.addPair(service.map, key, empty);
+  }
+
+  /** Adds new services right after `after`, in the file's style; their names must be free. */
+  addServices(after: ServiceModel, services: [string, Plain][]): void {
+    for (const [name] of services) this.claimServiceName(name, after);
+    this.editor.addPairsAfter(after.pair, services);
+  }
+
+  claimServiceName(name: string, near: ServiceModel): void {
+    if (this.serviceNames.has(name) || this.model.networks.has(name)) {
+      throw new StackmodError(
+        "NAME_COLLISION",
+        `stackmod would add a service "${name}" for "${near.name}", but that name is already used in this file; rename the existing one or set another strategy for "${near.name}"`,
+        near.position,
+      );
+    }
+    this.serviceNames.add(name);
+  }
+
+  /** Reserves a published port for `service`; a port already published in the stack is an error. */
+  claimPublishedPort(port: number, protocol: "tcp" | "udp", service: ServiceModel): void {
+    const key = `${port}/${protocol}`;
+    const owner = this.publishedPorts.get(key);
+    if (owner !== undefined) {
+      throw new StackmodError(
+        "PORT_COLLISION",
+        `stackmod would publish ${key} for "${service.name}", but "${owner}" already publishes it; choose another with \`ports: ["PUBLISHED:TARGET/${protocol}"]\` in x-stackmod`,
+        service.position,
+      );
+    }
+    this.publishedPorts.set(key, service.name);
+  }
+
+  /** Adds a top-level network declaration, creating `networks:` when the file has none. */
+  declareNetwork(key: string, body: Plain): void {
+    const entry = this.model.networksEntry;
+    if (entry?.local && isMap(entry.value)) {
+      if (this.model.networks.has(key)) return;
+      this.editor.addPair(entry.value, key, body);
+      return;
+    }
+    this.editor.addPair(this.model.parsed.root, "networks", { [key]: body });
+  }
+
+  private entry(service: ServiceModel, key: string) {
+    return this.model.resolver.get(service.map, key);
+  }
+
+  private override(service: ServiceModel, key: string, value: Plain): void {
+    const entry = this.entry(service, key);
+    if (entry?.local && entry.viaAlias) {
+      this.editor.replaceWithFlow(entry.pair.value as Node, value);
+      return;
+    }
+    this.editor.addPair(service.map, key, value);
+  }
+}

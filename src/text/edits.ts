@@ -1,0 +1,41 @@
+/** One replacement of the original text between `start` and `end` (offsets in the original). */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Collects edits against the original text and applies them in one pass, so that
+ * every byte outside an edit stays exactly as it was. Insertions at the same
+ * offset keep the order in which they were added.
+ */
+export class TextEdits {
+  private readonly edits: (TextEdit & { order: number })[] = [];
+
+  add(start: number, end: number, text: string): void {
+    this.edits.push({ start, end, text, order: this.edits.length });
+  }
+
+  insert(at: number, text: string): void {
+    this.add(at, at, text);
+  }
+
+  get size(): number {
+    return this.edits.length;
+  }
+
+  apply(original: string): string {
+    const sorted = [...this.edits].sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
+    let result = "";
+    let cursor = 0;
+    for (const edit of sorted) {
+      if (edit.start < cursor) {
+        throw new Error(`internal: overlapping edits at offset ${edit.start}`);
+      }
+      result += original.slice(cursor, edit.start) + edit.text;
+      cursor = edit.end;
+    }
+    return result + original.slice(cursor);
+  }
+}

@@ -1,0 +1,41 @@
+import { LineCounter } from "yaml";
+import type { SourcePosition } from "../errors.js";
+
+/** The raw text of one file plus what is needed to write it back the same way. */
+export class SourceText {
+  readonly text: string;
+  readonly file: string;
+  readonly eol: "\n" | "\r\n";
+  readonly hasBom: boolean;
+  readonly lineCounter = new LineCounter();
+
+  constructor(text: string, file: string) {
+    this.text = text;
+    this.file = file;
+    this.hasBom = text.charCodeAt(0) === 0xfeff;
+    const firstNewline = text.indexOf("\n");
+    this.eol = firstNewline > 0 && text[firstNewline - 1] === "\r" ? "\r\n" : "\n";
+  }
+
+  /** 1-based line and column of an offset; a BOM does not count as a column. */
+  position(offset: number): SourcePosition {
+    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    const column = this.hasBom && line === 1 ? Math.max(1, col - 1) : col;
+    return { file: this.file, line, column };
+  }
+
+  lineStart(offset: number): number {
+    return this.text.lastIndexOf("\n", offset - 1) + 1;
+  }
+
+  /** Offset just after the newline that ends the line holding `offset` (or the end of text). */
+  lineEnd(offset: number): number {
+    const newline = this.text.indexOf("\n", offset);
+    return newline === -1 ? this.text.length : newline + 1;
+  }
+
+  /** Column (0-based, in characters) of `offset` within its line. */
+  indentAt(offset: number): number {
+    return offset - this.lineStart(offset) - (this.hasBom && this.lineStart(offset) === 0 ? 1 : 0);
+  }
+}

@@ -1,0 +1,51 @@
+import type { z } from "zod";
+import type { ServiceModel, StackModel } from "./model/types.js";
+import type { ServiceEdits } from "./service-edits.js";
+
+export type StrategyName = "proxy" | "split" | "lan";
+
+/** A port the service receives from the host side: `47808/udp`, `502`, or `57808:47808/udp`. */
+export interface PortRequest {
+  target: number;
+  /** The port to publish to the cluster; chosen by the strategy when absent. */
+  published: number | undefined;
+  protocol: "tcp" | "udp";
+}
+
+/** Options shared by every strategy, after validation and precedence. */
+export interface CommonOptions {
+  strategy: StrategyName | "skip";
+  ports: PortRequest[];
+  /** Where the ports came from, said in the report when they were guessed. */
+  portsSource: string;
+}
+
+/** What a transform may say about its work; it ends up in the report. */
+export interface Notes {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface TransformContext<Options> {
+  model: StackModel;
+  service: ServiceModel;
+  common: CommonOptions;
+  options: Options;
+  edits: ServiceEdits;
+  notes: Notes;
+}
+
+/**
+ * One strategy. `apply` records edits through `ctx.edits` and explains itself
+ * through `ctx.notes`; it throws a StackmodError when the service cannot be
+ * rewritten as asked. It never touches text outside what it edits.
+ */
+export interface Transform<Options = unknown> {
+  name: StrategyName;
+  summary: string;
+  /** The key of its options block inside `x-stackmod` (e.g. `proxy:`). */
+  optionsKey: string;
+  /** Its options; every field has a default and a `.describe()` text for `stackmod transforms`. */
+  optionsSchema: z.ZodType<Options>;
+  apply(ctx: TransformContext<Options>): void;
+}

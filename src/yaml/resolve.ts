@@ -1,0 +1,80 @@
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+
+/** A key of a mapping as seen after `<<` merges, with where its value really lives. */
+export interface Entry {
+  key: string;
+  pair: Pair;
+  /** The value with aliases followed; null for an empty value (`key:`). */
+  value: Node | null;
+  /** The pair is written in the mapping itself (not merged in through `<<`). */
+  local: boolean;
+  /** The value is written as an alias (`key: *anchor`). */
+  viaAlias: boolean;
+}
+
+/**
+ * Follows aliases and merge keys for reading. It walks only the paths asked for;
+ * the whole-document expansion is bounded once, before, by `toJS({ maxAliasCount })`.
+ */
+export class Resolver {
+  constructor(private readonly doc: Document.Parsed) {}
+
+  deref(node: unknown): Node | null {
+    let current = node;
+    for (let hops = 0; isAlias(current) && hops < 64; hops += 1) current = current.resolve(this.doc);
+    return isAlias(current) ? null : ((current as Node | null | undefined) ?? null);
+  }
+
+  /** The keys of a mapping in order, with `<<` merges applied as YAML 1.1 defines them (own keys win). */
+  entries(map: YAMLMap): Entry[] {
+    const own: Entry[] = [];
+    const merged: Entry[] = [];
+    for (const pair of map.items) {
+      if (isMergeKey(pair.key)) {
+        const sources = this.deref(pair.value);
+        const list = isSeq(sources) ? sources.items.map((item) => this.deref(item)) : [sources];
+        for (const item of list) {
+          if (!isMap(item)) continue;
+          for (const entry of this.entries(item)) merged.push({ ...entry, local: false });
+        }
+        continue;
+      }
+      const key = keyText(pair.key);
+      if (key === undefined) continue;
+      own.push({ key, pair, value: this.deref(pair.value), local: true, viaAlias: isAlias(pair.value) });
+    }
+    const seen = new Set(own.map((entry) => entry.key));
+    const result = [...own];
+    for (const entry of merged) {
+      if (seen.has(entry.key)) continue;
+      seen.add(entry.key);
+      result.push(entry);
+    }
+    return result;
+  }
+
+  get(map: YAMLMap, key: string): Entry | undefined {
+    return this.entries(map).find((entry) => entry.key === key);
+  }
+
+  /** Follows a path of keys and indexes through aliases and merges; the node there, or null. */
+  nodeAt(start: Node | null, path: readonly PropertyKey[]): Node | null {
+    let node = this.deref(start);
+    for (const step of path) {
+      if (isMap(node)) node = this.get(node, String(step))?.value ?? null;
+      else if (isSeq(node) && typeof step === "number") node = this.deref(node.items[step]);
+      else return node;
+      if (node === null) return null;
+    }
+    return node;
+  }
+}
+
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && (key.value === "<<" || (typeof key.value === "symbol" && key.source === "<<"));
+}
+
+export function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return key.value === null ? "" : String(key.value);
+  return undefined;
+}

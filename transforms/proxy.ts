@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { StackmodError } from "../src/errors.js";
+import { dropIngressPorts } from "../src/fixes.js";
+import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
+import { labelEntries } from "../src/port-discovery.js";
+import { forwarderScript, type Forward } from "../src/socat.js";
+import type { PortRequest, Transform, TransformContext } from "../src/transform.js";
+import type { Plain } from "../src/yaml/render.js";
+
+export const defaultProxyImage = "alpine/socat:1.8.0.1";
+
+const proxyOptions = z.object({
+  direction: z
+    .enum(["inbound", "outbound"])
+    .default("inbound")
+    .describe("inbound: the service moves to the overlay and a host-network proxy forwards host traffic to it; outbound: the service stays on the host and an overlay proxy carries cluster traffic to it"),
+  publish: z.enum(["ingress", "host"]).default("ingress").describe("inbound: how the service publishes the forwarded ports (mode ingress or mode host)"),
+  image: z.string().min(1).default(defaultProxyImage).describe("the proxy image; it must have /bin/sh and socat"),
+  offset: z.number().int().min(1).max(64511).default(10000).describe("inbound: published port = target + offset, unless ports give PUBLISHED:TARGET"),
+  hostAddress: z
+    .string()
+    .regex(/^[A-Za-z0-9.:_-]+$/)
+    .default("host.docker.internal")
+    .describe("outbound: how the overlay proxy reaches its node; host.docker.internal is mapped to host-gateway"),
+});
+
+export type ProxyOptions = z.infer<typeof proxyOptions>;
+
+export const proxy: Transform<ProxyOptions> = {
+  name: "proxy",
+  summary: "a host-network socat proxy plus the service on the overlay (inbound), or the reverse (outbound)",
+  optionsKey: "proxy",
+  optionsSchema: proxyOptions,
+  apply(ctx) {
+    if (ctx.common.ports.length === 0) {
+      throw new StackmodError(
+        "NO_PORT",
+        `service "${ctx.service.name}" needs the ports it receives for the proxy strategy, and none could be found; add \`x-stackmod: {ports: ["47808/udp", 502]}\` to the service, or pass --port ${ctx.service.name}=PORT/PROTO`,
+        ctx.service.position,
+      );
+    }
+    if (ctx.options.direction === "outbound") applyOutbound(ctx);
+    else applyInbound(ctx);
+  },
+};
+
+function applyInbound(ctx: TransformContext<ProxyOptions>): void {
+  const { service, edits, options, model, notes } = ctx;
+  const compose = model.dialect === "compose";
+  const longSyntax = !compose && atLeast(model.version, 3, 2);
+  if (options.publish === "host" && !longSyntax && !compose) {
+    throw new StackmodError("UNSUPPORTED", `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`, service.position);
+  }
+  const alreadyPublished = new Set(service.ports.filter((p) => p.mode === "ingress").map((p) => `${p.target}/${p.protocol}`));
+  const forwards: Forward[] = [];
+  const newPorts: Plain[] = [];
+  for (const port of ctx.common.ports) {
+    if (!compose && alreadyPublished.has(`${port.target}/${port.protocol}`)) {
+      notes.info(`${service.name}: ${port.target}/${port.protocol} is already published in ingress mode; the routing mesh serves it on the host, no forwarder needed`);
+      continue;
+    }
+    const published = publishedPort(port, options.offset, ctx);
+    edits.claimPublishedPort(published, port.protocol, service);
+    forwards.push({ protocol: port.protocol, listen: port.target, to: `127.0.0.1:${published}` });
+    newPorts.push(portEntry(port, published, { compose, longSyntax, mode: options.publish }));
+  }
+
+  const hostKey = detachFromHost(ctx);
+  if (newPorts.length > 0) edits.appendToList(service, "ports", newPorts);
+  if (forwards.length === 0) return;
+  const name = `${service.name}-proxy`;
+  const body: Record<string, Plain> = {
+    image: options.image,
+    entrypoint: ["/bin/sh", "-c"],
+    command: [forwarderScript(forwards)],
+  };
+  if (compose) body.network_mode = "host";
+  else body.networks = [hostKey];
+  const placement = placementOf(service);
+  if (!compose && Object.keys(placement).length > 0) body.deploy = placement;
+  edits.addServices(service, [[name, body]]);
+  notes.info(`${service.name}: moved off the host network; "${name}" on the host network forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ${ctx.common.portsSource})`);
+  if (options.publish === "host" && placementIsLoose(service)) {
+    notes.warn(`${service.name}: ports published with mode: host are reachable only on nodes that run a task; "${name}" has the same placement, pin both with a placement constraint`);
+  }
+}
+
+function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
+  const { service, edits, options, model, notes } = ctx;
+  const compose = model.dialect === "compose";
+  const others = service.attachments.filter((a) => a.network?.special !== "host");
+  const data = service.data.networks;
+  const networks: Record<string, Plain> = {};
+  for (const attachment of others) {
+    const config = !Array.isArray(data) && data && typeof data === "object" ? ((data as Record<string, Plain>)[attachment.key] ?? {}) : {};
+    const aliases = Array.isArray((config as { aliases?: Plain[] }).aliases) ? (config as { aliases: Plain[] }).aliases : [];
+    networks[attachment.key] = { ...(config as Record<string, Plain>), aliases: [...new Set([service.name, ...aliases.map(String)])] };
+  }
+  edits.detach(service, (a) => a.network?.special !== "host");
+  if (!compose) dropIngressPorts(service, edits, notes);
+
+  const forwards: Forward[] = ctx.common.ports.map((port: PortRequest) => ({
+    protocol: port.protocol,
+    listen: port.target,
+    to: `${options.hostAddress}:${port.target}`,
+  }));
+  const name = `${service.name}-proxy`;
+  const body: Record<string, Plain> = {
+    image: options.image,
+    entrypoint: ["/bin/sh", "-c"],
+    command: [forwarderScript(forwards)],
+    networks,
+  };
+  if (options.hostAddress === "host.docker.internal") body.extra_hosts = ["host.docker.internal:host-gateway"];
+  const traefik = labelEntries(service).filter(([key]) => key.startsWith("traefik."));
+  if (traefik.length > 0) {
+    notes.warn(`${service.name}: its Traefik labels must now be on "${name}", which is on the overlay; copy them to it (the service's own labels are left as they were)`);
+  }
+  const placement = placementOf(service);
+  if (!compose) body.deploy = placement;
+  edits.addServices(service, [[name, body]]);
+  notes.info(`${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`);
+  if (!compose && placementIsLoose(service)) {
+    notes.warn(`${service.name}: "${name}" must run on the node that runs "${service.name}"; add the same placement constraint to both (e.g. node.hostname == NODE) or use deploy.mode: global`);
+  }
+}
+
+/** Leaves the host network: drops the attachment (Swarm) or `network_mode: host` (Compose). */
+function detachFromHost(ctx: TransformContext<ProxyOptions>): string {
+  const { service, edits } = ctx;
+  const host = service.attachments.find((a) => a.network?.special === "host");
+  if (host) {
+    edits.detach(service, (a) => a.network?.special === "host");
+    return host.key;
+  }
+  edits.removeKey(service, "network_mode");
+  return "host";
+}
+
+function publishedPort(port: PortRequest, offset: number, ctx: TransformContext<ProxyOptions>): number {
+  const published = port.published ?? port.target + offset;
+  if (published > 65535) {
+    throw new StackmodError(
+      "BAD_OPTION",
+      `port ${port.target}/${port.protocol} of "${ctx.service.name}" plus the offset ${offset} is over 65535; give the published port yourself: ports: ["PUBLISHED:${port.target}/${port.protocol}"]`,
+      ctx.service.position,
+    );
+  }
+  return published;
+}
+
+function portEntry(port: PortRequest, published: number, how: { compose: boolean; longSyntax: boolean; mode: string }): Plain {
+  const protocol = port.protocol === "udp" ? "/udp" : "";
+  if (how.compose) return `127.0.0.1:${published}:${port.target}${protocol}`;
+  if (!how.longSyntax) return `${published}:${port.target}${protocol}`;
+  return { target: port.target, published, protocol: port.protocol, mode: how.mode };
+}
