@@ -1,0 +1,51 @@
+// Vitest global setup for the e2e suite: one engine for the whole run, always torn down.
+// STACKMOD_E2E=0 turns the suite off for a local run (loudly); under CI=true it always runs, and a machine
+// that cannot run it fails the run.
+import type { TestProject } from "vitest/node";
+import { startEngine, stopEngine, type Engine } from "./engine.js";
+import { buildImage, SOCAT_IMAGE } from "./images.js";
+import { timed, timingReport } from "./timing.js";
+import type { E2EContext } from "./context.js";
+
+/** Image names the scenarios deploy; all are the same offline busybox + socat image. */
+export const SOCAT_TAGS = ["stackmod-e2e/socat:latest", "alpine/socat:1.8.0.0", "alpine/socat:latest"];
+
+const banner = (lines: string[]) =>
+  console.error(["", "#".repeat(78), ...lines.map((l) => `# ${l}`), "#".repeat(78), ""].join("\n"));
+
+export default async function setup(project: TestProject) {
+  const ci = process.env.CI === "true" || process.env.CI === "1";
+  if (process.env.STACKMOD_E2E === "0") {
+    if (!ci) {
+      banner(["STACKMOD_E2E=0: the real-engine e2e suite is SKIPPED.", "Nothing was proven against a Docker engine."]);
+      project.provide("stackmodE2E", { skipped: "STACKMOD_E2E=0" } satisfies E2EContext);
+      return;
+    }
+    banner(["STACKMOD_E2E=0 is ignored under CI=true: the e2e suite always runs in CI."]);
+  }
+  const t0 = performance.now();
+  let engine: Engine | undefined;
+  try {
+    engine = await startEngine();
+    await timed(engine.dir, "build images", () => buildImage(engine!, SOCAT_TAGS, SOCAT_IMAGE));
+  } catch (e) {
+    banner([
+      "The e2e suite cannot run on this machine, and that is a FAILURE.",
+      `${e instanceof Error ? e.message : e}`.split("\n")[0] ?? "",
+      "Set STACKMOD_E2E=0 to switch it off for a local run (not honoured under CI=true).",
+    ]);
+    await stopEngine().catch(() => undefined);
+    throw e;
+  }
+  project.provide("stackmodE2E", { engine } satisfies E2EContext);
+
+  return async () => {
+    const report = timingReport(engine?.dir);
+    try {
+      await timed(undefined, "teardown", () => stopEngine());
+    } finally {
+      console.error(`\n[e2e] timings (engine ${engine?.serverVersion}, CLI ${engine?.clientVersion}):\n${report}\n${timingReport(undefined)}`);
+      console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  total (setup to teardown)\n`);
+    }
+  };
+}

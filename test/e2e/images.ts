@@ -1,0 +1,88 @@
+// Offline images: a root filesystem from Debian's busybox-static plus chosen host binaries and their
+// shared libraries (from ldd), packed with `tar | docker import`, tagged with whatever names a stack uses.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { docker, dockerEnv, type Engine } from "./engine.js";
+import { run } from "./run.js";
+
+export interface ImageSpec {
+  /** Host binaries to copy (absolute paths or names on PATH), each with the libraries `ldd` lists. */
+  binaries?: string[];
+  /** Extra files: path in the image -> content. */
+  files?: Record<string, string>;
+  /** Image CMD / ENTRYPOINT (JSON form). */
+  cmd?: string[];
+  entrypoint?: string[];
+  env?: Record<string, string>;
+}
+
+/** The image most scenarios use: busybox + socat, tagged like the proxy image stackmod pins. */
+export const SOCAT_IMAGE: ImageSpec = { binaries: ["socat"], cmd: ["sh"] };
+
+/** Build an image from `spec` and tag it with every name in `names` (e.g. "alpine/socat:1.8.0.0"). */
+export async function buildImage(engine: Engine, names: string | string[], spec: ImageSpec = {}): Promise<void> {
+  const tags = Array.isArray(names) ? names : [names];
+  if (tags.length === 0) throw new Error("buildImage: no image name");
+  const root = mkdtempSync(join(engine.dir, "rootfs-"));
+  try {
+    await populate(root, spec);
+    const changes = [
+      `ENV PATH=${spec.env?.PATH ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}`,
+      ...Object.entries(spec.env ?? {}).filter(([k]) => k !== "PATH").map(([k, v]) => `ENV ${k}=${v}`),
+      ...(spec.cmd ? [`CMD ${JSON.stringify(spec.cmd)}`] : []),
+      ...(spec.entrypoint ? [`ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`] : []),
+    ];
+    // tar | docker import, with the arguments passed positionally (no quoting games).
+    const script = 'set -o pipefail; root="$1"; cli="$2"; tag="$3"; shift 3; tar -C "$root" -c . | "$cli" import "$@" - "$tag"';
+    const args = ["-c", script, "build-image", root, engine.cli, tags[0]!, ...changes.flatMap((c) => ["-c", c])];
+    await run("bash", args, { env: dockerEnv(engine), timeoutMs: 120_000 });
+    for (const tag of tags.slice(1)) await docker(engine, ["tag", tags[0]!, tag]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function populate(root: string, spec: ImageSpec): Promise<void> {
+  for (const d of ["bin", "etc", "tmp", "usr/bin", "var/run"]) mkdirSync(join(root, d), { recursive: true });
+  chmodSync(join(root, "tmp"), 0o1777);
+  const busybox = await which("busybox");
+  copyFileSync(busybox, join(root, "bin/busybox"));
+  chmodSync(join(root, "bin/busybox"), 0o755);
+  const applets = (await run(busybox, ["--list"])).stdout.split("\n").filter(Boolean);
+  for (const a of applets) if (a !== "busybox") symlinkSync("busybox", join(root, "bin", a));
+  writeFileSync(join(root, "etc/passwd"), "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+  writeFileSync(join(root, "etc/group"), "root:x:0:\nnogroup:x:65534:\n");
+  writeFileSync(join(root, "etc/nsswitch.conf"), "hosts: files dns\n");
+  for (const bin of spec.binaries ?? []) {
+    const path = bin.startsWith("/") ? bin : await which(bin);
+    copyInto(root, path, join("/usr/bin", path.split("/").pop()!));
+    for (const lib of await libraries(path)) copyInto(root, lib, lib);
+  }
+  for (const [path, content] of Object.entries(spec.files ?? {})) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+}
+
+function copyInto(root: string, from: string, to: string) {
+  const dest = join(root, to);
+  if (existsSync(dest)) return;
+  mkdirSync(dirname(dest), { recursive: true });
+  copyFileSync(from, dest); // follows symlinks: the image gets the real file under the linked name
+  chmodSync(dest, 0o755);
+}
+
+/** The shared libraries (and the dynamic loader) a binary needs; none for a static binary. */
+async function libraries(binary: string): Promise<string[]> {
+  const r = await run("ldd", [binary], { allowFail: true });
+  if (r.code !== 0) return []; // "not a dynamic executable"
+  return [...r.stdout.matchAll(/(?:=>\s+)?(\/\S+)\s+\(0x/g)].map((m) => m[1]!);
+}
+
+async function which(cmd: string): Promise<string> {
+  const path = `${process.env.PATH ?? ""}:/usr/local/sbin:/usr/sbin:/sbin`;
+  const r = await run("sh", ["-c", 'command -v "$1"', "which", cmd], { allowFail: true, env: { ...process.env, PATH: path } });
+  const found = r.stdout.trim();
+  if (r.code !== 0 || !found.startsWith("/")) throw new Error(`buildImage: ${cmd} is not installed (see .ci/install-e2e.sh)`);
+  return found;
+}
