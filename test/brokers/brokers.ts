@@ -138,7 +138,7 @@ function spawnOwned(cmd: string, args: string[], opts: { cwd: string; env: NodeJ
   // If this process dies without running its exit handlers (SIGKILL, OOM), kill the group.
   const watchdog = spawn(
     "/bin/sh",
-    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -KILL -- -${pgid} 2>/dev/null; rm -rf "$0"`, opts.cwd],
+    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 -${pgid} 2>/dev/null; rm -rf "$0"`, opts.cwd],
     { detached: true, stdio: "ignore" },
   );
   watchdog.on("error", () => {});
