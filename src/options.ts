@@ -49,7 +49,7 @@ export type RawOptions = Record<string, unknown> & { services?: Record<string, R
 /** Validates an `x-stackmod` block of the file; errors point at the offending node. */
 export function readOptionsNode(
   node: Node | null,
-  model: StackModel,
+  model: Pick<StackModel, "parsed" | "resolver">,
   schema: z.ZodType,
   label: string,
 ): RawOptions {
@@ -77,7 +77,7 @@ function keyOffset(map: { items: { key: unknown }[] }, key: string): number | un
   return (pair?.key as Node | undefined)?.range?.[0];
 }
 
-function nodeToJS(node: Node, model: StackModel): unknown {
+function nodeToJS(node: Node, model: Pick<StackModel, "parsed">): unknown {
   return node.toJS(model.parsed.doc, { maxAliasCount: 10_000 });
 }
 

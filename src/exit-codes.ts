@@ -1,0 +1,11 @@
+/** The exit codes, in one place (SPEC section 4). */
+export const exitCodes = {
+  /** Nothing to do, or done. */
+  ok: 0,
+  /** `check` found errors, or `rewrite --check` would change a file. */
+  found: 1,
+  /** Bad usage, unreadable or invalid input, or a service that cannot be rewritten as asked. */
+  error: 2,
+} as const;
+
+export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

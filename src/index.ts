@@ -1,0 +1,10 @@
+/** stackmod as a library: pure functions over a file's text, plus file helpers. */
+export { check, type CheckOptions, type CheckResult } from "./check.js";
+export { rewrite, type RewriteOptions, type RewriteResult, type Applied, type Skipped, type Note } from "./rewrite.js";
+export { StackmodError, isStackmodError, type ErrorCode, type SourcePosition } from "./errors.js";
+export type { Finding, RuleId, Severity } from "./rules/rule.js";
+export { rules } from "./rules/index.js";
+export type { Transform, StrategyName, PortRequest } from "./transform.js";
+export { transforms } from "../transforms/index.js";
+export { checkFiles, rewriteFile, expandPaths, readSource, writeFileAtomic, type RewriteFileOptions } from "./files.js";
+export { parseEnvFile, type Environment } from "./interpolate.js";

@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { check, rewrite } from "../src/index.js";
+import { dockerStackConfigError } from "./helpers/docker.js";
+
+/**
+ * Fixture pairs `test/fixtures/<group>/<case>.input.yml` / `.output.yml`, compared
+ * byte for byte. `<case>.options.json` holds the options given as flags (the shape
+ * of the top-level x-stackmod block); `<case>.target` forces swarm or compose.
+ * Every output is also rewritten again and must not change (idempotence), must
+ * hold no error finding, and, for stack files, must pass `docker stack config`.
+ */
+const root = join(import.meta.dirname, "fixtures");
+
+for (const group of readdirSync(root).sort()) {
+  const dir = join(root, group);
+  const cases = readdirSync(dir).filter((f) => f.endsWith(".input.yml")).map((f) => f.replace(/\.input\.yml$/, "")).sort();
+  describe(`fixtures/${group}`, () => {
+    for (const name of cases) {
+      const read = (suffix: string) => (existsSync(join(dir, name + suffix)) ? readFileSync(join(dir, name + suffix), "utf8") : undefined);
+      const input = read(".input.yml")!;
+      const expected = read(".output.yml");
+      const options = JSON.parse(read(".options.json") ?? "{}") as Record<string, unknown>;
+      const target = read(".target")?.trim() as "swarm" | "compose" | undefined;
+      const run = (text: string) => rewrite(text, { file: `${name}.yml`, options, ...(target ? { target } : {}) });
+
+      it(`${name}: output matches byte for byte`, () => {
+        expect(expected, `missing ${name}.output.yml`).toBeDefined();
+        expect(run(input).output).toBe(expected);
+      });
+
+      it(`${name}: a second run changes nothing`, () => {
+        const second = run(expected!);
+        expect(second.output).toBe(expected);
+        expect(second.changed).toBe(false);
+      });
+
+      it(`${name}: no error finding is left`, () => {
+        const findings = check(expected!, { file: name, ...(target ? { target } : {}) }).findings;
+        expect(findings.filter((f) => f.severity === "error")).toEqual([]);
+      });
+
+      if (target !== "compose" && !input.includes("network_mode")) {
+        it(`${name}: docker stack config accepts the output`, () => {
+          expect(dockerStackConfigError(expected!)).toBeUndefined();
+        });
+      }
+    }
+  });
+}

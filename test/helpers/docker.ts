@@ -1,0 +1,23 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Runs the real `docker stack config -c FILE` (client side, no engine needed) and
+ * returns its error text, or undefined when the file is accepted.
+ */
+export function dockerStackConfigError(text: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "stackmod-config-"));
+  const file = join(dir, "stack.yml");
+  writeFileSync(file, text);
+  try {
+    execFileSync("docker", ["stack", "config", "-c", file], { stdio: "pipe", env: { ...process.env, DOCKER_HOST: "unix:///nonexistent.sock" } });
+    return undefined;
+  } catch (error) {
+    const e = error as { stderr?: Buffer; message: string };
+    return e.stderr?.toString() || e.message;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
