@@ -68,6 +68,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--port <service=port...>", "a port SERVICE receives on the host side, e.g. bacnet=47808/udp (repeatable)")
     .addOption(new Option("--direction <direction>", "proxy direction").choices(["inbound", "outbound"]))
     .addOption(new Option("--publish <mode>", "how the service publishes forwarded ports").choices(["ingress", "host"]))
+    .option("--queue <kind>", "split: the queue between collector and processor (nats, redis, rabbitmq, mqtt)")
+    .option("--lan-driver <driver>", "lan: macvlan or ipvlan")
+    .option("--lan-parent <interface>", "lan: the parent interface on every node, e.g. eth0")
+    .option("--lan-subnet <cidr>", "lan: the LAN's subnet, e.g. 192.168.50.0/24")
+    .option("--lan-gateway <ip>", "lan: the LAN's gateway")
+    .option("--lan-network <name>", "lan: the name of the swarm-scoped network")
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
     .addHelpText(
       "after",
@@ -151,6 +157,12 @@ interface RewriteFlags extends CommonFlags {
   port?: string[];
   direction?: string;
   publish?: string;
+  queue?: string;
+  lanDriver?: string;
+  lanParent?: string;
+  lanSubnet?: string;
+  lanGateway?: string;
+  lanNetwork?: string;
   config?: string;
 }
 
@@ -161,6 +173,14 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   if (flags.direction) proxy.direction = flags.direction;
   if (flags.publish) proxy.publish = flags.publish;
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
+  if (flags.queue) options.queue = { kind: flags.queue };
+  const lan: Record<string, string> = {};
+  if (flags.lanDriver) lan.driver = flags.lanDriver;
+  if (flags.lanParent) lan.parent = flags.lanParent;
+  if (flags.lanSubnet) lan.subnet = flags.lanSubnet;
+  if (flags.lanGateway) lan.gateway = flags.lanGateway;
+  if (flags.lanNetwork) lan.network = flags.lanNetwork;
+  if (Object.keys(lan).length > 0) options.lan = lan;
   for (const spec of flags.port ?? []) {
     const eq = spec.indexOf("=");
     if (eq <= 0) {
