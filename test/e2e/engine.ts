@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { run, poll, sleep, type RunOptions } from "./run.js";
+import { run, runSync, poll, sleepSync, type RunOptions } from "./run.js";
 import { snapshotMachine, restoreMachine, otherDockerds, pidAlive, processesMentioning, descendants, type MachineSnapshot } from "./machine.js";
 import { timed } from "./timing.js";
 
@@ -90,51 +90,63 @@ export async function startEngine(): Promise<Engine> {
     log(`engine ${current.serverVersion} (pid ${current.pid}) in ${dir}; CLI ${cli.version} at ${cli.path}`);
     return publicPart(current);
   } catch (e) {
-    await stopEngine().catch((err) => log(`teardown after failed start also failed: ${err}`));
+    try {
+      stopEngineSync();
+    } catch (err) {
+      log(`teardown after failed start also failed: ${err}`);
+    }
     throw e;
   }
 }
 
 /** Stop the engine started by startEngine() (or the one described by `engine`). Idempotent. */
 export async function stopEngine(engine?: Engine): Promise<void> {
-  const state = engine ? loadState(engine.dir) ?? current : current;
-  if (!state) return;
-  await teardown(state);
-  if (current?.dir === state.dir) current = undefined;
+  stopEngineSync(engine);
 }
 
-async function teardown(s: State): Promise<void> {
+/**
+ * The same, synchronously: for process 'exit' and signal handlers (vitest skips global teardown on Ctrl-C).
+ * A run killed with SIGKILL is cleaned up by the next startEngine() (stale state file).
+ */
+export function stopEngineSync(engine?: Engine): void {
+  const state = engine ? loadState(engine.dir) ?? current : current;
+  if (!state) return;
+  if (current?.dir === state.dir) current = undefined;
+  teardown(state);
+}
+
+function teardown(s: State): void {
   const problems: string[] = [];
-  const step = async (what: string, fn: () => Promise<void> | void) => {
+  const step = (what: string, fn: () => void) => {
     try {
-      await fn();
+      fn();
     } catch (e) {
       problems.push(`${what}: ${e instanceof Error ? e.message : e}`);
     }
   };
-  await step("stop dockerd", () => stopPid(s.pid, s.dir));
-  await step("stop leftover processes", async () => {
+  step("stop dockerd", () => stopPid(s.pid, s.dir));
+  step("stop leftover processes", () => {
     // containerd and shims started by our dockerd mention our dir in their command line.
     for (const pid of processesMentioning(s.dir)) {
       for (const d of [...descendants(pid), pid]) killQuietly(d, "SIGKILL");
     }
   });
-  await step("unmount", () => unmountUnder(s.dir));
-  await step("restore machine", () => restoreMachine(s.before, otherDockerds(s.pid).length === 0));
-  await step("remove temp dir", () => rmSync(s.dir, { recursive: true, force: true }));
+  step("unmount", () => unmountUnder(s.dir));
+  step("restore machine", () => restoreMachine(s.before, otherDockerds(s.pid).length === 0));
+  step("remove temp dir", () => rmSync(s.dir, { recursive: true, force: true }));
   if (problems.length) throw new Error(`e2e teardown incomplete:\n  ${problems.join("\n  ")}`);
   log(`engine in ${s.dir} stopped and cleaned up`);
 }
 
-async function stopPid(pid: number, dir: string): Promise<void> {
+function stopPid(pid: number, dir: string): void {
   if (!isOurDockerd(pid, dir)) return;
   killQuietly(pid, "SIGTERM");
   const deadline = Date.now() + 30_000;
-  while (pidAlive(pid) && Date.now() < deadline) await sleep(100);
+  while (pidAlive(pid) && Date.now() < deadline) sleepSync(100);
   if (pidAlive(pid)) {
     log(`dockerd ${pid} did not stop in 30 s, killing it`);
     for (const d of [...descendants(pid), pid]) killQuietly(d, "SIGKILL");
-    await sleep(500);
+    sleepSync(500);
   }
 }
 
@@ -155,7 +167,7 @@ function killQuietly(pid: number, sig: NodeJS.Signals) {
 }
 
 /** Unmount everything mounted under dir (dockerd's netns mounts, the data-root bind mount), deepest first. */
-async function unmountUnder(dir: string): Promise<void> {
+function unmountUnder(dir: string): void {
   const points = readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")
     .map((l) => l.split(" ")[4])
@@ -164,8 +176,8 @@ async function unmountUnder(dir: string): Promise<void> {
     .filter((p) => p === dir || p.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
   for (const p of points) {
-    const r = await run("umount", [p], { allowFail: true });
-    if (r.code !== 0) await run("umount", ["-l", p]);
+    const r = runSync("umount", [p], { allowFail: true });
+    if (r.code !== 0) runSync("umount", ["-l", p]);
   }
 }
 
@@ -176,7 +188,7 @@ async function cleanupStale(): Promise<void> {
     const s = loadState(join(tmpdir(), name));
     if (!s || pidAlive(s.ownerPid)) continue;
     log(`cleaning up a stale e2e engine from an earlier run in ${s.dir}`);
-    await teardown(s);
+    teardown(s);
   }
 }
 

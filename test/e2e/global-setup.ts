@@ -2,7 +2,7 @@
 // STACKMOD_E2E=0 turns the suite off for a local run (loudly); under CI=true it always runs, and a machine
 // that cannot run it fails the run.
 import type { TestProject } from "vitest/node";
-import { startEngine, stopEngine, type Engine } from "./engine.js";
+import { startEngine, stopEngine, stopEngineSync, type Engine } from "./engine.js";
 import { buildImage, SOCAT_IMAGE } from "./images.js";
 import { timed, timingReport } from "./timing.js";
 import type { E2EContext } from "./context.js";
@@ -39,7 +39,23 @@ export default async function setup(project: TestProject) {
   }
   project.provide("stackmodE2E", { engine } satisfies E2EContext);
 
+  // vitest does not run global teardown when interrupted (Ctrl-C, SIGTERM): tear down from here instead.
+  const onExit = () => stopEngineSync();
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n[e2e] ${signal}: tearing down the test engine`);
+    try {
+      stopEngineSync();
+    } finally {
+      process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGHUP" ? 1 : 15));
+    }
+  };
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  process.once("exit", onExit);
+  for (const s of signals) process.once(s, onSignal);
+
   return async () => {
+    process.off("exit", onExit);
+    for (const s of signals) process.off(s, onSignal);
     const report = timingReport(engine?.dir);
     try {
       await timed(undefined, "teardown", () => stopEngine());

@@ -1,7 +1,7 @@
 // What dockerd changes on the host outside its own dirs, and how to put it back:
 // network links (docker0, docker_gwbridge, veths), iptables filter/nat, ip_forward, a few fixed paths.
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { run } from "./run.js";
+import { run, runSync } from "./run.js";
 
 export interface MachineSnapshot {
   links: string[];
@@ -20,7 +20,7 @@ const DOCKER_LINK = /^(docker0|docker_gwbridge|veth[0-9a-f]+|br-[0-9a-f]{12}|vx-
 export async function snapshotMachine(): Promise<MachineSnapshot> {
   const saved = await run("iptables-save", [], { allowFail: true });
   return {
-    links: await links(),
+    links: links(),
     ipForward: readOr("/proc/sys/net/ipv4/ip_forward"),
     iptables: saved.code === 0 ? saved.stdout : null,
     paths: Object.fromEntries(FIXED_PATHS.map((p) => [p, existsSync(p)])),
@@ -28,20 +28,21 @@ export async function snapshotMachine(): Promise<MachineSnapshot> {
 }
 
 /** Undo what dockerd did. `alone`: no other dockerd runs, so shared state (iptables, /run paths) is ours to reset. */
-export async function restoreMachine(before: MachineSnapshot, alone: boolean): Promise<void> {
-  for (const name of await links()) {
-    if (!before.links.includes(name) && DOCKER_LINK.test(name)) await run("ip", ["link", "del", name], { allowFail: true });
+// Synchronous: it also runs from an 'exit' handler when the test run is interrupted.
+export function restoreMachine(before: MachineSnapshot, alone: boolean): void {
+  for (const name of links()) {
+    if (!before.links.includes(name) && DOCKER_LINK.test(name)) runSync("ip", ["link", "del", name], { allowFail: true });
   }
-  const left = (await links()).filter((n) => !before.links.includes(n) && DOCKER_LINK.test(n));
+  const left = links().filter((n) => !before.links.includes(n) && DOCKER_LINK.test(n));
   if (left.length) throw new Error(`could not remove links: ${left.join(", ")}`);
   if (!alone) return;
   if (before.iptables !== null) {
     for (const table of ["filter", "nat"]) {
-      await run("iptables", ["-t", table, "-F"], { allowFail: true });
-      await run("iptables", ["-t", table, "-X"], { allowFail: true });
+      runSync("iptables", ["-t", table, "-F"], { allowFail: true });
+      runSync("iptables", ["-t", table, "-X"], { allowFail: true });
     }
-    await run("iptables", ["-P", "FORWARD", "ACCEPT"], { allowFail: true });
-    if (before.iptables.trim()) await run("iptables-restore", [], { input: before.iptables });
+    runSync("iptables", ["-P", "FORWARD", "ACCEPT"], { allowFail: true });
+    if (before.iptables.trim()) runSync("iptables-restore", [], { input: before.iptables });
   }
   if (before.ipForward !== null && readOr("/proc/sys/net/ipv4/ip_forward") !== before.ipForward) {
     writeFileSync("/proc/sys/net/ipv4/ip_forward", before.ipForward);
@@ -49,8 +50,8 @@ export async function restoreMachine(before: MachineSnapshot, alone: boolean): P
   for (const [p, existed] of Object.entries(before.paths)) if (!existed) rmSync(p, { recursive: true, force: true });
 }
 
-async function links(): Promise<string[]> {
-  const r = await run("ip", ["-o", "link", "show"]);
+function links(): string[] {
+  const r = runSync("ip", ["-o", "link", "show"]);
   return r.stdout
     .split("\n")
     .map((l) => l.split(": ")[1]?.split("@")[0])
@@ -80,6 +81,7 @@ interface Proc {
   ppid: number;
   comm: string;
   cmdline: string;
+  zombie: boolean;
 }
 
 function processes(): Proc[] {
@@ -90,9 +92,10 @@ function processes(): Proc[] {
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
       const close = stat.lastIndexOf(")");
       const comm = stat.slice(stat.indexOf("(") + 1, close);
-      const ppid = parseInt(stat.slice(close + 2).split(" ")[1] ?? "0", 10);
+      const [state, ppidText] = stat.slice(close + 2).split(" ");
+      const ppid = parseInt(ppidText ?? "0", 10);
       const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      out.push({ pid: Number(name), ppid, comm, cmdline });
+      out.push({ pid: Number(name), ppid, comm, cmdline, zombie: state === "Z" });
     } catch {
       /* exited meanwhile */
     }
@@ -103,7 +106,7 @@ function processes(): Proc[] {
 /** dockerd processes other than `except` (e.g. a system engine, or another run of this suite). */
 export function otherDockerds(except: number): { pid: number; cmdline: string }[] {
   return processes()
-    .filter((p) => p.comm === "dockerd" && p.pid !== except && p.pid !== process.pid)
+    .filter((p) => p.comm === "dockerd" && !p.zombie && p.pid !== except && p.pid !== process.pid)
     .map(({ pid, cmdline }) => ({ pid, cmdline }));
 }
 

@@ -1,5 +1,5 @@
 // Child-process helpers for the e2e harness: every command is explicit, with an explicit env.
-import { execFile, type ExecFileOptions } from "node:child_process";
+import { execFile, spawnSync, type ExecFileOptions } from "node:child_process";
 
 export interface RunResult {
   code: number;
@@ -53,4 +53,26 @@ export async function poll<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(intervalMs);
   }
+}
+
+/** Synchronous run, for teardown paths that must finish inside an 'exit' handler or a signal handler. */
+export function runSync(cmd: string, args: readonly string[], opts: RunOptions = {}): RunResult {
+  const r = spawnSync(cmd, [...args], {
+    env: opts.env ?? process.env,
+    timeout: opts.timeoutMs ?? 60_000,
+    input: opts.input ?? "",
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    killSignal: "SIGKILL",
+  });
+  const result = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  if (result.code !== 0 && !opts.allowFail) {
+    throw new Error(`${cmd} ${args.join(" ")}: exit ${result.code}${r.error ? ` (${r.error.message})` : ""}\n${result.stderr}`.trim());
+  }
+  return result;
+}
+
+/** Block the thread for ms (teardown only). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
