@@ -34,7 +34,21 @@ export function serviceOptionsSchema(transforms: readonly Transform[]) {
     strategy: z.enum(strategyNames).describe("how to rewrite the service").optional(),
     ports: z.array(portSpec).describe("ports the service receives from the host side").optional(),
   };
-  for (const t of transforms) shape[t.optionsKey] = (t.optionsSchema as z.ZodObject).partial().strict().optional();
+  for (const t of transforms) shape[t.optionsKey] = withoutDefaults(t.optionsSchema as z.ZodObject).optional();
+  return z.strictObject(shape);
+}
+
+/**
+ * A layer of options must not fill in defaults, or a service's block would
+ * override the command line with built-in values it never wrote.
+ */
+function withoutDefaults(schema: z.ZodObject): z.ZodObject {
+  const shape = Object.fromEntries(
+    Object.entries(schema.shape).map(([key, field]) => {
+      const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
+      return [key, inner.optional()];
+    }),
+  );
   return z.strictObject(shape);
 }
 

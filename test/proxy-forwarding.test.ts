@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
+import { connect, createServer, type Server } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { rewrite } from "../src/index.js";
+import { freePort } from "./helpers/free-port.js";
+
+/**
+ * The proxy's command, taken from the rewritten YAML, run with Debian's real socat
+ * on loopback: TCP and UDP payloads go through it to a listener and come back.
+ */
+const running: ChildProcess[] = [];
+const servers: { close(): void }[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) if (child.pid) process.kill(-child.pid, "SIGKILL");
+  for (const server of servers.splice(0)) server.close();
+});
+
+function proxyScript(output: string, proxyName: string): string {
+  const service = (parse(output) as { services: Record<string, { entrypoint: string[]; command: string[] }> }).services[proxyName]!;
+  expect(service.entrypoint).toEqual(["/bin/sh", "-c"]);
+  return service.command[0]!;
+}
+
+function startScript(script: string): void {
+  const child = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
+  running.push(child);
+}
+
+async function tcpEcho(port: number): Promise<void> {
+  const server: Server = createServer((socket) => socket.on("data", (data) => socket.end(Buffer.concat([Buffer.from("echo:"), data]))));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+}
+
+async function udpEcho(port: number): Promise<void> {
+  const socket = createSocket("udp4");
+  socket.on("message", (message, peer) => socket.send(Buffer.concat([Buffer.from("echo:"), message]), peer.port, peer.address));
+  servers.push({ close: () => socket.close() });
+  await new Promise<void>((resolve) => socket.bind(port, "127.0.0.1", resolve));
+}
+
+/** Retries while socat is still starting. */
+async function untilAnswered(attempt: () => Promise<string>): Promise<string> {
+  let lastError: unknown;
+  for (let i = 0; i < 50; i += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw lastError;
+}
+
+function tcpRequest(port: number, payload: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(payload));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c) => chunks.push(c));
+    socket.on("end", () => resolve(Buffer.concat(chunks).toString()));
+    socket.on("error", reject);
+  });
+}
+
+function udpRequest(port: number, payload: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket("udp4");
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error("no UDP reply"));
+    }, 300);
+    socket.on("message", (message) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(message.toString());
+    });
+    socket.send(payload, port, "127.0.0.1");
+  });
+}
+
+const bacnet = readFileSync(new URL("../examples/bacnet-stack.yml", import.meta.url), "utf8");
+
+describe("the generated proxy, run with real socat", () => {
+  it("inbound: forwards UDP and TCP from the host port to 127.0.0.1:<published>", async () => {
+    const udp = await freePort();
+    const tcp = await freePort();
+    const source = bacnet.replace('ports: ["47808/udp"]', `ports: ["${udp}/udp", ${tcp}]`);
+    const result = rewrite(source);
+    const script = proxyScript(result.output, "bacnet-proxy");
+    await udpEcho(udp + 10000);
+    await tcpEcho(tcp + 10000);
+    startScript(script);
+    expect(await untilAnswered(() => udpRequest(udp, "whois"))).toBe("echo:whois");
+    expect(await untilAnswered(() => tcpRequest(tcp, "read-coils"))).toBe("echo:read-coils");
+  });
+
+  it("outbound: forwards overlay traffic to the host address", async () => {
+    const port = await freePort();
+    const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
+    const result = rewrite(source, { options: { ports: [port], proxy: { hostAddress: "127.0.0.2" } } });
+    const script = proxyScript(result.output, "homeassistant-proxy");
+    expect(script).toContain(`TCP4:127.0.0.2:${port}`);
+    const server: Server = createServer((socket) => socket.on("data", (d) => socket.end(`host:${d}`)));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.2", resolve));
+    const listen = await freePort();
+    startScript(script.replace(`TCP4-LISTEN:${port},`, `TCP4-LISTEN:${listen},`));
+    expect(await untilAnswered(() => tcpRequest(listen, "GET /"))).toBe("host:GET /");
+  });
+});
