@@ -9,7 +9,7 @@ import { discoverPorts } from "./port-discovery.js";
 import { detect } from "./rules/index.js";
 import type { Finding } from "./rules/rule.js";
 import { ServiceEdits } from "./service-edits.js";
-import type { Notes, Transform } from "./transform.js";
+import type { ExtraFile, Notes, Transform } from "./transform.js";
 import { YamlEditor } from "./yaml/editor.js";
 import { detectStyle } from "./yaml/style.js";
 import { findTransform, transforms } from "../transforms/index.js";
@@ -50,6 +50,8 @@ export interface RewriteResult {
   notes: Note[];
   /** Findings left in the output (warnings, and errors of skipped services). */
   remaining: Finding[];
+  /** Files the strategies want written beside the stack file (the lan setup script); never written here. */
+  extraFiles: ExtraFile[];
 }
 
 /**
@@ -65,6 +67,8 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     info: (message) => notes.push({ level: "info", message }),
     warn: (message) => notes.push({ level: "warning", message }),
   };
+  const extraFiles = new Map<string, ExtraFile>();
+  const files = { put: (file: ExtraFile) => void extraFiles.set(file.path, file) };
   const sources = optionSources(model, options, say);
   const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
   const edits = new ServiceEdits(model, editor);
@@ -94,7 +98,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
         common.portsSource = found.source;
       }
       const transform = findTransform(common.strategy) as Transform;
-      transform.apply({ model, service, common, options: byKey[transform.optionsKey], edits, notes: say });
+      transform.apply({ model, service, common, options: byKey[transform.optionsKey], edits, notes: say, files });
       applied.push({ service: service.name, strategy: transform.name });
     } else if (rules.has("host-ingress-port")) {
       dropIngressPorts(service, edits, say);
@@ -117,6 +121,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     skipped,
     notes,
     remaining,
+    extraFiles: [...extraFiles.values()],
   };
 }
 

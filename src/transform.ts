@@ -26,6 +26,20 @@ export interface Notes {
   warn(message: string): void;
 }
 
+/** A file a transform wants written beside the stack file (e.g. a setup script); the CLI writes it. */
+export interface ExtraFile {
+  /** Relative to the current folder, like the stack file's own path. */
+  path: string;
+  content: string;
+  /** Permission bits for a new file, e.g. 0o755. */
+  mode: number;
+}
+
+/** Where a transform hands its extra files; a later `put` of the same path replaces the earlier one. */
+export interface ExtraFiles {
+  put(file: ExtraFile): void;
+}
+
 export interface TransformContext<Options> {
   model: StackModel;
   service: ServiceModel;
@@ -33,6 +47,7 @@ export interface TransformContext<Options> {
   options: Options;
   edits: ServiceEdits;
   notes: Notes;
+  files: ExtraFiles;
 }
 
 /**
