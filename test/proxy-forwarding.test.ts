@@ -5,6 +5,7 @@ import { connect, createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { rewrite } from "../src/index.js";
+import { interpolate } from "../src/interpolate.js";
 import { freePort } from "./helpers/free-port.js";
 
 /**
@@ -22,7 +23,8 @@ afterEach(() => {
 function proxyScript(output: string, proxyName: string): string {
   const service = (parse(output) as { services: Record<string, { entrypoint: string[]; command: string[] }> }).services[proxyName]!;
   expect(service.entrypoint).toEqual(["/bin/sh", "-c"]);
-  return service.command[0]!;
+  // What docker does to the value before the container sees it: `$$` is a literal `$`.
+  return interpolate(service.command[0]!, {});
 }
 
 function startScript(script: string): void {
@@ -99,7 +101,25 @@ describe("the generated proxy, run with real socat", () => {
     expect(await untilAnswered(() => tcpRequest(tcp, "read-coils"))).toBe("echo:read-coils");
   });
 
-  it("outbound: forwards overlay traffic to the host address", async () => {
+  it("outbound: finds its default gateway at run time and forwards TCP and UDP to it", async () => {
+    const tcp = await freePort();
+    const udp = await freePort();
+    const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
+    const result = rewrite(source, { options: { ports: [tcp, `${udp}/udp`] } });
+    const script = proxyScript(result.output, "homeassistant-proxy");
+    expect(script.startsWith(`GW=$(ip route | awk '/^default/ {print $3; exit}'); [ -n "$GW" ] || exit 1; `)).toBe(true);
+    // This machine's default gateway is not ours to serve; stand in for `ip route` with loopback.
+    const onLoopback = script.replace("GW=$(ip route | awk '/^default/ {print $3; exit}')", "GW=127.0.0.1");
+    await tcpEcho(tcp);
+    await udpEcho(udp);
+    const listenTcp = await freePort();
+    const listenUdp = await freePort();
+    startScript(onLoopback.replace(`TCP4-LISTEN:${tcp},`, `TCP4-LISTEN:${listenTcp},`).replace(`UDP4-RECVFROM:${udp},`, `UDP4-RECVFROM:${listenUdp},`));
+    expect(await untilAnswered(() => tcpRequest(listenTcp, "GET /"))).toBe("echo:GET /");
+    expect(await untilAnswered(() => udpRequest(listenUdp, "ping"))).toBe("echo:ping");
+  });
+
+  it("outbound: forwards overlay traffic to a given host address", async () => {
     const port = await freePort();
     const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
     const result = rewrite(source, { options: { ports: [port], proxy: { hostAddress: "127.0.0.2" } } });

@@ -3,7 +3,7 @@ import { StackmodError } from "../src/errors.js";
 import { dropIngressPorts } from "../src/fixes.js";
 import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
-import { forwarderScript, type Forward } from "../src/socat.js";
+import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "../src/socat.js";
 import type { PortRequest, Transform, TransformContext } from "../src/transform.js";
 import type { Plain } from "../src/yaml/render.js";
 
@@ -19,9 +19,11 @@ const proxyOptions = z.object({
   offset: z.number().int().min(1).max(64511).default(10000).describe("inbound: published port = target + offset, unless ports give PUBLISHED:TARGET"),
   hostAddress: z
     .string()
-    .regex(/^[A-Za-z0-9.:_-]+$/)
-    .default("host.docker.internal")
-    .describe("outbound: how the overlay proxy reaches its node; host.docker.internal is mapped to host-gateway"),
+    .regex(/^[A-Za-z0-9.:_-]+$/, "expected gateway, host-gateway, or a host name or IP address")
+    .default("gateway")
+    .describe(
+      "outbound: how the overlay proxy reaches its own node: gateway (its default gateway, docker_gwbridge in Swarm; TCP and UDP), host-gateway (host.docker.internal via extra_hosts; TCP only), or an address",
+    ),
 });
 
 export type ProxyOptions = z.infer<typeof proxyOptions>;
@@ -72,7 +74,7 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const body: Record<string, Plain> = {
     image: options.image,
     entrypoint: ["/bin/sh", "-c"],
-    command: [forwarderScript(forwards)],
+    command: [escapeForCompose(forwarderScript(forwards))],
   };
   if (compose) body.network_mode = "host";
   else body.networks = [hostKey];
@@ -99,19 +101,25 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   edits.detach(service, (a) => a.network?.special !== "host");
   if (!compose) dropIngressPorts(service, edits, notes);
 
+  const host = targetHost(options.hostAddress);
   const forwards: Forward[] = ctx.common.ports.map((port: PortRequest) => ({
     protocol: port.protocol,
     listen: port.target,
-    to: `${options.hostAddress}:${port.target}`,
+    to: `${host}:${port.target}`,
   }));
   const name = `${service.name}-proxy`;
   const body: Record<string, Plain> = {
     image: options.image,
     entrypoint: ["/bin/sh", "-c"],
-    command: [forwarderScript(forwards)],
+    command: [escapeForCompose(forwarderScript(forwards))],
     networks,
   };
-  if (options.hostAddress === "host.docker.internal") body.extra_hosts = ["host.docker.internal:host-gateway"];
+  if (options.hostAddress === "host-gateway") {
+    body.extra_hosts = ["host.docker.internal:host-gateway"];
+    if (forwards.some((f) => f.protocol === "udp")) {
+      notes.warn(`${service.name}: through host-gateway, UDP replies come back from another address and connected clients drop them; use proxy.hostAddress: gateway for UDP`);
+    }
+  }
   const traefik = labelEntries(service).filter(([key]) => key.startsWith("traefik."));
   if (traefik.length > 0) {
     notes.warn(`${service.name}: its Traefik labels must now be on "${name}", which is on the overlay; copy them to it (the service's own labels are left as they were)`);
@@ -119,10 +127,16 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   const placement = placementOf(service);
   if (!compose) body.deploy = placement;
   edits.addServices(service, [[name, body]]);
-  notes.info(`${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`);
+  notes.info(`${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`);
   if (!compose && placementIsLoose(service)) {
     notes.warn(`${service.name}: "${name}" must run on the node that runs "${service.name}"; add the same placement constraint to both (e.g. node.hostname == NODE) or use deploy.mode: global`);
   }
+}
+
+function targetHost(hostAddress: string): string {
+  if (hostAddress === "gateway") return gatewayVariable;
+  if (hostAddress === "host-gateway") return "host.docker.internal";
+  return hostAddress;
 }
 
 /** Leaves the host network: drops the attachment (Swarm) or `network_mode: host` (Compose). */
