@@ -1,4 +1,4 @@
-import { isMap, isSeq, type Node } from "yaml";
+import { isMap, isPair, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
 import type { YamlEditor } from "./yaml/editor.js";
@@ -97,6 +97,28 @@ export class ServiceEdits {
       );
     }
     this.editor.addPair(service.map, key, empty);
+  }
+
+  /**
+   * Removes the labels whose key matches from `deploy.labels` (or `labels` when
+   * `inDeploy` is false), in list (`k=v`) or map form. Returns false, changing
+   * nothing, when the labels are not written locally (they come from an anchor).
+   */
+  removeLabels(service: ServiceModel, inDeploy: boolean, matches: (key: string) => boolean): boolean {
+    const { resolver } = this.model;
+    const deploy = inDeploy ? resolver.get(service.map, "deploy") : undefined;
+    if (inDeploy && !(deploy?.local && !deploy.viaAlias && isMap(deploy.value))) return false;
+    const owner = inDeploy ? (deploy!.value as YAMLMap) : service.map;
+    const labels = resolver.get(owner, "labels");
+    if (!labels?.local || labels.viaAlias) return false;
+    const collection = labels.value;
+    const keyOf = (item: unknown): string =>
+      isPair(item) ? String((item.key as Scalar).value) : String((item as Scalar).value ?? "").split("=")[0]!;
+    if (!isSeq(collection) && !isMap(collection)) return false;
+    const gone = (collection.items as unknown[]).filter((item) => matches(keyOf(item)));
+    if (gone.length === collection.items.length) this.editor.remove(owner, labels.pair);
+    else for (const item of gone) this.editor.remove(collection, item as Node);
+    return true;
   }
 
   /** Adds new services right after `after`, in the file's style; their names must be free. */

@@ -120,17 +120,37 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
       notes.warn(`${service.name}: through host-gateway, UDP replies come back from another address and connected clients drop them; use proxy.hostAddress: gateway for UDP`);
     }
   }
-  const traefik = labelEntries(service).filter(([key]) => key.startsWith("traefik."));
-  if (traefik.length > 0) {
-    notes.warn(`${service.name}: its Traefik labels must now be on "${name}", which is on the overlay; copy them to it (the service's own labels are left as they were)`);
-  }
-  const placement = placementOf(service);
-  if (!compose) body.deploy = placement;
+  moveTraefikLabels(ctx, body, name);
+  if (!compose) body.deploy = { ...placementOf(service), ...(body.deploy as Record<string, Plain> | undefined) };
   edits.addServices(service, [[name, body]]);
   notes.info(`${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`);
   if (!compose && placementIsLoose(service)) {
     notes.warn(`${service.name}: "${name}" must run on the node that runs "${service.name}"; add the same placement constraint to both (e.g. node.hostname == NODE) or use deploy.mode: global`);
   }
+}
+
+/**
+ * Traefik routes to a service's address on its network; a host-network service has
+ * none there, so the router and its labels move to the proxy, which answers on the
+ * overlay at the same port.
+ */
+function moveTraefikLabels(ctx: TransformContext<ProxyOptions>, body: Record<string, Plain>, proxyName: string): void {
+  const { service, model, edits, notes } = ctx;
+  const inDeploy = model.dialect === "swarm";
+  const source = inDeploy ? (service.data.deploy as { labels?: unknown } | undefined)?.labels : service.data.labels;
+  const isTraefik = (key: string) => key.startsWith("traefik.");
+  const moved = labelEntries(service).filter(([key]) => isTraefik(key));
+  if (moved.length === 0 || source === undefined) return;
+  if (!edits.removeLabels(service, inDeploy, isTraefik)) {
+    notes.warn(`${service.name}: its Traefik labels come from an anchor; copy them to "${proxyName}" yourself`);
+    return;
+  }
+  const labels: Plain = Array.isArray(source)
+    ? moved.map(([key, value]) => `${key}=${value}`)
+    : Object.fromEntries(moved);
+  if (inDeploy) body.deploy = { labels };
+  else body.labels = labels;
+  notes.info(`${service.name}: moved its Traefik labels to "${proxyName}", which Traefik can reach on the overlay`);
 }
 
 function targetHost(hostAddress: string): string {
