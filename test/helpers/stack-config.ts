@@ -1,0 +1,39 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface StackConfigInput {
+  /** The files in the order given to `-c`, by name. */
+  files: [name: string, text: string][];
+  /** Files the stack refers to (an `env_file:`), created empty beside it. */
+  companions?: string[];
+  /** The environment `docker stack config` interpolates from (nothing else leaks in). */
+  env?: Record<string, string>;
+}
+
+export type StackConfigResult = { ok: true; output: string } | { ok: false; error: string };
+
+/**
+ * Runs the real `docker stack config -c A [-c B ...]` (client side, no engine) in a
+ * scratch folder and returns the normalised file it prints, or its error text.
+ */
+export function stackConfig(input: StackConfigInput): StackConfigResult {
+  const dir = mkdtempSync(join(tmpdir(), "stackmod-layers-"));
+  try {
+    for (const name of input.companions ?? []) writeFileSync(join(dir, name), "");
+    const args = ["stack", "config"];
+    for (const [name, text] of input.files) {
+      writeFileSync(join(dir, name), text);
+      args.push("-c", name);
+    }
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, DOCKER_HOST: "unix:///nonexistent.sock", ...input.env };
+    const output = execFileSync("docker", args, { cwd: dir, stdio: "pipe", env }).toString();
+    return { ok: true, output };
+  } catch (error) {
+    const e = error as { stderr?: Buffer; message: string };
+    return { ok: false, error: e.stderr?.toString() || e.message };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
