@@ -8,9 +8,11 @@ import { parseEnvFile, type Environment } from "./interpolate.js";
 import { check } from "./check.js";
 import type { Dialect } from "./model/types.js";
 import type { RawOptions } from "./options.js";
-import { formatError, formatFinding, formatRewriteReport } from "./report/text.js";
+import { Reporter, reportFormats, type ReportFlags } from "./report/reporter.js";
+import { formatError } from "./report/text.js";
 import { rewrite } from "./rewrite.js";
 import { transforms } from "../transforms/index.js";
+import { version } from "./version.js";
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIO {
@@ -18,6 +20,8 @@ export interface CliIO {
   stderr: (text: string) => void;
   stdin: () => Buffer;
   env: Environment;
+  /** Which streams are terminals: colour, the progress line. Absent means neither. */
+  isTTY?: { stdout?: boolean; stderr?: boolean };
 }
 
 const processIO: CliIO = {
@@ -25,12 +29,12 @@ const processIO: CliIO = {
   stderr: (text) => process.stderr.write(text),
   stdin: () => readFileSync(0),
   env: process.env,
+  isTTY: { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) },
 };
 
-interface CommonFlags {
+interface CommonFlags extends ReportFlags {
   envFile?: string;
   target?: Dialect;
-  format: "text" | "json";
   maxBytes?: number;
 }
 
@@ -41,7 +45,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .description("Find and rewrite Swarm stack and Compose services that are on the host network and another network (refused since Docker Engine 28).")
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    .version(version)
+    .addHelpText(
+      "after",
+      "\nExamples:\n  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts found, 2: bad input\n  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n  stackmod rewrite deploy/stack.yml --write  # apply it\n  stackmod transforms                        # the strategies and their options\n\nRun stackmod COMMAND --help for a command's options and examples.",
+    );
 
   withCommonFlags(
     program
@@ -49,9 +58,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       .description("find the conflicts; exit 0 none, 1 found, 2 error")
       .argument("[paths...]", "files, folders (searched for compose/stack files) or - for stdin", ["."]),
   )
-    .addHelpText("after", "\nExamples:\n  stackmod check stack.yml\n  stackmod check deploy/ --format json\n  cat stack.yml | stackmod check -")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  stackmod check stack.yml\n  stackmod check deploy/ --format json\n  stackmod check deploy/ --format sarif > stackmod.sarif\n  stackmod check deploy/ --format github     # annotations in a GitHub Actions log\n  cat stack.yml | stackmod check -",
+    )
     .action((paths: string[], flags: CommonFlags) => {
-      exitCode = runCheck(paths, flags, io);
+      exitCode = runCheck(paths, flags, io, argv);
     });
 
   withCommonFlags(
@@ -77,15 +89,16 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n  stackmod rewrite deploy/ --check",
+      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > report.json",
     )
     .action((paths: string[], flags: RewriteFlags) => {
-      exitCode = runRewrite(paths, flags, io);
+      exitCode = runRewrite(paths, flags, io, argv);
     });
 
   program
     .command("transforms")
     .description("list the strategies and their options")
+    .addHelpText("after", "\nExamples:\n  stackmod transforms")
     .action(() => {
       io.stdout(describeTransforms());
     });
@@ -107,7 +120,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 
 function withCommonFlags(command: Command): Command {
   return command
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "report format: text for people; json (schema/report-v1.schema.json), sarif (code scanning), github (Actions annotations) on stdout").choices(reportFormats).default("text"))
+    .option("-q, --quiet", "print only errors")
+    .option("-v, --verbose", "also print what was read and the options in effect")
+    .option("--color", "colour the output even when it is not a terminal")
+    .option("--no-color", "never colour the output (NO_COLOR and FORCE_COLOR are respected without a flag)")
     .option("--env-file <file>", "variables for ${VAR} interpolation, on top of the environment")
     .addOption(new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices(["swarm", "compose"]))
     .addOption(new Option("--max-bytes <n>", "largest file accepted").argParser((v) => Number(v)));
@@ -126,26 +143,31 @@ function loadOptions(flags: CommonFlags, io: CliIO) {
   };
 }
 
-function runCheck(paths: string[], flags: CommonFlags, io: CliIO): ExitCode {
+function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly string[]): ExitCode {
   const options = loadOptions(flags, io);
+  const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
-  const results: unknown[] = [];
-  for (const path of expandPaths(paths)) {
+  const files = expandPaths(paths);
+  reporter.begin(files);
+  reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
+  for (const [index, path] of files.entries()) {
+    reporter.starting(index, path);
     try {
-      const result = check(readSource(path, io.stdin), { ...options, file: path });
+      const source = readSource(path, io.stdin);
+      reporter.read(path, source);
+      const result = check(source, { ...options, file: path });
       found ||= result.findings.some((f) => f.severity === "error");
-      if (flags.format === "json") results.push(result);
-      else for (const finding of result.findings) io.stdout(formatFinding(finding) + "\n");
+      reporter.checked(path, result);
     } catch (error) {
       if (!(error instanceof StackmodError)) throw error;
       failed = true;
-      if (flags.format === "json") results.push({ file: error.file, error: { code: error.code, message: error.message, line: error.line, column: error.column } });
-      io.stderr(formatError(error) + "\n");
+      reporter.failed(path, error);
     }
   }
-  if (flags.format === "json") io.stdout(JSON.stringify({ version: 1, results }, null, 2) + "\n");
-  return failed ? exitCodes.error : found ? exitCodes.found : exitCodes.ok;
+  const code = failed ? exitCodes.error : found ? exitCodes.found : exitCodes.ok;
+  reporter.finish(code);
+  return code;
 }
 
 interface RewriteFlags extends CommonFlags {
@@ -193,15 +215,27 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   return options;
 }
 
-function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO): ExitCode {
+function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: readonly string[]): ExitCode {
+  if (flags.stdout && flags.format !== "text") {
+    throw new StackmodError("USAGE", `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`, { file: "<command line>", line: 1, column: 1 });
+  }
   const base = loadOptions(flags, io);
   const config = flags.config ? readConfigText(readSource(flags.config), flags.config) : undefined;
   const options = cliOptions(flags);
+  const mode = flags.check ? "check" : flags.write ? "write" : flags.stdout ? "stdout" : "diff";
+  const reporter = new Reporter("rewrite", flags, io, argv, mode);
   let failed = false;
   let wouldChange = false;
-  for (const path of expandPaths(paths)) {
+  const files = expandPaths(paths);
+  reporter.begin(files);
+  reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
+  if (config) reporter.detail(`options from ${flags.config}: ${JSON.stringify(config)}`);
+  for (const [index, path] of files.entries()) {
+    reporter.starting(index, path);
     try {
-      const result = rewrite(readSource(path, io.stdin), {
+      const source = readSource(path, io.stdin);
+      reporter.read(path, source);
+      const result = rewrite(source, {
         ...base,
         file: path,
         options,
@@ -209,20 +243,18 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO): ExitCode {
         ...(flags.service ? { services: flags.service } : {}),
       });
       wouldChange ||= result.changed;
-      const write = Boolean(flags.write) && !flags.check && result.changed && path !== "-";
+      const write = mode === "write" && result.changed && path !== "-";
       if (write) writeFileAtomic(path, result.output);
-      if (flags.stdout) io.stdout(result.output);
-      else if (!flags.write && !flags.check) io.stdout(result.diff);
-      if (flags.format === "json") io.stderr(JSON.stringify({ ...result, original: undefined, output: undefined }) + "\n");
-      else for (const line of formatRewriteReport(result, write)) io.stderr(line + "\n");
+      reporter.rewritten(path, result, write);
     } catch (error) {
       if (!(error instanceof StackmodError)) throw error;
       failed = true;
-      io.stderr(formatError(error) + "\n");
+      reporter.failed(path, error);
     }
   }
-  if (failed) return exitCodes.error;
-  return flags.check && wouldChange ? exitCodes.found : exitCodes.ok;
+  const code = failed ? exitCodes.error : flags.check && wouldChange ? exitCodes.found : exitCodes.ok;
+  reporter.finish(code);
+  return code;
 }
 
 function describeTransforms(): string {

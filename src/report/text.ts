@@ -1,22 +1,43 @@
 import type { StackmodError } from "../errors.js";
 import type { Finding } from "../rules/rule.js";
 import type { RewriteResult } from "../rewrite.js";
+import { palette, type Palette } from "./color.js";
+
+const plain = palette(false);
 
 /** `file:line:col: error rule: message`, like a compiler, with the engine's own text under it. */
-export function formatFinding(finding: Finding): string {
-  const head = `${finding.file}:${finding.line}:${finding.column}: ${finding.severity} ${finding.rule}: ${finding.message}`;
-  return finding.engineError ? `${head}\n  engine: ${finding.engineError}` : head;
+export function formatFinding(finding: Finding, color: Palette = plain): string {
+  const severity = finding.severity === "error" ? color.red(color.bold("error")) : color.yellow(color.bold("warning"));
+  const head = `${color.bold(`${finding.file}:${finding.line}:${finding.column}`)}: ${severity} ${color.dim(finding.rule)}: ${finding.message}`;
+  return finding.engineError ? `${head}\n  ${color.dim("engine:")} ${finding.engineError}` : head;
 }
 
-export function formatError(error: StackmodError): string {
-  return error.format();
+export function formatError(error: StackmodError, color: Palette = plain): string {
+  return `${color.bold(`${error.file}:${error.line}:${error.column}`)}: ${color.red(color.bold("error"))} ${error.code}: ${error.message}`;
 }
 
-/** What `rewrite` did to one file, for standard error. */
-export function formatRewriteReport(result: RewriteResult, written: boolean): string[] {
+/** What `rewrite` did to one file, for standard error; `quiet` keeps only warnings. */
+export function formatRewriteReport(result: RewriteResult, written: boolean, color: Palette = plain, quiet = false): string[] {
   const lines: string[] = [];
-  for (const applied of result.applied) lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
-  for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
-  for (const note of result.notes) lines.push(`${note.level === "warning" ? "warning: " : "  "}${note.message}`);
+  if (!quiet) {
+    for (const applied of result.applied) lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
+    for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
+  }
+  for (const note of result.notes) {
+    if (note.level === "warning") lines.push(`${color.yellow("warning:")} ${note.message}`);
+    else if (!quiet) lines.push(`  ${note.message}`);
+  }
   return lines;
+}
+
+/** Colours a unified diff line by line; without colour it is returned as it is. */
+export function colorDiff(diff: string, color: Palette): string {
+  if (color === plain || diff === "") return diff;
+  return diff.replace(/^.*$/gm, (line) => {
+    if (line.startsWith("--- ") || line.startsWith("+++ ")) return color.bold(line);
+    if (line.startsWith("@@")) return color.cyan(line);
+    if (line.startsWith("+")) return color.green(line);
+    if (line.startsWith("-")) return color.red(line);
+    return line;
+  });
 }

@@ -1,0 +1,91 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Ajv } from "ajv";
+import { beforeAll, describe, expect, test } from "vitest";
+import { rules } from "../src/rules/index.js";
+import { version } from "../src/version.js";
+import { runCli } from "./helpers/run-cli.js";
+
+const schema = JSON.parse(readFileSync(new URL("../schema/report-v1.schema.json", import.meta.url), "utf8"));
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false }).compile(schema);
+
+function valid(report: unknown): void {
+  const ok = validate(report);
+  expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+  expect(ok).toBe(true);
+}
+
+let dir: string;
+let clean: string;
+let broken: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "stackmod-json-"));
+  clean = join(dir, "clean-stack.yml");
+  broken = join(dir, "broken-stack.yml");
+  writeFileSync(clean, 'version: "3.8"\nservices:\n  web:\n    image: nginx\n');
+  writeFileSync(broken, "services:\n  web: [\n");
+});
+
+describe("--format json", () => {
+  test("check: one report on stdout, valid against schema/report-v1.schema.json, with exact counts", async () => {
+    const run = await runCli(["check", "examples/bacnet-stack.yml", clean, broken, "--format", "json"]);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout);
+    valid(report);
+    expect(report).toMatchObject({ version: 1, tool: { name: "stackmod", version }, command: "check", exitCode: 2 });
+    expect(report.summary).toEqual({ files: 3, failed: 1, errors: 1, warnings: 0, changed: 0, written: 0 });
+    expect(report.files.map((f: { status: string }) => f.status)).toEqual(["findings", "clean", "error"]);
+    expect(report.files[0].findings[0]).toEqual({
+      file: "examples/bacnet-stack.yml",
+      line: 11,
+      column: 9,
+      rule: "host-plus-network",
+      severity: "error",
+      service: "bacnet",
+      message: 'service "bacnet" is on the host network ("hostnet") and on "backend"; Docker Engine 28+ refuses to start it',
+      engineError: "container sharing network namespace with another container or host cannot be connected to any other network",
+    });
+    expect(report.files[2].error).toMatchObject({ file: broken, code: "YAML_SYNTAX" });
+    expect(run.stderr).toContain(`${broken}:`);
+  });
+
+  test("rewrite --check: the diff travels inside the report, nothing else on stdout", async () => {
+    const run = await runCli(["rewrite", "examples/bacnet-stack.yml", clean, "--check", "--format", "json"]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    valid(report);
+    expect(report).toMatchObject({ command: "rewrite", mode: "check", exitCode: 1 });
+    expect(report.summary).toMatchObject({ files: 2, changed: 1, written: 0 });
+    const [bacnet, untouched] = report.files;
+    expect(bacnet).toMatchObject({ status: "changed", changed: true, written: false, applied: [{ service: "bacnet", strategy: "proxy" }] });
+    expect(bacnet.diff.startsWith("--- a/examples/bacnet-stack.yml\n+++ b/examples/bacnet-stack.yml\n")).toBe(true);
+    expect(untouched).toMatchObject({ status: "unchanged", changed: false, diff: "" });
+  });
+
+  test("rewrite (dry run) prints no diff beside the report, and --stdout with --format json is a usage error", async () => {
+    const run = await runCli(["rewrite", "examples/bacnet-stack.yml", "--format", "json"]);
+    expect(run.code).toBe(0);
+    valid(JSON.parse(run.stdout));
+    const refused = await runCli(["rewrite", "examples/bacnet-stack.yml", "--stdout", "--format", "json"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain("--stdout prints the rewritten file");
+  });
+
+  test("the schema names every rule and rejects reports that break it", () => {
+    const ids = schema.definitions.finding.properties.rule.enum;
+    expect([...ids].sort()).toEqual(rules.map((r) => r.id).sort());
+    expect(validate({ version: 2, tool: { name: "stackmod", version }, command: "check", exitCode: 0, summary: {}, files: [] })).toBe(false);
+    expect(
+      validate({
+        version: 1,
+        tool: { name: "stackmod", version },
+        command: "check",
+        exitCode: 0,
+        summary: { files: 1, failed: 0, errors: 0, warnings: 0, changed: 0, written: 0 },
+        files: [{ file: "a.yml", status: "clean", dialect: "swarm", findings: [{ file: "a.yml", line: 0, column: 1, rule: "x", severity: "error", service: "s", message: "m" }] }],
+      }),
+    ).toBe(false);
+  });
+});
