@@ -13,6 +13,8 @@ export type ErrorCode =
   | "YAML_TOO_DEEP"
   | "NOT_A_MAPPING"
   | "WRONG_TYPE"
+  | "INVALID_NAME"
+  | "INVALID_PORT"
   | "UNDECLARED_NETWORK"
   | "FILE_TOO_LARGE"
   | "BINARY_INPUT"
@@ -24,6 +26,7 @@ export type ErrorCode =
   | "UNSUPPORTED"
   | "READ_FAILED"
   | "WRITE_FAILED"
+  | "INTERNAL"
   | "USAGE";
 
 /**

@@ -1,52 +1,85 @@
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chownSync, chmodSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.js";
 import { check, type CheckOptions, type CheckResult } from "./check.js";
 import { StackmodError } from "./errors.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "./rewrite.js";
+
+export { removeStaleTemporaries, writeFileAtomic, type AtomicWriteOptions, type LeftoverTemporary } from "./atomic-write.js";
 
 /** A file name stackmod looks at when given a directory. */
 const stackFileName = /(compose|stack)[^/]*\.ya?ml$/i;
 const skippedDirectories = new Set(["node_modules", ".git"]);
 
-/** Files named by the paths: files as given, directories searched for compose and stack files, `-` as is. */
-export function expandPaths(paths: readonly string[]): string[] {
-  const result: string[] = [];
+/** One input of a run: a file to read, or why a path could not be listed. */
+export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
+
+/**
+ * The files named by the paths: files as given, directories searched for compose
+ * and stack files, `-` as is. A folder that cannot be listed is one error among
+ * the inputs, so the other paths are still processed.
+ */
+export function listInputs(paths: readonly string[]): Input[] {
+  const result: Input[] = [];
   for (const path of paths) {
-    if (path === "-") {
-      result.push(path);
-      continue;
-    }
     let isDirectory = false;
     try {
-      isDirectory = statSync(path).isDirectory();
+      isDirectory = path !== "-" && statSync(path).isDirectory();
     } catch {
-      result.push(path);
-      continue;
+      // Reading it will say what is wrong.
     }
-    if (!isDirectory) result.push(path);
-    else result.push(...walk(path));
+    if (isDirectory) walk(path, result);
+    else result.push({ path });
   }
   return result;
 }
 
-function walk(directory: string): string[] {
+/** Files named by the paths (see listInputs); throws the first folder that cannot be listed. */
+export function expandPaths(paths: readonly string[]): string[] {
+  return listInputs(paths).map((input) => {
+    if (input.error) throw input.error;
+    return input.path;
+  });
+}
+
+function walk(directory: string, result: Input[]): void {
   let names: string[];
   try {
     names = readdirSync(directory).sort();
   } catch (error) {
-    throw new StackmodError("READ_FAILED", `cannot list the folder: ${(error as Error).message}`, { file: directory, line: 1, column: 1 });
+    result.push({ path: directory, error: new StackmodError("READ_FAILED", `cannot list the folder: ${reason(error)}`, { file: directory, line: 1, column: 1 }) });
+    return;
   }
-  return names.flatMap((name) => {
+  for (const name of names) {
     const path = join(directory, name);
-    let stat;
+    let isDirectory: boolean;
     try {
-      stat = statSync(path);
+      isDirectory = statSync(path).isDirectory();
     } catch {
-      return [];
+      // A broken symlink that looks like a stack file is reported, not silently skipped.
+      if (stackFileName.test(name) && isSymlink(path)) result.push({ path });
+      continue;
     }
-    if (stat.isDirectory()) return skippedDirectories.has(name) ? [] : walk(path);
-    return stackFileName.test(name) ? [path] : [];
-  });
+    if (isDirectory) {
+      if (!skippedDirectories.has(name)) walk(path, result);
+    } else if (stackFileName.test(name)) result.push({ path });
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied; give the user running stackmod read access (chmod u+r), or leave it out";
+  if (code === "ENOENT") return "no such file (or a symlink whose target is missing)";
+  if (code === "EISDIR") return "it is a folder";
+  return (error as Error).message;
 }
 
 /** Reads a file as UTF-8; invalid UTF-8 is an error with the position of the first bad byte. */
@@ -55,17 +88,16 @@ export function readSource(path: string, stdin?: () => Buffer): string {
   try {
     bytes = path === "-" ? (stdin ?? (() => readFileSync(0)))() : readFileSync(path);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? "permission denied" : (error as Error).message;
-    throw new StackmodError("READ_FAILED", `cannot read the file: ${reason}`, { file: path, line: 1, column: 1 });
+    throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, { file: path, line: 1, column: 1 });
   }
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const valid = validPrefixLength(bytes);
-    const before = bytes.subarray(0, valid).toString("utf8");
-    const line = before.split("\n").length;
-    const column = valid - before.lastIndexOf("\n");
-    throw new StackmodError("BINARY_INPUT", `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid})`, {
+    const lineStart = bytes.lastIndexOf(0x0a, valid - 1) + 1;
+    const line = bytes.subarray(0, valid).toString("utf8").split("\n").length;
+    const column = bytes.subarray(lineStart, valid).toString("utf8").replace(/^\ufeff/, "").length + 1;
+    throw new StackmodError("BINARY_INPUT", `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid}); stack files are UTF-8 text: is this a binary file, or one saved in another encoding?`, {
       file: path,
       line,
       column,
@@ -74,53 +106,19 @@ export function readSource(path: string, stdin?: () => Buffer): string {
 }
 
 function validPrefixLength(bytes: Buffer): number {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   let low = 0;
   let high = bytes.length;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     try {
-      decoder.decode(bytes.subarray(0, middle), { stream: true });
+      // A fresh decoder each time: a streaming one keeps state between calls.
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, middle), { stream: true });
       low = middle;
     } catch {
       high = middle - 1;
     }
   }
   return low;
-}
-
-/**
- * Replaces a file atomically: a temporary file in the same folder, flushed, given
- * the old file's mode and owner, then renamed over it. A symlink stays a symlink:
- * its target is replaced. A crash leaves the old file or the new one, never a mix.
- */
-export function writeFileAtomic(path: string, text: string): void {
-  const target = realpathSync(path);
-  const stat = statSync(target);
-  const temporary = join(dirname(target), `.${basename(target)}.stackmod-${process.pid}-${Date.now().toString(36)}.tmp`);
-  try {
-    const fd = openSync(temporary, "wx", stat.mode & 0o7777);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(temporary, stat.mode & 0o7777);
-    try {
-      chownSync(temporary, stat.uid, stat.gid);
-    } catch {
-      // Only root may give a file away; a user's own file keeps the user as owner anyway.
-    }
-    renameSync(temporary, target);
-  } catch (error) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Nothing was created.
-    }
-    throw new StackmodError("WRITE_FAILED", `cannot write the file: ${(error as Error).message}; it was left as it was`, { file: path, line: 1, column: 1 });
-  }
 }
 
 export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
@@ -133,13 +131,14 @@ export function rewriteFile(path: string, options: RewriteFileOptions = {}): Rew
   const source = readSource(path);
   const result = rewrite(source, { ...options, file: path });
   const written = Boolean(options.write) && result.changed && path !== "-";
-  if (written) writeFileAtomic(path, result.output);
+  if (written) writeFileAtomic(path, result.output, { expected: source });
   return { ...result, written };
 }
 
 /** Checks files and folders; one result or one error per file, in path order. */
 export function checkFiles(paths: readonly string[], options: Omit<CheckOptions, "file"> = {}): (CheckResult | StackmodError)[] {
-  return expandPaths(paths).map((path) => {
+  return listInputs(paths).map(({ path, error: listing }) => {
+    if (listing) return listing;
     try {
       return check(readSource(path), { ...options, file: path });
     } catch (error) {

@@ -1,46 +1,54 @@
-import { isMap, parseAllDocuments, type Document, type YAMLMap } from "yaml";
-import { StackmodError } from "../errors.js";
+import { isCollection, isMap, isPair, parseAllDocuments, type Document, type YAMLMap } from "yaml";
+import { StackmodError, type SourcePosition } from "../errors.js";
+import { checkInput } from "../input-checks.js";
 import { SourceText } from "../text/source-text.js";
 
 export interface ParseLimits {
-  /** Largest input accepted, in bytes of UTF-16 text length (default 5 MiB). */
+  /** Largest input accepted, in characters of text (default 5 MiB; `--max-bytes`). */
   maxBytes: number;
-  /** Alias expansions allowed while reading (default 10,000, generous for heavy `<<` use). */
+  /**
+   * Alias expansions allowed while reading, counted as yaml counts them (uses of an
+   * anchor × the aliases nested in it). yaml's own default, 100, refuses a file that
+   * merges one `<<: *defaults` into more than 100 services; 10,000 lets such files
+   * through while a billion-laughs file (9 levels of 9 aliases) is refused at once.
+   */
   maxAliasCount: number;
+  /** Deepest nesting of mappings and lists (default 100; real stack files stay under 15). */
+  maxDepth: number;
 }
 
-export const defaultLimits: ParseLimits = { maxBytes: 5 * 1024 * 1024, maxAliasCount: 10_000 };
+export const defaultLimits: ParseLimits = { maxBytes: 5 * 1024 * 1024, maxAliasCount: 10_000, maxDepth: 100 };
 
 export interface ParsedFile {
   source: SourceText;
   doc: Document.Parsed;
   root: YAMLMap;
+  /** The plain data, aliases and merges resolved, within the alias limit. */
+  data: unknown;
 }
 
 const parseOptions = { merge: true, uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
 /** Parses one stack file; every problem becomes one StackmodError with its position. */
 export function parseStackFile(text: string, file: string, limits: ParseLimits = defaultLimits): ParsedFile {
-  const source = new SourceText(text, file);
-  const start = source.position(0);
+  const before = (offset: number) => positionBeforeParse(text, file, offset);
   if (text.length > limits.maxBytes) {
     throw new StackmodError(
       "FILE_TOO_LARGE",
-      `file is ${text.length} bytes, over the limit of ${limits.maxBytes}; raise it with --max-bytes if the file is genuine`,
-      start,
+      `the file is ${text.length} bytes, over the limit of ${limits.maxBytes}; if it is a genuine stack file, raise the limit with --max-bytes ${text.length}`,
+      before(0),
     );
   }
   const nul = text.indexOf("\0");
   if (nul !== -1) {
-    throw new StackmodError("BINARY_INPUT", "file holds binary data (a NUL byte), not YAML text", source.position(nul));
+    throw new StackmodError("BINARY_INPUT", "the file holds binary data (a NUL byte), not YAML text; is this the right file?", before(nul));
   }
+  const source = new SourceText(text, file);
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { ...parseOptions, lineCounter: source.lineCounter }) as Document.Parsed[];
   } catch (error) {
-    if (error instanceof RangeError) {
-      throw new StackmodError("YAML_TOO_DEEP", "YAML nesting is too deep to read safely", start);
-    }
+    if (error instanceof RangeError) throw tooDeep(limits, before(0));
     throw error;
   }
   if (!Array.isArray(docs)) docs = [docs];
@@ -48,19 +56,19 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
     const second = docs[1]!;
     throw new StackmodError(
       "YAML_MULTIPLE_DOCUMENTS",
-      "file holds several YAML documents (---); a stack file is one document: split it into separate files",
+      "the file holds several YAML documents (---); a stack file is one document: split it into separate files and pass them with -c",
       source.position(second.range[0]),
     );
   }
   const doc = docs[0];
   const problem = doc?.errors[0];
   if (problem) {
-    const code = problem.code === "DUPLICATE_KEY" ? "YAML_DUPLICATE_KEY" : "YAML_SYNTAX";
-    const hint = code === "YAML_DUPLICATE_KEY" ? "; keep one of them" : "";
-    throw new StackmodError(code, firstLine(problem.message) + hint, source.position(problem.pos[0]));
+    if (/call stack/i.test(problem.message)) throw tooDeep(limits, source.position(problem.pos[0]));
+    const key = /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(problem.pos[0]))?.[1] ?? "";
+    throw new StackmodError(...syntaxError(problem.code, firstLine(problem.message), key), source.position(problem.pos[0]));
   }
   if (!doc || doc.contents === null) {
-    throw new StackmodError("NOT_A_MAPPING", "file is empty; a stack file needs at least `services:`", start);
+    throw new StackmodError("NOT_A_MAPPING", "the file is empty (or only comments); a stack file needs at least `services:`", before(0));
   }
   if (!isMap(doc.contents)) {
     const kind = (doc.contents as { constructor: { name: string } }).constructor.name;
@@ -70,7 +78,64 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
       source.position(doc.contents.range?.[0] ?? 0),
     );
   }
-  return { source, doc, root: doc.contents };
+  const deepest = deepestNode(doc.contents, limits.maxDepth);
+  if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
+  const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, before(0)) };
+  checkInput(parsed);
+  return parsed;
+}
+
+function syntaxError(code: string, message: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {
+  if (code === "DUPLICATE_KEY") return ["YAML_DUPLICATE_KEY", `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them`];
+  if (code === "TAB_AS_INDENT") return ["YAML_SYNTAX", "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces"];
+  return ["YAML_SYNTAX", `${message}; fix the YAML syntax here`];
+}
+
+function tooDeep(limits: ParseLimits, where: SourcePosition): StackmodError {
+  return new StackmodError(
+    "YAML_TOO_DEEP",
+    `mappings and lists are nested more than ${limits.maxDepth} levels deep (a nesting bomb?); a stack file never needs that, check where this file comes from`,
+    where,
+  );
+}
+
+/** The first node deeper than `max` levels, walked without recursion so that depth cannot overflow the stack. */
+function deepestNode(root: YAMLMap, max: number): { range?: [number, number, number] | null } | undefined {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (isPair(node)) {
+      stack.push([node.key, depth], [node.value, depth]);
+    } else if (isCollection(node)) {
+      if (depth > max) return node;
+      for (const item of node.items) stack.push([item, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+function plainData(doc: Document.Parsed, limits: ParseLimits, where: SourcePosition): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (error) {
+    if (error instanceof ReferenceError && /excessive alias/i.test(error.message)) {
+      throw new StackmodError(
+        "YAML_ALIAS_LIMIT",
+        `aliases expand to more than ${limits.maxAliasCount} nodes (an alias bomb?); if the file is genuine, raise the limit with --max-aliases`,
+        where,
+      );
+    }
+    if (error instanceof RangeError) throw tooDeep(limits, where);
+    throw error;
+  }
+}
+
+/** Line and column before the parser has counted lines (limits and binary checks come first). */
+function positionBeforeParse(text: string, file: string, offset: number): SourcePosition {
+  const head = text.slice(0, offset);
+  const lineStart = head.lastIndexOf("\n") + 1;
+  const bom = lineStart === 0 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  return { file, line: head.split("\n").length, column: Math.max(1, offset - lineStart - bom + 1) };
 }
 
 function firstLine(message: string): string {
