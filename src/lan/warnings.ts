@@ -1,0 +1,37 @@
+import { formatAddress, parseCidr } from "./ipv4.js";
+import type { LanNetwork } from "./setup-script.js";
+
+/** What a user must know before relying on a macvlan/ipvlan network; said once per network. */
+export function networkWarnings(network: LanNetwork, dialect: "swarm" | "compose"): string[] {
+  const warnings: string[] = [];
+  const ranges = network.ipRanges.map((r) => r.range);
+  const l3 = network.driver === "ipvlan" && network.ipvlanMode === "l3";
+  if (l3) {
+    const routes = network.ipRanges.length > 0 ? network.ipRanges.map((r) => `${r.range} via ${r.node}`).join(", ") : `${network.subnet} via the node`;
+    warnings.push(`${network.name}: ipvlan l3 routes instead of bridging: the LAN's router needs a route to each node's addresses through that node (${routes}), and broadcast and multicast do not cross it`);
+  } else {
+    const shim = `${network.driver}-shim`;
+    const mode = network.driver === "macvlan" ? "macvlan mode bridge" : "ipvlan mode l2";
+    warnings.push(
+      `${network.name}: a node cannot reach its own ${network.driver} containers through ${network.parent} (the kernel does not loop that traffic back); if the node itself must talk to them, add a shim on the node: ` +
+        `ip link add ${shim} link ${network.parent} type ${mode}; ip addr add FREE_ADDRESS/32 dev ${shim}; ip link set ${shim} up; ip route add ${ranges.length > 0 ? "THIS_NODE_RANGE" : "CONTAINER_ADDRESS/32"} dev ${shim} ` +
+        `(FREE_ADDRESS: an unused address of ${network.subnet}${ranges.length > 0 ? ` outside ${ranges.join(", ")}` : ""})`,
+    );
+  }
+  warnings.push(
+    `${network.name}: if a DHCP server hands out addresses on ${network.subnet}, exclude ${ranges.length > 0 ? ranges.join(", ") : "the addresses Docker gives out (set lan.ipRanges to choose them)"} from its pool, or two devices will get the same address`,
+  );
+  if (dialect === "swarm") {
+    if (ranges.length === 0) {
+      warnings.push(`${network.name}: no lan.ipRanges: every node hands out addresses from the whole of ${network.subnet}, so with more than one node two tasks can get the same address; give each node its own range (--lan-range NODE=CIDR)`);
+    }
+    warnings.push(
+      `${network.name}: Swarm's routing mesh and service VIPs do not carry traffic on ${network.driver} networks: on ${network.name} each task is reached at its own LAN address, and other services reach it by name over its other networks`,
+    );
+  }
+  if (network.gateway === undefined && !l3) {
+    const subnet = parseCidr(network.subnet)!.cidr;
+    warnings.push(`${network.name}: no lan.gateway: Docker takes ${formatAddress(subnet.base + 1)} as the gateway; if the LAN's router has another address, set lan.gateway`);
+  }
+  return warnings;
+}
