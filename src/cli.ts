@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { Command, Option } from "commander";
+import { dirname, resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { readConfigText } from "./config-file.js";
 import { StackmodError } from "./errors.js";
 import { exitCodes, type ExitCode } from "./exit-codes.js";
-import { expandPaths, readSource, writeFileAtomic } from "./files.js";
+import { listInputs, readSource, removeStaleTemporaries, writeFileAtomic } from "./files.js";
 import { parseEnvFile, type Environment } from "./interpolate.js";
 import { check } from "./check.js";
 import type { Dialect } from "./model/types.js";
@@ -36,6 +37,7 @@ interface CommonFlags extends ReportFlags {
   envFile?: string;
   target?: Dialect;
   maxBytes?: number;
+  maxAliases?: number;
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
@@ -113,7 +115,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       return exitCodes.error;
     }
     if (code?.startsWith("commander.")) return exitCodes.error;
-    throw error;
+    io.stderr(formatError(internalError("<command line>", error)) + "\n");
+    return exitCodes.error;
   }
   return exitCode;
 }
@@ -127,7 +130,20 @@ function withCommonFlags(command: Command): Command {
     .option("--no-color", "never colour the output (NO_COLOR and FORCE_COLOR are respected without a flag)")
     .option("--env-file <file>", "variables for ${VAR} interpolation, on top of the environment")
     .addOption(new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices(["swarm", "compose"]))
-    .addOption(new Option("--max-bytes <n>", "largest file accepted").argParser((v) => Number(v)));
+    .addOption(new Option("--max-bytes <n>", "largest file accepted, in bytes (default 5 MiB)").argParser(positiveInteger))
+    .addOption(new Option("--max-aliases <n>", "alias expansions allowed while reading, against alias bombs (default 10000)").argParser(positiveInteger));
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return Number(value);
+}
+
+/** A bug must not stop the other files: it becomes this file's error, exit 2. */
+function internalError(file: string, error: unknown): StackmodError {
+  if (error instanceof StackmodError) return error;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StackmodError("INTERNAL", `stackmod failed unexpectedly (${text}); nothing was written for this file. Please report it with the file`, { file, line: 1, column: 1 });
 }
 
 function environment(flags: CommonFlags, io: CliIO): Environment {
@@ -139,7 +155,7 @@ function loadOptions(flags: CommonFlags, io: CliIO) {
   return {
     env: environment(flags, io),
     ...(flags.target ? { target: flags.target } : {}),
-    ...(flags.maxBytes ? { limits: { maxBytes: flags.maxBytes } } : {}),
+    limits: { ...(flags.maxBytes ? { maxBytes: flags.maxBytes } : {}), ...(flags.maxAliases ? { maxAliasCount: flags.maxAliases } : {}) },
   };
 }
 
@@ -148,21 +164,22 @@ function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
-  const files = expandPaths(paths);
+  const inputs = listInputs(paths);
+  const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
-  for (const [index, path] of files.entries()) {
+  for (const [index, { path, error: listing }] of inputs.entries()) {
     reporter.starting(index, path);
     try {
+      if (listing) throw listing;
       const source = readSource(path, io.stdin);
       reporter.read(path, source);
       const result = check(source, { ...options, file: path });
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);
     } catch (error) {
-      if (!(error instanceof StackmodError)) throw error;
       failed = true;
-      reporter.failed(path, error);
+      reporter.failed(path, internalError(path, error));
     }
   }
   const code = failed ? exitCodes.error : found ? exitCodes.found : exitCodes.ok;
@@ -226,13 +243,16 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
   const reporter = new Reporter("rewrite", flags, io, argv, mode);
   let failed = false;
   let wouldChange = false;
-  const files = expandPaths(paths);
+  const cleaned = new Set<string>();
+  const inputs = listInputs(paths);
+  const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
   if (config) reporter.detail(`options from ${flags.config}: ${JSON.stringify(config)}`);
-  for (const [index, path] of files.entries()) {
+  for (const [index, { path, error: listing }] of inputs.entries()) {
     reporter.starting(index, path);
     try {
+      if (listing) throw listing;
       const source = readSource(path, io.stdin);
       reporter.read(path, source);
       const result = rewrite(source, {
@@ -244,17 +264,29 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
       });
       wouldChange ||= result.changed;
       const write = mode === "write" && result.changed && path !== "-";
-      if (write) writeFileAtomic(path, result.output);
+      if (write) {
+        cleanLeftovers(path, cleaned, io);
+        writeFileAtomic(path, result.output, { expected: source });
+      }
       reporter.rewritten(path, result, write);
     } catch (error) {
-      if (!(error instanceof StackmodError)) throw error;
       failed = true;
-      reporter.failed(path, error);
+      reporter.failed(path, internalError(path, error));
     }
   }
   const code = failed ? exitCodes.error : flags.check && wouldChange ? exitCodes.found : exitCodes.ok;
   reporter.finish(code);
   return code;
+}
+
+/** Before the first write into a folder: temporary files that a killed run left there are removed, and said so. */
+function cleanLeftovers(path: string, folders: Set<string>, io: CliIO): void {
+  const folder = dirname(resolve(path));
+  if (folders.has(folder)) return;
+  folders.add(folder);
+  for (const leftover of removeStaleTemporaries(path)) {
+    io.stderr(`${path}: removed ${leftover.path}, a temporary file left by an interrupted stackmod run (pid ${leftover.pid})\n`);
+  }
 }
 
 function describeTransforms(): string {
