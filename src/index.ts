@@ -8,3 +8,8 @@ export type { Transform, StrategyName, PortRequest } from "./transform.js";
 export { transforms } from "../transforms/index.js";
 export { checkFiles, rewriteFile, expandPaths, readSource, writeFileAtomic, type RewriteFileOptions } from "./files.js";
 export { parseEnvFile, type Environment } from "./interpolate.js";
+export type { RawOptions } from "./options.js";
+export type { Dialect } from "./model/types.js";
+export { exitCodes, type ExitCode } from "./exit-codes.js";
+export { formatFinding, formatError } from "./report/text.js";
+export { version } from "./version.js";

@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { exitCodes } from "../src/exit-codes.js";
+import { optionsTable } from "../scripts/options-table.js";
+import { markers, readSection, writeSection } from "../scripts/readme-sections.js";
+import { transforms } from "../transforms/index.js";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+
+describe("README", () => {
+  test("the options table is the one the zod schemas give (run `npm run docs` when this fails)", () => {
+    expect(readSection(readme, "options-table")).toBe(optionsTable(transforms) + "\n");
+  });
+
+  test("the table has a row for every option of every transform", () => {
+    const table = optionsTable(transforms);
+    for (const t of transforms) {
+      const shape = (t.optionsSchema as unknown as { shape: Record<string, unknown> }).shape;
+      for (const key of Object.keys(shape)) expect(table, `${t.optionsKey}.${key}`).toContain(`| \`${t.optionsKey}.${key}`);
+    }
+    for (const key of ["strategy", "ports", "services.NAME.*"]) expect(table).toContain(`| \`${key}\` |`);
+  });
+
+  test("sections are replaced between their markers and nowhere else", () => {
+    const { start, end } = markers("options-table");
+    const text = `before\n${start}\nold\n${end}\nafter\n`;
+    expect(writeSection(text, "options-table", "new\n")).toBe(`before\n${start}\nnew\n${end}\nafter\n`);
+    expect(() => readSection("no markers\n", "options-table")).toThrow(/has no "options-table" section/);
+  });
+
+  test("the exit-code table says what src/exit-codes.ts does", () => {
+    const rows = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]]);
+    expect(rows.map(([code]) => code)).toEqual([exitCodes.ok, exitCodes.found, exitCodes.error]);
+    expect(rows[1]![1]).toContain("`check` found errors");
+    expect(rows[1]![1]).toContain("`rewrite --check` would change a file");
+  });
+});
