@@ -1,4 +1,4 @@
-import { isMap, isPair, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
+import { isAlias, isMap, isPair, isSeq, visit, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
 import type { YamlEditor } from "./yaml/editor.js";
@@ -13,12 +13,19 @@ import type { Plain } from "./yaml/render.js";
 export class ServiceEdits {
   private readonly serviceNames: Set<string>;
   private readonly publishedPorts = new Map<string, string>();
+  /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
+  private readonly aliasedAnchors = new Set<string>();
 
   constructor(
     readonly model: StackModel,
     readonly editor: YamlEditor,
   ) {
     this.serviceNames = new Set(model.services.map((s) => s.name));
+    visit(model.parsed.doc, {
+      Alias: (_, alias) => {
+        this.aliasedAnchors.add(alias.source);
+      },
+    });
     for (const service of model.services) {
       for (const port of service.ports) {
         if (port.published !== undefined) this.publishedPorts.set(`${port.published}/${port.protocol}`, service.name);
@@ -31,12 +38,14 @@ export class ServiceEdits {
     const entry = service.networks;
     const gone = service.attachments.filter(leaving);
     if (!entry || gone.length === 0) return;
+    this.assertOwnBody(service);
     const collection = entry.value;
     if (gone.length === service.attachments.length) {
       this.removeKey(service, "networks");
       return;
     }
     if (entry.local && !entry.viaAlias && (isSeq(collection) || isMap(collection))) {
+      this.assertNotShared(service, "networks", collection);
       for (const attachment of gone) this.editor.remove(collection, attachment.item as Node);
       return;
     }
@@ -50,12 +59,14 @@ export class ServiceEdits {
 
   /** Appends values to a list key of the service (`ports:`, `extra_hosts:`), creating it when absent. */
   appendToList(service: ServiceModel, key: string, values: Plain[]): void {
+    this.assertOwnBody(service);
     const entry = this.entry(service, key);
     if (!entry) {
       this.editor.addPair(service.map, key, values);
       return;
     }
     if (entry.local && !entry.viaAlias && isSeq(entry.value)) {
+      this.assertNotShared(service, key, entry.value);
       this.editor.append(entry.value, values);
       return;
     }
@@ -67,11 +78,13 @@ export class ServiceEdits {
   removeFromList(service: ServiceModel, key: string, items: Node[]): void {
     const entry = this.entry(service, key);
     if (!entry || !isSeq(entry.value) || items.length === 0) return;
+    this.assertOwnBody(service);
     if (items.length === entry.value.items.length) {
       this.removeKey(service, key);
       return;
     }
     if (entry.local && !entry.viaAlias) {
+      this.assertNotShared(service, key, entry.value);
       for (const item of items) this.editor.remove(entry.value, item);
       return;
     }
@@ -84,6 +97,7 @@ export class ServiceEdits {
   removeKey(service: ServiceModel, key: string): void {
     const entry = this.entry(service, key);
     if (!entry) return;
+    this.assertOwnBody(service);
     if (entry.local) {
       this.editor.remove(service.map, entry.pair);
       return;
@@ -161,6 +175,37 @@ export class ServiceEdits {
       return;
     }
     this.editor.addPair(this.model.parsed.root, "networks", { [key]: body });
+  }
+
+  /** A service written as `b: *a`, or one whose body other services alias, cannot be changed alone. */
+  private assertOwnBody(service: ServiceModel): void {
+    const value = service.pair.value;
+    if (isAlias(value)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service.name}" is written as an alias of another service's body (*${value.source}); stackmod cannot change it alone: write it with a merge key instead (\`${service.name}: {<<: *${value.source}}\`) and it gets its own overrides`,
+        service.position,
+      );
+    }
+    if (service.map.anchor && this.aliasedAnchors.has(service.map.anchor)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `the body of service "${service.name}" is the anchor &${service.map.anchor}, which other services use; changing it would change them too: move the shared keys to an x- block (x-${service.map.anchor}: &${service.map.anchor}) and merge it with <<`,
+        service.position,
+      );
+    }
+  }
+
+  /** A list or mapping written in the service but anchored for others: editing it in place would change them too. */
+  private assertNotShared(service: ServiceModel, key: string, node: Node): void {
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor && this.aliasedAnchors.has(anchor)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `\`${key}\` of service "${service.name}" is the anchor &${anchor}, which other services use; changing it would change them too: move it to an x- block (x-${anchor}: &${anchor} ...) and refer to it with *${anchor}`,
+        this.model.parsed.source.position(node.range?.[0] ?? 0),
+      );
+    }
   }
 
   private entry(service: ServiceModel, key: string) {

@@ -31,7 +31,10 @@ export class YamlEditor {
     }
     const first = isPair(item) ? start : (dashOffset(this.source, item) ?? start);
     const end = this.blockEnd(isPair(item) ? ((item.value as Node | null) ?? (item.key as Node)) : item);
-    this.edits.add(this.source.lineStart(first), end, "");
+    const lineStart = this.source.lineStart(first);
+    // The last line of a file without a final newline: take the newline before it instead, so none is left dangling.
+    const unterminated = end === this.source.text.length && !this.source.text.endsWith("\n") && lineStart > 0;
+    this.edits.add(unterminated ? lineStart - this.source.eol.length : lineStart, end, "");
   }
 
   /** Adds items at the end of a list, in its own style. */
@@ -62,7 +65,7 @@ export class YamlEditor {
   addPairsAfter(pair: Pair, entries: [string, Plain][]): void {
     const column = this.source.indentAt((pair.key as Node).range![0]);
     const at = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
-    const blankFollows = /^\r?\n/.test(this.source.text.slice(at));
+    const blankFollows = /^[ \t]*\r?\n/.test(this.source.text.slice(at));
     const lines = entries.flatMap(([key, value]) => [
       ...(blankFollows ? [""] : []),
       ...mapEntry(key, value, column, this.style),
