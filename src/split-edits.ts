@@ -1,0 +1,182 @@
+import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { StackmodError } from "./errors.js";
+import type { Attachment, ServiceModel } from "./model/types.js";
+import type { ServiceEdits } from "./service-edits.js";
+import { flow, scalar, type Plain } from "./yaml/render.js";
+
+/**
+ * Edits the split strategy makes to the service it renames in place: each one
+ * touches only its own key, in the form the file already uses.
+ */
+
+/** Renames the service's key; its body, comments and anchors stay where they are. */
+export function renameService(edits: ServiceEdits, service: ServiceModel, name: string): void {
+  const key = service.pair.key as Node;
+  edits.editor.edits.add(key.range![0], key.range![1], scalar(name));
+}
+
+export type EnvVar = [name: string, value: string];
+
+/** The names a list (`A=b`, `A`) or a map sets: environment variables, `depends_on` services. */
+export function namesIn(value: unknown): Set<string> {
+  if (Array.isArray(value)) return new Set(value.map((item) => String(item).split("=")[0]!));
+  if (value && typeof value === "object") return new Set(Object.keys(value));
+  return new Set();
+}
+
+/** The service's environment with `vars` added, in its own form (a map when it has none). */
+export function environmentWith(value: unknown, vars: EnvVar[]): Plain {
+  if (Array.isArray(value)) return [...(value as Plain[]), ...vars.map(([k, v]) => `${k}=${v}`)];
+  return { ...((value ?? {}) as Record<string, Plain>), ...Object.fromEntries(vars) };
+}
+
+/** Adds variables to the service's `environment:`, list or map, local or merged in. */
+export function addEnvironment(edits: ServiceEdits, service: ServiceModel, vars: EnvVar[]): void {
+  const entry = edits.model.resolver.get(service.map, "environment");
+  if (!entry || entry.value === null || (isScalar(entry.value) && entry.value.value === null)) {
+    if (entry?.local) edits.editor.replacePair(service.map, entry.pair, "environment", environmentWith(undefined, vars));
+    else edits.editor.addPair(service.map, "environment", environmentWith(undefined, vars));
+    return;
+  }
+  if (isSeq(entry.value)) {
+    edits.appendToList(service, "environment", vars.map(([k, v]) => `${k}=${v}`));
+    return;
+  }
+  if (entry.local && !entry.viaAlias && isMap(entry.value)) {
+    for (const [k, v] of vars) edits.editor.addPair(entry.value, k, v);
+    return;
+  }
+  overrideKey(edits, service, "environment", environmentWith(service.data.environment, vars));
+}
+
+/** Sets a key to a new value: replaced where it is written, added where it is absent or merged in. */
+export function setKey(edits: ServiceEdits, service: ServiceModel, key: string, value: Plain): void {
+  const entry = edits.model.resolver.get(service.map, key);
+  if (entry?.local) edits.editor.replacePair(service.map, entry.pair, key, value);
+  else edits.editor.addPair(service.map, key, value);
+}
+
+/**
+ * Leaves only `keep` in the service's networks, each with `alias` among its
+ * aliases, so that other services still reach it by its old name.
+ */
+export function keepNetworksWithAlias(edits: ServiceEdits, service: ServiceModel, keep: Attachment[], alias: string): void {
+  const data = service.data.networks;
+  const configs = !Array.isArray(data) && data && typeof data === "object" ? (data as Record<string, Plain>) : {};
+  const networks: Record<string, Plain> = {};
+  for (const attachment of keep) {
+    const config = (configs[attachment.key] ?? {}) as Record<string, Plain>;
+    const aliases = Array.isArray(config.aliases) ? config.aliases.map(String) : [];
+    networks[attachment.key] = { ...config, aliases: [...new Set([...aliases, alias])] };
+  }
+  setKey(edits, service, "networks", networks);
+}
+
+/**
+ * Top-level sections this run wrote into, by offset. Insertions at one offset keep
+ * their order, so only the section written last at an offset may still grow there.
+ */
+export interface TopLevelState {
+  owners: Map<number, string>;
+  /** Sections this run created, and the offset where they end. */
+  created: Map<string, number>;
+}
+
+/** Adds top-level declarations (`volumes:`, `secrets:`), skipping names the file already declares. */
+export function declareTopLevel(edits: ServiceEdits, state: TopLevelState, sections: [string, Record<string, Plain>][]): void {
+  const { model, editor } = edits;
+  const root = model.parsed.root;
+  const fresh: [string, Record<string, Plain>][] = [];
+  // Sections that exist first, new ones after: a new section at the end of the file
+  // must come after what is added to the section that ends there.
+  for (const [section, declarations] of sections) {
+    const entry = model.resolver.get(root, section);
+    const existing = entry && isMap(entry.value) ? entry.value : undefined;
+    const added = Object.entries(declarations).filter(([key]) => !(existing && model.resolver.get(existing, key)));
+    if (added.length === 0) continue;
+    const createdAt = state.created.get(section);
+    if (createdAt !== undefined) {
+      claim(edits, state, createdAt, section);
+      insertAt(edits, createdAt, added.flatMap(([key, body]) => editor.render({ [key]: body }, editor.style.indent)));
+    } else if (existing && entry?.local && !entry.viaAlias) {
+      const last = existing.items[existing.items.length - 1];
+      if (existing.flow) {
+        // Written here so that a second service of this run adds its own comma.
+        const at = last ? ((last.value as Node | null) ?? (last.key as Node)).range![1] : model.parsed.source.text.indexOf("{", existing.range![0]) + 1;
+        const first = !last && !state.owners.has(at);
+        claim(edits, state, at, section);
+        editor.edits.insert(at, (first ? "" : ", ") + added.map(([key, body]) => flow({ [key]: body }).slice(1, -1)).join(", "));
+      } else {
+        if (last) claim(edits, state, editor.blockEnd((last.value as Node | null) ?? (last.key as Node)), section);
+        for (const [key, body] of added) editor.addPair(existing, key, body);
+      }
+    } else if (entry && entry.value !== null && !(isScalar(entry.value) && entry.value.value === null)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `stackmod must declare ${added.map(([key]) => `${section}.${key}`).join(", ")}, but the top-level \`${section}:\` is not a mapping written in this file; add them yourself`,
+        model.parsed.source.position((entry.pair.key as Node).range![0]),
+      );
+    } else fresh.push([section, Object.fromEntries(added)]);
+  }
+  for (const [section, body] of fresh) {
+    const entry = model.resolver.get(root, section);
+    if (entry) {
+      editor.replacePair(root, entry.pair, section, body);
+      continue;
+    }
+    const last = root.items[root.items.length - 1]!;
+    const at = editor.blockEnd((last.value as Node | null) ?? (last.key as Node));
+    // A new section may follow what was added at this offset; after it, only it may grow here.
+    state.owners.set(at, section);
+    const text = model.parsed.source.text;
+    const previous = root.items[root.items.length - 2];
+    const spaced = previous !== undefined && /\n[ \t]*\r?\n/.test(text.slice(editor.blockEnd((previous.value as Node | null) ?? (previous.key as Node)) - 1, (last.key as Node).range![0]));
+    insertAt(edits, at, [...(spaced ? [""] : []), ...editor.render({ [section]: body }, 0)]);
+    state.created.set(section, at);
+  }
+}
+
+function claim(edits: ServiceEdits, state: TopLevelState, at: number, section: string): void {
+  const owner = state.owners.get(at);
+  if (owner !== undefined && owner !== section) {
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `stackmod would add to the top-level \`${section}:\` where it already added \`${owner}:\` for another service; declare \`${section}:\` in the file (it may be empty: \`${section}: {}\`) and run again`,
+      edits.model.parsed.source.position(Math.max(0, at - 1)),
+    );
+  }
+  state.owners.set(at, section);
+}
+
+function insertAt(edits: ServiceEdits, at: number, lines: string[]): void {
+  const { text, eol } = edits.model.parsed.source;
+  const atEofWithoutNewline = at === text.length && text.length > 0 && !text.endsWith("\n");
+  edits.editor.edits.insert(at, atEofWithoutNewline ? eol + lines.join(eol) : lines.join(eol) + eol);
+}
+
+/** Points other services' `depends_on` at the renamed service (Compose refuses a dangling one). */
+export function renameDependencies(edits: ServiceEdits, from: string, to: string): void {
+  for (const other of edits.model.services) {
+    const entry = edits.model.resolver.get(other.map, "depends_on");
+    if (!entry || !namesIn(other.data.depends_on).has(from)) continue;
+    const collection = entry.value;
+    if (!entry.local || entry.viaAlias || !(isSeq(collection) || isMap(collection))) {
+      const data = other.data.depends_on as Plain;
+      const renamed = Array.isArray(data)
+        ? data.map((name) => (name === from ? to : name))
+        : Object.fromEntries(Object.entries(data as Record<string, Plain>).map(([k, v]) => [k === from ? to : k, v]));
+      overrideKey(edits, other, "depends_on", renamed);
+      continue;
+    }
+    const items = isSeq(collection) ? collection.items : collection.items.map((pair) => pair.key);
+    for (const item of items) {
+      if (isScalar(item) && String(item.value) === from) edits.editor.edits.add(item.range![0], item.range![1], scalar(to));
+    }
+  }
+}
+
+function overrideKey(edits: ServiceEdits, service: ServiceModel, key: string, value: Plain): void {
+  const entry = edits.model.resolver.get(service.map, key);
+  if (entry?.local && entry.viaAlias) edits.editor.replaceWithFlow(entry.pair.value as Node, value);
+  else edits.editor.addPair(service.map, key, value);
+}

@@ -1,0 +1,232 @@
+import type { Node } from "yaml";
+import { StackmodError, type SourcePosition } from "../src/errors.js";
+import type { Attachment } from "../src/model/types.js";
+import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
+import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
+import { queueService, secretNames, volumeName } from "../src/queues/service.js";
+import type { ServiceEdits } from "../src/service-edits.js";
+import { addEnvironment, declareTopLevel, environmentWith, keepNetworksWithAlias, namesIn, renameDependencies, renameService, setKey, type EnvVar, type TopLevelState } from "../src/split-edits.js";
+import type { Transform, TransformContext } from "../src/transform.js";
+import type { Plain } from "../src/yaml/render.js";
+import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "../src/queues/options.js";
+
+/** A queue this run created or found, for split services that share it. */
+interface QueueState {
+  kind: QueueKind;
+  published: number;
+  networks: Set<string>;
+  secrets: QueueSecrets | undefined;
+}
+
+interface RunState {
+  queues: Map<string, QueueState>;
+  topLevel: TopLevelState;
+}
+
+// One state per rewrite (ServiceEdits is created once per run), so that services
+// sharing a queue find the one an earlier service of the same file created.
+const runs = new WeakMap<ServiceEdits, RunState>();
+
+function runState(edits: ServiceEdits): RunState {
+  let state = runs.get(edits);
+  if (!state) {
+    state = { queues: new Map(), topLevel: { owners: new Map(), created: new Map() } };
+    runs.set(edits, state);
+  }
+  return state;
+}
+
+type Ctx = TransformContext<SplitOptions>;
+
+export const split: Transform<SplitOptions> = {
+  name: "split",
+  summary: "a collector on the host network and a processor on the overlay (the service renamed in place), joined by a queue service",
+  optionsKey: "queue",
+  optionsSchema: splitOptions,
+  apply(ctx) {
+    const { service, model, edits, notes } = ctx;
+    const settings = withDefaults(ctx.options, service.name);
+    const kind = queueKinds[settings.kind];
+    if (!kind.topic.pattern.test(settings.topic)) {
+      throw new StackmodError("BAD_OPTION", `\`queue.topic\`: ${JSON.stringify(settings.topic)} is refused by ${kind.name}; expected ${kind.topic.rule}`, optionPosition(ctx, "topic"));
+    }
+    const compose = model.dialect === "compose";
+    const host = service.attachments.find((a) => a.network?.special === "host");
+    const keep = service.attachments.filter((a) => a.network?.special === undefined);
+    const names = { processor: `${service.name}-processor`, collector: `${service.name}-collector`, queue: settings.shared ?? `${service.name}-queue` };
+    edits.claimServiceName(names.processor, service);
+
+    const queue = findOrPlanQueue(ctx, settings, kind, names.queue, keep);
+    const env = (role: "collector" | "processor", address: string): EnvVar[] => [
+      [settings.env.url, `${kind.scheme}://${address}`],
+      [settings.env.topic, settings.topic],
+      [settings.env.role, role],
+      ...(queue.state.secrets?.user ? [[settings.env.userFile, secretPath(queue.state.secrets.user)] as EnvVar] : []),
+      ...(queue.state.secrets ? [[settings.env.passwordFile, secretPath(queue.state.secrets.password)] as EnvVar] : []),
+    ];
+    const processorEnv = env("processor", `${names.queue}:${kind.port}`);
+    const collectorEnv = env("collector", `127.0.0.1:${queue.state.published}`);
+    const taken = [...namesIn(service.data.environment)].filter((name) => processorEnv.some(([k]) => k === name));
+    if (taken.length > 0) {
+      throw new StackmodError("NAME_COLLISION", `service "${service.name}" already sets ${taken.join(", ")}; give the split's variables other names with \`queue.env\``, service.position);
+    }
+    const secrets = queue.state.secrets ? secretNames(queue.state.secrets) : [];
+
+    // The processor is the service itself, renamed: its comments, anchors and key order stay.
+    renameService(edits, service, names.processor);
+    if (settings.processor.image) setKey(edits, service, "image", settings.processor.image);
+    if (settings.processor.command) setKey(edits, service, "command", settings.processor.command);
+    keepNetworksWithAlias(edits, service, keep, service.name);
+    if (service.data.network_mode !== undefined) edits.removeKey(service, "network_mode");
+    if (service.data.ports !== undefined) {
+      edits.removeKey(service, "ports");
+      notes.info(`${names.processor}: dropped its ports; "${names.collector}" on the host network listens on the host directly`);
+    }
+    addEnvironment(edits, service, processorEnv);
+    const ownSecrets = secretSources(service.data.secrets);
+    const missingSecrets = secrets.filter((s) => !ownSecrets.includes(s));
+    if (missingSecrets.length > 0) edits.appendToList(service, "secrets", missingSecrets);
+    renameDependencies(edits, service.name, names.processor);
+
+    const collector = collectorBody(ctx, host, collectorEnv, secrets);
+    edits.addServices(service, [[names.collector, collector], ...(queue.body ? [[names.queue, queue.body] as [string, Plain]] : [])]);
+    if (queue.body) {
+      declareTopLevel(edits, runState(edits).topLevel, [
+        ["volumes", kind.dataPath ? { [volumeName(names.queue)]: {} } : {}],
+        ["secrets", Object.fromEntries(secrets.map((s): [string, Plain] => [s, compose ? { file: `./secrets/${s}` } : { external: true }]))],
+      ]);
+    }
+
+    notes.info(`${service.name}: split into "${names.collector}" (host network) and "${names.processor}" (${keep.map((a) => a.key).join(", ")}, alias "${service.name}"), joined by ${kind.name} at "${names.queue}" (published ${queue.state.published}, topic "${settings.topic}")`);
+    notes.info(`${service.name}: ${kind.delivery}`);
+    if (queue.body && queue.state.secrets) {
+      const how = compose ? secrets.map((s) => `./secrets/${s}`).join(", ") + " (files beside the compose file)" : secrets.map((s) => `\`printf %s VALUE | docker secret create ${s} -\``).join(", ");
+      notes.warn(`${names.queue}: create its credentials before deploying: ${how}`);
+    }
+    if (queue.body && !compose) notes.warn(`${names.queue}: port ${queue.state.published} is open on ${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`);
+    if (queue.body && !compose && settings.publish === "host" && placementIsLoose(service)) {
+      notes.warn(`${names.queue}: with publish: host the collector reaches the queue only on the node that runs it; pin "${service.name}" and the queue to one node with a placement constraint`);
+    }
+  },
+};
+
+/** The collector: the service's own settings on the host network only, without its ports. */
+function collectorBody(ctx: Ctx, host: Attachment | undefined, env: EnvVar[], secrets: string[]): Record<string, Plain> {
+  const compose = ctx.model.dialect === "compose";
+  const body: Record<string, Plain> = {};
+  const hostNetwork = (): void => {
+    if (compose) body.network_mode = "host";
+    else body.networks = [host?.key ?? "host"];
+  };
+  const data = ctx.service.data;
+  // In the order the file writes them (the model's data follows its schema's order).
+  const keys = [...new Set([...ctx.model.resolver.entries(ctx.service.map).map((e) => e.key), ...Object.keys(data)])].filter((k) => k in data);
+  for (const key of keys) {
+    const value = data[key];
+    if (key === "networks" || key === "network_mode") {
+      if (!("networks" in body) && !("network_mode" in body)) hostNetwork();
+    } else if (key === "environment") body.environment = environmentWith(value, env);
+    // The processor keeps the container name; Compose refuses two containers of one name.
+    else if (key !== "ports" && key !== "x-stackmod" && key !== "container_name") body[key] = value as Plain;
+  }
+  if (body.environment === undefined) body.environment = environmentWith(undefined, env);
+  if (secrets.length > 0) {
+    const own = (body.secrets as Plain[] | undefined) ?? [];
+    body.secrets = [...own, ...secrets.filter((s) => !own.includes(s))];
+  }
+  return body;
+}
+
+/** The shared queue an earlier service created or the file already has, or a new one. */
+function findOrPlanQueue(ctx: Ctx, settings: SplitSettings, kind: QueueKind, name: string, keep: Attachment[]): { state: QueueState; body?: Record<string, Plain> } {
+  const { edits, service, model } = ctx;
+  const run = runState(edits).queues;
+  const known = settings.shared ? (run.get(name) ?? existingQueue(ctx, settings, name, kind)) : undefined;
+  if (known) {
+    if (known.kind !== kind) {
+      throw new StackmodError("BAD_OPTION", `\`queue.shared\`: "${name}" is a ${known.kind.name} queue, but "${service.name}" asks for ${kind.name}`, optionPosition(ctx, "kind"));
+    }
+    if (!keep.some((a) => known.networks.has(a.key))) {
+      throw new StackmodError("UNSUPPORTED", `\`queue.shared\`: "${name}" is on ${[...known.networks].join(", ")}, which "${service.name}" is not attached to; its processor could not reach the queue`, optionPosition(ctx, "shared"));
+    }
+    return { state: known };
+  }
+
+  const published = settings.published ?? kind.port;
+  const compose = model.dialect === "compose";
+  const auth = kind.auth === "required" || settings.auth === true;
+  if (settings.auth === true && kind.auth === "never") {
+    throw new StackmodError("BAD_OPTION", `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use redis or rabbitmq for a password`, optionPosition(ctx, "auth"));
+  }
+  if (!compose && auth && !atLeast(model.version, 3, 1)) {
+    throw new StackmodError("UNSUPPORTED", `the ${kind.name} queue needs secrets, from file format 3.1; this file says version ${model.version}`, service.position);
+  }
+  if (!compose && settings.publish === "host" && !atLeast(model.version, 3, 2)) {
+    throw new StackmodError("UNSUPPORTED", `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`, service.position);
+  }
+  try {
+    edits.claimPublishedPort(published, "tcp", service);
+  } catch (error) {
+    if (!(error instanceof StackmodError) || error.code !== "PORT_COLLISION") throw error;
+    throw new StackmodError("PORT_COLLISION", `the queue "${name}" would publish ${published}/tcp, which another service of this file already publishes; choose another with \`queue.published\`, or share one queue with \`queue.shared\``, optionPosition(ctx, "published"));
+  }
+  const secrets = auth
+    ? { user: kind.auth === "required" ? (settings.secrets.user ?? `${name}-user`) : undefined, password: settings.secrets.password ?? `${name}-password` }
+    : undefined;
+  const state: QueueState = { kind, published, networks: new Set(keep.map((a) => a.key)), secrets };
+  run.set(name, state);
+  const placement = placementOf(service).placement;
+  const body = queueService({
+    kind,
+    name,
+    image: settings.image ?? kind.image,
+    dialect: model.dialect,
+    longSyntax: atLeast(model.version, 3, 2),
+    published,
+    publish: settings.publish,
+    networks: keep.map((a) => a.key),
+    secrets,
+    placement,
+  });
+  return { state, body };
+}
+
+/** A queue service already in the file (an earlier run split another service onto it). */
+function existingQueue(ctx: Ctx, settings: SplitSettings, name: string, kind: QueueKind): QueueState | undefined {
+  const existing = ctx.model.services.find((s) => s.name === name);
+  if (!existing) return undefined;
+  const port = existing.ports.find((p) => p.target === kind.port && p.published !== undefined);
+  if (!port) {
+    throw new StackmodError("UNSUPPORTED", `\`queue.shared\`: the service "${name}" exists but publishes no port for ${kind.name} (${kind.port}); give another name or remove it`, existing.position);
+  }
+  const secretList = secretSources(existing.data.secrets);
+  const user = secretList.find((s) => s === (settings.secrets.user ?? `${name}-user`));
+  const password = secretList.find((s) => s === (settings.secrets.password ?? `${name}-password`));
+  return {
+    kind,
+    published: port.published!,
+    networks: namesIn(existing.data.networks),
+    secrets: password ? { user, password } : undefined,
+  };
+}
+
+/** The secret names a service mounts, short or long syntax. */
+function secretSources(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((s) => (s !== null && typeof s === "object" ? String((s as { source?: unknown }).source) : String(s)));
+}
+
+/** Where an option was written: the service's block, the top-level `services.NAME`, the top-level block. */
+function optionPosition(ctx: Ctx, key: string): SourcePosition {
+  const { model, service } = ctx;
+  const candidates: [Node | null | undefined, string[]][] = [
+    [service.options?.value, ["queue", key]],
+    [model.options?.value, ["services", service.name, "queue", key]],
+    [model.options?.value, ["queue", key]],
+  ];
+  for (const [start, path] of candidates) {
+    const node = start ? model.resolver.nodeAt(start, path) : null;
+    if (node?.range) return model.parsed.source.position(node.range[0]);
+  }
+  return service.position;
+}
