@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
+import { rewrite, StackmodError } from "../src/index.js";
+
+/** A stack file whose service asks for split with `queue` (flow mapping text) on line 8. */
+function stack(queue: string, extra: string[] = []): string {
+  return [
+    'version: "3.8"',
+    "services:",
+    "  bacnet:",
+    "    image: example/bacnet:1",
+    "    networks: [hostnet, backend]",
+    "    x-stackmod:",
+    "      strategy: split",
+    `      queue: ${queue}`,
+    ...extra,
+    "networks:",
+    "  hostnet: {external: true, name: host}",
+    "  backend: {driver: overlay}",
+    "",
+  ].join("\n");
+}
+
+function failure(text: string, options: Record<string, unknown> = {}): StackmodError {
+  try {
+    rewrite(text, { file: "stack.yml", options });
+  } catch (error) {
+    if (error instanceof StackmodError) return error;
+    throw error;
+  }
+  throw new Error("expected a StackmodError");
+}
+
+/** `file:line:column CODE`, the column being where `value` starts on that line. */
+function where(text: string, line: number, value: string, code: string): string {
+  const column = text.split("\n")[line - 1]!.indexOf(value);
+  if (column < 0) throw new Error(`${value} is not on line ${line}`);
+  return `stack.yml:${line}:${column + 1} ${code}`;
+}
+const at = (error: StackmodError) => `${error.file}:${error.line}:${error.column} ${error.code}`;
+
+describe("split options", () => {
+  it("an unknown queue kind names its position and the allowed kinds", () => {
+    const text = stack("{kind: kafka}");
+    const error = failure(text);
+    expect(at(error)).toBe(where(text, 8, "kafka", "BAD_OPTION"));
+    expect(error.message).toContain("allowed: nats, redis, rabbitmq, mqtt");
+  });
+
+  it("a published port out of range is refused where it is written", () => {
+    const text = stack("{kind: redis, published: 70000}");
+    const error = failure(text);
+    expect(at(error)).toBe(where(text, 8, "70000", "BAD_OPTION"));
+    expect(error.message).toMatch(/queue\.published/);
+  });
+
+  it.each([
+    ["nats", "plant.*"],
+    ["nats", "a..b"],
+    ["mqtt", "plant/#"],
+    ["rabbitmq", "amq.readings"],
+    ["redis", "two words"],
+  ])("%s refuses the topic %j", (kind, topic) => {
+    const text = stack(`{kind: ${kind}, topic: "${topic}"}`);
+    const error = failure(text);
+    expect(at(error)).toBe(where(text, 8, `"${topic}"`, "BAD_OPTION"));
+    expect(error.message).toContain(`refused by ${kind}`);
+  });
+
+  it("a bad topic given on the top-level block points there", () => {
+    const text = ['version: "3.8"', "x-stackmod:", "  queue: {topic: \"a b\"}", ...stack("{}").split("\n").slice(1)].join("\n");
+    expect(at(failure(text))).toBe(where(text, 3, '"a b"', "BAD_OPTION"));
+  });
+
+  it("auth is refused for a broker that runs without credentials", () => {
+    const text = stack("{kind: mqtt, auth: true}");
+    expect(at(failure(text))).toBe(where(text, 8, "true", "BAD_OPTION"));
+  });
+
+  it("an environment variable the service already sets is a collision", () => {
+    const text = stack("{}", ["    environment: [QUEUE_URL=nats://elsewhere:4222]"]);
+    expect(failure(text).code).toBe("NAME_COLLISION");
+  });
+
+  it("a queue port another service publishes is a collision that says how to choose another", () => {
+    const text = stack("{}", ["  nats:", "    image: nats:2.10-alpine", "    ports: [\"4222:4222\"]", "    networks: [backend]"]);
+    const error = failure(text);
+    expect(error.code).toBe("PORT_COLLISION");
+    expect(error.message).toContain("queue.published");
+  });
+
+  it("a service already named like the queue is a collision", () => {
+    const text = stack("{}", ["  bacnet-queue:", "    image: example/other:1", "    networks: [backend]"]);
+    expect(failure(text).code).toBe("NAME_COLLISION");
+  });
+
+  it("a shared queue of another kind is refused", () => {
+    const text = stack("{shared: plant-queue}", [
+      "  modbus:",
+      "    image: example/modbus:1",
+      "    networks: [hostnet, backend]",
+      "    x-stackmod: {strategy: split, queue: {shared: plant-queue, kind: redis, published: 6380}}",
+    ]);
+    const error = failure(text);
+    expect(error.code).toBe("BAD_OPTION");
+    expect(error.message).toContain('"plant-queue" is a nats queue');
+  });
+
+  it("a second run onto a shared queue the file already has reuses it", () => {
+    const text = stack("{shared: plant-queue}");
+    const once = rewrite(text, { file: "stack.yml" }).output;
+    const withModbus = once.replace("networks:\n  hostnet", "  modbus:\n    image: example/modbus:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: split, queue: {shared: plant-queue}}\nnetworks:\n  hostnet");
+    const twice = rewrite(withModbus, { file: "stack.yml" });
+    expect(twice.output.match(/plant-queue:\n/g)).toHaveLength(1);
+    expect(twice.output).toContain("QUEUE_URL: nats://127.0.0.1:4222");
+    expect(twice.output).toContain("QUEUE_URL: nats://plant-queue:4222");
+    expect(twice.remaining.filter((f) => f.severity === "error")).toEqual([]);
+  });
+});
+
+describe("split options through the command line", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function cli(args: string[], text: string) {
+    const dir = mkdtempSync(join(tmpdir(), "stackmod-split-cli-"));
+    dirs.push(dir);
+    const file = join(dir, "stack.yml");
+    writeFileSync(file, text);
+    const before = statSync(file).mtimeMs;
+    let stderr = "";
+    const code = await main(["rewrite", file, "--write", ...args], { stdout: () => {}, stderr: (t) => (stderr += t), stdin: () => Buffer.alloc(0), env: {} });
+    return { code, stderr, unchanged: readFileSync(file, "utf8") === text && statSync(file).mtimeMs === before, file };
+  }
+
+  it("--queue with an unknown kind: exit 2, the allowed kinds, nothing written", async () => {
+    const result = await cli(["--strategy", "split", "--queue", "kafka"], stack("{}"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("allowed: nats, redis, rabbitmq, mqtt");
+    expect(result.unchanged).toBe(true);
+  });
+
+  it("a bad topic in the file: exit 2 with file:line:column, nothing written", async () => {
+    const text = stack('{topic: "plant.>"}');
+    const result = await cli([], text);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${result.file}:8:${text.split("\n")[7]!.indexOf('"plant.>"') + 1}`);
+    expect(result.unchanged).toBe(true);
+  });
+
+  it("a port out of range in the file: exit 2, nothing written", async () => {
+    const result = await cli([], stack("{published: 0}"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("queue.published");
+    expect(result.unchanged).toBe(true);
+  });
+
+  it("--queue rabbitmq --write rewrites the file", async () => {
+    const result = await cli(["--queue", "rabbitmq"], stack("{}"));
+    expect(result.code).toBe(0);
+    expect(readFileSync(result.file, "utf8")).toContain("QUEUE_URL: amqp://bacnet-queue:5672");
+  });
+});
