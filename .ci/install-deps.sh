@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# System packages the test suite uses for real: the docker CLI (docker stack config) and socat.
+# System packages the test suite uses for real: the docker CLI (docker stack config), socat, and
+# shellcheck (lints the lan strategy's generated setup script).
 set -euo pipefail
 need=()
 command -v docker >/dev/null 2>&1 || need+=(docker.io)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
