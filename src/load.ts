@@ -1,6 +1,6 @@
 import type { Environment } from "./interpolate.js";
 import { buildModel } from "./model/build.js";
-import type { Dialect, StackModel } from "./model/types.js";
+import type { Dialect, NetworkDecl, StackModel } from "./model/types.js";
 import { defaultLimits, parseStackFile, type ParseLimits } from "./yaml/parse.js";
 
 export interface LoadOptions {
@@ -11,11 +11,13 @@ export interface LoadOptions {
   /** Force the dialect instead of detecting it from the file. */
   target?: Dialect;
   limits?: Partial<ParseLimits>;
+  /** Set by the layered pipeline (`-c A -c B`): the networks every file of the stack declares, merged. */
+  layerNetworks?: ReadonlyMap<string, NetworkDecl>;
 }
 
 /** Parse → model: the first half of every command. */
 export function loadModel(source: string, options: LoadOptions = {}): StackModel {
   const limits = { ...defaultLimits, ...options.limits };
   const parsed = parseStackFile(source, options.file ?? "<stdin>", limits);
-  return buildModel(parsed, { env: options.env ?? {}, maxAliasCount: limits.maxAliasCount, target: options.target });
+  return buildModel(parsed, { env: options.env ?? {}, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: options.layerNetworks });
 }

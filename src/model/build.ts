@@ -13,6 +13,8 @@ export interface ModelOptions {
   maxAliasCount: number;
   /** Force the dialect instead of detecting it. */
   target?: Dialect | undefined;
+  /** A layered stack (`-c A -c B`): the top-level networks as all its files declare them, merged. */
+  layerNetworks?: ReadonlyMap<string, NetworkDecl> | undefined;
 }
 
 /** Builds the typed model of a parsed file: what stackmod reads, each piece with its position. */
@@ -23,17 +25,8 @@ export function buildModel(parsed: ParsedFile, options: ModelOptions): StackMode
   const checked = fileShape.safeParse(data);
   if (!checked.success) throw shapeError(checked.error, parsed, resolver);
 
-  const text = (node: Node | null | undefined): string | undefined => {
-    if (!isScalar(node) || node.value === null) return undefined;
-    try {
-      return interpolate(String(node.value), options.env);
-    } catch (error) {
-      if (error instanceof InterpolationError) {
-        throw new StackmodError("INTERPOLATION", error.message, source.position(node.range?.[0] ?? 0));
-      }
-      throw error;
-    }
-  };
+  const text = (node: Node | null | undefined): string | undefined =>
+    isScalar(node) && node.value !== null ? interpolateAt(String(node.value), options.env, parsed, node) : undefined;
 
   const networksEntry = resolver.get(root, "networks");
   const networks = new Map<string, NetworkDecl>();
@@ -42,6 +35,7 @@ export function buildModel(parsed: ParsedFile, options: ModelOptions): StackMode
       networks.set(entry.key, declareNetwork(entry, resolver, text));
     }
   }
+  for (const [key, decl] of options.layerNetworks ?? []) networks.set(key, decl);
 
   const servicesEntry = resolver.get(root, "services");
   const services: ServiceModel[] = [];
@@ -76,6 +70,29 @@ interface BuildContext {
   resolver: Resolver;
   networks: Map<string, NetworkDecl>;
   text: (node: Node | null | undefined) => string | undefined;
+}
+
+/** The top-level networks a file declares, by key, with their resolved names. */
+export function declaredNetworks(parsed: ParsedFile, env: Environment): Map<string, NetworkDecl> {
+  const resolver = new Resolver(parsed.doc);
+  const text = (node: Node | null | undefined) => (isScalar(node) && node.value !== null ? interpolateAt(String(node.value), env, parsed, node) : undefined);
+  const result = new Map<string, NetworkDecl>();
+  const entry = resolver.get(parsed.root, "networks");
+  if (isMap(entry?.value)) for (const network of resolver.entries(entry.value)) result.set(network.key, declareNetwork(network, resolver, text));
+  return result;
+}
+
+function interpolateAt(value: string, env: Environment, parsed: ParsedFile, node: Node): string {
+  try {
+    return interpolate(value, env);
+  } catch (error) {
+    if (error instanceof InterpolationError) {
+      // Point at the `$` itself: the scalar's start, past an opening quote, plus the offset in its value.
+      const quoted = (node as { type?: string }).type?.startsWith("QUOTE") ? 1 : 0;
+      throw new StackmodError("INTERPOLATION", error.message, parsed.source.position((node.range?.[0] ?? 0) + quoted + error.index));
+    }
+    throw error;
+  }
 }
 
 function declareNetwork(entry: Entry, resolver: Resolver, text: BuildContext["text"]): NetworkDecl {
@@ -140,7 +157,7 @@ function attachment(key: string, item: Attachment["item"], offset: number | unde
 }
 
 /** A file is deployed as a stack when it uses an external host network or `deploy:`; `--target` overrides. */
-function detectDialect(model: StackModel): Dialect {
+export function detectDialect(model: StackModel): Dialect {
   const hostNetwork = [...model.networks.values()].some((n) => n.special !== undefined);
   if (hostNetwork) return "swarm";
   const usesNetworkModeHost = model.services.some((s) => s.networkMode !== undefined);

@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkLayered, rewriteLayered, type Layer } from "../src/layered.js";
+import { StackmodError } from "../src/index.js";
+import { refusedByEngine, sortExpected } from "./helpers/engine-oracle.js";
+import { stackConfig } from "./helpers/stack-config.js";
+
+/** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
+const hostAndBackend = "networks:\n  hostnet:\n    external: true\n    name: host\n  backend:\n    driver: overlay\n";
+
+const cases: { name: string; layers: Layer[]; findings: { rule: string; service: string; file: string; line: number }[] }[] = [
+  {
+    name: "the conflict is in the base; the override changes placement",
+    layers: [
+      { file: "base.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - hostnet\n      - backend\n${hostAndBackend}` },
+      { file: "prod.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.5\n    deploy:\n      placement:\n        constraints: [node.labels.plant == true]\n` },
+    ],
+    findings: [{ rule: "host-plus-network", service: "bacnet", file: "base.yml", line: 6 }],
+  },
+  {
+    name: "networks declared in the base, the service attached in the override",
+    layers: [
+      { file: "base.yml", text: `version: "3.8"\nservices:\n  influxdb:\n    image: influxdb:2.7\n    networks: [backend]\n${hostAndBackend}` },
+      { file: "override.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - backend\n      - hostnet\n` },
+    ],
+    findings: [{ rule: "host-plus-network", service: "bacnet", file: "override.yml", line: 7 }],
+  },
+  {
+    name: "service networks append across files: the conflict exists only merged",
+    layers: [
+      { file: "base.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: [backend]\n${hostAndBackend}` },
+      { file: "host.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    networks: [hostnet]\n` },
+    ],
+    findings: [{ rule: "host-plus-network", service: "bacnet", file: "host.yml", line: 4 }],
+  },
+  {
+    name: "a later port with the same published port replaces the earlier (mode host instead of ingress)",
+    layers: [
+      { file: "base.yml", text: `version: "3.8"\nservices:\n  ha:\n    image: ha:1\n    networks: [hostnet]\n    ports:\n      - "8123:8123"\n      - "9000:9000"\n${hostAndBackend}` },
+      { file: "ports.yml", text: `version: "3.8"\nservices:\n  ha:\n    ports:\n      - {target: 8123, published: 8123, mode: host}\n` },
+    ],
+    findings: [{ rule: "host-ingress-port", service: "ha", file: "base.yml", line: 8 }],
+  },
+  {
+    name: "a later top-level declaration replaces the earlier: backend becomes the host network",
+    layers: [
+      { file: "base.yml", text: `version: "3.8"\nservices:\n  app:\n    image: app:1\n    networks: [backend, other]\nnetworks:\n  backend: {driver: overlay}\n  other: {driver: overlay}\n` },
+      { file: "prod.yml", text: `version: "3.8"\nnetworks:\n  backend:\n    external: true\n    name: host\n` },
+    ],
+    findings: [{ rule: "host-plus-network", service: "app", file: "base.yml", line: 5 }],
+  },
+];
+
+describe("layered stacks (-c A -c B)", () => {
+  for (const { name, layers, findings } of cases) {
+    it(`${name}: check reports it against the file and line that introduced it`, () => {
+      const result = checkLayered(layers);
+      expect(result.findings.map((f) => ({ rule: f.rule, service: f.service, file: f.file, line: f.line }))).toEqual(findings);
+    });
+
+    it(`${name}: docker stack config -c ... -c ... merges to the same conflicts`, () => {
+      const merged = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+      expect(merged.ok ? "accepted" : merged.error).toBe("accepted");
+      if (!merged.ok) return;
+      expect(refusedByEngine(merged.output, "swarm")).toEqual(sortExpected(findings.map(({ rule, service }) => ({ rule, service }))));
+    });
+  }
+
+  it("rewrite edits only the file that holds the conflict, and the merged stack is accepted and clean", () => {
+    for (const { layers, findings } of [cases[0]!, cases[1]!, cases[3]!]) {
+      const result = rewriteLayered(layers, { options: { ports: ["47808/udp"], services: { ha: { ports: [8123] } } } });
+      expect(result.edited).toEqual([findings[0]!.file]);
+      for (const [index, file] of result.files.entries()) {
+        if (file.file !== findings[0]!.file) expect(file.output).toBe(layers[index]!.text);
+        else expect(file.diff).toContain(`--- a/${file.file}`);
+      }
+      expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
+      const merged = stackConfig({ files: result.files.map((f) => [f.file, f.output]) });
+      expect(merged.ok ? refusedByEngine(merged.output, "swarm") : merged.error).toEqual([]);
+      const again = rewriteLayered(result.files.map((f) => ({ file: f.file, text: f.output })), {});
+      expect(again.edited).toEqual([]);
+    }
+  });
+
+  it("rewrite refuses a conflict that exists only once the files are merged, pointing at it", () => {
+    let error: unknown;
+    try {
+      rewriteLayered(cases[2]!.layers, { options: { ports: ["47808/udp"] } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackmodError);
+    const e = error as StackmodError;
+    expect([e.code, e.file, e.line, e.column]).toEqual(["UNSUPPORTED", "host.yml", 4, 16]);
+    expect(e.message).toContain('service "bacnet" is refused only once the files are merged');
+  });
+
+  const corpus = resolve(import.meta.dirname, "..", process.env.STACKMOD_CORPUS ?? "../shared/corpus");
+  const jitsi = ["35-jitsi__docker-jitsi-meet__docker-compose.yml", "34-jitsi__docker-jitsi-meet__jigasi.yml"];
+  it("the corpus's jigasi.yml, an override file, is clean layered after docker-compose.yml", (ctx) => {
+    if (!existsSync(corpus) && process.env.CI !== "true") ctx.skip();
+    const layers = jitsi.map((file) => ({ file, text: readFileSync(resolve(corpus, file), "utf8") }));
+    expect(checkLayered(layers).findings).toEqual([]);
+    const merged = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+    expect(merged.ok ? refusedByEngine(merged.output, "compose") : merged.error).toEqual([]);
+    expect(rewriteLayered(layers).edited).toEqual([]);
+  });
+});
