@@ -2,20 +2,24 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { transforms } from "../transforms/index.js";
+import { diffSectionPrefix, exampleDiffBlock } from "./example-diffs.js";
 import { optionsTable } from "./options-table.js";
-import { readSection, writeSection } from "./readme-sections.js";
+import { readSection, sectionNames, writeSection } from "./readme-sections.js";
 
 // npm runs scripts from the package's root; the bundled script lives elsewhere.
 const path = resolve(process.cwd(), "README.md");
 const before = readFileSync(path, "utf8");
-const table = optionsTable(transforms) + "\n";
-const after = writeSection(before, "options-table", table);
+const sections = new Map([["options-table", optionsTable(transforms) + "\n"]]);
+for (const name of sectionNames(before, diffSectionPrefix)) sections.set(name, exampleDiffBlock(name.slice(diffSectionPrefix.length)));
+let after = before;
+for (const [name, content] of sections) after = writeSection(after, name, content);
+const stale = [...sections].filter(([name, content]) => readSection(before, name) !== content).map(([name]) => name);
 if (process.argv.includes("--check")) {
-  if (readSection(before, "options-table") !== table) {
-    console.error("README.md's options table is out of date: run npm run docs");
+  if (stale.length > 0) {
+    console.error(`README.md is out of date (${stale.join(", ")}): run npm run docs`);
     process.exitCode = 1;
   }
 } else if (after !== before) {
   writeFileSync(path, after);
-  console.error("README.md: options table updated");
+  console.error(`README.md: updated ${stale.join(", ")}`);
 }

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { exitCodes } from "../src/exit-codes.js";
 import { optionsTable } from "../scripts/options-table.js";
-import { markers, readSection, writeSection } from "../scripts/readme-sections.js";
+import { diffSectionPrefix, exampleDiffBlock } from "../scripts/example-diffs.js";
+import { markers, readSection, sectionNames, writeSection } from "../scripts/readme-sections.js";
 import { transforms } from "../transforms/index.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -10,6 +11,12 @@ const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 describe("README", () => {
   test("the options table is the one the zod schemas give (run `npm run docs` when this fails)", () => {
     expect(readSection(readme, "options-table")).toBe(optionsTable(transforms) + "\n");
+  });
+
+  test("every example diff in the README is what the rewrite prints today (run `npm run docs` when this fails)", () => {
+    const names = sectionNames(readme, diffSectionPrefix);
+    expect(names).toContain("diff examples/bacnet-stack.yml");
+    for (const name of names) expect(readSection(readme, name), name).toBe(exampleDiffBlock(name.slice(diffSectionPrefix.length)));
   });
 
   test("the table has a row for every option of every transform", () => {
