@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLayered, rewriteLayered, type Layer } from "../src/layered.js";
 import { StackmodError } from "../src/index.js";
 import { refusedByEngine, sortExpected } from "./helpers/engine-oracle.js";
+import { runCli } from "./helpers/run-cli.js";
 import { stackConfig } from "./helpers/stack-config.js";
 
 /** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
@@ -105,5 +107,53 @@ describe("layered stacks (-c A -c B)", () => {
     const merged = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
     expect(merged.ok ? refusedByEngine(merged.output, "compose") : merged.error).toEqual([]);
     expect(rewriteLayered(layers).edited).toEqual([]);
+  });
+
+  describe("command line", () => {
+    const inFolder = async (layers: Layer[], run: (paths: string[]) => Promise<void>) => {
+      const dir = mkdtempSync(join(tmpdir(), "stackmod-layered-"));
+      try {
+        const paths = layers.map((layer) => {
+          writeFileSync(join(dir, layer.file), layer.text);
+          return join(dir, layer.file);
+        });
+        await run(paths);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it("check -c A -c B reports against the override's line, exit 1", async () => {
+      await inFolder(cases[1]!.layers, async ([base, override]) => {
+        const run = await runCli(["check", "-c", base!, "-c", override!]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain(`${override}:7:9`);
+        expect(run.stdout).not.toContain(`${base}:`);
+      });
+    });
+
+    it("rewrite -c A -c B --write edits the file that holds the conflict, and only it", async () => {
+      await inFolder(cases[0]!.layers, async ([base, prod]) => {
+        const dry = await runCli(["rewrite", "-c", base!, "-c", prod!, "--port", "bacnet=47808/udp"]);
+        expect(dry.code).toBe(0);
+        expect(dry.stdout).toContain(`--- a/${base}`);
+        expect(dry.stdout).not.toContain(`--- a/${prod}`);
+        const write = await runCli(["rewrite", "-c", base!, "-c", prod!, "--port", "bacnet=47808/udp", "--write"]);
+        expect(write.code).toBe(0);
+        expect(readFileSync(prod!, "utf8")).toBe(cases[0]!.layers[1]!.text);
+        expect(readFileSync(base!, "utf8")).not.toBe(cases[0]!.layers[0]!.text);
+        expect((await runCli(["check", "-c", base!, "-c", prod!])).code).toBe(0);
+      });
+    });
+
+    it("a conflict that spans the files: exit 2 with the position, nothing written", async () => {
+      await inFolder(cases[2]!.layers, async ([base, host]) => {
+        const run = await runCli(["rewrite", "-c", base!, "-c", host!, "--port", "bacnet=47808/udp", "--write"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(`${host}:4:16`);
+        expect(readFileSync(host!, "utf8")).toBe(cases[2]!.layers[1]!.text);
+        expect(readFileSync(base!, "utf8")).toBe(cases[2]!.layers[0]!.text);
+      });
+    });
   });
 });
