@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, visit, type Alias, type Document, type Node, type Pair, type YAMLMap } from "yaml";
 
 /** A key of a mapping as seen after `<<` merges, with where its value really lives. */
 export interface Entry {
@@ -17,12 +17,33 @@ export interface Entry {
  * the whole-document expansion is bounded once, before, by `toJS({ maxAliasCount })`.
  */
 export class Resolver {
+  private targets: Map<Alias, Node | undefined> | undefined;
+
   constructor(private readonly doc: Document.Parsed) {}
 
   deref(node: unknown): Node | null {
     let current = node;
-    for (let hops = 0; isAlias(current) && hops < 64; hops += 1) current = current.resolve(this.doc);
+    for (let hops = 0; isAlias(current) && hops < 64; hops += 1) current = this.target(current);
     return isAlias(current) ? null : ((current as Node | null | undefined) ?? null);
+  }
+
+  /**
+   * What `alias.resolve(doc)` returns (the last node before the alias with its
+   * anchor), from one walk of the document: `resolve` walks it on every call.
+   */
+  private target(alias: Alias): Node | undefined {
+    if (!this.targets) {
+      const targets = new Map<Alias, Node | undefined>();
+      const anchored = new Map<string, Node>();
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node)) targets.set(node, anchored.get(node.source));
+          else if ((node as { anchor?: string }).anchor) anchored.set((node as { anchor: string }).anchor, node);
+        },
+      });
+      this.targets = targets;
+    }
+    return this.targets.has(alias) ? this.targets.get(alias) : alias.resolve(this.doc);
   }
 
   /** The keys of a mapping in order, with `<<` merges applied as YAML 1.1 defines them (own keys win). */

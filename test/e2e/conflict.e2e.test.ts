@@ -7,15 +7,10 @@ import { deployStack, removeStack, taskErrors, waitConverged, waitForTaskError }
 import { run } from "./run.js";
 import { docker } from "./engine.js";
 import { timed } from "./timing.js";
+import { expectedRefusal as expectedError, REFUSAL } from "./refusal.js";
 
 const engine = e2eEngine();
 const stackFile = (name: string) => fileURLToPath(new URL(`./stacks/${name}`, import.meta.url));
-// The engine's refusal depends on its version. 28.x checks at container start (the SPEC's text); 20.10 refuses
-// when Swarm connects the task's second network, and Swarm always creates the container on the overlay first
-// and connects `host` second (whatever the key names or their order), so 20.10 says ErrConflictHostNetwork.
-const SHARED_NS = "container sharing network namespace with another container or host cannot be connected to any other network";
-const HOST_NET = "container cannot be disconnected from host network or connected to host network";
-const expectedError = (serverVersion: string) => (parseInt(serverVersion, 10) >= 25 ? SHARED_NS : HOST_NET);
 
 describe.skipIf(!engine)("host network plus another network (real engine)", () => {
   const e = engine!;
@@ -27,7 +22,7 @@ describe.skipIf(!engine)("host network plus another network (real engine)", () =
   it("refuses a service on the host network and an overlay", async () => {
     await timed(e.dir, "conflict: refused", async () => {
       await deployStack(e, stackFile("conflict-host-plus-overlay.yml"), "e2econflict");
-      const failure = await waitForTaskError(e, "e2econflict", /connected to (any other network|host network)/, 60_000);
+      const failure = await waitForTaskError(e, "e2econflict", REFUSAL, 60_000);
       expect(failure.service).toBe("e2econflict_gw");
       expect(failure.error).toContain(expectedError(e.serverVersion));
       expect(failure.state).toMatch(/^(Rejected|Failed)/);

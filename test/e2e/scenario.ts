@@ -1,0 +1,39 @@
+// What the rewrite scenarios share: the real CLI's output written to a file, stacks removed quickly, task facts.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { stackmod } from "./cli.js";
+import { docker, type Engine } from "./engine.js";
+import { removeStack } from "./stack.js";
+
+/** `stackmod rewrite --stdout ...` on `input`; the output must be a changed file, written to a temp file. */
+export async function rewriteToFile(engine: Engine, input: string, flags: string[]): Promise<{ file: string; text: string; report: string }> {
+  const r = await stackmod(["rewrite", "--stdout", ...flags, input]);
+  if (r.code !== 0) throw new Error(`stackmod rewrite ${flags.join(" ")} exited ${r.code}:\n${r.stderr}`);
+  expect(r.stdout).not.toBe("");
+  const file = join(mkdtempSync(join(engine.dir, "rewritten-")), "stack.yml");
+  writeFileSync(file, r.stdout);
+  return { file, text: r.stdout, report: r.stderr };
+}
+
+/**
+ * `docker stack rm`, then SIGKILL whatever is still running before waiting for the stack to be gone. Only a
+ * speed-up: a container whose PID 1 is `sh -c "... & wait"` (the generated proxies) ignores SIGTERM and would
+ * hold its host port for the whole stop grace period (10 s by default).
+ */
+export async function removeStackNow(engine: Engine, stack: string): Promise<void> {
+  await docker(engine, ["stack", "rm", stack], { allowFail: true });
+  const ids = (await docker(engine, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout.split("\n").filter(Boolean);
+  if (ids.length > 0) await docker(engine, ["kill", ...ids], { allowFail: true });
+  await removeStack(engine, stack);
+}
+
+/** The running container of a service: its ID and the networks the engine attached it to. */
+export async function runningTask(engine: Engine, service: string): Promise<{ id: string; networks: string[] }> {
+  const ps = await docker(engine, ["ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${service}`]);
+  const ids = ps.stdout.split("\n").filter(Boolean);
+  expect(ids, `running containers of ${service}`).toHaveLength(1);
+  const id = ids[0]!;
+  const r = await docker(engine, ["inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}", id]);
+  return { id, networks: r.stdout.trim().split(/\s+/).filter(Boolean).sort() };
+}

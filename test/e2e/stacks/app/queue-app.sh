@@ -1,0 +1,45 @@
+#!/bin/sh
+# The split pair's stand-in application (busybox sh + socat; the brokers' protocols are text). STACKMOD_ROLE
+# picks the half; QUEUE_URL (nats:// or redis://) and QUEUE_TOPIC say where, as the split strategy sets them.
+#   processor: prints "received PAYLOAD" for every message (NATS: SUB in queue group stackmod-processor;
+#              Redis: BRPOP on the list QUEUE_TOPIC), reconnecting until the queue answers;
+#   collector: idles; `sh /usr/local/bin/queue-send.sh PAYLOAD` run inside it publishes.
+trap 'exit 0' TERM INT  # PID 1: its children die with it
+scheme=${QUEUE_URL%%://*}
+addr=${QUEUE_URL#*://}
+
+# One connection: requests go through fd 3 (a FIFO open read-write, so socat never sees EOF), replies are read
+# line by line with their trailing \r stripped.
+nats() {
+  socat - "TCP4:$addr,connect-timeout=2" <&3 | while IFS= read -r line; do
+    case "${line%?}" in
+      INFO*) printf 'CONNECT {"verbose":false}\r\nSUB %s stackmod-processor 1\r\nPING\r\n' "$QUEUE_TOPIC" >&3 ;;
+      PONG) echo "subscribed to $QUEUE_TOPIC at $addr" ;;
+      PING) printf 'PONG\r\n' >&3 ;;
+      MSG*) IFS= read -r payload; echo "received ${payload%?}" ;;
+    esac
+  done
+}
+brpop() { printf '*3\r\n$5\r\nBRPOP\r\n$%s\r\n%s\r\n$1\r\n0\r\n' "${#QUEUE_TOPIC}" "$QUEUE_TOPIC" >&3; }
+redis() {
+  printf '*1\r\n$4\r\nPING\r\n' >&3
+  # BRPOP answers *2, $len, the list's name, $len, the value
+  socat - "TCP4:$addr,connect-timeout=2" <&3 | while IFS= read -r line; do
+    case "${line%?}" in
+      +PONG) echo "subscribed to $QUEUE_TOPIC at $addr"; brpop ;;
+      '*2') read -r _; read -r _; read -r _; IFS= read -r value; echo "received ${value%?}"; brpop ;;
+    esac
+  done
+}
+
+case "$STACKMOD_ROLE" in
+  processor)
+    while :; do
+      rm -f /tmp/to-queue; mkfifo /tmp/to-queue; exec 3<>/tmp/to-queue
+      "$scheme"
+      exec 3>&-
+      echo "no connection to $addr, retrying"; sleep 1
+    done & wait ;;
+  collector) while :; do sleep 1; done & wait ;;
+  *) echo "STACKMOD_ROLE is '$STACKMOD_ROLE', expected processor or collector" >&2; exit 1 ;;
+esac
