@@ -12,7 +12,6 @@ import type { RawOptions } from "./options.js";
 import { Reporter, reportFormats, type ReportFlags } from "./report/reporter.js";
 import { formatError } from "./report/text.js";
 import { rewrite } from "./rewrite.js";
-import { layeredCheck, layeredRewrite } from "./layered-cli.js";
 import { describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
 import { transforms } from "../transforms/index.js";
 import { version } from "./version.js";
@@ -40,7 +39,6 @@ interface CommonFlags extends ReportFlags {
   target?: Dialect;
   maxBytes?: number;
   maxAliases?: number;
-  composeFile?: string[];
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
@@ -84,7 +82,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--service <name...>", "rewrite only these services")
     .option("--port <service=port...>", "a port SERVICE receives on the host side, e.g. bacnet=47808/udp (repeatable)")
     .addOption(new Option("--direction <direction>", "proxy direction").choices(["inbound", "outbound"]))
-    .addOption(new Option("--publish <mode>", "how the service publishes forwarded ports (proxy), or the queue its port (split)").choices(["ingress", "host"]))
+    .addOption(new Option("--publish <mode>", "how the service publishes forwarded ports").choices(["ingress", "host"]))
     .option("--queue <kind>", "split: the queue between collector and processor (nats, redis, rabbitmq, mqtt)")
     .option("--lan-driver <driver>", "lan: macvlan or ipvlan")
     .option("--lan-parent <interface>", "lan: the parent interface on every node, e.g. eth0")
@@ -137,8 +135,7 @@ function withCommonFlags(command: Command): Command {
     .option("--env-file <file>", "variables for ${VAR} interpolation, on top of the environment")
     .addOption(new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices(["swarm", "compose"]))
     .addOption(new Option("--max-bytes <n>", "largest file accepted, in bytes (default 5 MiB)").argParser(positiveInteger))
-    .addOption(new Option("--max-aliases <n>", "alias expansions allowed while reading, against alias bombs (default 10000)").argParser(positiveInteger))
-    .option("-c, --compose-file <file...>", "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)");
+    .addOption(new Option("--max-aliases <n>", "alias expansions allowed while reading, against alias bombs (default 10000)").argParser(positiveInteger));
 }
 
 function positiveInteger(value: string): number {
@@ -171,8 +168,7 @@ function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
-  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
-  const layered = flags.composeFile ? layeredCheck(flags.composeFile, (path) => readSource(path, io.stdin), options) : undefined;
+  const inputs = listInputs(paths);
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
@@ -182,7 +178,7 @@ function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly
       if (listing) throw listing;
       const source = readSource(path, io.stdin);
       reporter.read(path, source);
-      const result = layered ? layered(path) : check(source, { ...options, file: path });
+      const result = check(source, { ...options, file: path });
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);
     } catch (error) {
@@ -223,10 +219,7 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   if (flags.direction) proxy.direction = flags.direction;
   if (flags.publish) proxy.publish = flags.publish;
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
-  const queue: Record<string, string> = {};
-  if (flags.queue) queue.kind = flags.queue;
-  if (flags.publish) queue.publish = flags.publish;
-  if (Object.keys(queue).length > 0) options.queue = queue;
+  if (flags.queue) options.queue = { kind: flags.queue };
   const lan: Record<string, unknown> = {};
   if (flags.lanDriver) lan.driver = flags.lanDriver;
   if (flags.lanParent) lan.parent = flags.lanParent;
@@ -278,9 +271,7 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
   let failed = false;
   let wouldChange = false;
   const cleaned = new Set<string>();
-  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
-  const rewriteOptions = { ...base, options, ...(config ? { config } : {}), ...(flags.service ? { services: flags.service } : {}) };
-  const layered = flags.composeFile ? layeredRewrite(flags.composeFile, (path) => readSource(path, io.stdin), rewriteOptions) : undefined;
+  const inputs = listInputs(paths);
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
@@ -291,7 +282,7 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
       if (listing) throw listing;
       const source = readSource(path, io.stdin);
       reporter.read(path, source);
-      const result = layered ? layered(path) : rewrite(source, {
+      const result = rewrite(source, {
         ...base,
         file: path,
         options,

@@ -4,8 +4,9 @@ export { rewrite, type RewriteOptions, type RewriteResult, type Applied, type Sk
 export { StackmodError, isStackmodError, type ErrorCode, type SourcePosition } from "./errors.js";
 export type { Finding, RuleId, Severity } from "./rules/rule.js";
 export { rules } from "./rules/index.js";
-export type { Transform, StrategyName, PortRequest } from "./transform.js";
+export type { Transform, StrategyName, PortRequest, ExtraFile } from "./transform.js";
 export { transforms } from "../transforms/index.js";
+export { writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
 export { checkFiles, rewriteFile, expandPaths, readSource, writeFileAtomic, type RewriteFileOptions } from "./files.js";
 export { parseEnvFile, type Environment } from "./interpolate.js";
 export type { RawOptions } from "./options.js";
