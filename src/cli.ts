@@ -12,7 +12,7 @@ import type { RawOptions } from "./options.js";
 import { Reporter, reportFormats, type ReportFlags } from "./report/reporter.js";
 import { formatError } from "./report/text.js";
 import { rewrite } from "./rewrite.js";
-import { describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
+import { layeredCheck, layeredRewrite } from "./layered-cli.js";
 import { transforms } from "../transforms/index.js";
 import { version } from "./version.js";
 
@@ -39,6 +39,7 @@ interface CommonFlags extends ReportFlags {
   target?: Dialect;
   maxBytes?: number;
   maxAliases?: number;
+  composeFile?: string[];
 }
 
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
@@ -89,9 +90,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--lan-subnet <cidr>", "lan: the LAN's subnet, e.g. 192.168.50.0/24")
     .option("--lan-gateway <ip>", "lan: the LAN's gateway")
     .option("--lan-network <name>", "lan: the name of the swarm-scoped network")
-    .option("--lan-range <node=cidr...>", "lan: the addresses NODE hands out, e.g. node-a=192.168.50.192/28 (repeatable)")
-    .option("--lan-ipvlan-mode <mode>", "lan: ipvlan mode, l2 or l3")
-    .option("--lan-script <path>", "lan: where the setup script goes, relative to the stack file's folder")
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
     .addHelpText(
       "after",
@@ -135,7 +133,8 @@ function withCommonFlags(command: Command): Command {
     .option("--env-file <file>", "variables for ${VAR} interpolation, on top of the environment")
     .addOption(new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices(["swarm", "compose"]))
     .addOption(new Option("--max-bytes <n>", "largest file accepted, in bytes (default 5 MiB)").argParser(positiveInteger))
-    .addOption(new Option("--max-aliases <n>", "alias expansions allowed while reading, against alias bombs (default 10000)").argParser(positiveInteger));
+    .addOption(new Option("--max-aliases <n>", "alias expansions allowed while reading, against alias bombs (default 10000)").argParser(positiveInteger))
+    .option("-c, --compose-file <file...>", "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)");
 }
 
 function positiveInteger(value: string): number {
@@ -168,7 +167,8 @@ function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
-  const inputs = listInputs(paths);
+  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
+  const layered = flags.composeFile ? layeredCheck(flags.composeFile, (path) => readSource(path, io.stdin), options) : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
@@ -178,7 +178,7 @@ function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly
       if (listing) throw listing;
       const source = readSource(path, io.stdin);
       reporter.read(path, source);
-      const result = check(source, { ...options, file: path });
+      const result = layered ? layered(path) : check(source, { ...options, file: path });
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);
     } catch (error) {
@@ -206,9 +206,6 @@ interface RewriteFlags extends CommonFlags {
   lanSubnet?: string;
   lanGateway?: string;
   lanNetwork?: string;
-  lanRange?: string[];
-  lanIpvlanMode?: string;
-  lanScript?: string;
   config?: string;
 }
 
@@ -220,15 +217,12 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   if (flags.publish) proxy.publish = flags.publish;
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
   if (flags.queue) options.queue = { kind: flags.queue };
-  const lan: Record<string, unknown> = {};
+  const lan: Record<string, string> = {};
   if (flags.lanDriver) lan.driver = flags.lanDriver;
   if (flags.lanParent) lan.parent = flags.lanParent;
   if (flags.lanSubnet) lan.subnet = flags.lanSubnet;
   if (flags.lanGateway) lan.gateway = flags.lanGateway;
   if (flags.lanNetwork) lan.network = flags.lanNetwork;
-  if (flags.lanIpvlanMode) lan.ipvlanMode = flags.lanIpvlanMode;
-  if (flags.lanScript) lan.script = flags.lanScript;
-  if (flags.lanRange) lan.ipRanges = lanRanges(flags.lanRange);
   if (Object.keys(lan).length > 0) options.lan = lan;
   for (const spec of flags.port ?? []) {
     const eq = spec.indexOf("=");
@@ -240,23 +234,6 @@ function cliOptions(flags: RewriteFlags): RawOptions {
     ((entry.ports ??= []) as string[]).push(spec.slice(eq + 1));
   }
   return options;
-}
-
-/** `--lan-range node-a=192.168.50.192/28 ...` as `lan.ipRanges`; the values are checked with the other options. */
-function lanRanges(specs: string[]): Record<string, string> {
-  const ranges: Record<string, string> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf("=");
-    if (eq <= 0 || eq === spec.length - 1) {
-      throw new StackmodError("USAGE", `--lan-range ${spec}: expected NODE=CIDR, e.g. node-a=192.168.50.192/28`, { file: "<command line>", line: 1, column: 1 });
-    }
-    const node = spec.slice(0, eq);
-    if (ranges[node] !== undefined) {
-      throw new StackmodError("USAGE", `--lan-range ${spec}: node ${node} already has the range ${ranges[node]}`, { file: "<command line>", line: 1, column: 1 });
-    }
-    ranges[node] = spec.slice(eq + 1);
-  }
-  return ranges;
 }
 
 function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: readonly string[]): ExitCode {
@@ -271,7 +248,9 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
   let failed = false;
   let wouldChange = false;
   const cleaned = new Set<string>();
-  const inputs = listInputs(paths);
+  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
+  const rewriteOptions = { ...base, options, ...(config ? { config } : {}), ...(flags.service ? { services: flags.service } : {}) };
+  const layered = flags.composeFile ? layeredRewrite(flags.composeFile, (path) => readSource(path, io.stdin), rewriteOptions) : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
@@ -282,7 +261,7 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
       if (listing) throw listing;
       const source = readSource(path, io.stdin);
       reporter.read(path, source);
-      const result = rewrite(source, {
+      const result = layered ? layered(path) : rewrite(source, {
         ...base,
         file: path,
         options,
@@ -291,17 +270,11 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
       });
       wouldChange ||= result.changed;
       const write = mode === "write" && result.changed && path !== "-";
-      let extras: ExtraFileWrite[] | undefined;
       if (write) {
         cleanLeftovers(path, cleaned, io);
-        // The setup script first: a stack file that names a network nobody can create is worse than a spare script.
-        extras = result.extraFiles.map(writeExtraFile);
         writeFileAtomic(path, result.output, { expected: source });
       }
       reporter.rewritten(path, result, write);
-      if (flags.format === "text" && !flags.quiet && mode !== "check") {
-        for (const line of describeExtraFiles(path, result.extraFiles, extras)) io.stderr(line + "\n");
-      }
     } catch (error) {
       failed = true;
       reporter.failed(path, internalError(path, error));
