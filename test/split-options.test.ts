@@ -160,6 +160,15 @@ describe("split options through the command line", () => {
     expect(result.unchanged).toBe(true);
   });
 
+  it("--publish host makes the queue publish in host mode, with the service's placement", async () => {
+    const text = stack("{}", ["    deploy: {placement: {constraints: [node.hostname == edge-1]}}"]);
+    const result = await cli(["--publish", "host", "--queue", "redis"], text);
+    expect(result.code).toBe(0);
+    const output = readFileSync(result.file, "utf8");
+    expect(output).toContain("        published: 6379\n        protocol: tcp\n        mode: host\n");
+    expect(output.match(/node\.hostname == edge-1/g)).toHaveLength(3);
+  });
+
   it("--queue rabbitmq --write rewrites the file", async () => {
     const result = await cli(["--queue", "rabbitmq"], stack("{}"));
     expect(result.code).toBe(0);
