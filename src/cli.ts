@@ -83,7 +83,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--service <name...>", "rewrite only these services")
     .option("--port <service=port...>", "a port SERVICE receives on the host side, e.g. bacnet=47808/udp (repeatable)")
     .addOption(new Option("--direction <direction>", "proxy direction").choices(["inbound", "outbound"]))
-    .addOption(new Option("--publish <mode>", "how the service publishes forwarded ports").choices(["ingress", "host"]))
+    .addOption(new Option("--publish <mode>", "how the service publishes forwarded ports (proxy), or the queue its port (split)").choices(["ingress", "host"]))
     .option("--queue <kind>", "split: the queue between collector and processor (nats, redis, rabbitmq, mqtt)")
     .option("--lan-driver <driver>", "lan: macvlan or ipvlan")
     .option("--lan-parent <interface>", "lan: the parent interface on every node, e.g. eth0")
@@ -216,7 +216,10 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   if (flags.direction) proxy.direction = flags.direction;
   if (flags.publish) proxy.publish = flags.publish;
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
-  if (flags.queue) options.queue = { kind: flags.queue };
+  const queue: Record<string, string> = {};
+  if (flags.queue) queue.kind = flags.queue;
+  if (flags.publish) queue.publish = flags.publish;
+  if (Object.keys(queue).length > 0) options.queue = queue;
   const lan: Record<string, string> = {};
   if (flags.lanDriver) lan.driver = flags.lanDriver;
   if (flags.lanParent) lan.parent = flags.lanParent;
