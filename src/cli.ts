@@ -13,6 +13,7 @@ import { Reporter, reportFormats, type ReportFlags } from "./report/reporter.js"
 import { formatError } from "./report/text.js";
 import { rewrite } from "./rewrite.js";
 import { layeredCheck, layeredRewrite } from "./layered-cli.js";
+import { describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
 import { transforms } from "../transforms/index.js";
 import { version } from "./version.js";
 
@@ -90,6 +91,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--lan-subnet <cidr>", "lan: the LAN's subnet, e.g. 192.168.50.0/24")
     .option("--lan-gateway <ip>", "lan: the LAN's gateway")
     .option("--lan-network <name>", "lan: the name of the swarm-scoped network")
+    .option("--lan-range <node=cidr...>", "lan: the addresses NODE hands out, e.g. node-a=192.168.50.192/28 (repeatable)")
+    .option("--lan-ipvlan-mode <mode>", "lan: ipvlan mode, l2 or l3")
+    .option("--lan-script <path>", "lan: where the setup script goes, relative to the stack file's folder")
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
     .addHelpText(
       "after",
@@ -206,6 +210,9 @@ interface RewriteFlags extends CommonFlags {
   lanSubnet?: string;
   lanGateway?: string;
   lanNetwork?: string;
+  lanRange?: string[];
+  lanIpvlanMode?: string;
+  lanScript?: string;
   config?: string;
 }
 
@@ -220,12 +227,15 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   if (flags.queue) queue.kind = flags.queue;
   if (flags.publish) queue.publish = flags.publish;
   if (Object.keys(queue).length > 0) options.queue = queue;
-  const lan: Record<string, string> = {};
+  const lan: Record<string, unknown> = {};
   if (flags.lanDriver) lan.driver = flags.lanDriver;
   if (flags.lanParent) lan.parent = flags.lanParent;
   if (flags.lanSubnet) lan.subnet = flags.lanSubnet;
   if (flags.lanGateway) lan.gateway = flags.lanGateway;
   if (flags.lanNetwork) lan.network = flags.lanNetwork;
+  if (flags.lanIpvlanMode) lan.ipvlanMode = flags.lanIpvlanMode;
+  if (flags.lanScript) lan.script = flags.lanScript;
+  if (flags.lanRange) lan.ipRanges = lanRanges(flags.lanRange);
   if (Object.keys(lan).length > 0) options.lan = lan;
   for (const spec of flags.port ?? []) {
     const eq = spec.indexOf("=");
@@ -237,6 +247,23 @@ function cliOptions(flags: RewriteFlags): RawOptions {
     ((entry.ports ??= []) as string[]).push(spec.slice(eq + 1));
   }
   return options;
+}
+
+/** `--lan-range node-a=192.168.50.192/28 ...` as `lan.ipRanges`; the values are checked with the other options. */
+function lanRanges(specs: string[]): Record<string, string> {
+  const ranges: Record<string, string> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0 || eq === spec.length - 1) {
+      throw new StackmodError("USAGE", `--lan-range ${spec}: expected NODE=CIDR, e.g. node-a=192.168.50.192/28`, { file: "<command line>", line: 1, column: 1 });
+    }
+    const node = spec.slice(0, eq);
+    if (ranges[node] !== undefined) {
+      throw new StackmodError("USAGE", `--lan-range ${spec}: node ${node} already has the range ${ranges[node]}`, { file: "<command line>", line: 1, column: 1 });
+    }
+    ranges[node] = spec.slice(eq + 1);
+  }
+  return ranges;
 }
 
 function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: readonly string[]): ExitCode {
@@ -273,11 +300,17 @@ function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: reado
       });
       wouldChange ||= result.changed;
       const write = mode === "write" && result.changed && path !== "-";
+      let extras: ExtraFileWrite[] | undefined;
       if (write) {
         cleanLeftovers(path, cleaned, io);
+        // The setup script first: a stack file that names a network nobody can create is worse than a spare script.
+        extras = result.extraFiles.map(writeExtraFile);
         writeFileAtomic(path, result.output, { expected: source });
       }
       reporter.rewritten(path, result, write);
+      if (flags.format === "text" && !flags.quiet && mode !== "check") {
+        for (const line of describeExtraFiles(path, result.extraFiles, extras)) io.stderr(line + "\n");
+      }
     } catch (error) {
       failed = true;
       reporter.failed(path, internalError(path, error));
