@@ -73,6 +73,16 @@ describe("--format json", () => {
     expect(refused.stderr).toContain("--stdout prints the rewritten file");
   });
 
+  test("rewrite with the lan strategy carries its setup script as an extra file", async () => {
+    const run = await runCli(["rewrite", "examples/multicast-gateway-stack.yml", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    valid(report);
+    const [extra] = report.files[0].extraFiles;
+    expect(extra).toMatchObject({ path: "examples/multicast-gateway-stack.lan-setup.sh", mode: 0o755 });
+    expect(extra.content.startsWith("#!/bin/sh\n")).toBe(true);
+  });
+
   test("the schema names every rule and rejects reports that break it", () => {
     const ids = schema.definitions.finding.properties.rule.enum;
     expect([...ids].sort()).toEqual(rules.map((r) => r.id).sort());

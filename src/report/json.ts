@@ -50,6 +50,7 @@ function fileEntry(outcome: FileOutcome): object {
     skipped: result.skipped.map((s) => ({ service: s.service, reason: s.reason })),
     notes: result.notes.map((n) => ({ level: n.level, message: n.message })),
     remaining: result.remaining.map(findingEntry),
+    extraFiles: result.extraFiles.map((f) => ({ path: f.path, mode: f.mode, content: f.content })),
   };
 }
 
