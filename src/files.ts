@@ -105,20 +105,23 @@ export function readSource(path: string, stdin?: () => Buffer): string {
   }
 }
 
+/** Offset of the first byte that does not start a valid UTF-8 sequence. */
 function validPrefixLength(bytes: Buffer): number {
-  let low = 0;
-  let high = bytes.length;
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2);
-    try {
-      // A fresh decoder each time: a streaming one keeps state between calls.
-      new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(0, middle), { stream: true });
-      low = middle;
-    } catch {
-      high = middle - 1;
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  for (let offset = 0; offset < bytes.length; ) {
+    const lead = bytes[offset]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0 || offset + length > bytes.length) return offset;
+    if (length > 1) {
+      try {
+        strict.decode(bytes.subarray(offset, offset + length));
+      } catch {
+        return offset;
+      }
     }
+    offset += length;
   }
-  return low;
+  return bytes.length;
 }
 
 export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {

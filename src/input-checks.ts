@@ -50,6 +50,19 @@ export function checkInput(file: Checked): void {
       }
     }
   }
+  for (const section of ["services", "networks"] as const) {
+    for (const [name, body] of Object.entries((data[section] ?? {}) as Record<string, Record<string, unknown> | null>)) {
+      for (const [key, allowed] of Object.entries(fieldKinds[section])) {
+        const value = body?.[key];
+        if (value === undefined || value === null || allowed.includes(baseKind(value))) continue;
+        throw new StackmodError(
+          "WRONG_TYPE",
+          `\`${section}.${name}.${key}\` must be ${allowed.map((kind: string) => `a ${kind}`).join(" or ")}, but it is a ${kindOf(value)}`,
+          at([section, name, key]),
+        );
+      }
+    }
+  }
   for (const [name, body] of Object.entries((data.services ?? {}) as Record<string, Record<string, unknown> | null>)) {
     const ports = body?.ports;
     if (!Array.isArray(ports)) continue;
@@ -89,11 +102,23 @@ function portProblem(port: unknown): string | undefined {
   return undefined;
 }
 
+/** The settings stackmod reads, and the kinds Docker accepts for them. */
+const fieldKinds = {
+  services: { networks: ["list", "mapping"], ports: ["list"], network_mode: ["string"], deploy: ["mapping"], "x-stackmod": ["mapping"] },
+  networks: { name: ["string"], external: ["boolean", "mapping", "string"], driver: ["string"] },
+} as const satisfies Record<string, Record<string, readonly string[]>>;
+
+function baseKind(value: unknown): string {
+  if (Array.isArray(value)) return "list";
+  if (typeof value === "object") return "mapping";
+  return typeof value;
+}
+
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "list";
   if (value !== null && typeof value === "object") return "mapping";
   if (value === null) return "null";
-  return `${typeof value === "string" ? "string" : "scalar"} (${JSON.stringify(value)})`;
+  return `${typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? typeof value : "scalar"} (${JSON.stringify(value)})`;
 }
 
 function position(file: Checked, resolver: Resolver, path: (string | number)[], key?: string) {

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -88,8 +88,19 @@ describe("what to do next, --quiet, --verbose", () => {
   });
 
   test("--quiet prints only errors", async () => {
-    const dry = await runCli(["rewrite", bacnet, "--quiet"]);
-    expect(dry.stderr).toBe("");
+    const dir = mkdtempSync(join(tmpdir(), "stackmod-quiet-"));
+    const warned = join(dir, "warned-stack.yml");
+    const broken = join(dir, "broken-stack.yml");
+    writeFileSync(warned, 'version: "3.8"\nservices:\n  a:\n    image: x\n    network_mode: bridge\n    deploy:\n      replicas: 1\n');
+    writeFileSync(broken, "services: [\n");
+    expect((await runCli(["check", warned])).stdout).toContain("warning network-mode-in-stack");
+    expect(await runCli(["check", warned, "-q"])).toEqual({ code: 0, stdout: "", stderr: "" });
+    const loud = await runCli(["rewrite", "examples/homeassistant-stack.yml"]);
+    expect(loud.stderr).toContain(`examples/homeassistant-stack.yml: rewrote "homeassistant" with proxy (dry run)`);
+    const quiet = await runCli(["rewrite", "examples/homeassistant-stack.yml", broken, "--quiet"]);
+    expect(quiet.code).toBe(2);
+    expect(quiet.stdout).toBe(loud.stdout);
+    expect(quiet.stderr).toMatch(new RegExp(`^${broken.replace(/[/.]/g, "\\$&")}:\\d+:\\d+: error YAML_SYNTAX: [^\\n]+\\n$`));
     const check = await runCli(["check", bacnet, "-q"]);
     expect(check.stderr).toBe("");
     expect(check.stdout).toContain("error host-plus-network");

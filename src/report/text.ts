@@ -16,17 +16,13 @@ export function formatError(error: StackmodError, color: Palette = plain): strin
   return `${color.bold(`${error.file}:${error.line}:${error.column}`)}: ${color.red(color.bold("error"))} ${error.code}: ${error.message}`;
 }
 
-/** What `rewrite` did to one file, for standard error; `quiet` keeps only warnings. */
+/** What `rewrite` did to one file, for standard error; `quiet` leaves it out (errors are reported elsewhere). */
 export function formatRewriteReport(result: RewriteResult, written: boolean, color: Palette = plain, quiet = false): string[] {
+  if (quiet) return [];
   const lines: string[] = [];
-  if (!quiet) {
-    for (const applied of result.applied) lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
-    for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
-  }
-  for (const note of result.notes) {
-    if (note.level === "warning") lines.push(`${color.yellow("warning:")} ${note.message}`);
-    else if (!quiet) lines.push(`  ${note.message}`);
-  }
+  for (const applied of result.applied) lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
+  for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
+  for (const note of result.notes) lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);
   return lines;
 }
 

@@ -1,4 +1,4 @@
-import { isCollection, isMap, isPair, parseAllDocuments, type Document, type YAMLMap } from "yaml";
+import { isCollection, isMap, isPair, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { SourceText } from "../text/source-text.js";
@@ -63,7 +63,7 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const doc = docs[0];
   const problem = doc?.errors[0];
   if (problem) {
-    if (/call stack/i.test(problem.message)) throw tooDeep(limits, source.position(problem.pos[0]));
+    if (/call stack/i.test(problem.message)) throw tooDeep(limits, source.position(overflowOffset(text, limits.maxDepth)));
     const key = /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(problem.pos[0]))?.[1] ?? "";
     throw new StackmodError(...syntaxError(problem.code, firstLine(problem.message), key), source.position(problem.pos[0]));
   }
@@ -80,7 +80,7 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   }
   const deepest = deepestNode(doc.contents, limits.maxDepth);
   if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
-  const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, before(0)) };
+  const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, source) };
   checkInput(parsed);
   return parsed;
 }
@@ -114,7 +114,7 @@ function deepestNode(root: YAMLMap, max: number): { range?: [number, number, num
   return undefined;
 }
 
-function plainData(doc: Document.Parsed, limits: ParseLimits, where: SourcePosition): unknown {
+function plainData(doc: Document.Parsed, limits: ParseLimits, source: SourceText): unknown {
   try {
     return doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (error) {
@@ -122,12 +122,54 @@ function plainData(doc: Document.Parsed, limits: ParseLimits, where: SourcePosit
       throw new StackmodError(
         "YAML_ALIAS_LIMIT",
         `aliases expand to more than ${limits.maxAliasCount} nodes (an alias bomb?); if the file is genuine, raise the limit with --max-aliases`,
-        where,
+        source.position(firstAlias(doc)?.range?.[0] ?? 0),
       );
     }
-    if (error instanceof RangeError) throw tooDeep(limits, where);
+    if (error instanceof ReferenceError && /unresolved alias/i.test(error.message)) {
+      const name = /: (\S+)$/.exec(error.message)?.[1] ?? "";
+      throw new StackmodError(
+        "YAML_SYNTAX",
+        `the alias *${name} has no anchor &${name} before it; define the anchor (\`&${name}\`) above its first use`,
+        source.position(firstAlias(doc, name)?.range?.[0] ?? 0),
+      );
+    }
+    if (error instanceof RangeError) throw tooDeep(limits, source.position(0));
     throw error;
   }
+}
+
+function firstAlias(doc: Document.Parsed, name?: string): { range?: [number, number, number] | null } | undefined {
+  let found: { range?: [number, number, number] | null } | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (name !== undefined && node.source !== name) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/**
+ * Where a file too deep for the parser's own stack goes past the limit, found
+ * without parsing: the first flow bracket nested past it, else the first line
+ * indented past it (every block level takes at least one column).
+ */
+function overflowOffset(text: string, max: number): number {
+  let depth = 0;
+  let quote = "";
+  for (let offset = 0; offset < text.length; offset += 1) {
+    const char = text[offset]!;
+    if (quote) {
+      if (char === quote) quote = "";
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === "[" || char === "{") {
+      depth += 1;
+      if (depth > max) return offset;
+    } else if (char === "]" || char === "}") depth -= 1;
+  }
+  const deepLine = new RegExp(`^ {${max + 1},}\\S`, "m").exec(text);
+  return deepLine ? deepLine.index + max + 1 : 0;
 }
 
 /** Line and column before the parser has counted lines (limits and binary checks come first). */
