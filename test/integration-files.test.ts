@@ -66,6 +66,12 @@ describe("action.yml", () => {
     expect(steps.find((s) => s.id === "check")!.run).toContain(`"$GITHUB_ACTION_PATH/${pkg.bin.stackmod.replace(/^\.\//, "")}"`);
   });
 
+  test("the README documents every input and both hooks", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
+    for (const input of Object.keys(action.inputs)) expect(readme, input).toContain(`\`${input}\``);
+    for (const id of ["stackmod-check", "stackmod-fix"]) expect(readme).toContain(`id: ${id}`);
+  });
+
   /** Runs a step's script the way a runner does (bash -eo pipefail), with its env: inputs as given. */
   function runStep(step: (typeof steps)[number], env: Record<string, string>) {
     return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH!, ...env } });
