@@ -129,7 +129,19 @@ export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
   write?: boolean;
 }
 
-/** Reads, rewrites and (with `write`) replaces one file; an unchanged file is never written. */
+/**
+ * Reads, rewrites and (with `write`) replaces one file; an unchanged file is never written.
+ * Throws a StackmodError (`code`, `file`, `line`, `column`) for bad input or a service
+ * that cannot be rewritten as asked; nothing is written then.
+ *
+ * @example
+ * const result = rewriteFile("deploy/stack.yml", {
+ *   write: true,
+ *   env: process.env,
+ *   options: { services: { bacnet: { ports: ["47808/udp"] } } },
+ * });
+ * if (result.written) console.log(result.applied.map((a) => `${a.service}: ${a.strategy}`).join("\n"));
+ */
 export function rewriteFile(path: string, options: RewriteFileOptions = {}): RewriteResult & { written: boolean } {
   const source = readSource(path);
   const result = rewrite(source, { ...options, file: path });
@@ -138,8 +150,20 @@ export function rewriteFile(path: string, options: RewriteFileOptions = {}): Rew
   return { ...result, written };
 }
 
-/** Checks files and folders; one result or one error per file, in path order. */
-export function checkFiles(paths: readonly string[], options: Omit<CheckOptions, "file"> = {}): (CheckResult | StackmodError)[] {
+/** The options of `checkFiles`: those of `check`, less the file name, which comes from each path. */
+export type CheckFilesOptions = Omit<CheckOptions, "file">;
+
+/**
+ * Checks files and folders (folders are searched for compose and stack files); one
+ * result or one StackmodError per file, in path order: it never throws for a bad file.
+ *
+ * @example
+ * for (const result of checkFiles(["deploy/"], { env: process.env })) {
+ *   if (result instanceof StackmodError) console.error(result.format());
+ *   else for (const finding of result.findings) console.error(formatFinding(finding));
+ * }
+ */
+export function checkFiles(paths: readonly string[], options: CheckFilesOptions = {}): (CheckResult | StackmodError)[] {
   return listInputs(paths).map(({ path, error: listing }) => {
     if (listing) return listing;
     try {
