@@ -1,8 +1,9 @@
-import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
 import { flow, scalar, type Plain } from "./yaml/render.js";
+import { dashOffset } from "./yaml/style.js";
 
 /**
  * Edits the split strategy makes to the service it renames in place: each one
@@ -58,9 +59,56 @@ export function setKey(edits: ServiceEdits, service: ServiceModel, key: string, 
 
 /**
  * Leaves only `keep` in the service's networks, each with `alias` among its
- * aliases, so that other services still reach it by its old name.
+ * aliases, so that other services still reach it by its old name. Written in
+ * place item by item (a list becomes a mapping), so that a `none` item another
+ * fix removes and the comments between items stay untouched.
  */
 export function keepNetworksWithAlias(edits: ServiceEdits, service: ServiceModel, keep: Attachment[], alias: string): void {
+  const entry = service.networks;
+  const collection = entry?.value;
+  if (!entry || !entry.local || entry.viaAlias || !(isSeq(collection) || isMap(collection))) {
+    setKey(edits, service, "networks", networksWithAlias(service, keep, alias));
+    return;
+  }
+  const { editor } = edits;
+  const kept = new Set(keep);
+  // `none` is removed by its own fix, which runs before any strategy.
+  for (const attachment of service.attachments) {
+    if (!kept.has(attachment) && attachment.network?.special !== "none") editor.remove(collection, attachment.item);
+  }
+  const wanted = networksWithAlias(service, keep, alias);
+  if (isSeq(collection)) {
+    const source = editor.source;
+    if (collection.flow) {
+      const [open, close] = [collection.range![0], collection.range![1]];
+      editor.edits.add(open, open + 1, "{");
+      editor.edits.add(close - 1, close, "}");
+      for (const attachment of keep) {
+        const node = attachment.item as Node;
+        editor.edits.add(node.range![0], node.range![1], flow({ [attachment.key]: wanted[attachment.key]! }).slice(1, -1));
+      }
+      return;
+    }
+    for (const attachment of keep) {
+      const node = attachment.item as Node;
+      const dash = dashOffset(source, node) ?? node.range![0];
+      const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, source.indentAt(dash));
+      editor.edits.add(source.lineStart(dash), editor.blockEnd(node), lines.join(source.eol) + source.eol);
+    }
+    return;
+  }
+  for (const attachment of keep) {
+    const pair = attachment.item as Pair;
+    const config = pair.value as Node | null;
+    const aliases = isMap(config) ? edits.model.resolver.get(config, "aliases") : undefined;
+    if (isMap(config) && !aliases) editor.addPair(config, "aliases", [alias]);
+    else if (isMap(config) && aliases?.local && !aliases.viaAlias && isSeq(aliases.value)) {
+      if (!aliases.value.items.some((item) => isScalar(item) && String(item.value) === alias)) editor.append(aliases.value, [alias]);
+    } else editor.replacePair(collection, pair, attachment.key, wanted[attachment.key]!);
+  }
+}
+
+function networksWithAlias(service: ServiceModel, keep: Attachment[], alias: string): Record<string, Plain> {
   const data = service.data.networks;
   const configs = !Array.isArray(data) && data && typeof data === "object" ? (data as Record<string, Plain>) : {};
   const networks: Record<string, Plain> = {};
@@ -69,7 +117,7 @@ export function keepNetworksWithAlias(edits: ServiceEdits, service: ServiceModel
     const aliases = Array.isArray(config.aliases) ? config.aliases.map(String) : [];
     networks[attachment.key] = { ...config, aliases: [...new Set([...aliases, alias])] };
   }
-  setKey(edits, service, "networks", networks);
+  return networks;
 }
 
 /**
