@@ -121,6 +121,28 @@ describe("split options", () => {
   });
 });
 
+describe("split report notes", () => {
+  const notes = (text: string) => rewrite(text, { file: "stack.yml" }).notes.map((n) => `${n.level}: ${n.message}`);
+
+  it("rabbitmq: the secrets to create, with the command", () => {
+    expect(notes(stack("{kind: rabbitmq}"))).toContain(
+      "warning: bacnet-queue: create its credentials before deploying: `printf %s VALUE | docker secret create bacnet-queue-user -`, `printf %s VALUE | docker secret create bacnet-queue-password -`",
+    );
+  });
+
+  it.each([
+    ["nats", "core NATS drops a message published while no processor is subscribed"],
+    ["mqtt", "a message published before the processor first subscribed is dropped"],
+  ])("%s: messages published while no processor listens are lost, and the report says so", (kind, text) => {
+    expect(notes(stack(`{kind: ${kind}}`)).some((n) => n.startsWith("info: bacnet: ") && n.includes(text))).toBe(true);
+  });
+
+  it("Traefik labels copied to both halves are pointed out", () => {
+    const all = notes(stack("{}", ["    labels: [traefik.enable=true]"]));
+    expect(all).toContain('warning: bacnet: its Traefik labels are now on both "bacnet-processor" and "bacnet-collector"; keep them on the half that serves HTTP');
+  });
+});
+
 describe("split options through the command line", () => {
   const dirs: string[] = [];
   afterEach(() => {

@@ -2,6 +2,7 @@ import type { Node } from "yaml";
 import { StackmodError, type SourcePosition } from "../src/errors.js";
 import type { Attachment } from "../src/model/types.js";
 import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
+import { labelEntries } from "../src/port-discovery.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
 import type { ServiceEdits } from "../src/service-edits.js";
@@ -104,6 +105,9 @@ export const split: Transform<SplitOptions> = {
       notes.warn(`${names.queue}: create its credentials before deploying: ${how}`);
     }
     if (queue.body && !compose) notes.warn(`${names.queue}: port ${queue.state.published} is open on ${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`);
+    if (labelEntries(service).some(([key]) => key.startsWith("traefik."))) {
+      notes.warn(`${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; keep them on the half that serves HTTP`);
+    }
     if (queue.body && !compose && settings.publish === "host" && placementIsLoose(service)) {
       notes.warn(`${names.queue}: with publish: host the collector reaches the queue only on the node that runs it; pin "${service.name}" and the queue to one node with a placement constraint`);
     }
