@@ -109,6 +109,18 @@ describe("split options", () => {
     expect(error.message).toContain('"plant-queue" is a nats queue');
   });
 
+  it("a shared queue the processor could not reach is refused", () => {
+    const text = stack("{shared: plant-queue}", [
+      "  modbus:",
+      "    image: example/modbus:1",
+      "    networks: [hostnet, other]",
+      "    x-stackmod: {strategy: split, queue: {shared: plant-queue}}",
+    ]).replace("  backend: {driver: overlay}\n", "  backend: {driver: overlay}\n  other: {driver: overlay}\n");
+    const error = failure(text);
+    expect(error.code).toBe("UNSUPPORTED");
+    expect(at(error)).toBe(where(text, 12, "plant-queue", "UNSUPPORTED"));
+  });
+
   it("a second run onto a shared queue the file already has reuses it", () => {
     const text = stack("{shared: plant-queue}");
     const once = rewrite(text, { file: "stack.yml" }).output;
