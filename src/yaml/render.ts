@@ -19,8 +19,11 @@ export function scalar(value: string | number | boolean | null): string {
   if (value === null) return "null";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (safePlain.test(value) && !yaml11Specials.test(value)) return value;
-  return JSON.stringify(value);
+  return JSON.stringify(value).replace(notPrintable, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/** Characters JSON leaves raw but YAML readers refuse or fold (the docker CLI: "control characters are not allowed"). */
+const notPrintable = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 export function flow(value: Plain): string {
   if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
