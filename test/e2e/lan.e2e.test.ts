@@ -1,101 +1,111 @@
-// The lan strategy on a real engine: a veth pair stands in for the LAN interface, the setup script that
-// `stackmod rewrite --write` writes creates the config-only and swarm-scoped macvlan networks (and a second
-// run creates nothing), and the rewritten stack converges with its task on the network, at an address of
-// its node's range. (This kernel has no ipvlan module, so only macvlan runs here.)
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+// Scenario 5: lan. The gateway stack rewritten by the real CLI (`--strategy lan --write`) next to its generated
+// setup script; the script, run against the test engine, creates the config-only and swarm-scoped macvlan
+// networks; the rewritten stack converges with the gateway on the macvlan network (and its overlay), with an
+// address of the LAN's subnet; and the node reaches it there through the shim the rewrite's report describes.
+// The parent interface is one end of a veth pair (this machine has no physical LAN to spare, and its kernel has
+// no dummy or ipvlan driver: macvlan only).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/run-cli.js";
+import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { stackmod } from "./cli.js";
 import { e2eEngine } from "./context.js";
 import { docker, dockerEnv } from "./engine.js";
+import { removeStackNow, runningTask } from "./scenario.js";
 import { run } from "./run.js";
-import { deployStack, execInService, removeStack, waitConverged } from "./stack.js";
+import { deployStack, waitConverged } from "./stack.js";
 import { timed } from "./timing.js";
+import { nonce, tcpFromHost, udpFromHost } from "./traffic.js";
 
 const engine = e2eEngine();
-const PARENT = "smlan0";
+const INPUT = fileURLToPath(new URL("./stacks/gateway.yml", import.meta.url));
 const STACK = "e2elan";
-const NETWORK = "e2e-lan";
+// A veth pair stands in for the LAN: PARENT is what the macvlan network hangs off; SHIM is the node's own way in.
+const PARENT = "e2elan0";
+const PEER = "e2elan1";
+const SHIM = "e2elanshim";
+const SUBNET = "192.168.250.0/24";
+const GATEWAY = "192.168.250.1";
+const SHIM_ADDRESS = "192.168.250.254";
+const NETWORK = `${PARENT}-lan`; // the rewrite's default name: PARENT-lan
 
-describe.skipIf(!engine)("lan: setup script and rewritten stack (real engine)", () => {
+const ip = (...args: string[]) => run("ip", args);
+const removeLinks = async () => {
+  // deleting the parent also deletes the macvlan links on it, and the veth's peer
+  for (const link of [SHIM, PARENT]) await run("ip", ["link", "del", link], { allowFail: true });
+};
+
+describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
   const e = engine!;
-  const dir = mkdtempSync(join(tmpdir(), "stackmod-e2e-lan-"));
-  const stack = join(dir, "stack.yml");
-  const script = join(dir, "stack.lan-setup.sh");
-  const env = { ...dockerEnv(e), PATH: `${dirname(e.cli)}:${process.env.PATH}` };
-  const inspect = async (name: string, format: string) => (await docker(e, ["network", "inspect", "--format", format, name])).stdout.trim();
+  let dir = "";
+  let address = "";
 
   beforeAll(async () => {
-    await run("ip", ["link", "add", PARENT, "type", "veth", "peer", "name", `${PARENT}p`]);
-    await run("ip", ["link", "set", PARENT, "up"]);
-    await run("ip", ["link", "set", `${PARENT}p`, "up"]);
-    // The script picks the node's range by $(hostname): the Swarm node name of this single-node Swarm.
-    const node = (await docker(e, ["info", "--format", "{{.Name}}"])).stdout.trim();
-    expect(node).toBe(hostname());
-    writeFileSync(
-      stack,
-      [
-        'version: "3.8"',
-        "services:",
-        "  gw:",
-        "    image: stackmod-e2e/socat:latest",
-        '    command: ["sh", "-c", "sleep 100000"]',
-        "    networks:",
-        "      - hostnet",
-        "      - backend",
-        "    x-stackmod:",
-        "      strategy: lan",
-        `      lan: {parent: ${PARENT}, subnet: 10.213.0.0/24, gateway: 10.213.0.1, network: ${NETWORK}, ipRanges: {${node}: 10.213.0.16/28}}`,
-        "networks:",
-        "  hostnet:",
-        "    external: true",
-        "    name: host",
-        "  backend:",
-        "    driver: overlay",
-        "",
-      ].join("\n"),
-    );
+    await removeLinks(); // a run killed earlier may have left them
+    await ip("link", "add", PARENT, "type", "veth", "peer", "name", PEER);
+    await ip("link", "set", PEER, "up");
+    await ip("link", "set", PARENT, "up");
   });
-
   afterAll(async () => {
-    await removeStack(e, STACK);
-    await docker(e, ["network", "rm", NETWORK], { allowFail: true });
-    await docker(e, ["network", "rm", `${NETWORK}-config`], { allowFail: true });
-    await run("ip", ["link", "del", PARENT], { allowFail: true });
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("rewrite --write writes the script; it creates both networks; a second run creates nothing", async () => {
-    const rewritten = await runCli(["rewrite", stack, "--write"]);
-    expect(rewritten.code, rewritten.stderr).toBe(0);
-    expect(readFileSync(stack, "utf8")).toContain(`      - ${NETWORK}\n      - backend\n`);
-
-    const first = await timed(e.dir, "lan: setup script", () => run("sh", [script], { env, allowFail: true }));
-    expect(first.code, first.stderr + first.stdout).toBe(0);
-    expect(await inspect(`${NETWORK}-config`, "{{.ConfigOnly}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}} {{.IPRange}}{{end}} {{.Options.parent}}")).toBe(
-      `true 10.213.0.0/24 10.213.0.1 10.213.0.16/28 ${PARENT}`,
-    );
-    expect(await inspect(NETWORK, "{{.Driver}} {{.Scope}} {{.ConfigFrom.Network}}")).toBe(`macvlan swarm ${NETWORK}-config`);
-    const ids = [await inspect(NETWORK, "{{.Id}}"), await inspect(`${NETWORK}-config`, "{{.Id}}")];
-
-    const second = await run("sh", [script], { env, allowFail: true });
-    expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toBe(`${NETWORK}-config exists on this node; left as it is\n${NETWORK} exists in the swarm; left as it is\n`);
-    expect([await inspect(NETWORK, "{{.Id}}"), await inspect(`${NETWORK}-config`, "{{.Id}}")]).toEqual(ids);
-  });
-
-  it("the rewritten stack converges, its task on the LAN network at an address of the node's range", async () => {
-    await timed(e.dir, "lan: deploy", async () => {
-      await deployStack(e, stack, STACK);
-      await waitConverged(e, STACK, 90_000);
+    await timed(e.dir, "lan: remove", async () => {
+      try {
+        await removeStackNow(e, STACK);
+        await docker(e, ["network", "rm", NETWORK], { allowFail: true });
+        await docker(e, ["network", "rm", `${NETWORK}-config`], { allowFail: true });
+      } finally {
+        await removeLinks();
+      }
     });
-    const addresses = (await execInService(e, `${STACK}_gw`, ["ip", "-4", "-o", "addr"])).stdout;
-    const lan = /inet (10\.213\.0\.(\d+))\/24/.exec(addresses);
-    expect(lan, addresses).not.toBeNull();
-    expect(Number(lan![2])).toBeGreaterThanOrEqual(16);
-    expect(Number(lan![2])).toBeLessThanOrEqual(31);
-    const containers = await inspect(NETWORK, "{{range .Containers}}{{.IPv4Address}} {{end}}");
-    expect(containers).toContain(`${lan![1]}/24`);
+    expect((await run("ip", ["-o", "link", "show"])).stdout).not.toMatch(new RegExp(`: (${PARENT}|${PEER}|${SHIM})[@:]`));
+  });
+
+  it("stackmod rewrite --write writes the stack and its setup script beside it", async () => {
+    dir = mkdtempSync(join(e.dir, "lan-"));
+    copyFileSync(INPUT, join(dir, "stack.yml"));
+    const r = await stackmod(["rewrite", "--write", "--strategy", "lan", "--lan-parent", PARENT, "--lan-subnet", SUBNET, "--lan-gateway", GATEWAY, join(dir, "stack.yml")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, "stack.lan-setup.sh"))).toBe(true);
+    expect(r.stderr).toContain(`ip link add macvlan-shim link ${PARENT} type macvlan mode bridge`);
+    expect((await stackmod(["check", join(dir, "stack.yml")])).code).toBe(0);
+  });
+
+  it("the setup script creates the config-only network and the swarm-scoped macvlan network on the engine", async () => {
+    await timed(e.dir, "lan: setup script", async () => {
+      // as a user runs it on a manager: `docker` on PATH (the suite's CLI), talking to the test engine
+      const env = { ...dockerEnv(e), PATH: `${dirname(e.cli)}:${process.env.PATH ?? ""}` };
+      await run("sh", [join(dir, "stack.lan-setup.sh")], { env });
+      const again = await run("sh", [join(dir, "stack.lan-setup.sh")], { env }); // safe to run again
+      expect(again.stdout).toContain(`${NETWORK} exists in the swarm; left as it is`);
+    });
+    const fmt = "{{.Driver}} {{.Scope}} {{.ConfigOnly}} {{.ConfigFrom.Network}} {{index .Options \"parent\"}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}";
+    expect((await docker(e, ["network", "inspect", "--format", fmt, `${NETWORK}-config`])).stdout.trim()).toBe(`null local true  ${PARENT} ${SUBNET} ${GATEWAY}`);
+    expect((await docker(e, ["network", "inspect", "--format", "{{.Driver}} {{.Scope}} {{.ConfigFrom.Network}}", NETWORK])).stdout.trim()).toBe(`macvlan swarm ${NETWORK}-config`);
+  });
+
+  it("the rewritten stack converges, with the gateway on the macvlan network and its overlay, at a LAN address", async () => {
+    await timed(e.dir, "lan: deploy, converge", async () => {
+      await deployStack(e, join(dir, "stack.yml"), STACK);
+      await waitConverged(e, STACK, 60_000);
+    });
+    const gateway = await runningTask(e, `${STACK}_gateway`);
+    expect(gateway.networks).toEqual([`${STACK}_app`, NETWORK].sort());
+    address = (await docker(e, ["inspect", "--format", `{{(index .NetworkSettings.Networks "${NETWORK}").IPAddress}}`, gateway.id])).stdout.trim();
+    expect(address).toMatch(/^192\.168\.250\.(\d+)$/);
+    expect([GATEWAY, SHIM_ADDRESS]).not.toContain(address);
+    const link = await docker(e, ["exec", gateway.id, "ip", "-o", "-4", "addr", "show"]);
+    expect(link.stdout).toContain(`inet ${address}/24`);
+  });
+
+  it("through the shim the report describes, the node reaches the gateway at its LAN address over UDP and TCP", async () => {
+    expect(address).not.toBe("");
+    await ip("link", "add", SHIM, "link", PARENT, "type", "macvlan", "mode", "bridge");
+    await ip("addr", "add", `${SHIM_ADDRESS}/32`, "dev", SHIM);
+    await ip("link", "set", SHIM, "up");
+    await ip("route", "add", `${address}/32`, "dev", SHIM);
+    const hostname = (await docker(e, ["inspect", "--format", "{{.Config.Hostname}}", (await runningTask(e, `${STACK}_gateway`)).id])).stdout.trim();
+    const udp = nonce("udp");
+    expect(await udpFromHost(address, 38110, udp)).toBe(`gateway-udp ${udp} ${hostname}`);
+    const tcp = nonce("tcp");
+    expect(await tcpFromHost(address, 38111, tcp)).toBe(`gateway-tcp ${tcp} ${hostname}`);
   });
 });
