@@ -96,7 +96,8 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   for (const attachment of others) {
     const config = !Array.isArray(data) && data && typeof data === "object" ? ((data as Record<string, Plain>)[attachment.key] ?? {}) : {};
     const aliases = Array.isArray((config as { aliases?: Plain[] }).aliases) ? (config as { aliases: Plain[] }).aliases : [];
-    networks[attachment.key] = { ...(config as Record<string, Plain>), aliases: [...new Set([service.name, ...aliases.map(String)])] };
+    // Only the names travel: a fixed address (ipv4_address, ...) stays the service's own.
+    networks[attachment.key] = { aliases: [...new Set([service.name, ...aliases.map(String)])] };
   }
   edits.detach(service, (a) => a.network?.special !== "host");
   if (!compose) dropIngressPorts(service, edits, notes);
@@ -121,7 +122,8 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
     }
   }
   moveTraefikLabels(ctx, body, name);
-  if (!compose) body.deploy = { ...placementOf(service), ...(body.deploy as Record<string, Plain> | undefined) };
+  const deploy = { ...placementOf(service), ...(body.deploy as Record<string, Plain> | undefined) };
+  if (!compose && Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
   notes.info(`${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`);
   if (!compose && placementIsLoose(service)) {
