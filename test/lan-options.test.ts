@@ -109,6 +109,16 @@ describe("lan options: values that do not fit together", () => {
     expect(at(error)).toBe(`stack.yml:9:${columnOf(text, 9, "192.168.60.1")} BAD_OPTION`);
   });
 
+  it("a value from the top-level services.NAME block: at that value", () => {
+    const text = stack("{parent: eth0}").replace(
+      "networks:\n  hostnet",
+      "x-stackmod:\n  lan: {subnet: 10.0.0.0/8, gateway: 10.0.0.9}\n  services:\n    gw: {lan: {gateway: 11.0.0.1}}\nnetworks:\n  hostnet",
+    );
+    const error = failure(text);
+    expect(error.message).toContain("the gateway 11.0.0.1 is outside the subnet 10.0.0.0/8");
+    expect(at(error)).toBe(`stack.yml:13:${columnOf(text, 13, "11.0.0.1")} BAD_OPTION`);
+  });
+
   it("a range outside the subnet: at that range", () => {
     const text = stack("{parent: eth0, subnet: 192.168.50.0/24, ipRanges: {a: 192.168.50.0/25, b: 192.168.0.0/16}}");
     const error = failure(text);
