@@ -97,7 +97,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > report.json",
+      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > report.json\n  stackmod rewrite stack.yml --strategy lan --lan-parent eth0 --lan-subnet 192.168.50.0/24 --lan-range node-a=192.168.50.192/28 --write",
     )
     .action((paths: string[], flags: RewriteFlags) => {
       exitCode = runRewrite(paths, flags, io, argv);
