@@ -76,8 +76,13 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
   const skipped: Skipped[] = [];
   const wanted = options.services ? new Set(options.services) : undefined;
 
+  // Grouped once: filtering every finding per service is quadratic on a file with thousands of services.
+  const errorsByService = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.severity === "error") errorsByService.set(finding.service, [...(errorsByService.get(finding.service) ?? []), finding]);
+  }
   for (const service of model.services) {
-    const errors = findings.filter((f) => f.service === service.name && f.severity === "error");
+    const errors = errorsByService.get(service.name) ?? [];
     if (errors.length === 0) continue;
     if (wanted && !wanted.has(service.name)) {
       skipped.push({ service: service.name, reason: "not selected with --service" });
@@ -115,7 +120,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     original: source,
     output,
     changed: output !== source,
-    diff: unifiedDiff(model.file, source, output),
+    diff: unifiedDiff(model.file, source, output, editor.edits.list()),
     findings,
     applied,
     skipped,

@@ -21,6 +21,11 @@ export class TextEdits {
     this.add(at, at, text);
   }
 
+  /** The edits in the order they were added. */
+  list(): readonly TextEdit[] {
+    return this.edits;
+  }
+
   get size(): number {
     return this.edits.length;
   }

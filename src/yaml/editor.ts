@@ -65,7 +65,10 @@ export class YamlEditor {
   addPairsAfter(pair: Pair, entries: [string, Plain][]): void {
     const column = this.source.indentAt((pair.key as Node).range![0]);
     const at = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
-    const blankFollows = /^[ \t]*\r?\n/.test(this.source.text.slice(at));
+    // Sticky, at `at`: slicing the rest of the text per insertion is quadratic on big files.
+    const blank = /[ \t]*\r?\n/y;
+    blank.lastIndex = at;
+    const blankFollows = blank.test(this.source.text);
     const lines = entries.flatMap(([key, value]) => [
       ...(blankFollows ? [""] : []),
       ...mapEntry(key, value, column, this.style),

@@ -1,6 +1,8 @@
 import { isCollection, isMap, isPair, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
+import { indexAliases } from "./aliases.js";
+import { hasDuplicateKeys } from "./duplicate-keys.js";
 import { SourceText } from "../text/source-text.js";
 
 export interface ParseLimits {
@@ -46,7 +48,10 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const source = new SourceText(text, file);
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { ...parseOptions, lineCounter: source.lineCounter }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { ...parseOptions, uniqueKeys: false, lineCounter: source.lineCounter }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs];
+    // yaml's own duplicate-key check is quadratic: it runs only on a file that has one, for its exact error.
+    if (docs.some(hasDuplicateKeys)) docs = parseAllDocuments(text, parseOptions) as Document.Parsed[];
   } catch (error) {
     if (error instanceof RangeError) throw tooDeep(limits, before(0));
     throw error;
@@ -80,6 +85,7 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   }
   const deepest = deepestNode(doc.contents, limits.maxDepth);
   if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
+  indexAliases(doc);
   const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, source) };
   checkInput(parsed);
   return parsed;
