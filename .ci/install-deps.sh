@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # System packages the test suite uses for real: the docker CLI (docker stack config), socat, and
-# shellcheck (lints the lan strategy's generated setup script).
+# shellcheck (lints the lan strategy's generated setup script), and GNU time (`npm run bench`
+# reads CPU time and peak memory from it).
 set -euo pipefail
 need=()
 command -v docker >/dev/null 2>&1 || need+=(docker.io)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 command -v shellcheck >/dev/null 2>&1 || need+=(shellcheck)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-import { main } from "../dist/src/cli.js";
-
-process.exitCode = await main(process.argv.slice(2));
+"use strict";
+require("./bundle-loader.js")
+  .loadMain()
+  .then((main) => main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  });

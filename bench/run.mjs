@@ -1,0 +1,129 @@
+// `npm run bench`: generates the inputs, runs each comparison side by side and
+// prints medians, ratios and whether each target of issue 8 is met.
+// Options: --quick (fewer rounds), --only=1,3 (some targets).
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join, resolve } from "node:path";
+import { generate } from "./generate.mjs";
+import { hasGnuTime, median, runOnce, sideBySide } from "./measure.mjs";
+
+const root = resolve(import.meta.dirname, "..");
+const cli = join(root, "bin", "stackmod.js");
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",").map(Number);
+const wanted = (n) => !only || only.includes(n);
+const log = (line) => process.stderr.write(line + "\n");
+const rows = [];
+
+function verdict(ok) {
+  return ok ? "met" : "NOT met";
+}
+
+function record(target, what, ratio, limit, detail) {
+  const ok = limit.startsWith("≤") ? ratio <= Number(limit.slice(1)) : ratio >= Number(limit.slice(1));
+  rows.push({ target, what, ratio, limit, ok, detail });
+}
+
+function fmt(ms) {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+}
+
+function walk(directory) {
+  return readdirSync(directory)
+    .sort()
+    .flatMap((name) => (statSync(join(directory, name)).isDirectory() ? walk(join(directory, name)) : [join(directory, name)]));
+}
+
+log(`stackmod bench on ${cpus()[0]?.model ?? "?"} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
+if (!hasGnuTime) log("note: /usr/bin/time is missing (Debian package `time`): CPU time and peak memory are not measured");
+log("generating inputs into .bench/ ...");
+const inputs = generate();
+const node = process.execPath;
+
+if (wanted(1)) {
+  log("\n[1] one file, cold: stackmod check/rewrite vs a bare `node -e \"\"`");
+  const rounds = quick ? 8 : 30;
+  const r = sideBySide(
+    {
+      node: () => runOnce([node, "-e", ""]),
+      check: () => runOnce([node, cli, "check", inputs.one]),
+      rewrite: () => runOnce([node, cli, "rewrite", inputs.one]),
+    },
+    { rounds, warmup: 3 },
+  );
+  for (const label of Object.keys(r)) log(`  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  (median of ${r[label].runs})`);
+  record(1, "`check FILE` / `node -e \"\"` (wall)", r.check.wall / r.node.wall, "≤1.2", `${fmt(r.check.wall)} vs ${fmt(r.node.wall)}; CPU ${(r.check.cpu / r.node.cpu).toFixed(2)}×`);
+  record(1, "`rewrite FILE` / `node -e \"\"` (wall)", r.rewrite.wall / r.node.wall, "≤1.2", `${fmt(r.rewrite.wall)} vs ${fmt(r.node.wall)}; CPU ${(r.rewrite.cpu / r.node.cpu).toFixed(2)}×`);
+}
+
+if (wanted(2)) {
+  const files = walk(inputs.many);
+  // docker stack config costs tens of milliseconds per file: a sample of the files
+  // per round, scaled to all of them, keeps the round short without changing the per-file cost.
+  const sample = files.filter((_, i) => i % (quick ? 50 : 10) === 0);
+  const docker = spawnSync("docker", ["--version"]).status === 0;
+  log(`\n[2] many files: \`stackmod check DIR\` over ${files.length} files vs docker stack config per file (${sample.length}-file sample, scaled) and the CST-parse floor`);
+  const group = {
+    floor: () => runOnce([node, join(import.meta.dirname, "floor.mjs"), inputs.many], { okStatus: [0] }),
+    stackmod: () => runOnce([node, cli, "check", inputs.many], { okStatus: [0, 1, 2] }),
+  };
+  if (docker) {
+    group.docker = () => {
+      const runs = sample.map((file) => runOnce(["docker", "stack", "config", "-c", file], { okStatus: [0, 1], env: { DOCKER_CLI_HINTS: "false" } }));
+      const scale = files.length / sample.length;
+      return { wall: runs.reduce((s, x) => s + x.wall, 0) * scale, cpu: runs.reduce((s, x) => s + x.cpu, 0) * scale, rssMiB: Math.max(...runs.map((x) => x.rssMiB)) };
+    };
+  }
+  const r = sideBySide(group, { rounds: quick ? 3 : 5, warmup: 1 });
+  for (const label of Object.keys(r)) log(`  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}`);
+  if (docker) record(2, `\`check DIR\` (${files.length} files) speed-up over docker stack config per file (wall)`, r.docker.wall / r.stackmod.wall, "≥10", `${fmt(r.stackmod.wall)} vs ${fmt(r.docker.wall)}`);
+  else log("  docker is not installed: the docker comparison is left out");
+  record(2, "`check DIR` / CST-parse floor (wall)", r.stackmod.wall / r.floor.wall, "≤1.5", `${fmt(r.stackmod.wall)} vs ${fmt(r.floor.wall)}; CPU ${(r.stackmod.cpu / r.floor.cpu).toFixed(2)}×`);
+}
+
+if (wanted(3)) {
+  log("\n[3] one huge file: 10,000 services vs 1,000 (anchors, merges, comments)");
+  const big = ["--max-bytes", String(64 << 20), "--max-aliases", String(1 << 30)];
+  const group = {};
+  for (const command of ["check", "rewrite"]) {
+    for (const count of [1000, 10000]) group[`${command} ${count}`] = () => runOnce([node, cli, command, inputs.huge[count], ...big], { okStatus: [0, 1] });
+  }
+  const r = sideBySide(group, { rounds: quick ? 2 : 3, warmup: 1 });
+  for (const label of Object.keys(r)) log(`  ${label.padEnd(13)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`);
+  for (const command of ["check", "rewrite"]) {
+    const small = r[`${command} 1000`];
+    const large = r[`${command} 10000`];
+    record(3, `\`${command}\` 10,000 services / 1,000 (wall)`, large.wall / small.wall, "≤12", `${fmt(large.wall)} vs ${fmt(small.wall)}`);
+  }
+  if (hasGnuTime) {
+    const peak = Math.max(r["check 10000"].rssMiB, r["rewrite 10000"].rssMiB);
+    record(3, "peak memory (max RSS) for 10,000 services, MiB", peak, "≤300", "check and rewrite");
+  }
+}
+
+if (wanted(4)) {
+  log("\n[4] library: rewrite(source) on the typical file, warm");
+  const { rewrite } = await import(join(root, "dist", "src", "index.js"));
+  const source = readFileSync(inputs.one, "utf8");
+  for (let i = 0; i < 300; i += 1) rewrite(source, { file: "stack.yml" });
+  const batches = [];
+  for (let b = 0; b < (quick ? 10 : 30); b += 1) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 50; i += 1) rewrite(source, { file: "stack.yml" });
+    batches.push(Number(process.hrtime.bigint() - start) / 1e6 / 50);
+  }
+  const perCall = median(batches);
+  log(`  rewrite(source): ${fmt(perCall)} per call (median of ${batches.length} batches of 50)`);
+  record(4, "`rewrite(source)` warm, ms per call", perCall, "≤2", `${source.length} bytes, 10 services`);
+}
+
+const lines = ["| target | measure | ratio | goal | result | detail |", "|---|---|---|---|---|---|"];
+for (const row of rows) {
+  const value = row.target === 4 || row.what.startsWith("peak") ? row.ratio.toFixed(row.target === 4 ? 2 : 0) : `${row.ratio.toFixed(2)}×`;
+  lines.push(`| ${row.target} | ${row.what} | ${value} | ${row.limit} | ${verdict(row.ok)} | ${row.detail} |`);
+}
+console.log("\n" + lines.join("\n"));
+const missed = rows.filter((r) => !r.ok).length;
+console.log(missed === 0 ? "\nall targets met" : `\n${missed} of ${rows.length} measures NOT met`);
