@@ -6,7 +6,7 @@ import type { LanNetwork } from "./setup-script.js";
  * network that the setup script creates; Compose creates the network itself from
  * an inline definition, on its one host.
  */
-export function networkDeclaration(network: LanNetwork, dialect: "swarm" | "compose"): Plain {
+export function networkBody(network: LanNetwork, dialect: "swarm" | "compose"): Plain {
   if (dialect === "swarm") return { external: true };
   const driverOpts: Record<string, Plain> = { parent: network.parent };
   if (network.driver === "ipvlan") driverOpts.ipvlan_mode = network.ipvlanMode ?? "l2";
