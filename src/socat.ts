@@ -1,3 +1,6 @@
+import { StackmodError } from "./errors.js";
+import { shellQuote } from "./lan/shell-quote.js";
+
 /** One forwarder: listen on a port of the proxy's network, send to an address. */
 export interface Forward {
   protocol: "tcp" | "udp";
@@ -12,14 +15,37 @@ export interface Forward {
  */
 export function forwarderScript(forwards: readonly Forward[]): string {
   const usesGateway = forwards.some((f) => f.to.startsWith(`${gatewayVariable}:`));
-  const commands = forwards.map((f) =>
-    f.protocol === "udp"
-      ? `socat -T 60 UDP4-RECVFROM:${f.listen},fork,reuseaddr UDP4-SENDTO:${f.to}`
-      : `socat TCP4-LISTEN:${f.listen},fork,reuseaddr TCP4:${f.to}`,
-  );
+  const commands = forwards.map((f) => {
+    checkForward(f);
+    return f.protocol === "udp"
+      ? `socat -T 60 ${word(`UDP4-RECVFROM:${f.listen},fork,reuseaddr`)} ${word(`UDP4-SENDTO:${f.to}`)}`
+      : `socat ${word(`TCP4-LISTEN:${f.listen},fork,reuseaddr`)} ${word(`TCP4:${f.to}`)}`;
+  });
   const script = `${commands.join(" & ")} & wait`;
   // `;`, not `&&`: `a && b & c` would set GW only in the background subshell of b.
   return usesGateway ? `${findGateway}; [ -n "$GW" ] || exit 1; ${script}` : script;
+}
+
+/** A forwarder's target: `$GW` or a host name or IPv4 address, then a port; no socat option (`,`) or shell character can ride along. */
+const targetPattern = /^(?:\$GW|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?):(\d{1,5})$/;
+
+/** The last line of defence: values reach this script already validated, so a failure here is a bug. */
+function checkForward(forward: Forward): void {
+  const target = targetPattern.exec(forward.to);
+  const portOk = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535;
+  if (!["tcp", "udp"].includes(forward.protocol) || !portOk(forward.listen) || !target || !portOk(Number(target[1]))) {
+    throw new StackmodError("INTERNAL", `refusing to generate a forwarder for ${JSON.stringify(forward)}: its protocol, port or address is not one socat can take safely`, {
+      file: "<generated proxy command>",
+      line: 1,
+      column: 1,
+    });
+  }
+}
+
+/** One shell word for `value`: left bare when every character is inert in sh (or is the gateway variable), single-quoted otherwise. */
+function word(value: string): string {
+  const inert = value.replace(gatewayVariable, "");
+  return /^[A-Za-z0-9_@%+=:,./-]*$/.test(inert) ? value : shellQuote(value);
 }
 
 /** Where a forwarder sends traffic when the target is the container's own default gateway. */
