@@ -52,10 +52,7 @@ describe.skipIf(!engine)("the BACnet example (real engine)", () => {
       await docker(e, ["node", "update", "--label-add", "plant=true", node]);
     });
   });
-  afterAll(async () => {
-    await removeStackNow(e, STACK);
-    await removeStackNow(e, FIXED);
-  });
+  afterAll(() => timed(e.dir, "bacnet: remove", async () => void (await Promise.all([removeStackNow(e, STACK), removeStackNow(e, FIXED)]))));
 
   it("stackmod check reports host-plus-network at the host attachment, exit 1", async () => {
     const r = await stackmod(["check", "--format", "json", EXAMPLE]);
@@ -76,7 +73,8 @@ describe.skipIf(!engine)("the BACnet example (real engine)", () => {
     expect(text.stdout + text.stderr).toContain(`${EXAMPLE}:${line}:${column}: error host-plus-network`);
   });
 
-  it("the engine refuses the bacnet task, as check predicted; the rest of the stack runs", async () => {
+  // The example as written and rewritten are separate stacks: they run side by side.
+  it.concurrent("the engine refuses the bacnet task, as check predicted; the rest of the stack runs", async ({ expect }) => {
     await timed(e.dir, "bacnet: as written, refused", async () => {
       const check = JSON.parse((await stackmod(["check", "--format", "json", EXAMPLE])).stdout) as { files: { findings: { service: string; engineError: string }[] }[] };
       const predicted = check.files[0]!.findings[0]!;
@@ -94,10 +92,9 @@ describe.skipIf(!engine)("the BACnet example (real engine)", () => {
       const influx = await runningTask(e, `${STACK}_influxdb`);
       expect(influx.networks).toEqual([`${STACK}_backend`]);
     });
-    await removeStackNow(e, STACK);
   });
 
-  it("rewritten by the CLI (proxy, --publish host), it runs and BACnet datagrams on the host reach the collector", async () => {
+  it.concurrent("rewritten by the CLI (proxy, --publish host), it runs and BACnet datagrams on the host reach the collector", async ({ expect }) => {
     await timed(e.dir, "bacnet: rewritten, runs", async () => {
       const { file } = await rewriteToFile(e, EXAMPLE, ["--publish", "host"]);
       expect((await stackmod(["check", file])).code).toBe(0);

@@ -104,8 +104,8 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
     await ip("route", "add", `${address}/32`, "dev", SHIM);
     const hostname = (await docker(e, ["inspect", "--format", "{{.Config.Hostname}}", (await runningTask(e, `${STACK}_gateway`)).id])).stdout.trim();
     const udp = nonce("udp");
-    expect(await udpFromHost(address, 38110, udp)).toBe(`gateway-udp ${udp} ${hostname}`);
+    expect(await udpFromHost(address, 21110, udp)).toBe(`gateway-udp ${udp} ${hostname}`);
     const tcp = nonce("tcp");
-    expect(await tcpFromHost(address, 38111, tcp)).toBe(`gateway-tcp ${tcp} ${hostname}`);
+    expect(await tcpFromHost(address, 21111, tcp)).toBe(`gateway-tcp ${tcp} ${hostname}`);
   });
 });

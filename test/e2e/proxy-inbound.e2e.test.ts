@@ -40,16 +40,16 @@ describe.skipIf(!engine)("proxy, inbound, --publish host (real engine)", () => {
     expect(gateway.networks).toEqual([`${STACK}_app`]);
     expect((await runningTask(e, `${STACK}_gateway-proxy`)).networks).toEqual(["host"]);
     const ports = await docker(e, ["service", "inspect", "--format", "{{range .Endpoint.Ports}}{{.PublishMode}} {{.Protocol}} {{.PublishedPort}}:{{.TargetPort}};{{end}}", `${STACK}_gateway`]);
-    expect(ports.stdout.trim().split(";").filter(Boolean).sort()).toEqual(["host tcp 48111:38111", "host udp 48110:38110"]);
+    expect(ports.stdout.trim().split(";").filter(Boolean).sort()).toEqual(["host tcp 31111:21111", "host udp 31110:21110"]);
   });
 
-  it("a UDP datagram to 127.0.0.1:38110 on the node reaches the gateway on the overlay, and its reply comes back", async () => {
+  it("a UDP datagram to 127.0.0.1:21110 on the node reaches the gateway on the overlay, and its reply comes back", async () => {
     const payload = nonce("udp");
-    expect(await udpFromHost("127.0.0.1", 38110, payload)).toBe(`gateway-udp ${payload} ${gatewayId.slice(0, 12)}`);
+    expect(await udpFromHost("127.0.0.1", 21110, payload)).toBe(`gateway-udp ${payload} ${gatewayId.slice(0, 12)}`);
   });
 
-  it("a TCP connection to 127.0.0.1:38111 on the node reaches the gateway on the overlay, and its reply comes back", async () => {
+  it("a TCP connection to 127.0.0.1:21111 on the node reaches the gateway on the overlay, and its reply comes back", async () => {
     const payload = nonce("tcp");
-    expect(await tcpFromHost("127.0.0.1", 38111, payload)).toBe(`gateway-tcp ${payload} ${gatewayId.slice(0, 12)}`);
+    expect(await tcpFromHost("127.0.0.1", 21111, payload)).toBe(`gateway-tcp ${payload} ${gatewayId.slice(0, 12)}`);
   });
 });

@@ -50,16 +50,16 @@ describe.skipIf(!engine)("proxy, outbound (real engine)", () => {
     expect(mode.stdout.trim()).toBe("dnsrr");
   });
 
-  it("UDP from a client on the overlay to gateway:38110 reaches the host-network gateway, and its reply comes back", async () => {
+  it("UDP from a client on the overlay to gateway:21110 reaches the host-network gateway, and its reply comes back", async () => {
     const payload = nonce("udp");
     // a connected UDP socket: the reply must come from the address the client sent to
-    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "UDP4:gateway:38110"], { input: `${payload}\n` });
+    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "UDP4:gateway:21110"], { input: `${payload}\n` });
     expect(r.stdout.trim()).toBe(`gateway-udp ${payload} ${gatewayHostname}`);
   });
 
-  it("TCP from a client on the overlay to gateway:38111 reaches the host-network gateway, and its reply comes back", async () => {
+  it("TCP from a client on the overlay to gateway:21111 reaches the host-network gateway, and its reply comes back", async () => {
     const payload = nonce("tcp");
-    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "TCP4:gateway:38111,connect-timeout=2"], { input: `${payload}\n` });
+    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "TCP4:gateway:21111,connect-timeout=2"], { input: `${payload}\n` });
     expect(r.stdout.trim()).toBe(`gateway-tcp ${payload} ${gatewayHostname}`);
   });
 });

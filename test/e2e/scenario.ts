@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { stackmod } from "./cli.js";
 import { docker, type Engine } from "./engine.js";
-import { removeStack } from "./stack.js";
+import { poll } from "./run.js";
 
 /** `stackmod rewrite --stdout ...` on `input`; the output must be a changed file, written to a temp file. */
 export async function rewriteToFile(engine: Engine, input: string, flags: string[]): Promise<{ file: string; text: string; report: string }> {
@@ -17,15 +17,18 @@ export async function rewriteToFile(engine: Engine, input: string, flags: string
 }
 
 /**
- * `docker stack rm`, then SIGKILL whatever is still running before waiting for the stack to be gone. Only a
- * speed-up: a container whose PID 1 is `sh -c "... & wait"` (the generated proxies) ignores SIGTERM and would
- * hold its host port for the whole stop grace period (10 s by default).
+ * `docker stack rm`, SIGKILL what still runs, and wait until none of the stack's containers runs (its host ports
+ * are free again). Swarm reaps the stopped containers and the stack's networks a few seconds later, in the
+ * background; the engine is thrown away at the end of the suite. A container whose PID 1 is
+ * `sh -c "... & wait"` (the generated proxies) ignores SIGTERM and would otherwise hold its host port for its
+ * whole stop grace period (10 s by default).
  */
 export async function removeStackNow(engine: Engine, stack: string): Promise<void> {
   await docker(engine, ["stack", "rm", stack], { allowFail: true });
-  const ids = (await docker(engine, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout.split("\n").filter(Boolean);
+  const running = async () => (await docker(engine, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout.split("\n").filter(Boolean);
+  const ids = await running();
   if (ids.length > 0) await docker(engine, ["kill", ...ids], { allowFail: true });
-  await removeStack(engine, stack);
+  await poll(`the containers of ${stack} to stop`, 30_000, async () => ((await running()).length === 0 ? true : undefined));
 }
 
 /** The running container of a service: its ID and the networks the engine attached it to. */

@@ -3,7 +3,8 @@
 // the collector sends arrives at the processor through that queue. NATS and Redis, whose brokers Debian packages
 // (packed into images tagged with the names the rewrite emits) and whose text protocols busybox sh + socat speak.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { queueKinds, type QueueKindName } from "../../src/queues/index.js";
 import { e2eEngine } from "./context.js";
@@ -18,9 +19,15 @@ import { nonce } from "./traffic.js";
 const engine = e2eEngine();
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const INPUT = here("./stacks/meter.yml");
-const OPTIONS = here("./stacks/split-options.yml");
 const DNSRR = here("./stacks/split-dnsrr.override.yml");
 const APP_IMAGE = "stackmod-e2e/queue-app:latest";
+
+/**
+ * Where each queue publishes for its collector: mode host (this kernel has no IPVS, so an ingress port never
+ * opens; `--publish host`), on a port below the kernel's ephemeral range (no test elsewhere gets it by chance), one per kind so that both stacks run
+ * at once.
+ */
+const PUBLISHED: Partial<Record<QueueKindName, number>> = { nats: 21422, redis: 21423 };
 
 /** Stand-ins for the pinned broker images, from Debian's binaries, with the official images' default behaviour. */
 const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
@@ -36,8 +43,11 @@ const logsOf = async (e: Engine, id: string) => {
 
 describe.skipIf(!engine)("split (real engine)", () => {
   const e = engine!;
-  beforeAll(() =>
-    timed(e.dir, "split: images", async () => {
+  const stack = (kind: QueueKindName) => `e2esplit${kind}`;
+  const kinds = Object.keys(BROKERS) as QueueKindName[];
+
+  beforeAll(async () => {
+    await timed(e.dir, "split: images", async () => {
       await buildImage(e, APP_IMAGE, {
         ...SOCAT_IMAGE,
         files: {
@@ -46,39 +56,44 @@ describe.skipIf(!engine)("split (real engine)", () => {
         },
         cmd: ["sh", "/usr/local/bin/queue-app.sh"],
       });
-      for (const [kind, spec] of Object.entries(BROKERS)) await buildImage(e, queueKinds[kind as QueueKindName].image, spec);
-    }),
-  );
+      for (const kind of kinds) await buildImage(e, queueKinds[kind].image, BROKERS[kind]!);
+    });
+    // one stack per queue kind, deployed at the same time
+    await timed(e.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () => Promise.all(kinds.map((kind) => deploy(kind))));
+  });
+  afterAll(() => timed(e.dir, "split: remove", async () => void (await Promise.all(kinds.map((kind) => removeStackNow(e, stack(kind)))))));
 
-  describe.each(Object.keys(BROKERS) as QueueKindName[])("--queue %s", (kind) => {
-    const stack = `e2esplit${kind}`;
+  async function deploy(kind: QueueKindName): Promise<void> {
+    const options = join(e.dir, `split-${kind}.yml`);
+    writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n`);
+    const { file, text } = await rewriteToFile(e, INPUT, ["--strategy", "split", "--queue", kind, "--publish", "host", "--config", options]);
+    expect(text).toContain(`image: ${queueKinds[kind].image}`);
+    expect(text).toContain(`QUEUE_URL: ${queueKinds[kind].scheme}://127.0.0.1:${PUBLISHED[kind]}`);
+    // the rewrite unchanged, plus endpoint_mode: dnsrr for the queue (no IPVS here; see the override file)
+    await deployStack(e, [file, DNSRR], stack(kind));
+    const services = await waitConverged(e, stack(kind), 60_000);
+    expect(services.map((s) => s.name).sort()).toEqual([`${stack(kind)}_meter-collector`, `${stack(kind)}_meter-processor`, `${stack(kind)}_meter-queue`]);
+  }
+
+  describe.each(kinds)("--queue %s", (kind) => {
+    const name = stack(kind);
     let processorId = "";
 
-    beforeAll(() =>
-      timed(e.dir, `split ${kind}: rewrite, deploy, converge`, async () => {
-        const { file, text } = await rewriteToFile(e, INPUT, ["--strategy", "split", "--queue", kind, "--config", OPTIONS]);
-        expect(text).toContain(`image: ${queueKinds[kind].image}`);
-        // the rewrite unchanged, plus endpoint_mode: dnsrr for the queue (no IPVS here; see the override file)
-        await deployStack(e, [file, DNSRR], stack);
-        const services = await waitConverged(e, stack, 60_000);
-        expect(services.map((s) => s.name).sort()).toEqual([`${stack}_meter-collector`, `${stack}_meter-processor`, `${stack}_meter-queue`]);
-      }),
-    );
-    afterAll(() => timed(e.dir, `split ${kind}: remove`, () => removeStackNow(e, stack)));
-
     it("the engine runs the collector on the host network only, the processor and the queue on the overlay", async () => {
-      expect((await runningTask(e, `${stack}_meter-collector`)).networks).toEqual(["host"]);
-      const processor = await runningTask(e, `${stack}_meter-processor`);
+      expect((await runningTask(e, `${name}_meter-collector`)).networks).toEqual(["host"]);
+      const processor = await runningTask(e, `${name}_meter-processor`);
       processorId = processor.id;
-      expect(processor.networks).toEqual([`${stack}_backend`]);
-      expect((await runningTask(e, `${stack}_meter-queue`)).networks).toEqual([`${stack}_backend`]);
+      expect(processor.networks).toEqual([`${name}_backend`]);
+      expect((await runningTask(e, `${name}_meter-queue`)).networks).toEqual([`${name}_backend`]);
+      const ports = await docker(e, ["service", "inspect", "--format", "{{range .Endpoint.Ports}}{{.PublishMode}} {{.PublishedPort}}:{{.TargetPort}}{{end}}", `${name}_meter-queue`]);
+      expect(ports.stdout.trim()).toBe(`host ${PUBLISHED[kind]}:${queueKinds[kind].port}`);
     });
 
     it("a message sent by the collector arrives at the processor through the queue", async () => {
       // core NATS drops what is published before the processor has subscribed: wait for it to say so
       await poll(`${kind} processor to subscribe`, 30_000, async () => ((await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined));
       const payload = nonce(`reading-${kind}`);
-      const sent = await execInService(e, `${stack}_meter-collector`, ["sh", "/usr/local/bin/queue-send.sh", payload]);
+      const sent = await execInService(e, `${name}_meter-collector`, ["sh", "/usr/local/bin/queue-send.sh", payload]);
       expect(sent.stdout.trim()).toBe(`published ${payload}`);
       const received = await poll(`the processor to print ${payload}`, 10_000, async () => {
         const lines = (await logsOf(e, processorId)).split("\n");
