@@ -1,5 +1,5 @@
 import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
-import { TextEdits } from "../text/edits.js";
+import { TextEdits, type TextEdit } from "../text/edits.js";
 import type { SourceText } from "../text/source-text.js";
 import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
 import { dashOffset } from "./style.js";
@@ -134,13 +134,21 @@ export class YamlEditor {
       this.edits.add(start, after, "");
       return;
     }
-    let before = start;
+    // The items just before may be going too (each took its following comma): the comma to take is the one before them.
+    let head = start;
+    for (let previous = this.removalEndingAt(head); previous; previous = this.removalEndingAt(head)) head = previous.start;
+    let before = head;
     while (before > 0 && /\s/.test(text[before - 1]!)) before -= 1;
     if (text[before - 1] === ",") {
-      this.edits.add(before - 1, end, "");
+      if (head !== start) this.edits.add(before - 1, head, "");
+      this.edits.add(head === start ? before - 1 : start, end, "");
       return;
     }
     this.edits.add(start, end, "");
+  }
+
+  private removalEndingAt(offset: number): TextEdit | undefined {
+    return this.edits.list().find((edit) => edit.text === "" && edit.end === offset && edit.start < offset);
   }
 }
 

@@ -1,0 +1,80 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { check, rewrite } from "../src/index.js";
+import { dockerStackConfigError } from "./helpers/docker.js";
+import { changesOutside, serviceRegions } from "./helpers/untouched.js";
+import { renderStack, stackSpec } from "./property/grammar.js";
+
+/**
+ * SPEC section 6, guarantees 1-5, on stack files generated from a grammar.
+ * `npm test` runs a bounded number; `STACKMOD_PROPERTY_RUNS=2000 npm run test:property`
+ * runs more (and STACKMOD_PROPERTY_SEED replays one). A failing case is kept as a
+ * file in test/property/regressions/ and checked on every run.
+ */
+const runs = Number(process.env.STACKMOD_PROPERTY_RUNS ?? 150);
+const seed = process.env.STACKMOD_PROPERTY_SEED === undefined ? undefined : Number(process.env.STACKMOD_PROPERTY_SEED);
+/** `docker stack config` costs a process: every Nth case. */
+const dockerEvery = Number(process.env.STACKMOD_PROPERTY_DOCKER_EVERY ?? 10);
+
+/** Throws with a description when a guarantee does not hold. */
+export function assertGuarantees(text: string, withDocker: boolean): void {
+  const errors = (t: string) => check(t, { file: "stack.yml" }).findings.filter((f) => f.severity === "error");
+  const before = errors(text);
+  const result = rewrite(text, { file: "stack.yml" });
+  // 1. Nothing to rewrite: identical output.
+  if (before.length === 0) {
+    expect(result.output, "guarantee 1: no finding, but the output differs").toBe(text);
+    expect(result.changed).toBe(false);
+    return;
+  }
+  // 2. Every byte outside the rewritten services is unchanged and in order; line endings stay.
+  const rewritten = [...new Set(result.applied.map((a) => a.service))];
+  const outside = changesOutside(text, result.output, serviceRegions(text, rewritten));
+  expect(outside, "guarantee 2").toBeUndefined();
+  if (text.includes("\r\n")) expect(/(?<!\r)\n/.test(result.output), "guarantee 2: a bare LF in a CRLF file").toBe(false);
+  else expect(result.output.includes("\r"), "guarantee 2: a CR in an LF file").toBe(false);
+  // 3. Idempotent.
+  const again = rewrite(result.output, { file: "stack.yml" });
+  expect(again.output, "guarantee 3: a second run changed the output").toBe(result.output);
+  // 4. No error left.
+  expect(errors(result.output), "guarantee 4").toEqual([]);
+  // 5. docker stack config accepts it.
+  if (withDocker) expect(dockerStackConfigError(result.output), "guarantee 5").toBeUndefined();
+}
+
+describe("guarantees 1-5 on generated stack files", () => {
+  it(`${runs} generated files`, () => {
+    let index = 0;
+    fc.assert(
+      fc.property(stackSpec, (spec) => {
+        index += 1;
+        assertGuarantees(renderStack(spec), index % dockerEvery === 0);
+      }),
+      { numRuns: runs, ...(seed === undefined ? {} : { seed }), verbose: 1 },
+    );
+  }, 600_000);
+
+  it("the grammar reaches every kind of finding and leaves some files alone", () => {
+    const kinds = new Map<string, number>();
+    fc.assert(
+      fc.property(stackSpec, (spec) => {
+        const findings = check(renderStack(spec), { file: "stack.yml" }).findings;
+        if (findings.length === 0) kinds.set("none", (kinds.get("none") ?? 0) + 1);
+        for (const f of findings) kinds.set(f.rule, (kinds.get(f.rule) ?? 0) + 1);
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+    for (const kind of ["none", "host-plus-network", "none-plus-network", "host-ingress-port"]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
+  });
+});
+
+describe("kept regressions from the property runs", () => {
+  const dir = join(import.meta.dirname, "property", "regressions");
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".yml")).sort()) {
+    it(name, () => {
+      assertGuarantees(readFileSync(join(dir, name), "utf8"), true);
+    });
+  }
+});
