@@ -21,9 +21,11 @@ export function forwarderScript(forwards: readonly Forward[]): string {
       ? `socat -T 60 ${word(`UDP4-RECVFROM:${f.listen},fork,reuseaddr`)} ${word(`UDP4-SENDTO:${f.to}`)}`
       : `socat ${word(`TCP4-LISTEN:${f.listen},fork,reuseaddr`)} ${word(`TCP4:${f.to}`)}`;
   });
-  const script = `${commands.join(" & ")} & wait`;
+  // sh runs as PID 1, which ignores SIGTERM unless trapped: without the trap every
+  // stop or rolling update would wait out the whole grace period.
+  const script = `trap 'exit 0' TERM INT; ${commands.join(" & ")} & wait`;
   // `;`, not `&&`: `a && b & c` would set GW only in the background subshell of b.
-  return usesGateway ? `${findGateway}; [ -n "$GW" ] || exit 1; ${script}` : script;
+  return usesGateway ? script.replace("; ", `; ${findGateway}; [ -n "$GW" ] || exit 1; `) : script;
 }
 
 /** A forwarder's target: `$GW` or a host name or IPv4 address, then a port; no socat option (`,`) or shell character can ride along. */

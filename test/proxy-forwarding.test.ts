@@ -107,7 +107,7 @@ describe("the generated proxy, run with real socat", () => {
     const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
     const result = rewrite(source, { options: { ports: [tcp, `${udp}/udp`] } });
     const script = proxyScript(result.output, "homeassistant-proxy");
-    expect(script.startsWith(`GW=$(ip route | awk '/^default/ {print $3; exit}'); [ -n "$GW" ] || exit 1; `)).toBe(true);
+    expect(script.startsWith(`trap 'exit 0' TERM INT; GW=$(ip route | awk '/^default/ {print $3; exit}'); [ -n "$GW" ] || exit 1; `)).toBe(true);
     // This machine's default gateway is not ours to serve; stand in for `ip route` with loopback.
     const onLoopback = script.replace("GW=$(ip route | awk '/^default/ {print $3; exit}')", "GW=127.0.0.1");
     await tcpEcho(tcp);
@@ -117,6 +117,21 @@ describe("the generated proxy, run with real socat", () => {
     startScript(onLoopback.replace(`TCP4-LISTEN:${tcp},`, `TCP4-LISTEN:${listenTcp},`).replace(`UDP4-RECVFROM:${udp},`, `UDP4-RECVFROM:${listenUdp},`));
     expect(await untilAnswered(() => tcpRequest(listenTcp, "GET /"))).toBe("echo:GET /");
     expect(await untilAnswered(() => udpRequest(listenUdp, "ping"))).toBe("echo:ping");
+  });
+
+  it("stops at once on SIGTERM (the script runs as PID 1 in the container)", async () => {
+    const port = await freePort();
+    const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
+    const script = proxyScript(rewrite(source, { options: { ports: [port], proxy: { hostAddress: "127.0.0.1" } } }).output, "homeassistant-proxy");
+    const child = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
+    running.push(child);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await untilAnswered(() => new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => { socket.destroy(); resolve("listening"); });
+      socket.on("error", reject);
+    }));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
   });
 
   it("outbound: forwards overlay traffic to a given host address", async () => {

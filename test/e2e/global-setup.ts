@@ -6,9 +6,10 @@ import { startEngine, stopEngine, stopEngineSync, type Engine } from "./engine.j
 import { buildImage, SOCAT_IMAGE } from "./images.js";
 import { timed, timingReport } from "./timing.js";
 import type { E2EContext } from "./context.js";
+import { defaultProxyImage } from "../../transforms/proxy.js";
 
 /** Image names the scenarios deploy; all are the same offline busybox + socat image. */
-export const SOCAT_TAGS = ["stackmod-e2e/socat:latest", "alpine/socat:1.8.0.0", "alpine/socat:latest"];
+export const SOCAT_TAGS = ["stackmod-e2e/socat:latest", defaultProxyImage, "alpine/socat:latest"];
 
 const banner = (lines: string[]) =>
   console.error(["", "#".repeat(78), ...lines.map((l) => `# ${l}`), "#".repeat(78), ""].join("\n"));

@@ -19,7 +19,7 @@ export interface ImageSpec {
 /** The image most scenarios use: busybox + socat, tagged like the proxy image stackmod pins. */
 export const SOCAT_IMAGE: ImageSpec = { binaries: ["socat"], cmd: ["sh"] };
 
-/** Build an image from `spec` and tag it with every name in `names` (e.g. "alpine/socat:1.8.0.0"). */
+/** Build an image from `spec` and tag it with every name in `names` (e.g. "alpine/socat:1.8.0.1"). */
 export async function buildImage(engine: Engine, names: string | string[], spec: ImageSpec = {}): Promise<void> {
   const tags = Array.isArray(names) ? names : [names];
   if (tags.length === 0) throw new Error("buildImage: no image name");
