@@ -36,10 +36,10 @@ function loadBundle() {
   return { exports: module.exports, script };
 }
 
-/** The CLI's `main`: from the bundle when it is current, else from tsc's modules. */
-async function loadMain() {
-  if (bundleIsCurrent()) return loadBundle().exports.main;
-  return (await import("../dist/src/cli.js")).main;
+/** The CLI module (`main`, the worker entry): from the bundle when it is current, else from tsc's modules. */
+async function loadCli() {
+  if (bundleIsCurrent()) return loadBundle().exports;
+  return import("../dist/src/cli.js");
 }
 
-module.exports = { bundle, cacheFile, loadBundle, loadMain };
+module.exports = { bundle, cacheFile, loadBundle, loadCli };

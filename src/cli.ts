@@ -7,6 +7,7 @@ import { exitCodes, type ExitCode } from "./exit-codes.js";
 import { listInputs, readSource, removeStaleTemporaries, writeFileAtomic } from "./files.js";
 import { parseEnvFile, type Environment } from "./interpolate.js";
 import { check } from "./check.js";
+import { checkInParallel } from "./batch/parallel-check.js";
 import type { Dialect } from "./model/types.js";
 import type { RawOptions } from "./options.js";
 import { Reporter, reportFormats, type ReportFlags } from "./report/reporter.js";
@@ -43,6 +44,8 @@ interface CommonFlags extends ReportFlags {
   composeFile?: string[];
 }
 
+export { enableWorkers, runBatchWorker } from "./batch/parallel-check.js";
+
 /** Runs the command line; returns the exit code instead of exiting, so tests can call it. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<ExitCode> {
   let exitCode: ExitCode = exitCodes.ok;
@@ -67,8 +70,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       "after",
       "\nExamples:\n  stackmod check stack.yml\n  stackmod check deploy/ --format json\n  stackmod check deploy/ --format sarif > stackmod.sarif\n  stackmod check deploy/ --format github     # annotations in a GitHub Actions log\n  cat stack.yml | stackmod check -",
     )
-    .action((paths: string[], flags: CommonFlags) => {
-      exitCode = runCheck(paths, flags, io, argv);
+    .action(async (paths: string[], flags: CommonFlags) => {
+      exitCode = await runCheck(paths, flags, io, argv);
     });
 
   withCommonFlags(
@@ -166,7 +169,7 @@ function loadOptions(flags: CommonFlags, io: CliIO) {
   };
 }
 
-function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly string[]): ExitCode {
+async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly string[]): Promise<ExitCode> {
   const options = loadOptions(flags, io);
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
@@ -176,13 +179,16 @@ function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
+  const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(files, options);
   for (const [index, { path, error: listing }] of inputs.entries()) {
     reporter.starting(index, path);
     try {
       if (listing) throw listing;
-      const source = readSource(path, io.stdin);
-      reporter.read(path, source);
-      const result = layered ? layered(path) : check(source, { ...options, file: path });
+      const done = parallel?.[index];
+      const source = done ? done.source : readSource(path, io.stdin);
+      if (source !== undefined) reporter.read(path, source);
+      if (done?.error) throw done.error;
+      const result = done?.result ?? (layered ? layered(path) : check(source!, { ...options, file: path }));
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);
     } catch (error) {
