@@ -20,7 +20,8 @@ export interface ModelOptions {
 /** Builds the typed model of a parsed file: what stackmod reads, each piece with its position. */
 export function buildModel(parsed: ParsedFile, options: ModelOptions): StackModel {
   const { source, doc, root } = parsed;
-  const data = toPlainData(parsed, options.maxAliasCount);
+  // parseStackFile already turned the document into plain data within the alias limit: once is enough.
+  const data = parsed.data;
   const resolver = new Resolver(doc);
   const checked = fileShape.safeParse(data);
   if (!checked.success) throw shapeError(checked.error, parsed, resolver);
@@ -164,21 +165,6 @@ export function detectDialect(model: StackModel): Dialect {
   const usesDeploy = model.services.some((s) => s.data.deploy !== undefined && s.data.deploy !== null);
   if (usesNetworkModeHost && !usesDeploy) return "compose";
   return usesDeploy ? "swarm" : "compose";
-}
-
-function toPlainData(parsed: ParsedFile, maxAliasCount: number): unknown {
-  try {
-    return parsed.doc.toJS({ maxAliasCount });
-  } catch (error) {
-    if (error instanceof ReferenceError || (error instanceof Error && /alias/i.test(error.message))) {
-      throw new StackmodError(
-        "YAML_ALIAS_LIMIT",
-        `aliases expand beyond ${maxAliasCount} nodes (an alias bomb?); raise --max-aliases if the file is genuine`,
-        parsed.source.position(0),
-      );
-    }
-    throw error;
-  }
 }
 
 function shapeError(error: z.ZodError, parsed: ParsedFile, resolver: Resolver): StackmodError {
