@@ -23,7 +23,8 @@ interface ServiceSpec {
   name: string;
   /** null: inherit networks from the anchor (when the anchor has them), else none. */
   networks: NetworkKey[];
-  form: "list" | "flow" | "map";
+  /** alias: `networks: *nets-NAME`, the list written once at the top level. */
+  form: "list" | "flow" | "map" | "alias";
   merge: boolean;
   ports: PortSpec[];
   receives: { target: number; protocol: "tcp" | "udp" }[];
@@ -33,6 +34,8 @@ interface ServiceSpec {
   midComment: boolean;
   deploy: boolean;
   proxy: "default" | "outbound" | "publish-host";
+  /** The first port received is one the service already publishes in ingress mode. */
+  receivesPublished: boolean;
 }
 
 export interface StackSpec {
@@ -40,6 +43,8 @@ export interface StackSpec {
   indent: number;
   anchor: { networks: NetworkKey[] | undefined } | undefined;
   hostKeyIsHost: boolean;
+  /** The host network declared the legacy way, `external: {name: host}`. */
+  legacyExternal: boolean;
   flowNetworks: boolean;
   headerComment: boolean;
   blankLines: boolean;
@@ -58,7 +63,7 @@ const portSpec = fc.record({
 
 const serviceSpec = fc.record({
   networks: fc.subarray([...networkKeys]),
-  form: fc.constantFrom("list" as const, "flow" as const, "map" as const),
+  form: fc.constantFrom("list" as const, "flow" as const, "map" as const, "alias" as const),
   merge: fc.boolean(),
   ports: fc.array(portSpec, { maxLength: 2 }),
   receives: fc.array(fc.record({ target: fc.integer({ min: 1, max: 9999 }), protocol: fc.constantFrom("tcp" as const, "udp" as const) }), { minLength: 1, maxLength: 2 }),
@@ -68,6 +73,7 @@ const serviceSpec = fc.record({
   midComment: fc.boolean(),
   deploy: fc.boolean(),
   proxy: fc.constantFrom("default" as const, "outbound" as const, "publish-host" as const),
+  receivesPublished: fc.boolean(),
 });
 
 export const stackSpec: fc.Arbitrary<StackSpec> = fc
@@ -76,6 +82,7 @@ export const stackSpec: fc.Arbitrary<StackSpec> = fc
     indent: fc.constantFrom(2, 4),
     anchor: fc.option(fc.record({ networks: fc.option(fc.subarray(["hostnet", "backend", "frontend"] as NetworkKey[], { minLength: 1 }), { nil: undefined }) }), { nil: undefined }),
     hostKeyIsHost: fc.boolean(),
+    legacyExternal: fc.boolean(),
     flowNetworks: fc.boolean(),
     headerComment: fc.boolean(),
     blankLines: fc.boolean(),
@@ -122,6 +129,9 @@ export function renderStack(spec: StackSpec): string {
       for (const n of spec.anchor.networks) lines.push(`${u}${u}- ${key(n)}`);
     }
   }
+  for (const service of spec.services) {
+    if (service.form === "alias" && service.networks.length > 0) lines.push("", `x-nets-${service.name}: &nets-${service.name}`, ...service.networks.map((n) => `${u}- ${key(n)}`));
+  }
   lines.push("", "services:");
   for (const [index, service] of spec.services.entries()) {
     if (index > 0 && spec.blankLines) lines.push("");
@@ -132,7 +142,8 @@ export function renderStack(spec: StackSpec): string {
     lines.push(`${i2}image: example/${service.name}:1.0`);
     const nets = service.networks.map(key);
     if (nets.length > 0) {
-      if (service.form === "flow") lines.push(`${i2}networks: [${nets.join(", ")}]`);
+      if (service.form === "alias") lines.push(`${i2}networks: *nets-${service.name}`);
+      else if (service.form === "flow") lines.push(`${i2}networks: [${nets.join(", ")}]`);
       else if (service.form === "list") {
         lines.push(`${i2}networks:`);
         const item = spec.indentless ? i2 : i2 + u;
@@ -160,7 +171,9 @@ export function renderStack(spec: StackSpec): string {
     if (service.deploy) lines.push(`${i2}deploy:`, `${i2}${u}mode: global`, `${i2}${u}placement:`, `${i2}${u}${u}constraints: [node.labels.plant == true]`);
     const networks = effectiveNetworks(spec, service);
     if (networks.includes("hostnet") && networks.length > 1) {
-      const receives = service.receives.map((r) => `"${r.target}${r.protocol === "udp" ? "/udp" : ""}"`);
+      const published = service.ports.find((p) => !p.long || p.mode === "ingress");
+      const received = service.receivesPublished && published ? [{ target: published.target, protocol: published.protocol }, ...service.receives.slice(1)] : service.receives;
+      const receives = received.map((r) => `"${r.target}${r.protocol === "udp" ? "/udp" : ""}"`);
       lines.push(`${i2}x-stackmod:`, `${i2}${u}ports: [${receives.join(", ")}]`);
       if (service.proxy === "outbound") lines.push(`${i2}${u}proxy: {direction: outbound}`);
       if (service.proxy === "publish-host") lines.push(`${i2}${u}proxy:`, `${i2}${u}${u}publish: host`);
@@ -168,7 +181,7 @@ export function renderStack(spec: StackSpec): string {
   }
   lines.push("", "networks:");
   const declarations: [string, string][] = [
-    [hostKey, spec.hostKeyIsHost ? "external: true" : "external: true, name: host"],
+    [hostKey, spec.legacyExternal ? "external: {name: host}" : spec.hostKeyIsHost ? "external: true" : "external: true, name: host"],
     ["backend", "driver: overlay"],
     ["frontend", "driver: overlay"],
     ["nonet", "external: true, name: none"],
