@@ -113,6 +113,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     }
   }
 
+  edits.topLevel.write();
   const output = editor.result();
   const remaining = output === source ? findings : verify(output, options, model, skipped);
   return {

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isSeq, visit, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
+import { TopLevelDeclarations } from "./top-level.js";
 import type { YamlEditor } from "./yaml/editor.js";
 import type { Plain } from "./yaml/render.js";
 
@@ -16,10 +17,14 @@ export class ServiceEdits {
   /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
   private readonly aliasedAnchors = new Set<string>();
 
+  /** Top-level `networks:`, `volumes:`, `secrets:` the run adds, written once by `finish()`. */
+  readonly topLevel: TopLevelDeclarations;
+
   constructor(
     readonly model: StackModel,
     readonly editor: YamlEditor,
   ) {
+    this.topLevel = new TopLevelDeclarations(model, editor);
     this.serviceNames = new Set(model.services.map((s) => s.name));
     visit(model.parsed.doc, {
       Alias: (_, alias) => {
@@ -168,14 +173,9 @@ export class ServiceEdits {
 
   /** Adds a top-level network declaration, creating `networks:` when the file has none. */
   declareNetwork(key: string, body: Plain): void {
-    const entry = this.model.networksEntry;
-    if (entry?.local && isMap(entry.value)) {
-      if (this.model.networks.has(key)) return;
-      this.editor.addPair(entry.value, key, body);
-      return;
-    }
-    this.editor.addPair(this.model.parsed.root, "networks", { [key]: body });
+    this.topLevel.declare("networks", key, body);
   }
+
 
   /** A service written as `b: *a`, or one whose body other services alias, cannot be changed alone. */
   private assertOwnBody(service: ServiceModel): void {

@@ -1,5 +1,4 @@
 import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
-import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
 import { flow, scalar, type Plain } from "./yaml/render.js";
@@ -118,88 +117,6 @@ function networksWithAlias(service: ServiceModel, keep: Attachment[], alias: str
     networks[attachment.key] = { ...config, aliases: [...new Set([...aliases, alias])] };
   }
   return networks;
-}
-
-/**
- * Top-level sections this run wrote into, by offset. Insertions at one offset keep
- * their order, so only the section written last at an offset may still grow there.
- */
-export interface TopLevelState {
-  owners: Map<number, string>;
-  /** Sections this run created, and the offset where they end. */
-  created: Map<string, number>;
-}
-
-/** Adds top-level declarations (`volumes:`, `secrets:`), skipping names the file already declares. */
-export function declareTopLevel(edits: ServiceEdits, state: TopLevelState, sections: [string, Record<string, Plain>][]): void {
-  const { model, editor } = edits;
-  const root = model.parsed.root;
-  const fresh: [string, Record<string, Plain>][] = [];
-  // Sections that exist first, new ones after: a new section at the end of the file
-  // must come after what is added to the section that ends there.
-  for (const [section, declarations] of sections) {
-    const entry = model.resolver.get(root, section);
-    const existing = entry && isMap(entry.value) ? entry.value : undefined;
-    const added = Object.entries(declarations).filter(([key]) => !(existing && model.resolver.get(existing, key)));
-    if (added.length === 0) continue;
-    const createdAt = state.created.get(section);
-    if (createdAt !== undefined) {
-      claim(edits, state, createdAt, section);
-      insertAt(edits, createdAt, added.flatMap(([key, body]) => editor.render({ [key]: body }, editor.style.indent)));
-    } else if (existing && entry?.local && !entry.viaAlias) {
-      const last = existing.items[existing.items.length - 1];
-      if (existing.flow) {
-        // Written here so that a second service of this run adds its own comma.
-        const at = last ? ((last.value as Node | null) ?? (last.key as Node)).range![1] : model.parsed.source.text.indexOf("{", existing.range![0]) + 1;
-        const first = !last && !state.owners.has(at);
-        claim(edits, state, at, section);
-        editor.edits.insert(at, (first ? "" : ", ") + added.map(([key, body]) => flow({ [key]: body }).slice(1, -1)).join(", "));
-      } else {
-        if (last) claim(edits, state, editor.blockEnd((last.value as Node | null) ?? (last.key as Node)), section);
-        for (const [key, body] of added) editor.addPair(existing, key, body);
-      }
-    } else if (entry && entry.value !== null && !(isScalar(entry.value) && entry.value.value === null)) {
-      throw new StackmodError(
-        "UNSUPPORTED",
-        `stackmod must declare ${added.map(([key]) => `${section}.${key}`).join(", ")}, but the top-level \`${section}:\` is not a mapping written in this file; add them yourself`,
-        model.parsed.source.position((entry.pair.key as Node).range![0]),
-      );
-    } else fresh.push([section, Object.fromEntries(added)]);
-  }
-  for (const [section, body] of fresh) {
-    const entry = model.resolver.get(root, section);
-    if (entry) {
-      editor.replacePair(root, entry.pair, section, body);
-      continue;
-    }
-    const last = root.items[root.items.length - 1]!;
-    const at = editor.blockEnd((last.value as Node | null) ?? (last.key as Node));
-    // A new section may follow what was added at this offset; after it, only it may grow here.
-    state.owners.set(at, section);
-    const text = model.parsed.source.text;
-    const previous = root.items[root.items.length - 2];
-    const spaced = previous !== undefined && /\n[ \t]*\r?\n/.test(text.slice(editor.blockEnd((previous.value as Node | null) ?? (previous.key as Node)) - 1, (last.key as Node).range![0]));
-    insertAt(edits, at, [...(spaced ? [""] : []), ...editor.render({ [section]: body }, 0)]);
-    state.created.set(section, at);
-  }
-}
-
-function claim(edits: ServiceEdits, state: TopLevelState, at: number, section: string): void {
-  const owner = state.owners.get(at);
-  if (owner !== undefined && owner !== section) {
-    throw new StackmodError(
-      "UNSUPPORTED",
-      `stackmod would add to the top-level \`${section}:\` where it already added \`${owner}:\` for another service; declare \`${section}:\` in the file (it may be empty: \`${section}: {}\`) and run again`,
-      edits.model.parsed.source.position(Math.max(0, at - 1)),
-    );
-  }
-  state.owners.set(at, section);
-}
-
-function insertAt(edits: ServiceEdits, at: number, lines: string[]): void {
-  const { text, eol } = edits.model.parsed.source;
-  const atEofWithoutNewline = at === text.length && text.length > 0 && !text.endsWith("\n");
-  edits.editor.edits.insert(at, atEofWithoutNewline ? eol + lines.join(eol) : lines.join(eol) + eol);
 }
 
 /** Points other services' `depends_on` at the renamed service (Compose refuses a dangling one). */

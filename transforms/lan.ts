@@ -1,7 +1,6 @@
 import { StackmodError } from "../src/errors.js";
 import { attachNetwork, replaceHostAttachment } from "../src/lan/attach.js";
 import { checkConsistency } from "../src/lan/consistency.js";
-import { declareNetworkInStyle } from "../src/lan/declare.js";
 import { networkBody } from "../src/lan/network-body.js";
 import { lanOptions, type LanOptions } from "../src/lan/options.js";
 import { scriptPath } from "../src/lan/script-path.js";
@@ -127,7 +126,7 @@ function declare(ctx: TransformContext<LanOptions>, network: LanNetwork): string
       positionOf(ctx, service, clash.key),
     );
   }
-  declareNetworkInStyle(edits, network.name, networkBody(network, dialect));
+  edits.declareNetwork(network.name, networkBody(network, dialect));
   return network.name;
 }
 

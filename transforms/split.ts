@@ -6,7 +6,7 @@ import { labelEntries } from "../src/port-discovery.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
 import type { ServiceEdits } from "../src/service-edits.js";
-import { addEnvironment, declareTopLevel, environmentWith, keepNetworksWithAlias, namesIn, renameDependencies, renameService, setKey, type EnvVar, type TopLevelState } from "../src/split-edits.js";
+import { addEnvironment, environmentWith, keepNetworksWithAlias, namesIn, renameDependencies, renameService, setKey, type EnvVar } from "../src/split-edits.js";
 import type { Transform, TransformContext } from "../src/transform.js";
 import type { Plain } from "../src/yaml/render.js";
 import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "../src/queues/options.js";
@@ -21,7 +21,6 @@ interface QueueState {
 
 interface RunState {
   queues: Map<string, QueueState>;
-  topLevel: TopLevelState;
 }
 
 // One state per rewrite (ServiceEdits is created once per run), so that services
@@ -31,7 +30,7 @@ const runs = new WeakMap<ServiceEdits, RunState>();
 function runState(edits: ServiceEdits): RunState {
   let state = runs.get(edits);
   if (!state) {
-    state = { queues: new Map(), topLevel: { owners: new Map(), created: new Map() } };
+    state = { queues: new Map() };
     runs.set(edits, state);
   }
   return state;
@@ -92,10 +91,8 @@ export const split: Transform<SplitOptions> = {
     const collector = collectorBody(ctx, host, collectorEnv, secrets);
     edits.addServices(service, [[names.collector, collector], ...(queue.body ? [[names.queue, queue.body] as [string, Plain]] : [])]);
     if (queue.body) {
-      declareTopLevel(edits, runState(edits).topLevel, [
-        ["volumes", kind.dataPath ? { [volumeName(names.queue)]: {} } : {}],
-        ["secrets", Object.fromEntries(secrets.map((s): [string, Plain] => [s, compose ? { file: `./secrets/${s}` } : { external: true }]))],
-      ]);
+      if (kind.dataPath) edits.topLevel.declare("volumes", volumeName(names.queue), {});
+      for (const secret of secrets) edits.topLevel.declare("secrets", secret, compose ? { file: `./secrets/${secret}` } : { external: true });
     }
 
     notes.info(`${service.name}: split into "${names.collector}" (host network) and "${names.processor}" (${keep.map((a) => a.key).join(", ")}, alias "${service.name}"), joined by ${kind.name} at "${names.queue}" (published ${queue.state.published}, topic "${settings.topic}")`);

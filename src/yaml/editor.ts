@@ -118,7 +118,8 @@ export class YamlEditor {
     return node.range![1];
   }
 
-  private insertLines(at: number, lines: string[]): void {
+  /** Inserts whole lines at a line start, keeping the file's line ends and its missing final newline. */
+  insertLines(at: number, lines: string[]): void {
     const { eol, text } = this.source;
     const atEofWithoutNewline = at === text.length && text.length > 0 && !text.endsWith("\n");
     this.edits.insert(at, atEofWithoutNewline ? eol + lines.join(eol) : lines.join(eol) + eol);
