@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { check, type CheckOptions, type CheckResult } from "./check.js";
 import { StackmodError } from "./errors.js";
+import { writeExtraFile } from "./extra-files.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "./rewrite.js";
 
 export { removeStaleTemporaries, writeFileAtomic, type AtomicWriteOptions, type LeftoverTemporary } from "./atomic-write.js";
@@ -130,7 +131,8 @@ export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
 }
 
 /**
- * Reads, rewrites and (with `write`) replaces one file; an unchanged file is never written.
+ * Reads, rewrites and (with `write`) replaces one file, writing first any file a strategy
+ * asks for beside it (the lan setup script); an unchanged file is never written.
  * Throws a StackmodError (`code`, `file`, `line`, `column`) for bad input or a service
  * that cannot be rewritten as asked; nothing is written then.
  *
@@ -146,7 +148,11 @@ export function rewriteFile(path: string, options: RewriteFileOptions = {}): Rew
   const source = readSource(path);
   const result = rewrite(source, { ...options, file: path });
   const written = Boolean(options.write) && result.changed && path !== "-";
-  if (written) writeFileAtomic(path, result.output, { expected: source });
+  if (written) {
+    // The setup script first, as the CLI does: a stack file naming a network nobody can create is worse than a spare script.
+    for (const extra of result.extraFiles) writeExtraFile(extra);
+    writeFileAtomic(path, result.output, { expected: source });
+  }
   return { ...result, written };
 }
 
