@@ -30,6 +30,10 @@ export function parsePortSpec(value: string | number): PortRequest {
 
 /** The `x-stackmod` block of a service, built from every transform's own options. */
 export function serviceOptionsSchema(transforms: readonly Transform[]) {
+  return memo(serviceSchemas, transforms, buildServiceOptionsSchema);
+}
+
+function buildServiceOptionsSchema(transforms: readonly Transform[]) {
   const shape: Record<string, z.ZodType> = {
     strategy: z.enum(strategyNames).describe("how to rewrite the service").optional(),
     ports: z.array(portSpec).describe("ports the service receives from the host side").optional(),
@@ -54,8 +58,22 @@ function withoutDefaults(schema: z.ZodObject): z.ZodObject {
 
 /** The top-level block and `--config`: the same keys as defaults, plus `services: {NAME: {...}}`. */
 export function fileOptionsSchema(transforms: readonly Transform[]) {
-  const service = serviceOptionsSchema(transforms);
-  return service.extend({ services: z.record(z.string(), service).optional() });
+  return memo(fileSchemas, transforms, (list) => {
+    const service = serviceOptionsSchema(list);
+    return service.extend({ services: z.record(z.string(), service).optional() });
+  });
+}
+
+// Building a zod schema costs more than checking a typical file with it: one per list of transforms (and its length).
+const serviceSchemas = new WeakMap<readonly Transform[], { length: number; schema: ReturnType<typeof buildServiceOptionsSchema> }>();
+const fileSchemas = new WeakMap<readonly Transform[], { length: number; schema: z.ZodObject }>();
+
+function memo<T>(cache: WeakMap<readonly Transform[], { length: number; schema: T }>, transforms: readonly Transform[], build: (list: readonly Transform[]) => T): T {
+  const hit = cache.get(transforms);
+  if (hit && hit.length === transforms.length) return hit.schema;
+  const schema = build(transforms);
+  cache.set(transforms, { length: transforms.length, schema });
+  return schema;
 }
 
 export type RawOptions = Record<string, unknown> & { services?: Record<string, Record<string, unknown>> };
