@@ -1,7 +1,8 @@
 // Scenario 4: split. The meter stack rewritten by the real CLI (`--strategy split --queue KIND`) converges into a
 // collector on the host network, a processor on the overlay and the generated queue between them, and a message
-// the collector sends arrives at the processor through that queue. NATS and Redis, whose brokers Debian packages
-// (packed into images tagged with the names the rewrite emits) and whose text protocols busybox sh + socat speak.
+// the collector sends arrives at the processor through that queue. NATS, Redis and MQTT, whose brokers Debian
+// packages (packed into images tagged with the names the rewrite emits); the app speaks the NATS and Redis text
+// protocols with busybox sh + socat, MQTT with Debian's mosquitto_pub and mosquitto_sub.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,13 +28,24 @@ const APP_IMAGE = "stackmod-e2e/queue-app:latest";
  * opens; `--publish host`), on a port below the kernel's ephemeral range (no test elsewhere gets it by chance), one per kind so that both stacks run
  * at once.
  */
-const PUBLISHED: Partial<Record<QueueKindName, number>> = { nats: 21422, redis: 21423 };
+const PUBLISHED: Partial<Record<QueueKindName, number>> = { nats: 21422, redis: 21423, mqtt: 21424 };
 
 /** Stand-ins for the pinned broker images, from Debian's binaries, with the official images' default behaviour. */
 const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
   nats: { binaries: ["nats-server"], cmd: ["nats-server"] },
   // the official image turns protected mode off (it would refuse clients from other containers)
   redis: { binaries: ["redis-server"], cmd: ["redis-server", "--protected-mode", "no", "--save", ""] },
+  // the official image ships /mosquitto-no-auth.conf (the rewrite's command names it) and a mosquitto user,
+  // to which the broker drops root
+  mqtt: {
+    binaries: ["mosquitto"],
+    files: {
+      "/mosquitto-no-auth.conf": "listener 1883\nallow_anonymous true\n",
+      "/etc/passwd": "root:x:0:0:root:/:/bin/sh\nmosquitto:x:1883:1883:mosquitto:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+      "/etc/group": "root:x:0:\nmosquitto:x:1883:\nnogroup:x:65534:\n",
+    },
+    cmd: ["mosquitto", "-c", "/mosquitto-no-auth.conf"],
+  },
 };
 
 const logsOf = async (e: Engine, id: string) => {
@@ -50,6 +62,7 @@ describe.skipIf(!engine)("split (real engine)", () => {
     await timed(e.dir, "split: images", async () => {
       await buildImage(e, APP_IMAGE, {
         ...SOCAT_IMAGE,
+        binaries: [...SOCAT_IMAGE.binaries!, "mosquitto_pub", "mosquitto_sub"],
         files: {
           "/usr/local/bin/queue-app.sh": readFileSync(here("./stacks/app/queue-app.sh"), "utf8"),
           "/usr/local/bin/queue-send.sh": readFileSync(here("./stacks/app/queue-send.sh"), "utf8"),
@@ -90,7 +103,8 @@ describe.skipIf(!engine)("split (real engine)", () => {
     });
 
     it("a message sent by the collector arrives at the processor through the queue", async () => {
-      // core NATS drops what is published before the processor has subscribed: wait for it to say so
+      // core NATS (and MQTT, before the processor's first subscription) drops what is published before the
+      // processor has subscribed: wait for it to say so
       await poll(`${kind} processor to subscribe`, 30_000, async () => ((await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined));
       const payload = nonce(`reading-${kind}`);
       const sent = await execInService(e, `${name}_meter-collector`, ["sh", "/usr/local/bin/queue-send.sh", payload]);

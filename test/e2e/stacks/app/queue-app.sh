@@ -1,8 +1,10 @@
 #!/bin/sh
-# The split pair's stand-in application (busybox sh + socat; the brokers' protocols are text). STACKMOD_ROLE
-# picks the half; QUEUE_URL (nats:// or redis://) and QUEUE_TOPIC say where, as the split strategy sets them.
+# The split pair's stand-in application (busybox sh + socat for the text protocols, Debian's mosquitto clients
+# for MQTT). STACKMOD_ROLE picks the half; QUEUE_URL (nats://, redis:// or mqtt://) and QUEUE_TOPIC say where,
+# as the split strategy sets them.
 #   processor: prints "received PAYLOAD" for every message (NATS: SUB in queue group stackmod-processor;
-#              Redis: BRPOP on the list QUEUE_TOPIC), reconnecting until the queue answers;
+#              Redis: BRPOP on the list QUEUE_TOPIC; MQTT: QoS 1 subscription in a persistent session),
+#              reconnecting until the queue answers;
 #   collector: idles; `sh /usr/local/bin/queue-send.sh PAYLOAD` run inside it publishes.
 trap 'exit 0' TERM INT  # PID 1: its children die with it
 scheme=${QUEUE_URL%%://*}
@@ -30,6 +32,13 @@ redis() {
       '*2') read -r _; read -r _; read -r _; IFS= read -r value; echo "received ${value%?}"; brpop ;;
     esac
   done
+}
+# The first mosquitto_sub only opens the persistent session and exits once the broker has acknowledged the
+# subscription (-E); the broker keeps QoS 1 messages for that session until the second one takes them.
+mqtt() {
+  mosquitto_sub -L "$QUEUE_URL/$QUEUE_TOPIC" -c -i stackmod-processor -q 1 -E || return
+  echo "subscribed to $QUEUE_TOPIC at $addr"
+  mosquitto_sub -L "$QUEUE_URL/$QUEUE_TOPIC" -c -i stackmod-processor -q 1 -F 'received %p'
 }
 
 case "$STACKMOD_ROLE" in
