@@ -2,13 +2,14 @@ import { unifiedDiff } from "./diff.js";
 import { StackmodError } from "./errors.js";
 import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
 import { loadModel, type LoadOptions } from "./load.js";
-import type { StackModel } from "./model/types.js";
+import type { Dialect, StackModel } from "./model/types.js";
 import { fileOptionsSchema, optionError, readOptionsNode, resolveServiceOptions, serviceOptionsSchema, type OptionSources, type RawOptions } from "./options.js";
 import { atLeast } from "./placement.js";
 import { discoverPorts } from "./port-discovery.js";
 import { detect } from "./rules/index.js";
 import type { Finding } from "./rules/rule.js";
 import { ServiceEdits } from "./service-edits.js";
+import type { TextEdit } from "./text/edits.js";
 import type { ExtraFile, Notes, Transform } from "./transform.js";
 import { YamlEditor } from "./yaml/editor.js";
 import { detectStyle } from "./yaml/style.js";
@@ -60,6 +61,39 @@ export interface RewriteResult {
  * the input is bad or a service cannot be rewritten as asked.
  */
 export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
+  // plan() returns only plain data: the input's document and model are unreachable
+  // while the output is parsed again, so a huge file's two parses do not add up in memory.
+  const { file, dialect, output, edits, findings, applied, skipped, notes, extraFiles } = plan(source, options);
+  const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
+  return {
+    file,
+    original: source,
+    output,
+    changed: output !== source,
+    diff: unifiedDiff(file, source, output, edits),
+    findings,
+    applied,
+    skipped,
+    notes,
+    remaining,
+    extraFiles,
+  };
+}
+
+interface Plan {
+  file: string;
+  dialect: Dialect;
+  output: string;
+  edits: readonly TextEdit[];
+  findings: Finding[];
+  applied: Applied[];
+  skipped: Skipped[];
+  notes: Note[];
+  extraFiles: ExtraFile[];
+}
+
+/** Detects, resolves the options and applies the strategies: the new text, and what was done. */
+function plan(source: string, options: RewriteOptions): Plan {
   const model = loadModel(source, options);
   const findings = detect(model);
   const notes: Note[] = [];
@@ -114,33 +148,29 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
   }
 
   edits.topLevel.write();
-  const output = editor.result();
-  const remaining = output === source ? findings : verify(output, options, model, skipped);
   return {
     file: model.file,
-    original: source,
-    output,
-    changed: output !== source,
-    diff: unifiedDiff(model.file, source, output, editor.edits.list()),
+    dialect: model.dialect,
+    output: editor.result(),
+    edits: editor.edits.list(),
     findings,
     applied,
     skipped,
     notes,
-    remaining,
     extraFiles: [...extraFiles.values()],
   };
 }
 
 /** The safety net: the output must parse and hold no error except for services left alone. */
-function verify(output: string, options: RewriteOptions, model: StackModel, skipped: Skipped[]): Finding[] {
-  const after = detect(loadModel(output, { ...options, target: model.dialect }));
+function verify(output: string, options: RewriteOptions & { file: string }, skipped: Skipped[]): Finding[] {
+  const after = detect(loadModel(output, options));
   const left = new Set(skipped.map((s) => s.service));
   const unexpected = after.find((f) => f.severity === "error" && !left.has(f.service));
   if (unexpected) {
     throw new StackmodError(
       "UNSUPPORTED",
       `internal check failed: the rewrite of "${unexpected.service}" still has ${unexpected.rule}; nothing was written. Please report this with the file`,
-      { file: model.file, line: unexpected.line, column: unexpected.column },
+      { file: options.file, line: unexpected.line, column: unexpected.column },
     );
   }
   return after;
