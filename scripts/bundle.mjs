@@ -9,6 +9,24 @@ import { build } from "esbuild";
 const root = resolve(import.meta.dirname, "..");
 const loader = createRequire(import.meta.url)(join(root, "bin", "bundle-loader.js"));
 
+/**
+ * commander requires node:child_process at load for executable subcommands, which
+ * stackmod has none of; loading it (and the stream modules behind it) is a few
+ * milliseconds of every cold start. Here it is loaded on first use instead.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(`${join("node_modules", "commander")}`) ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(loader.cacheFile, { force: true });
 await build({
   entryPoints: [join(root, "src", "cli.ts")],
@@ -22,6 +40,9 @@ await build({
   keepNames: true,
   legalComments: "none",
   logLevel: "warning",
+  plugins: [lazyChildProcess],
+  // The bundle runs through vm.Script, which has no loader for import(): it becomes require.
+  supported: { "dynamic-import": false },
 });
 
 const sample = `version: "3.8"

@@ -1,5 +1,4 @@
 import { availableParallelism, loadavg } from "node:os";
-import { parentPort, Worker } from "node:worker_threads";
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
 import { readSource } from "../files.js";
@@ -61,6 +60,8 @@ export async function checkInParallel(paths: readonly string[], options: CheckOp
   const mine: number[] = [];
   const theirs: number[] = [];
   paths.forEach((_, index) => (Math.floor(index / chunkSize) % 2 === 0 ? mine : theirs).push(index));
+  // Loaded here, not at start-up: node:worker_threads pulls in the stream modules, a cold start's cost.
+  const { Worker } = await import("node:worker_threads");
   const worker = new Worker(workerScript, { workerData: { stackmodBatch: true }, stdout: true, stderr: true });
   const answer = new Promise<SentOutcome[]>((resolve, reject) => {
     worker.once("message", resolve);
@@ -96,7 +97,8 @@ function secondThreadPays(): boolean {
 }
 
 /** The worker's side: check the files it is sent, answer once. */
-export function runBatchWorker(): void {
+export async function runBatchWorker(): Promise<void> {
+  const { parentPort } = await import("node:worker_threads");
   parentPort?.once("message", ({ paths, options }: { paths: string[]; options: CheckOptions }) => {
     parentPort!.postMessage(paths.map((path) => checkOne(path, options)));
   });
