@@ -1,4 +1,4 @@
-import { isCollection, isMap, isPair, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { indexAliases } from "./aliases.js";
@@ -76,10 +76,9 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
     throw new StackmodError("NOT_A_MAPPING", "the file is empty (or only comments); a stack file needs at least `services:`", before(0));
   }
   if (!isMap(doc.contents)) {
-    const kind = (doc.contents as { constructor: { name: string } }).constructor.name;
     throw new StackmodError(
       "NOT_A_MAPPING",
-      `the top level is a ${describeNode(kind)}, but a stack file must be a mapping with \`services:\``,
+      `the top level is a ${describeNode(doc.contents)}, but a stack file must be a mapping with \`services:\``,
       source.position(doc.contents.range?.[0] ?? 0),
     );
   }
@@ -190,8 +189,8 @@ function firstLine(message: string): string {
   return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }
 
-function describeNode(className: string): string {
-  if (className === "YAMLSeq") return "list";
-  if (className === "Scalar") return "scalar";
-  return className;
+function describeNode(node: unknown): string {
+  if (isSeq(node)) return "list";
+  if (isScalar(node)) return "scalar";
+  return isAlias(node) ? "alias" : "node";
 }
