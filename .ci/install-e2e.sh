@@ -2,14 +2,16 @@
 # System packages the real-engine e2e suite (test/e2e) needs on Debian bookworm. Idempotent and quiet.
 # - docker.io: Debian's engine 20.10 (dockerd, containerd, runc). The suite starts its own private dockerd;
 #   this script never starts or enables the system docker service.
-# - busybox-static, socat, nats-server, redis-server, mosquitto, mosquitto-clients: copied (with their ldd
-#   libraries) into offline images.
+# - busybox-static, socat, nats-server, redis-server, mosquitto, mosquitto-clients, amqp-tools: copied (with
+#   their ldd libraries) into offline images; rabbitmq-server: its tree and Erlang's (/usr/lib/rabbitmq,
+#   /usr/lib/erlang) likewise.
 # - iproute2, iptables, mount: the harness inspects and cleans links, iptables rules and netns mounts.
 # A docker CLI that is already on PATH (e.g. CLI 28 in /usr/local/bin) keeps working: docker.io's own CLI
 # goes to /usr/bin and the harness picks the newest CLI it finds.
 set -euo pipefail
 
-pkgs=(docker.io busybox-static socat nats-server redis-server mosquitto mosquitto-clients iproute2 iptables mount)
+pkgs=(docker.io busybox-static socat nats-server redis-server mosquitto mosquitto-clients rabbitmq-server amqp-tools
+  iproute2 iptables mount)
 need=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")
@@ -37,7 +39,7 @@ if printf '%s\n' "${need[@]}" | grep -qx docker.io; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-# Keep package scripts from starting services (system dockerd, redis, mosquitto) while installing.
+# Keep package scripts from starting services (system dockerd, redis, mosquitto, rabbitmq) while installing.
 policy=/usr/sbin/policy-rc.d
 own_policy=0
 if [ ! -e "$policy" ]; then

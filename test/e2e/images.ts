@@ -1,6 +1,6 @@
 // Offline images: a root filesystem from Debian's busybox-static plus chosen host binaries and their
 // shared libraries (from ldd), packed with `tar | docker import`, tagged with whatever names a stack uses.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { docker, dockerEnv, type Engine } from "./engine.js";
 import { run } from "./run.js";
@@ -8,7 +8,10 @@ import { run } from "./run.js";
 export interface ImageSpec {
   /** Host binaries to copy (absolute paths or names on PATH), each with the libraries `ldd` lists. */
   binaries?: string[];
-  /** Extra files: path in the image -> content. */
+  /** Host directories copied to the same path in the image (modes and symlinks kept), with the libraries `ldd`
+   *  lists for the ELF files in them (a runtime such as Erlang's). */
+  trees?: string[];
+  /** Extra files: path in the image -> content (executable when it starts with `#!`). */
   files?: Record<string, string>;
   /** Image CMD / ENTRYPOINT (JSON form). */
   cmd?: string[];
@@ -58,10 +61,32 @@ async function populate(root: string, spec: ImageSpec): Promise<void> {
     copyInto(root, path, join("/usr/bin", path.split("/").pop()!));
     for (const lib of await libraries(path)) copyInto(root, lib, lib);
   }
+  for (const tree of spec.trees ?? []) {
+    mkdirSync(dirname(join(root, tree)), { recursive: true });
+    await run("cp", ["-a", tree, join(root, tree)]);
+    for (const file of elfFiles(join(root, tree))) for (const lib of await libraries(file)) copyInto(root, lib, lib);
+  }
   for (const [path, content] of Object.entries(spec.files ?? {})) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
+    writeFileSync(join(root, path), content, { mode: content.startsWith("#!") ? 0o755 : 0o644 });
   }
+}
+
+/** The regular files under `dir` that start with the ELF magic (symlinks not followed). */
+function elfFiles(dir: string): string[] {
+  const found: string[] = [];
+  const magic = Buffer.alloc(4);
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const fd = openSync(path, "r");
+    try {
+      if (readSync(fd, magic, 0, 4, 0) === 4 && magic.toString("latin1") === "\x7fELF") found.push(path);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return found;
 }
 
 function copyInto(root: string, from: string, to: string) {

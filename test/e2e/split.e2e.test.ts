@@ -1,8 +1,8 @@
 // Scenario 4: split. The meter stack rewritten by the real CLI (`--strategy split --queue KIND`) converges into a
 // collector on the host network, a processor on the overlay and the generated queue between them, and a message
-// the collector sends arrives at the processor through that queue. NATS, Redis and MQTT, whose brokers Debian
-// packages (packed into images tagged with the names the rewrite emits); the app speaks the NATS and Redis text
-// protocols with busybox sh + socat, MQTT with Debian's mosquitto_pub and mosquitto_sub.
+// the collector sends arrives at the processor through that queue. NATS, Redis, MQTT and RabbitMQ, whose
+// brokers Debian packages (packed into images tagged with the names the rewrite emits); the app speaks the NATS
+// and Redis text protocols with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,10 +25,10 @@ const APP_IMAGE = "stackmod-e2e/queue-app:latest";
 
 /**
  * Where each queue publishes for its collector: mode host (this kernel has no IPVS, so an ingress port never
- * opens; `--publish host`), on a port below the kernel's ephemeral range (no test elsewhere gets it by chance), one per kind so that both stacks run
+ * opens; `--publish host`), on a port below the kernel's ephemeral range (no test elsewhere gets it by chance), one per kind so that the stacks run
  * at once.
  */
-const PUBLISHED: Partial<Record<QueueKindName, number>> = { nats: 21422, redis: 21423, mqtt: 21424 };
+const PUBLISHED: Partial<Record<QueueKindName, number>> = { nats: 21422, redis: 21423, mqtt: 21424, rabbitmq: 21425 };
 
 /** Stand-ins for the pinned broker images, from Debian's binaries, with the official images' default behaviour. */
 const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
@@ -46,7 +46,22 @@ const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
     },
     cmd: ["mosquitto", "-c", "/mosquitto-no-auth.conf"],
   },
+  // Debian's RabbitMQ 3.10 on its Erlang runtime. The rewrite's command writes the credentials into
+  // /etc/rabbitmq/conf.d and execs the official image's docker-entrypoint.sh, which here only execs; the
+  // official image's conf.d defaults (log to the console) and HOME (the Erlang cookie) are kept.
+  rabbitmq: {
+    trees: ["/usr/lib/erlang", "/usr/lib/rabbitmq"],
+    files: {
+      "/usr/local/bin/docker-entrypoint.sh": '#!/bin/sh\nexec "$@"\n',
+      "/etc/rabbitmq/conf.d/10-defaults.conf": "loopback_users.guest = false\nlog.console = true\n",
+    },
+    env: { PATH: "/usr/lib/rabbitmq/bin:/usr/lib/erlang/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", HOME: "/var/lib/rabbitmq" },
+    cmd: ["docker-entrypoint.sh", "rabbitmq-server"],
+  },
 };
+
+/** The external secrets the rewrite names for a queue that needs credentials (rabbitmq), created before deploy. */
+const SECRETS = { "meter-queue-user": "stackmod", "meter-queue-password": nonce("pw") };
 
 const logsOf = async (e: Engine, id: string) => {
   const r = await docker(e, ["logs", id]);
@@ -62,7 +77,7 @@ describe.skipIf(!engine)("split (real engine)", () => {
     await timed(e.dir, "split: images", async () => {
       await buildImage(e, APP_IMAGE, {
         ...SOCAT_IMAGE,
-        binaries: [...SOCAT_IMAGE.binaries!, "mosquitto_pub", "mosquitto_sub"],
+        binaries: [...SOCAT_IMAGE.binaries!, "mosquitto_pub", "mosquitto_sub", "amqp-declare-queue", "amqp-consume", "amqp-publish"],
         files: {
           "/usr/local/bin/queue-app.sh": readFileSync(here("./stacks/app/queue-app.sh"), "utf8"),
           "/usr/local/bin/queue-send.sh": readFileSync(here("./stacks/app/queue-send.sh"), "utf8"),
@@ -74,7 +89,16 @@ describe.skipIf(!engine)("split (real engine)", () => {
     // one stack per queue kind, deployed at the same time
     await timed(e.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () => Promise.all(kinds.map((kind) => deploy(kind))));
   });
-  afterAll(() => timed(e.dir, "split: remove", async () => void (await Promise.all(kinds.map((kind) => removeStackNow(e, stack(kind)))))));
+  afterAll(() =>
+    timed(e.dir, "split: remove", async () => {
+      await Promise.all(kinds.map((kind) => removeStackNow(e, stack(kind))));
+      if (kinds.some(needsSecrets)) await docker(e, ["secret", "rm", ...Object.keys(SECRETS)], { allowFail: true });
+    }),
+  );
+
+  function needsSecrets(kind: QueueKindName): boolean {
+    return queueKinds[kind].auth === "required";
+  }
 
   async function deploy(kind: QueueKindName): Promise<void> {
     const options = join(e.dir, `split-${kind}.yml`);
@@ -82,6 +106,12 @@ describe.skipIf(!engine)("split (real engine)", () => {
     const { file, text } = await rewriteToFile(e, INPUT, ["--strategy", "split", "--queue", kind, "--publish", "host", "--config", options]);
     expect(text).toContain(`image: ${queueKinds[kind].image}`);
     expect(text).toContain(`QUEUE_URL: ${queueKinds[kind].scheme}://127.0.0.1:${PUBLISHED[kind]}`);
+    if (needsSecrets(kind)) {
+      for (const [name, value] of Object.entries(SECRETS)) {
+        expect(text).toContain(`  ${name}:\n    external: true`);
+        await docker(e, ["secret", "create", name, "-"], { input: value });
+      }
+    }
     // the rewrite unchanged, plus endpoint_mode: dnsrr for the queue (no IPVS here; see the override file)
     await deployStack(e, [file, DNSRR], stack(kind));
     const services = await waitConverged(e, stack(kind), 60_000);
@@ -91,6 +121,11 @@ describe.skipIf(!engine)("split (real engine)", () => {
   describe.each(kinds)("--queue %s", (kind) => {
     const name = stack(kind);
     let processorId = "";
+    /** A timeout's error, with what the processor and the queue printed (a broker that never came up, a refusal). */
+    const withLogs = async (err: Error): Promise<never> => {
+      const queue = await docker(e, ["service", "logs", "--raw", "--tail", "30", `${name}_meter-queue`], { allowFail: true });
+      throw new Error(`${err.message}\nprocessor:\n${(await logsOf(e, processorId)).slice(-2000)}\nqueue:\n${(queue.stdout + queue.stderr).slice(-3000)}`);
+    };
 
     it("the engine runs the collector on the host network only, the processor and the queue on the overlay", async () => {
       expect((await runningTask(e, `${name}_meter-collector`)).networks).toEqual(["host"]);
@@ -103,16 +138,16 @@ describe.skipIf(!engine)("split (real engine)", () => {
     });
 
     it("a message sent by the collector arrives at the processor through the queue", async () => {
-      // core NATS (and MQTT, before the processor's first subscription) drops what is published before the
-      // processor has subscribed: wait for it to say so
-      await poll(`${kind} processor to subscribe`, 30_000, async () => ((await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined));
+      // core NATS drops what is published before the processor has subscribed, MQTT before its first
+      // subscription, RabbitMQ before it has declared its queue: wait for it to say so
+      await poll(`${kind} processor to subscribe`, 60_000, async () => ((await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined)).catch(withLogs);
       const payload = nonce(`reading-${kind}`);
       const sent = await execInService(e, `${name}_meter-collector`, ["sh", "/usr/local/bin/queue-send.sh", payload]);
       expect(sent.stdout.trim()).toBe(`published ${payload}`);
       const received = await poll(`the processor to print ${payload}`, 10_000, async () => {
         const lines = (await logsOf(e, processorId)).split("\n");
         return lines.includes(`received ${payload}`) ? lines : undefined;
-      });
+      }).catch(withLogs);
       expect(received.filter((l) => l.startsWith("received "))).toEqual([`received ${payload}`]);
     });
   });

@@ -1,10 +1,11 @@
 #!/bin/sh
 # The split pair's stand-in application (busybox sh + socat for the text protocols, Debian's mosquitto clients
-# for MQTT). STACKMOD_ROLE picks the half; QUEUE_URL (nats://, redis:// or mqtt://) and QUEUE_TOPIC say where,
-# as the split strategy sets them.
+# for MQTT and amqp-tools for AMQP). STACKMOD_ROLE picks the half; QUEUE_URL (nats://, redis://, mqtt:// or
+# amqp://), QUEUE_TOPIC and, for AMQP, QUEUE_USER_FILE / QUEUE_PASSWORD_FILE say where, as the split strategy
+# sets them.
 #   processor: prints "received PAYLOAD" for every message (NATS: SUB in queue group stackmod-processor;
-#              Redis: BRPOP on the list QUEUE_TOPIC; MQTT: QoS 1 subscription in a persistent session),
-#              reconnecting until the queue answers;
+#              Redis: BRPOP on the list QUEUE_TOPIC; MQTT: QoS 1 subscription in a persistent session;
+#              AMQP: consumer on the durable queue QUEUE_TOPIC), reconnecting until the queue answers;
 #   collector: idles; `sh /usr/local/bin/queue-send.sh PAYLOAD` run inside it publishes.
 trap 'exit 0' TERM INT  # PID 1: its children die with it
 scheme=${QUEUE_URL%%://*}
@@ -39,6 +40,16 @@ mqtt() {
   mosquitto_sub -L "$QUEUE_URL/$QUEUE_TOPIC" -c -i stackmod-processor -q 1 -E || return
   echo "subscribed to $QUEUE_TOPIC at $addr"
   mosquitto_sub -L "$QUEUE_URL/$QUEUE_TOPIC" -c -i stackmod-processor -q 1 -F 'received %p'
+}
+
+# The durable queue keeps what is published once it is declared; amqp-consume runs sh once per message, with
+# the body on its stdin (after `--`, or its -c would be taken for --count). amqp-tools take the credentials
+# only inside the URL (the test's are URL-safe).
+amqp() {
+  url="amqp://$(cat "$QUEUE_USER_FILE"):$(cat "$QUEUE_PASSWORD_FILE")@$addr"
+  amqp-declare-queue --url="$url" -d -q "$QUEUE_TOPIC" >/dev/null || return
+  echo "subscribed to $QUEUE_TOPIC at $addr"
+  amqp-consume --url="$url" -q "$QUEUE_TOPIC" -- sh -c 'echo "received $(cat)"'
 }
 
 case "$STACKMOD_ROLE" in
