@@ -19,17 +19,7 @@ done
 
 if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  # Keep the maintainer scripts from starting the daemons: a policy-rc.d that
-  # answers 101 ("action forbidden") is honoured by invoke-rc.d and by
-  # deb-systemd-invoke. Put one in place only if there is none, and remove it after.
-  policy=/usr/sbin/policy-rc.d
-  own_policy=0
-  if [ ! -e "$policy" ]; then
-    printf '#!/bin/sh\nexit 101\n' >"$policy"
-    chmod 755 "$policy"
-    own_policy=1
-  fi
-  trap '[ "$own_policy" = 1 ] && rm -f "$policy"' EXIT
+  source "$(dirname "${BASH_SOURCE[0]}")/without-service-starts.sh"
   # apt's lists may be missing on a fresh machine; another apt may hold the lock.
   if ! apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/tmp/install-brokers.log 2>&1; then
     apt-get update -qq -o DPkg::Lock::Timeout=300 >>/tmp/install-brokers.log 2>&1

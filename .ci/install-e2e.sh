@@ -39,16 +39,7 @@ if printf '%s\n' "${need[@]}" | grep -qx docker.io; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-# Keep package scripts from starting services (system dockerd, redis, mosquitto, rabbitmq) while installing.
-policy=/usr/sbin/policy-rc.d
-own_policy=0
-if [ ! -e "$policy" ]; then
-  printf '#!/bin/sh\nexit 101\n' >"$policy"
-  chmod 755 "$policy"
-  own_policy=1
-fi
-cleanup() { if [ "$own_policy" = 1 ]; then rm -f "$policy"; fi; }
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/without-service-starts.sh"
 
 apt-get update -qq >/dev/null
 mapfile -t need < <(printf '%s\n' "${need[@]}" | grep -v '^$')

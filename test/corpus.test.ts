@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, rewrite, StackmodError, type RewriteResult } from "../src/index.js";
+import { check, rewrite, type RewriteResult } from "../src/index.js";
 import { refusedByEngine, sortExpected } from "./helpers/engine-oracle.js";
 import { stackConfig } from "./helpers/stack-config.js";
 import { changesOutside, serviceRegions } from "./helpers/untouched.js";
 import expectations from "./corpus-expectations.json" with { type: "json" };
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 /**
  * Every file of the shared corpus of real stack and Compose files, against the
@@ -55,7 +56,7 @@ describe("corpus", () => {
     describe(name, () => {
       it("check reports exactly the reviewed findings (or the reviewed error)", () => {
         if (expected.error) {
-          const error = captureError(() => check(text, { file: name, env }));
+          const error = stackmodErrorOf(() => check(text, { file: name, env }));
           expect({ code: error.code, line: error.line, file: error.file }).toEqual({ ...expected.error, file: name });
           return;
         }
@@ -123,12 +124,3 @@ function expectSameFraming(original: string, result: RewriteResult): void {
   if (crlf(original) === 0) expect(crlf(output)).toBe(0);
 }
 
-function captureError(run: () => unknown): StackmodError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof StackmodError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackmodError");
-}

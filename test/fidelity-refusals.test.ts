@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { rewrite, StackmodError } from "../src/index.js";
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 /** The few shapes stackmod refuses to rewrite, because any edit would change another service too. */
 function refusal(text: string, options = {}, services?: string[]): StackmodError {
-  try {
-    rewrite(text, { file: "stack.yml", options, ...(services ? { services } : {}) });
-  } catch (error) {
-    if (error instanceof StackmodError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackmodError");
+  return stackmodErrorOf(() => rewrite(text, { file: "stack.yml", options, ...(services ? { services } : {}) }));
 }
 
 const networks = "networks:\n  hostnet: {external: true, name: host}\n  backend: {}\n";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rewrite, StackmodError } from "../src/index.js";
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 /** A stack file whose service asks for lan with `lan` (flow mapping text) on line 9. */
 function stack(lan: string, extra = ""): string {
@@ -21,13 +22,7 @@ function stack(lan: string, extra = ""): string {
 }
 
 function failure(text: string, options: Record<string, unknown> = {}, target?: "compose"): StackmodError {
-  try {
-    rewrite(text, { file: "stack.yml", options, ...(target ? { target } : {}) });
-  } catch (error) {
-    if (error instanceof StackmodError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackmodError");
+  return stackmodErrorOf(() => rewrite(text, { file: "stack.yml", options, ...(target ? { target } : {}) }));
 }
 
 /** 1-based column of `value` on 1-based `line`: where the error must point. */

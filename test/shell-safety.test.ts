@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { check, rewrite, StackmodError } from "../src/index.js";
 import { forwarderScript, type Forward } from "../src/socat.js";
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 const repo = join(import.meta.dirname, "..");
 const hostile = ["a;touch PWNED", "$(touch PWNED)", "`touch PWNED`", "a b", "a|b", "a&&b", "-rf", ".hidden", "a'b", 'a"b', "a\\nb", "ä"];
@@ -27,13 +28,13 @@ const stack = (service: string, network = "backend") =>
 describe("names Docker would refuse are refused before anything is generated", () => {
   for (const name of hostile) {
     it(`service ${JSON.stringify(name)}`, () => {
-      const error = catchError(() => rewrite(stack(name), { file: "s.yml" }));
+      const error = stackmodErrorOf(() => rewrite(stack(name), { file: "s.yml" }));
       expect(error.code).toBe("INVALID_NAME");
       expect(error.message).toBe(`service name ${JSON.stringify(name)} is not one Docker accepts (letters, digits, '_', '.', '-', starting with a letter or digit); rename it`);
       expect([error.line, error.column]).toEqual([3, 3]);
     });
     it(`network ${JSON.stringify(name)}`, () => {
-      const error = catchError(() => check(stack("bacnet", name), { file: "s.yml" }));
+      const error = stackmodErrorOf(() => check(stack("bacnet", name), { file: "s.yml" }));
       expect(error.code).toBe("INVALID_NAME");
       expect(error.message).toMatch(/^network name .* is not one Docker accepts/);
     });
@@ -84,7 +85,7 @@ describe("the proxy's script: every word reaches socat exactly as meant", () => 
   ];
   for (const forward of refused) {
     it(`refuses to generate ${JSON.stringify(forward)}`, () => {
-      expect(catchError(() => forwarderScript([forward])).code).toBe("INTERNAL");
+      expect(stackmodErrorOf(() => forwarderScript([forward])).code).toBe("INTERNAL");
     });
   }
 });
@@ -115,12 +116,3 @@ describe("stackmod never runs what the file or the environment holds", () => {
   });
 });
 
-function catchError(run: () => unknown): StackmodError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof StackmodError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackmodError");
-}

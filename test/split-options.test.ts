@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { rewrite, StackmodError } from "../src/index.js";
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 /** A stack file whose service asks for split with `queue` (flow mapping text) on line 8. */
 function stack(queue: string, extra: string[] = []): string {
@@ -25,13 +26,7 @@ function stack(queue: string, extra: string[] = []): string {
 }
 
 function failure(text: string, options: Record<string, unknown> = {}): StackmodError {
-  try {
-    rewrite(text, { file: "stack.yml", options });
-  } catch (error) {
-    if (error instanceof StackmodError) return error;
-    throw error;
-  }
-  throw new Error("expected a StackmodError");
+  return stackmodErrorOf(() => rewrite(text, { file: "stack.yml", options }));
 }
 
 /** `file:line:column CODE`, the column being where `value` starts on that line. */
