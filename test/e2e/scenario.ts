@@ -31,10 +31,16 @@ export async function removeStackNow(engine: Engine, stack: string): Promise<voi
   await poll(`the containers of ${stack} to stop`, 30_000, async () => ((await running()).length === 0 ? true : undefined));
 }
 
-/** The running container of a service: its ID and the networks the engine attached it to. */
+/**
+ * The running container of a service: its ID and the networks the engine attached it to.
+ * Waits for it first: a stack's other services may still be starting when one task's
+ * refusal is seen.
+ */
 export async function runningTask(engine: Engine, service: string): Promise<{ id: string; networks: string[] }> {
-  const ps = await docker(engine, ["ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${service}`]);
-  const ids = ps.stdout.split("\n").filter(Boolean);
+  const list = async () =>
+    (await docker(engine, ["ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${service}`])).stdout.split("\n").filter(Boolean);
+  await poll(`a running container of ${service}`, 30_000, async () => ((await list()).length > 0 ? true : undefined)).catch(() => undefined);
+  const ids = await list();
   expect(ids, `running containers of ${service}`).toHaveLength(1);
   const id = ids[0]!;
   const r = await docker(engine, ["inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}", id]);
