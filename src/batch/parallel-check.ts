@@ -1,7 +1,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
-import { readSource } from "../files.js";
+import { readSource } from "../inputs.js";
 
 /** What checking one file gave: its text and result, or the error (and the text when it was read). */
 export interface Outcome {

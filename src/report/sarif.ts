@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
@@ -77,6 +76,8 @@ function result(finding: Finding): Result {
 
 /** Stable across unrelated edits to the file: the rule, the file and the service, not the line. */
 function fingerprint(finding: Finding): string {
+  // Loaded on first use: node:crypto is several milliseconds of every cold start, and only SARIF needs it.
+  const { createHash } = process.getBuiltinModule("node:crypto");
   return createHash("sha256").update(`${finding.rule}\0${finding.file}\0${finding.service}\0${finding.message}`).digest("hex").slice(0, 32);
 }
 

@@ -1,0 +1,40 @@
+import { checkInParallel } from "../batch/parallel-check.js";
+import { check } from "../check.js";
+import { exitCodes, type ExitCode } from "../exit-codes.js";
+import { listInputs, readSource } from "../inputs.js";
+import { Reporter } from "../report/reporter.js";
+import { internalError, loadOptions, type CommonFlags } from "./common.js";
+import type { CliIO } from "./io.js";
+
+/** `stackmod check`: findings for every file, exit 0 (none), 1 (conflicts) or 2 (bad input). */
+export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly string[]): Promise<ExitCode> {
+  const options = loadOptions(flags, io);
+  const reporter = new Reporter("check", flags, io, argv);
+  let found = false;
+  let failed = false;
+  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
+  const layered = flags.composeFile ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, io.stdin), options) : undefined;
+  const files = inputs.map((input) => input.path);
+  reporter.begin(files);
+  reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
+  const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(files, options);
+  for (const [index, { path, error: listing }] of inputs.entries()) {
+    reporter.starting(index, path);
+    try {
+      if (listing) throw listing;
+      const done = parallel?.[index];
+      const source = done ? done.source : readSource(path, io.stdin);
+      if (source !== undefined) reporter.read(path, source);
+      if (done?.error) throw done.error;
+      const result = done?.result ?? (layered ? layered(path) : check(source!, { ...options, file: path }));
+      found ||= result.findings.some((f) => f.severity === "error");
+      reporter.checked(path, result);
+    } catch (error) {
+      failed = true;
+      reporter.failed(path, internalError(path, error));
+    }
+  }
+  const code = failed ? exitCodes.error : found ? exitCodes.found : exitCodes.ok;
+  reporter.finish(code);
+  return code;
+}

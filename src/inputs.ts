@@ -1,0 +1,120 @@
+import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { StackmodError } from "./errors.js";
+
+/** A file name stackmod looks at when given a directory. */
+const stackFileName = /(compose|stack)[^/]*\.ya?ml$/i;
+const skippedDirectories = new Set(["node_modules", ".git"]);
+
+/** One input of a run: a file to read, or why a path could not be listed. */
+export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
+
+/**
+ * The files named by the paths: files as given, directories searched for compose
+ * and stack files, `-` as is. A folder that cannot be listed is one error among
+ * the inputs, so the other paths are still processed.
+ */
+export function listInputs(paths: readonly string[]): Input[] {
+  const result: Input[] = [];
+  for (const path of paths) {
+    let isDirectory = false;
+    try {
+      isDirectory = path !== "-" && statSync(path).isDirectory();
+    } catch {
+      // Reading it will say what is wrong.
+    }
+    if (isDirectory) walk(path, result);
+    else result.push({ path });
+  }
+  return result;
+}
+
+/** Files named by the paths (see listInputs); throws the first folder that cannot be listed. */
+export function expandPaths(paths: readonly string[]): string[] {
+  return listInputs(paths).map((input) => {
+    if (input.error) throw input.error;
+    return input.path;
+  });
+}
+
+function walk(directory: string, result: Input[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(directory).sort();
+  } catch (error) {
+    result.push({ path: directory, error: new StackmodError("READ_FAILED", `cannot list the folder: ${reason(error)}`, { file: directory, line: 1, column: 1 }) });
+    return;
+  }
+  for (const name of names) {
+    const path = join(directory, name);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      // A broken symlink that looks like a stack file is reported, not silently skipped.
+      if (stackFileName.test(name) && isSymlink(path)) result.push({ path });
+      continue;
+    }
+    if (isDirectory) {
+      if (!skippedDirectories.has(name)) walk(path, result);
+    } else if (stackFileName.test(name)) result.push({ path });
+  }
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied; give the user running stackmod read access (chmod u+r), or leave it out";
+  if (code === "ENOENT") return "no such file (or a symlink whose target is missing)";
+  if (code === "EISDIR") return "it is a folder";
+  return (error as Error).message;
+}
+
+/** Reads a file as UTF-8; invalid UTF-8 is an error with the position of the first bad byte. */
+export function readSource(path: string, stdin?: () => Buffer): string {
+  let bytes: Buffer;
+  try {
+    bytes = path === "-" ? (stdin ?? (() => readFileSync(0)))() : readFileSync(path);
+  } catch (error) {
+    throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, { file: path, line: 1, column: 1 });
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const valid = validPrefixLength(bytes);
+    const lineStart = bytes.lastIndexOf(0x0a, valid - 1) + 1;
+    const line = bytes.subarray(0, valid).toString("utf8").split("\n").length;
+    const column = bytes.subarray(lineStart, valid).toString("utf8").replace(/^\ufeff/, "").length + 1;
+    throw new StackmodError("BINARY_INPUT", `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid}); stack files are UTF-8 text: is this a binary file, or one saved in another encoding?`, {
+      file: path,
+      line,
+      column,
+    });
+  }
+}
+
+/** Offset of the first byte that does not start a valid UTF-8 sequence. */
+function validPrefixLength(bytes: Buffer): number {
+  const strict = new TextDecoder("utf-8", { fatal: true });
+  for (let offset = 0; offset < bytes.length; ) {
+    const lead = bytes[offset]!;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length === 0 || offset + length > bytes.length) return offset;
+    if (length > 1) {
+      try {
+        strict.decode(bytes.subarray(offset, offset + length));
+      } catch {
+        return offset;
+      }
+    }
+    offset += length;
+  }
+  return bytes.length;
+}
