@@ -50,3 +50,20 @@ describe("check over many files on two threads (node bin/stackmod.js, STACKMOD_T
     });
   }
 });
+
+describe("the two threads share the files", () => {
+  it("the worker thread takes some of 400 files (--verbose says how many) and every file is reported once", () => {
+    const many = join(dir, "many");
+    const input = join(fixtures, "proxy", readdirSync(join(fixtures, "proxy")).filter((p) => p.endsWith(".input.yml")).sort()[0]!);
+    for (let i = 0; i < 400; i += 1) {
+      mkdirSync(join(many, `team-${i % 10}`), { recursive: true });
+      cpSync(input, join(many, `team-${i % 10}`, `${String(i).padStart(3, "0")}-stack.yml`));
+    }
+    const run = throughWorker(["check", many, "--verbose", "--format", "json"]);
+    const took = /the worker thread took (\d+) of 400 files/.exec(run.stderr);
+    expect(took, run.stderr).not.toBeNull();
+    expect(Number(took![1])).toBeGreaterThan(0);
+    const report = JSON.parse(run.stdout) as { files: { file: string }[] };
+    expect(report.files.map((f) => f.file)).toEqual(readdirSync(many, { recursive: true, encoding: "utf8" }).filter((p) => p.endsWith(".yml")).map((p) => join(many, p)).sort());
+  });
+});

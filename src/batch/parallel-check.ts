@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism } from "node:os";
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
 import { readSource } from "../inputs.js";
@@ -10,13 +10,19 @@ export interface Outcome {
   error?: unknown;
 }
 
+/** The outcome of every file, in the order of the paths, and how many of them the worker checked. */
+export interface ParallelCheck {
+  outcomes: Outcome[];
+  workerFiles: number;
+}
+
 /** Errors cross the thread boundary as plain data: a StackmodError keeps its code and position. */
 type SentError = { stackmod: true; code: ErrorCode; message: string; file: string; line: number; column: number } | { stackmod: false; name: string; message: string };
 type SentOutcome = { source?: string; result?: CheckResult; error?: SentError };
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const minFiles = 64;
-/** Files go to the threads in alternating chunks, so both get a mix of small and big ones. */
+/** Files are taken a chunk at a time: few enough claims to be cheap, small enough to balance. */
 const chunkSize = 8;
 
 let workerScript: string | undefined;
@@ -54,52 +60,69 @@ function received(outcome: SentOutcome): Outcome {
  * Checks many files on two threads (this one and a worker), results in the order
  * of `paths`. Undefined when that would not pay off or is not possible (few
  * files, standard input, one core, no worker entry): check them one by one then.
+ *
+ * The threads take chunks of files from a shared counter, so a worker that starts
+ * late or runs on a busy core simply takes fewer; one that has taken none when this
+ * thread runs out is stopped instead of waited for.
  */
-export async function checkInParallel(paths: readonly string[], options: CheckOptions): Promise<Outcome[] | undefined> {
+export async function checkInParallel(paths: readonly string[], options: CheckOptions): Promise<ParallelCheck | undefined> {
   if (!workerScript || paths.length < minFiles || paths.includes("-") || !secondThreadPays()) return undefined;
-  const mine: number[] = [];
-  const theirs: number[] = [];
-  paths.forEach((_, index) => (Math.floor(index / chunkSize) % 2 === 0 ? mine : theirs).push(index));
   // Loaded here, not at start-up: node:worker_threads pulls in the stream modules, a cold start's cost.
   const { Worker } = await import("node:worker_threads");
+  const shared = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(workerScript, { workerData: { stackmodBatch: true }, stdout: true, stderr: true });
-  const answer = new Promise<SentOutcome[]>((resolve, reject) => {
+  const answer = new Promise<[number, SentOutcome][]>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the worker thread exited with ${code}`)));
   });
   answer.catch(() => undefined);
-  worker.postMessage({ paths: theirs.map((index) => paths[index]), options });
+  worker.postMessage({ paths, options, shared: shared.buffer });
   const outcomes: Outcome[] = new Array(paths.length);
-  for (const index of mine) outcomes[index] = received(checkOne(paths[index]!, options));
-  let sent: SentOutcome[] | undefined;
-  try {
-    sent = await answer;
-  } catch {
-    // A worker that could not start or died: this thread checks its files too.
+  forEachClaimed(shared, paths.length, (index) => (outcomes[index] = received(checkOne(paths[index]!, options))));
+  let workerFiles = 0;
+  if (Atomics.load(shared, workerStarted) === 1) {
+    try {
+      const sent = await answer;
+      for (const [index, outcome] of sent) outcomes[index] = received(outcome);
+      workerFiles = sent.length;
+    } catch {
+      // A worker that died: this thread checks what it had taken.
+    }
   }
   await worker.terminate();
-  theirs.forEach((index, n) => {
-    outcomes[index] = sent ? received(sent[n]!) : received(checkOne(paths[index]!, options));
-  });
-  return outcomes;
+  paths.forEach((path, index) => (outcomes[index] ??= received(checkOne(path, options))));
+  return { outcomes, workerFiles };
+}
+
+/** Slots of the shared counters: the next chunk to take, and whether the worker has begun taking. */
+const nextChunk = 0;
+const workerStarted = 1;
+
+function forEachClaimed(shared: Int32Array, count: number, visit: (index: number) => void): void {
+  for (let chunk = Atomics.add(shared, nextChunk, 1); chunk * chunkSize < count; chunk = Atomics.add(shared, nextChunk, 1)) {
+    for (let index = chunk * chunkSize; index < Math.min(count, (chunk + 1) * chunkSize); index += 1) visit(index);
+  }
 }
 
 /**
- * A second thread pays off when a second core is free: on a machine whose cores
- * are all busy it only adds its start-up. STACKMOD_THREADS=1 or 2 decides instead.
+ * A second thread pays off with a second core; on a busy machine the shared counter
+ * keeps its cost to its start-up. STACKMOD_THREADS=1 or 2 decides instead.
  */
 function secondThreadPays(): boolean {
   const asked = process.env.STACKMOD_THREADS;
   if (asked === "1" || asked === "2") return asked === "2";
-  const cores = availableParallelism();
-  return cores >= 2 && loadavg()[0]! <= cores - 1;
+  return availableParallelism() >= 2;
 }
 
 /** The worker's side: check the files it is sent, answer once. */
 export async function runBatchWorker(): Promise<void> {
   const { parentPort } = await import("node:worker_threads");
-  parentPort?.once("message", ({ paths, options }: { paths: string[]; options: CheckOptions }) => {
-    parentPort!.postMessage(paths.map((path) => checkOne(path, options)));
+  parentPort?.once("message", ({ paths, options, shared: buffer }: { paths: string[]; options: CheckOptions; shared: SharedArrayBuffer }) => {
+    const shared = new Int32Array(buffer);
+    Atomics.store(shared, workerStarted, 1);
+    const done: [number, SentOutcome][] = [];
+    forEachClaimed(shared, paths.length, (index) => done.push([index, checkOne(paths[index]!, options)]));
+    parentPort!.postMessage(done);
   });
 }

@@ -18,11 +18,12 @@ export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, a
   reporter.begin(files);
   reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
   const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(files, options);
+  if (parallel) reporter.detail(`checked on two threads: the worker thread took ${parallel.workerFiles} of ${files.length} files`);
   for (const [index, { path, error: listing }] of inputs.entries()) {
     reporter.starting(index, path);
     try {
       if (listing) throw listing;
-      const done = parallel?.[index];
+      const done = parallel?.outcomes[index];
       const source = done ? done.source : readSource(path, io.stdin);
       if (source !== undefined) reporter.read(path, source);
       if (done?.error) throw done.error;
