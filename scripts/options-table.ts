@@ -1,5 +1,6 @@
 import { fileOptionsSchema } from "../src/options.js";
 import type { Transform } from "../src/transform.js";
+import * as z from "../src/zod.js";
 
 interface Row {
   option: string;
@@ -8,9 +9,8 @@ interface Row {
   description: string;
 }
 
-/** What zod 4 exposes of a schema at run time, as far as this table needs it. */
+/** What zod/mini exposes of a schema at run time, as far as this table needs it. */
 interface Introspected {
-  description?: string;
   options?: readonly unknown[];
   shape?: Record<string, Introspected>;
   def: { type: string; innerType?: Introspected; in?: Introspected; element?: Introspected; options?: Introspected[]; valueType?: Introspected; defaultValue?: unknown };
@@ -58,7 +58,7 @@ function fieldRows(path: string, schema: Introspected): Row[] {
 
 function unwrap(schema: Introspected): { core: Introspected; description: string | undefined; defaultValue: unknown } {
   let core = schema;
-  let description = schema.description;
+  let description = describedAs(schema);
   let defaultValue: unknown;
   for (;;) {
     const { type } = core.def;
@@ -66,9 +66,13 @@ function unwrap(schema: Introspected): { core: Introspected; description: string
     const inner = ["optional", "nullable", "default", "prefault", "readonly", "catch"].includes(type) ? core.def.innerType : type === "pipe" ? core.def.in : undefined;
     if (!inner) break;
     core = inner;
-    description ??= core.description;
+    description ??= describedAs(core);
   }
   return { core, description, defaultValue };
+}
+
+function describedAs(schema: Introspected): string | undefined {
+  return z.descriptionOf(schema as unknown as z.core.$ZodType);
 }
 
 function valuesOf(schema: Introspected): string {

@@ -1,5 +1,5 @@
 import { isMap, type Node } from "yaml";
-import { z } from "zod";
+import * as z from "./zod.js";
 import { StackmodError, type SourcePosition } from "./errors.js";
 import type { ServiceModel, StackModel } from "./model/types.js";
 import type { CommonOptions, PortRequest, StrategyName, Transform } from "./transform.js";
@@ -8,16 +8,16 @@ export const strategyNames = ["proxy", "split", "lan", "skip"] as const;
 
 const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
-export const portSpec = z
-  .union([z.number().int(), z.string()])
-  .describe('a port the service receives on the host side: 502, "47808/udp", or "PUBLISHED:TARGET/PROTO"')
-  .superRefine((value, ctx) => {
+export const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
+  z.describe('a port the service receives on the host side: 502, "47808/udp", or "PUBLISHED:TARGET/PROTO"'),
+  z.superRefine((value, ctx) => {
     const match = portPattern.exec(String(value));
     const numbers = match ? [match[1], match[2]].filter(Boolean).map(Number) : [];
     if (!match || numbers.some((n) => n < 1 || n > 65535)) {
       ctx.addIssue({ code: "custom", message: `invalid port ${JSON.stringify(value)}: expected 1-65535, "PORT/udp" or "PUBLISHED:TARGET/PROTO"` });
     }
-  });
+  }),
+);
 
 export function parsePortSpec(value: string | number): PortRequest {
   const match = portPattern.exec(String(value))!;
@@ -34,11 +34,11 @@ export function serviceOptionsSchema(transforms: readonly Transform[]) {
 }
 
 function buildServiceOptionsSchema(transforms: readonly Transform[]) {
-  const shape: Record<string, z.ZodType> = {
-    strategy: z.enum(strategyNames).describe("how to rewrite the service").optional(),
-    ports: z.array(portSpec).describe("ports the service receives from the host side").optional(),
+  const shape: Record<string, z.ZodMiniType> = {
+    strategy: z.optional(z.enum(strategyNames).check(z.describe("how to rewrite the service"))),
+    ports: z.optional(z.array(portSpec).check(z.describe("ports the service receives from the host side"))),
   };
-  for (const t of transforms) shape[t.optionsKey] = withoutDefaults(t.optionsSchema as z.ZodObject).optional();
+  for (const t of transforms) shape[t.optionsKey] = z.optional(withoutDefaults(t.optionsSchema as z.ZodMiniObject));
   return z.strictObject(shape);
 }
 
@@ -46,11 +46,11 @@ function buildServiceOptionsSchema(transforms: readonly Transform[]) {
  * A layer of options must not fill in defaults, or a service's block would
  * override the command line with built-in values it never wrote.
  */
-function withoutDefaults(schema: z.ZodObject): z.ZodObject {
+function withoutDefaults(schema: z.ZodMiniObject): z.ZodMiniObject {
   const shape = Object.fromEntries(
     Object.entries(schema.shape).map(([key, field]) => {
-      const inner = field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType);
-      return [key, inner.optional()];
+      const inner = field instanceof z.ZodMiniDefault ? field.def.innerType : field;
+      return [key, z.optional(inner)];
     }),
   );
   return z.strictObject(shape);
@@ -60,13 +60,13 @@ function withoutDefaults(schema: z.ZodObject): z.ZodObject {
 export function fileOptionsSchema(transforms: readonly Transform[]) {
   return memo(fileSchemas, transforms, (list) => {
     const service = serviceOptionsSchema(list);
-    return service.extend({ services: z.record(z.string(), service).optional() });
+    return z.extend(service, { services: z.optional(z.record(z.string(), service)) });
   });
 }
 
 // Building a zod schema costs more than checking a typical file with it: one per list of transforms (and its length).
 const serviceSchemas = new WeakMap<readonly Transform[], { length: number; schema: ReturnType<typeof buildServiceOptionsSchema> }>();
-const fileSchemas = new WeakMap<readonly Transform[], { length: number; schema: z.ZodObject }>();
+const fileSchemas = new WeakMap<readonly Transform[], { length: number; schema: z.ZodMiniObject }>();
 
 function memo<T>(cache: WeakMap<readonly Transform[], { length: number; schema: T }>, transforms: readonly Transform[], build: (list: readonly Transform[]) => T): T {
   const hit = cache.get(transforms);
@@ -82,7 +82,7 @@ export type RawOptions = Record<string, unknown> & { services?: Record<string, R
 export function readOptionsNode(
   node: Node | null,
   model: Pick<StackModel, "parsed" | "resolver">,
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   label: string,
 ): RawOptions {
   if (node === null) return {};

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "./zod.js";
 import type { ServiceModel, StackModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
 
@@ -60,7 +60,7 @@ export interface Transform<Options = unknown> {
   summary: string;
   /** The key of its options block inside `x-stackmod` (e.g. `proxy:`). */
   optionsKey: string;
-  /** Its options; every field has a default and a `.describe()` text for `stackmod transforms`. */
-  optionsSchema: z.ZodType<Options>;
+  /** Its options (zod/mini); every field has a default and a `z.describe()` text for `stackmod transforms`. */
+  optionsSchema: z.ZodMiniType<Options>;
   apply(ctx: TransformContext<Options>): void;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../src/zod.js";
 import { StackmodError } from "../src/errors.js";
 import { dropIngressPorts } from "../src/fixes.js";
 import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
@@ -11,18 +11,23 @@ export const defaultProxyImage = "alpine/socat:1.8.0.1";
 
 const proxyOptions = z.object({
   direction: z
-    .enum(["inbound", "outbound"])
-    .default("inbound")
-    .describe("inbound: the service moves to the overlay and a host-network proxy forwards host traffic to it; outbound: the service stays on the host and an overlay proxy carries cluster traffic to it"),
-  publish: z.enum(["ingress", "host"]).default("ingress").describe("inbound: how the service publishes the forwarded ports (mode ingress or mode host)"),
-  image: z.string().min(1).default(defaultProxyImage).describe("the proxy image; it must have /bin/sh and socat"),
-  offset: z.number().int().min(1).max(64511).default(10000).describe("inbound: published port = target + offset, unless ports give PUBLISHED:TARGET"),
+    ._default(z.enum(["inbound", "outbound"]), "inbound")
+    .check(
+      z.describe(
+        "inbound: the service moves to the overlay and a host-network proxy forwards host traffic to it; outbound: the service stays on the host and an overlay proxy carries cluster traffic to it",
+      ),
+    ),
+  publish: z._default(z.enum(["ingress", "host"]), "ingress").check(z.describe("inbound: how the service publishes the forwarded ports (mode ingress or mode host)")),
+  image: z._default(z.string().check(z.minLength(1)), defaultProxyImage).check(z.describe("the proxy image; it must have /bin/sh and socat")),
+  offset: z
+    ._default(z.number().check(z.int(), z.minimum(1), z.maximum(64511)), 10000)
+    .check(z.describe("inbound: published port = target + offset, unless ports give PUBLISHED:TARGET")),
   hostAddress: z
-    .string()
-    .regex(/^[A-Za-z0-9.:_-]+$/, "expected gateway, host-gateway, or a host name or IP address")
-    .default("gateway")
-    .describe(
-      "outbound: how the overlay proxy reaches its own node: gateway (its default gateway, docker_gwbridge in Swarm; TCP and UDP), host-gateway (host.docker.internal via extra_hosts; TCP only), or an address",
+    ._default(z.string().check(z.regex(/^[A-Za-z0-9.:_-]+$/, "expected gateway, host-gateway, or a host name or IP address")), "gateway")
+    .check(
+      z.describe(
+        "outbound: how the overlay proxy reaches its own node: gateway (its default gateway, docker_gwbridge in Swarm; TCP and UDP), host-gateway (host.docker.internal via extra_hosts; TCP only), or an address",
+      ),
     ),
 });
 

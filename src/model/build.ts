@@ -1,5 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
-import type { z } from "zod";
+import type * as z from "../zod.js";
 import { StackmodError } from "../errors.js";
 import { InterpolationError, interpolate, type Environment } from "../interpolate.js";
 import type { ParsedFile } from "../yaml/parse.js";
@@ -167,7 +167,7 @@ export function detectDialect(model: StackModel): Dialect {
   return usesDeploy ? "swarm" : "compose";
 }
 
-function shapeError(error: z.ZodError, parsed: ParsedFile, resolver: Resolver): StackmodError {
+function shapeError(error: z.core.$ZodError, parsed: ParsedFile, resolver: Resolver): StackmodError {
   const issue = error.issues[0]!;
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   let node: Node | null = parsed.root;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../zod.js";
 
 /**
  * The shape stackmod relies on, checked on the file's plain data (aliases and
@@ -7,7 +7,7 @@ import { z } from "zod";
  */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
-const attachmentConfig = z.union([z.null(), z.looseObject({ aliases: z.array(scalar).optional() })]);
+const attachmentConfig = z.union([z.null(), z.looseObject({ aliases: z.optional(z.array(scalar)) })]);
 
 export const serviceNetworksShape = z.union([
   z.array(z.string()),
@@ -18,33 +18,33 @@ export const portShape = z.union([
   z.string(),
   z.number(),
   z.looseObject({
-    target: z.union([z.number(), z.string()]).optional(),
-    published: z.union([z.number(), z.string()]).optional(),
-    protocol: z.string().optional(),
-    mode: z.string().optional(),
+    target: z.optional(z.union([z.number(), z.string()])),
+    published: z.optional(z.union([z.number(), z.string()])),
+    protocol: z.optional(z.string()),
+    mode: z.optional(z.string()),
   }),
 ]);
 
 export const serviceShape = z.looseObject({
-  networks: serviceNetworksShape.optional(),
-  ports: z.array(portShape).optional(),
-  network_mode: z.string().optional(),
-  deploy: z.looseObject({}).nullable().optional(),
+  networks: z.optional(serviceNetworksShape),
+  ports: z.optional(z.array(portShape)),
+  network_mode: z.optional(z.string()),
+  deploy: z.optional(z.nullable(z.looseObject({}))),
 });
 
 export const networkShape = z.union([
   z.null(),
   z.looseObject({
-    name: z.string().optional(),
-    external: z.union([z.boolean(), z.string(), z.looseObject({ name: z.string().optional() })]).optional(),
-    driver: z.string().optional(),
+    name: z.optional(z.string()),
+    external: z.optional(z.union([z.boolean(), z.string(), z.looseObject({ name: z.optional(z.string()) })])),
+    driver: z.optional(z.string()),
   }),
 ]);
 
 export const fileShape = z.looseObject({
-  version: z.union([z.string(), z.number()]).optional(),
-  services: z.record(z.string(), z.union([serviceShape, z.null()])).nullable().optional(),
-  networks: z.record(z.string(), networkShape).nullable().optional(),
+  version: z.optional(z.union([z.string(), z.number()])),
+  services: z.optional(z.nullable(z.record(z.string(), z.union([serviceShape, z.null()])))),
+  networks: z.optional(z.nullable(z.record(z.string(), networkShape))),
 });
 
 export type FileShape = z.infer<typeof fileShape>;
