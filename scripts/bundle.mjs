@@ -3,7 +3,7 @@
 // `stackmod` neither parses nor compiles the functions those commands run.
 import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
 const root = resolve(import.meta.dirname, "..");
@@ -27,24 +27,6 @@ const lazyChildProcess = {
   },
 };
 
-/**
- * zod's classic API re-exports every locale (`z.locales`, about a third of the bundle);
- * stackmod's messages are English only, so that namespace is reduced to `en`.
- */
-const englishOnlyZodLocales = {
-  name: "english-only-zod-locales",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(join("node_modules", "zod")) ? { path: join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-en" } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: "zod-en" }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      loader: "js",
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
-
 rmSync(loader.cacheFile, { force: true });
 await build({
   entryPoints: [join(root, "src", "cli.ts")],
@@ -53,11 +35,12 @@ await build({
   platform: "node",
   format: "cjs",
   target: "node20",
+  // STACKMOD_BUNDLE_DEBUG=1 keeps names readable, for `node --cpu-prof`.
   minify: process.env.STACKMOD_BUNDLE_DEBUG !== "1",
   // No keepNames: naming every function and class at load is a cold start's cost, and no message reads a class name.
   legalComments: "none",
   logLevel: "warning",
-  plugins: [lazyChildProcess, englishOnlyZodLocales],
+  plugins: [lazyChildProcess],
   // The bundle runs through vm.Script, which has no loader for import(): it becomes require.
   supported: { "dynamic-import": false },
 });
