@@ -3,9 +3,10 @@ import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
 import { readSource } from "../inputs.js";
 
-/** What checking one file gave: its text and result, or the error (and the text when it was read). */
+/** What checking one file gave: its size and result, or the error (and the size when it was read). */
 export interface Outcome {
-  source?: string;
+  /** Bytes read, for `--verbose`: the text itself stays in the thread that checked it. */
+  bytes?: number;
   result?: CheckResult;
   error?: unknown;
 }
@@ -18,7 +19,7 @@ export interface ParallelCheck {
 
 /** Errors cross the thread boundary as plain data: a StackmodError keeps its code and position. */
 type SentError = { stackmod: true; code: ErrorCode; message: string; file: string; line: number; column: number } | { stackmod: false; name: string; message: string };
-type SentOutcome = { source?: string; result?: CheckResult; error?: SentError };
+type SentOutcome = { bytes?: number; result?: CheckResult; error?: SentError };
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const minFiles = 64;
@@ -33,17 +34,18 @@ export function enableWorkers(script: string): void {
 }
 
 function checkOne(path: string, options: CheckOptions): SentOutcome {
-  let source: string | undefined;
+  let bytes: number | undefined;
   try {
-    source = readSource(path);
-    return { source, result: check(source, { ...options, file: path }) };
+    const source = readSource(path);
+    bytes = Buffer.byteLength(source);
+    return { bytes, result: check(source, { ...options, file: path }) };
   } catch (error) {
     if (error instanceof StackmodError) {
       const { code, message, file, line, column } = error;
-      return { source, error: { stackmod: true, code, message, file, line, column } };
+      return { bytes, error: { stackmod: true, code, message, file, line, column } };
     }
     const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
-    return { source, error: { stackmod: false, name, message } };
+    return { bytes, error: { stackmod: false, name, message } };
   }
 }
 

@@ -24,10 +24,16 @@ export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, a
     try {
       if (listing) throw listing;
       const done = parallel?.outcomes[index];
-      const source = done ? done.source : readSource(path, io.stdin);
-      if (source !== undefined) reporter.read(path, source);
-      if (done?.error) throw done.error;
-      const result = done?.result ?? (layered ? layered(path) : check(source!, { ...options, file: path }));
+      let result;
+      if (done) {
+        if (done.bytes !== undefined) reporter.read(path, done.bytes);
+        if (done.error) throw done.error;
+        result = done.result!;
+      } else {
+        const source = readSource(path, io.stdin);
+        reporter.read(path, Buffer.byteLength(source));
+        result = layered ? layered(path) : check(source, { ...options, file: path });
+      }
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);
     } catch (error) {

@@ -107,7 +107,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     try {
       if (listing) throw listing;
       const source = readSource(path, io.stdin);
-      reporter.read(path, source);
+      reporter.read(path, Buffer.byteLength(source));
       const result = layered ? layered(path) : rewrite(source, {
         ...base,
         file: path,

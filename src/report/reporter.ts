@@ -73,8 +73,8 @@ export class Reporter {
     this.progress.update(index, file);
   }
 
-  read(file: string, source: string): void {
-    this.detail(`read ${file} (${Buffer.byteLength(source)} bytes)`);
+  read(file: string, bytes: number): void {
+    this.detail(`read ${file} (${bytes} bytes)`);
   }
 
   checked(file: string, result: CheckResult): void {
