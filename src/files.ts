@@ -28,7 +28,7 @@ export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
  * if (result.written) console.log(result.applied.map((a) => `${a.service}: ${a.strategy}`).join("\n"));
  */
 export function rewriteFile(path: string, options: RewriteFileOptions = {}): RewriteResult & { written: boolean } {
-  const source = readSource(path);
+  const source = readSource(path, { maxBytes: options.limits?.maxBytes });
   const result = rewrite(source, { ...options, file: path });
   const written = Boolean(options.write) && result.changed && path !== "-";
   if (written) {
@@ -56,7 +56,7 @@ export function checkFiles(paths: readonly string[], options: CheckFilesOptions 
   return listInputs(paths).map(({ path, error: listing }) => {
     if (listing) return listing;
     try {
-      return check(readSource(path), { ...options, file: path });
+      return check(readSource(path, { maxBytes: options.limits?.maxBytes }), { ...options, file: path });
     } catch (error) {
       if (error instanceof StackmodError) return error;
       throw error;

@@ -1,6 +1,7 @@
-import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { StackmodError } from "./errors.js";
+import { defaultLimits } from "./yaml/parse.js";
 
 /** A file name stackmod looks at when given a directory. */
 const stackFileName = /(compose|stack)[^/]*\.ya?ml$/i;
@@ -77,14 +78,28 @@ function reason(error: unknown): string {
   return (error as Error).message;
 }
 
-/** Reads a file as UTF-8; invalid UTF-8 is an error with the position of the first bad byte. */
-export function readSource(path: string, stdin?: () => Buffer): string {
+export interface ReadOptions {
+  /** Reads standard input (for the path `-`), at most `maxBytes` + 1 bytes; tests pass their own. */
+  stdin?: ((maxBytes: number) => Buffer) | undefined;
+  /** Largest input accepted, in bytes (default 5 MiB, as `--max-bytes`). */
+  maxBytes?: number | undefined;
+}
+
+/**
+ * Reads a file as UTF-8; invalid UTF-8 is an error with the position of the first bad byte.
+ * A file over `maxBytes` is refused before it is read (a stream, such as standard input
+ * or /dev/zero, once that many bytes have come), so a wrong path cannot exhaust memory.
+ */
+export function readSource(path: string, options: ReadOptions = {}): string {
+  const maxBytes = options.maxBytes ?? defaultLimits.maxBytes;
   let bytes: Buffer;
   try {
-    bytes = path === "-" ? (stdin ?? (() => readFileSync(0)))() : readFileSync(path);
+    bytes = path === "-" ? (options.stdin ?? readBounded.bind(undefined, 0))(maxBytes) : readFileBounded(path, maxBytes);
   } catch (error) {
+    if (error instanceof StackmodError) throw error;
     throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, { file: path, line: 1, column: 1 });
   }
+  if (bytes.length > maxBytes) throw tooLarge(path, maxBytes);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
@@ -117,4 +132,57 @@ function validPrefixLength(bytes: Buffer): number {
     offset += length;
   }
   return bytes.length;
+}
+
+function readFileBounded(path: string, maxBytes: number): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return readBounded(fd, maxBytes);
+    if (stat.size > maxBytes) {
+      throw new StackmodError(
+        "FILE_TOO_LARGE",
+        `the file is ${stat.size} bytes, over the limit of ${maxBytes}; if it is a genuine stack file, raise the limit with --max-bytes ${stat.size}`,
+        { file: path, line: 1, column: 1 },
+      );
+    }
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads `fd` to its end, or until it has given more than `maxBytes` (then at most one chunk more). */
+export function readBounded(fd: number, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let read: number;
+    try {
+      read = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+        Atomics.wait(waitCell, 0, 0, 1);
+        continue;
+      }
+      if ((error as NodeJS.ErrnoException).code === "EOF") break;
+      throw error;
+    }
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+    if (total > maxBytes) break;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+const waitCell = new Int32Array(new SharedArrayBuffer(4));
+
+function tooLarge(path: string, maxBytes: number): StackmodError {
+  return new StackmodError(
+    "FILE_TOO_LARGE",
+    `the input is over the limit of ${maxBytes} bytes (reading stopped there); if it is a genuine stack file, raise the limit with --max-bytes`,
+    { file: path, line: 1, column: 1 },
+  );
 }

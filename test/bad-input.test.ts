@@ -158,6 +158,20 @@ describe("bad input that needs the file system", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("-:1:1: error NOT_A_MAPPING: the top level is a list, but a stack file must be a mapping with `services:`\n");
   });
+
+  it("through node bin/stackmod.js: standard input over --max-bytes is refused once that many bytes have come", () => {
+    const run = execFileSyncStatus(["check", "-", "--max-bytes", "1000"], "services: {}\n" + "# padding\n".repeat(200));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(
+      "-:1:1: error FILE_TOO_LARGE: the input is over the limit of 1000 bytes (reading stopped there); if it is a genuine stack file, raise the limit with --max-bytes\n",
+    );
+  });
+
+  it("an endless device (/dev/zero) is refused at the size limit instead of filling memory", () => {
+    const run = spawnSync(process.execPath, [bin, "check", "/dev/zero", "--max-bytes", "100000"], { encoding: "utf8", timeout: 20_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("/dev/zero:1:1: error FILE_TOO_LARGE: the input is over the limit of 100000 bytes (reading stopped there)");
+  });
 });
 
 function execFileSyncStatus(args: string[], input: string): { status: number; stderr: string } {

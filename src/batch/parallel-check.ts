@@ -36,7 +36,7 @@ export function enableWorkers(script: string): void {
 function checkOne(path: string, options: CheckOptions): SentOutcome {
   let bytes: number | undefined;
   try {
-    const source = readSource(path);
+    const source = readSource(path, { maxBytes: options.limits?.maxBytes });
     bytes = Buffer.byteLength(source);
     return { bytes, result: check(source, { ...options, file: path }) };
   } catch (error) {

@@ -3,17 +3,18 @@ import { check } from "../check.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
 import { listInputs, readSource } from "../inputs.js";
 import { Reporter } from "../report/reporter.js";
-import { internalError, loadOptions, type CommonFlags } from "./common.js";
+import { internalError, loadOptions, readOptions, type CommonFlags } from "./common.js";
 import type { CliIO } from "./io.js";
 
 /** `stackmod check`: findings for every file, exit 0 (none), 1 (conflicts) or 2 (bad input). */
 export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly string[]): Promise<ExitCode> {
   const options = loadOptions(flags, io);
+  const reading = readOptions(flags, io);
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
   const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
-  const layered = flags.composeFile ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, io.stdin), options) : undefined;
+  const layered = flags.composeFile ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, reading), options) : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
@@ -30,7 +31,7 @@ export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, a
         if (done.error) throw done.error;
         result = done.result!;
       } else {
-        const source = readSource(path, io.stdin);
+        const source = readSource(path, reading);
         reporter.read(path, Buffer.byteLength(source));
         result = layered ? layered(path) : check(source, { ...options, file: path });
       }

@@ -1,6 +1,6 @@
 import type { Dialect } from "../model/types.js";
 import { StackmodError } from "../errors.js";
-import { readSource } from "../inputs.js";
+import { readSource, type ReadOptions } from "../inputs.js";
 import { parseEnvFile, type Environment } from "../interpolate.js";
 import type { ReportFlags } from "../report/reporter.js";
 import type { CliIO } from "./io.js";
@@ -32,4 +32,9 @@ export function loadOptions(flags: CommonFlags, io: CliIO) {
     ...(flags.target ? { target: flags.target } : {}),
     limits: { ...(flags.maxBytes ? { maxBytes: flags.maxBytes } : {}), ...(flags.maxAliases ? { maxAliasCount: flags.maxAliases } : {}) },
   };
+}
+
+/** How the command reads its inputs: standard input from `io`, within `--max-bytes`. */
+export function readOptions(flags: CommonFlags, io: CliIO): ReadOptions {
+  return { stdin: io.stdin, maxBytes: flags.maxBytes };
 }

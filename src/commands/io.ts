@@ -1,11 +1,13 @@
-import { fstatSync, readFileSync, statSync, writeSync } from "node:fs";
+import { fstatSync, statSync, writeSync } from "node:fs";
+import { readBounded } from "../inputs.js";
 import type { Environment } from "../interpolate.js";
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  stdin: () => Buffer;
+  /** Standard input, read up to `maxBytes` + 1 bytes. */
+  stdin: (maxBytes: number) => Buffer;
   env: Environment;
   /** Which streams are terminals: colour, the progress line. Absent means neither. */
   isTTY?: { stdout?: boolean; stderr?: boolean };
@@ -20,7 +22,7 @@ export interface CliIO {
 export const processIO: CliIO = {
   stdout: (text) => writeAll(1, text),
   stderr: (text) => writeAll(2, text),
-  stdin: () => readFileSync(0),
+  stdin: (maxBytes) => readBounded(0, maxBytes),
   env: process.env,
   isTTY: {
     get stdout() {

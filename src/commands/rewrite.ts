@@ -9,7 +9,7 @@ import { layeredRewrite } from "../layered-cli.js";
 import type { RawOptions } from "../options.js";
 import { Reporter } from "../report/reporter.js";
 import { rewrite } from "../rewrite.js";
-import { internalError, loadOptions, type CommonFlags } from "./common.js";
+import { internalError, loadOptions, readOptions, type CommonFlags } from "./common.js";
 import type { CliIO } from "./io.js";
 
 export interface RewriteFlags extends CommonFlags {
@@ -88,6 +88,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     throw new StackmodError("USAGE", `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`, { file: "<command line>", line: 1, column: 1 });
   }
   const base = loadOptions(flags, io);
+  const reading = readOptions(flags, io);
   const config = flags.config ? readConfigText(readSource(flags.config), flags.config) : undefined;
   const options = cliOptions(flags);
   const mode = flags.check ? "check" : flags.write ? "write" : flags.stdout ? "stdout" : "diff";
@@ -97,7 +98,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   const cleaned = new Set<string>();
   const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
   const rewriteOptions = { ...base, options, ...(config ? { config } : {}), ...(flags.service ? { services: flags.service } : {}) };
-  const layered = flags.composeFile ? layeredRewrite(flags.composeFile, (path) => readSource(path, io.stdin), rewriteOptions) : undefined;
+  const layered = flags.composeFile ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), rewriteOptions) : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
@@ -106,7 +107,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     reporter.starting(index, path);
     try {
       if (listing) throw listing;
-      const source = readSource(path, io.stdin);
+      const source = readSource(path, reading);
       reporter.read(path, Buffer.byteLength(source));
       const result = layered ? layered(path) : rewrite(source, {
         ...base,
