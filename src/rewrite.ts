@@ -1,3 +1,4 @@
+import { collectGarbage, hugeText } from "./collect-garbage.js";
 import { unifiedDiff } from "./diff.js";
 import { StackmodError } from "./errors.js";
 import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
@@ -62,14 +63,17 @@ export interface RewriteResult {
  */
 export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
-  // while the output is parsed again, so a huge file's two parses do not add up in memory.
+  // while the output is parsed again, so a huge file's two parses do not add up in memory
+  // (once collected: V8 would keep them until the output's parse had grown its heap fourfold).
   const { file, dialect, output, edits, findings, applied, skipped, notes, extraFiles } = plan(source, options);
-  const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
+  const changed = output !== source;
+  if (changed && source.length >= hugeText) collectGarbage();
+  const remaining = changed ? verify(output, { ...options, file, target: dialect }, skipped) : findings;
   return {
     file,
     original: source,
     output,
-    changed: output !== source,
+    changed,
     diff: unifiedDiff(file, source, output, edits),
     findings,
     applied,
