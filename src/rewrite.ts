@@ -1,4 +1,3 @@
-import { collectGarbage, hugeText } from "./collect-garbage.js";
 import { unifiedDiff } from "./diff.js";
 import { StackmodError } from "./errors.js";
 import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
@@ -63,17 +62,14 @@ export interface RewriteResult {
  */
 export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
-  // while the output is parsed again, so a huge file's two parses do not add up in memory
-  // (once collected: V8 would keep them until the output's parse had grown its heap fourfold).
+  // while the output is parsed again, so a huge file's two parses do not add up in memory.
   const { file, dialect, output, edits, findings, applied, skipped, notes, extraFiles } = plan(source, options);
-  const changed = output !== source;
-  if (changed && source.length >= hugeText) collectGarbage();
-  const remaining = changed ? verify(output, { ...options, file, target: dialect }, skipped) : findings;
+  const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
   return {
     file,
     original: source,
     output,
-    changed,
+    changed: output !== source,
     diff: unifiedDiff(file, source, output, edits),
     findings,
     applied,
