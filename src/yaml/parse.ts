@@ -2,7 +2,6 @@ import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocument
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { indexAliases } from "./aliases.js";
-import { composeDocuments } from "./compose.js";
 import { hasDuplicateKeys } from "./duplicate-keys.js";
 import { SourceText } from "../text/source-text.js";
 
@@ -49,7 +48,8 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const source = new SourceText(text, file);
   let docs: Document.Parsed[];
   try {
-    docs = composeDocuments(text, { ...parseOptions, uniqueKeys: false }, source.lineCounter);
+    docs = parseAllDocuments(text, { ...parseOptions, uniqueKeys: false, lineCounter: source.lineCounter }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [docs];
     // yaml's own duplicate-key check is quadratic: it runs only on a file that has one, for its exact error.
     if (docs.some(hasDuplicateKeys)) docs = parseAllDocuments(text, parseOptions) as Document.Parsed[];
   } catch (error) {
