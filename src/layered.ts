@@ -38,6 +38,7 @@ function loadLayers(layers: readonly Layer[], options: Omit<CheckOptions, "file"
   const networks = new Map<string, NetworkDecl>();
   for (const file of parsed) for (const [key, decl] of declaredNetworks(file, env)) networks.set(key, decl);
   const models = parsed.map((file) => buildModel(file, { env, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: networks }));
+  refuseMixedVersions(models);
   const origin = new Map<ServiceModel, StackModel>();
   const merged = new Map<string, ServiceModel>();
   for (const model of models) {
@@ -51,6 +52,27 @@ function loadLayers(layers: readonly Layer[], options: Omit<CheckOptions, "file"
   const services = [...merged.values()];
   const dialect = options.target ?? detectDialect({ ...models[0]!, services, networks });
   return { models, networks, services, dialect, origin };
+}
+
+/** The newest stack file format of docker CLI 28 (cli/compose/schema): what a file without `version:`, or with "3", is read as. */
+const newestFormat = "3.13";
+
+/**
+ * docker stack deploy refuses files of different format versions ("version mismatched
+ * between two composefiles"); so does stackmod, at the first file that differs from the first.
+ */
+function refuseMixedVersions(models: readonly StackModel[]): void {
+  const format = (model: StackModel) => (model.version === undefined || model.version === "3" ? newestFormat : model.version);
+  const first = models[0]!;
+  const differing = models.find((model) => format(model) !== format(first));
+  if (!differing) return;
+  const shown = (model: StackModel) => (model.version === undefined ? `no \`version:\` (read as ${newestFormat})` : `version "${model.version}"`);
+  const versionNode = differing.resolver.get(differing.parsed.root, "version")?.value;
+  throw new StackmodError(
+    "UNSUPPORTED",
+    `${first.file} has ${shown(first)} and ${differing.file} has ${shown(differing)}; docker stack deploy refuses files of different versions ("version mismatched between two composefiles"): give every -c file the same \`version:\``,
+    differing.parsed.source.position(versionNode?.range?.[0] ?? 0),
+  );
 }
 
 function mergeService(base: ServiceModel, over: ServiceModel): ServiceModel {

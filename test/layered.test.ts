@@ -6,6 +6,7 @@ import { checkLayered, rewriteLayered, type Layer } from "../src/layered.js";
 import { StackmodError } from "../src/index.js";
 import { refusedByEngine, sortExpected } from "./helpers/engine-oracle.js";
 import { runCli } from "./helpers/run-cli.js";
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 import { stackConfig } from "./helpers/stack-config.js";
 
 /** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
@@ -96,6 +97,37 @@ describe("layered stacks (-c A -c B)", () => {
     const e = error as StackmodError;
     expect([e.code, e.file, e.line, e.column]).toEqual(["UNSUPPORTED", "host.yml", 4, 16]);
     expect(e.message).toContain('service "bacnet" is refused only once the files are merged');
+  });
+
+  describe("format versions: refused when they differ, as docker stack deploy refuses them", () => {
+    const layer = (file: string, version: string | undefined): Layer => ({
+      file,
+      text: `${version === undefined ? "" : `version: "${version}"\n`}services:\n  app:\n    image: app:1\n`,
+    });
+    const combinations: [string | undefined, string | undefined, boolean][] = [
+      ["3.8", "3.9", false],
+      ["3.8", undefined, false],
+      ["3", "3.0", false],
+      ["3.8", "3.8", true],
+      [undefined, undefined, true],
+      ["3", undefined, true],
+      ["3.13", undefined, true],
+    ];
+    for (const [first, second, accepted] of combinations) {
+      it(`${first ?? "none"} then ${second ?? "none"}: ${accepted ? "accepted" : "refused"} by docker and by stackmod`, () => {
+        const layers = [layer("base.yml", first), layer("prod.yml", second)];
+        const docker = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+        expect(docker.ok ? "accepted" : docker.error).toEqual(accepted ? "accepted" : expect.stringContaining("version mismatched between two composefiles"));
+        if (accepted) {
+          expect(checkLayered(layers).findings).toEqual([]);
+          return;
+        }
+        const error = stackmodErrorOf(() => checkLayered(layers));
+        expect([error.code, error.file, error.line, error.column]).toEqual(["UNSUPPORTED", "prod.yml", 1, second === undefined ? 1 : 10]);
+        expect(error.message).toContain("give every -c file the same `version:`");
+        expect(stackmodErrorOf(() => rewriteLayered(layers)).message).toBe(error.message);
+      });
+    }
   });
 
   const corpus = resolve(import.meta.dirname, "..", process.env.STACKMOD_CORPUS ?? "../shared/corpus");
