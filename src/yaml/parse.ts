@@ -2,6 +2,7 @@ import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocument
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { indexAliases } from "./aliases.js";
+import { composeDocuments } from "./compose.js";
 import { hasDuplicateKeys } from "./duplicate-keys.js";
 import { SourceText } from "../text/source-text.js";
 
@@ -48,8 +49,7 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const source = new SourceText(text, file);
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { ...parseOptions, uniqueKeys: false, lineCounter: source.lineCounter }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs];
+    docs = composeDocuments(text, { ...parseOptions, uniqueKeys: false }, source.lineCounter);
     // yaml's own duplicate-key check is quadratic: it runs only on a file that has one, for its exact error.
     if (docs.some(hasDuplicateKeys)) docs = parseAllDocuments(text, parseOptions) as Document.Parsed[];
   } catch (error) {
