@@ -1,3 +1,4 @@
+import { withSlowHeapGrowth } from "./heap-growth.js";
 import type { Dialect } from "./model/types.js";
 import { loadModel, type LoadOptions } from "./load.js";
 import { detect } from "./rules/index.js";
@@ -16,6 +17,8 @@ export interface CheckResult {
  * throws a StackmodError (with file, line, column) for input it cannot read.
  */
 export function check(source: string, options: CheckOptions = {}): CheckResult {
-  const model = loadModel(source, options);
-  return { file: model.file, dialect: model.dialect, findings: detect(model) };
+  return withSlowHeapGrowth(source.length, () => {
+    const model = loadModel(source, options);
+    return { file: model.file, dialect: model.dialect, findings: detect(model) };
+  });
 }

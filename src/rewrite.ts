@@ -1,4 +1,5 @@
 import { unifiedDiff } from "./diff.js";
+import { withSlowHeapGrowth } from "./heap-growth.js";
 import { StackmodError } from "./errors.js";
 import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
 import { loadModel, type LoadOptions } from "./load.js";
@@ -61,23 +62,26 @@ export interface RewriteResult {
  * the input is bad or a service cannot be rewritten as asked.
  */
 export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
-  // plan() returns only plain data: the input's document and model are unreachable
-  // while the output is parsed again, so a huge file's two parses do not add up in memory.
-  const { file, dialect, output, edits, findings, applied, skipped, notes, extraFiles } = plan(source, options);
-  const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
-  return {
-    file,
-    original: source,
-    output,
-    changed: output !== source,
-    diff: unifiedDiff(file, source, output, edits),
-    findings,
-    applied,
-    skipped,
-    notes,
-    remaining,
-    extraFiles,
-  };
+  return withSlowHeapGrowth(source.length, () => {
+    // plan() returns only plain data: the input's document and model are unreachable
+    // while the output is parsed again, so a huge file's two parses do not add up in memory
+    // (once collected: heap-growth.ts).
+    const { file, dialect, output, edits, findings, applied, skipped, notes, extraFiles } = plan(source, options);
+    const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
+    return {
+      file,
+      original: source,
+      output,
+      changed: output !== source,
+      diff: unifiedDiff(file, source, output, edits),
+      findings,
+      applied,
+      skipped,
+      notes,
+      remaining,
+      extraFiles,
+    };
+  });
 }
 
 interface Plan {
