@@ -76,6 +76,7 @@ if (wanted(2)) {
   log(`\n[2] many files: \`stackmod check DIR\` over ${files.length} files vs docker stack config per file (${sample.length}-file sample, scaled) and the CST-parse floor`);
   const group = {
     floor: () => runOnce([node, join(import.meta.dirname, "floor.mjs"), inputs.many], { okStatus: [0] }),
+    compose: () => runOnce([node, join(import.meta.dirname, "floor.mjs"), inputs.many, "--compose"], { okStatus: [0] }),
     stackmod: () => runOnce([node, cli, "check", inputs.many], { okStatus: [0, 1, 2] }),
   };
   if (docker) {
@@ -90,6 +91,7 @@ if (wanted(2)) {
   if (docker) record(2, `\`check DIR\` (${files.length} files) speed-up over docker stack config per file (wall)`, r.docker.wall / r.stackmod.wall, "≥10", `${fmt(r.stackmod.wall)} vs ${fmt(r.docker.wall)}`);
   else log("  docker is not installed: the docker comparison is left out");
   record(2, "`check DIR` / CST-parse floor (wall)", r.stackmod.wall / r.floor.wall, "≤1.5", `${fmt(r.stackmod.wall)} vs ${fmt(r.floor.wall)}; CPU ${(r.stackmod.cpu / r.floor.cpu).toFixed(2)}×`);
+  reference(2, "floor: yaml's parseAllDocuments + toJS (compose, as any model built on yaml) / CST-parse floor (wall)", r.compose.wall / r.floor.wall, `${fmt(r.compose.wall)}; CPU ${(r.compose.cpu / r.floor.cpu).toFixed(2)}×`);
 }
 
 if (wanted(3)) {
