@@ -30,11 +30,11 @@ function expectSameAsYaml(text: string): void {
   try {
     theirs = parseAllDocuments(text, { ...options, lineCounter: theirCounter }) as Document.Parsed[];
   } catch (error) {
-    expect(() => composeDocuments(text, options, new LineCounter())).toThrow((error as Error).constructor as never);
+    expect(() => composeDocuments(text, options, new LineCounter(), true)).toThrow((error as Error).constructor as never);
     return;
   }
   const counter = new LineCounter();
-  const ours = composeDocuments(text, options, counter);
+  const ours = composeDocuments(text, options, counter, true);
   // Where the nesting is deeper than the call stack, how far each got depends on the stack: both must report it.
   const overflowed = (docs: Document.Parsed[]) => docs.some((doc) => doc.errors.some((error) => /call stack/i.test(error.message)));
   expect(overflowed(ours)).toBe(overflowed(theirs));

@@ -1,3 +1,4 @@
+import { hugeText } from "../heap-growth.js";
 import { Composer, Parser, type CST, type Document, type DocumentOptions, type LineCounter, type ParseOptions, type SchemaOptions } from "yaml";
 
 export type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
@@ -8,11 +9,18 @@ export type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
  * the end both are alive: for a 3 MB stack file, 110 MiB of tree beside 60 MiB of
  * nodes. Here the items of the top-level block mapping and of the block collections
  * right under it (`services:` is almost all of a file) are let go as soon as the
- * composer has read them, so that a collection while it composes can free them.
+ * composer has read them, so that a collection while it composes can free them
+ * (texts of 1 MiB or more).
  */
-export function composeDocuments(text: string, options: ComposeOptions, lineCounter: LineCounter): Document.Parsed[] {
+export function composeDocuments(
+  text: string,
+  options: ComposeOptions,
+  lineCounter: LineCounter,
+  // A typical file gains nothing from letting go and pays for the generators: by default only huge ones do.
+  letGo = text.length >= hugeText,
+): Document.Parsed[] {
   const tokens = new Parser(lineCounter.addNewLine).parse(text);
-  return Array.from(new Composer(options).compose(releasing(tokens))) as Document.Parsed[];
+  return Array.from(new Composer(options).compose(letGo ? releasing(tokens) : tokens)) as Document.Parsed[];
 }
 
 /** The parser's tokens, each document's top two levels of block collections made to let go of their items as they are read. */
