@@ -94,7 +94,8 @@ export function readSource(path: string, options: ReadOptions = {}): string {
   const maxBytes = options.maxBytes ?? defaultLimits.maxBytes;
   let bytes: Buffer;
   try {
-    bytes = path === "-" ? (options.stdin ?? readBounded.bind(undefined, 0))(maxBytes) : readFileBounded(path, maxBytes);
+    const stdin = options.stdin ?? ((limit: number) => readBounded(0, limit));
+    bytes = path === "-" ? stdin(maxBytes) : readFileBounded(path, maxBytes);
   } catch (error) {
     if (error instanceof StackmodError) throw error;
     throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, { file: path, line: 1, column: 1 });
