@@ -1,5 +1,6 @@
 import type { CheckOptions, CheckResult } from "./check.js";
 import { StackmodError } from "./errors.js";
+import { withSlowHeapGrowth } from "./heap-growth.js";
 import { buildModel, declaredNetworks, detectDialect } from "./model/build.js";
 import type { Dialect, NetworkDecl, PortEntry, ServiceModel, StackModel } from "./model/types.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "./rewrite.js";
@@ -115,8 +116,14 @@ function detectLayers(stack: Layers): Finding[] {
 
 /** `check -c A -c B`: the findings of the merged stack, each against the file and line that introduced it. */
 export function checkLayered(layers: readonly Layer[], options: Omit<CheckOptions, "file"> = {}): CheckResult {
-  const stack = loadLayers(layers, options);
-  return { file: layers.map((l) => l.file).join(" + "), dialect: stack.dialect, findings: detectLayers(stack) };
+  return withSlowHeapGrowth(totalLength(layers), () => {
+    const stack = loadLayers(layers, options);
+    return { file: layers.map((l) => l.file).join(" + "), dialect: stack.dialect, findings: detectLayers(stack) };
+  });
+}
+
+function totalLength(layers: readonly Layer[]): number {
+  return layers.reduce((sum, layer) => sum + layer.text.length, 0);
 }
 
 export interface LayeredRewriteResult {
@@ -136,6 +143,10 @@ export interface LayeredRewriteResult {
  * (the host network in one file, the other network in another) is refused.
  */
 export function rewriteLayered(layers: readonly Layer[], options: Omit<RewriteOptions, "file"> = {}): LayeredRewriteResult {
+  return withSlowHeapGrowth(totalLength(layers), () => rewriteLayers(layers, options));
+}
+
+function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "file">): LayeredRewriteResult {
   const stack = loadLayers(layers, options);
   const findings = detectLayers(stack);
   const wanted = options.services ? new Set(options.services) : undefined;

@@ -35,13 +35,18 @@ describe("withSlowHeapGrowth", () => {
     expect(seen.slice(-2)).toEqual(["1.5", "1.5"]);
   });
 
-  it("is what check() and rewrite() run a huge file in", () => {
+  it("is what check(), rewrite() and their layered forms (-c A -c B) run a huge file in", () => {
     // A stack over the size, with a conflict in every tenth service.
     const text = `const services = Array.from({ length: 4500 }, (_, i) => \`  svc\${i}:\\n    image: "example/app:\${i}"\\n    networks: [\${i % 10 === 0 ? "hostnet, " : ""}backend]\\n    x-stackmod: {ports: ["\${2000 + i}/udp"]}\\n    environment:\\n      NAME: svc\${i} # \${"x".repeat(100)}\\n\`);
       const text = \`version: "3.8"\\nservices:\\n\${services.join("")}networks:\\n  hostnet: {external: true, name: host}\\n  backend: {driver: overlay}\\n\`;
       if (text.length < ${hugeText}) throw new Error("the stack is too small: " + text.length);`;
     for (const call of ["check", "rewrite"]) {
       const seen = factors(`${text}\nlib.${call}(text, { file: "stack.yml" }); gc();`, [], "index.ts");
+      expect(seen.slice(0, -1), call).toContain("1.2");
+      expect(seen.at(-1), call).not.toBe("1.2");
+    }
+    for (const call of ["checkLayered", "rewriteLayered"]) {
+      const seen = factors(`${text}\nlib.${call}([{ file: "stack.yml", text }], {}); gc();`, [], "layered.ts");
       expect(seen.slice(0, -1), call).toContain("1.2");
       expect(seen.at(-1), call).not.toBe("1.2");
     }
