@@ -17,7 +17,7 @@ export function renameService(edits: ServiceEdits, service: ServiceModel, name: 
 
 export type EnvVar = [name: string, value: string];
 
-/** The names a list (`A=b`, `A`) or a map sets: environment variables, `depends_on` services. */
+/** The names a list (`A=b`, `A`) or a map sets: environment variables, `depends_on` services, `links`. */
 export function namesIn(value: unknown): Set<string> {
   if (Array.isArray(value)) return new Set(value.map((item) => String(item).split("=")[0]!));
   if (value && typeof value === "object") return new Set(Object.keys(value));
@@ -119,23 +119,37 @@ function networksWithAlias(service: ServiceModel, keep: Attachment[], alias: str
   return networks;
 }
 
-/** Points other services' `depends_on` at the renamed service (Compose refuses a dangling one). */
-export function renameDependencies(edits: ServiceEdits, from: string, to: string): void {
+/**
+ * Points other services at the renamed service: `depends_on` (Compose refuses a
+ * dangling one) and `links` (`NAME` and `NAME:ALIAS`; the link keeps the old name as
+ * its alias, so the linking service still finds it by that name).
+ */
+export function renameReferences(edits: ServiceEdits, from: string, to: string): void {
+  renameEntries(edits, "depends_on", (name) => (name === from ? to : undefined));
+  renameEntries(edits, "links", (link) => {
+    const [name, alias] = link.split(":");
+    return name === from ? `${to}:${alias ?? from}` : undefined;
+  });
+}
+
+/** Renames the entries of `key` (a list, or a map's keys) in every service, where `rename` gives a new one. */
+function renameEntries(edits: ServiceEdits, key: string, rename: (entry: string) => string | undefined): void {
   for (const other of edits.model.services) {
-    const entry = edits.model.resolver.get(other.map, "depends_on");
-    if (!entry || !namesIn(other.data.depends_on).has(from)) continue;
+    const entry = edits.model.resolver.get(other.map, key);
+    const data = other.data[key] as Plain;
+    if (!entry || ![...namesIn(data)].some((name) => rename(name) !== undefined)) continue;
     const collection = entry.value;
     if (!entry.local || entry.viaAlias || !(isSeq(collection) || isMap(collection))) {
-      const data = other.data.depends_on as Plain;
       const renamed = Array.isArray(data)
-        ? data.map((name) => (name === from ? to : name))
-        : Object.fromEntries(Object.entries(data as Record<string, Plain>).map(([k, v]) => [k === from ? to : k, v]));
-      overrideKey(edits, other, "depends_on", renamed);
+        ? data.map((item) => rename(String(item)) ?? item)
+        : Object.fromEntries(Object.entries(data as Record<string, Plain>).map(([k, v]) => [rename(k) ?? k, v]));
+      overrideKey(edits, other, key, renamed);
       continue;
     }
     const items = isSeq(collection) ? collection.items : collection.items.map((pair) => pair.key);
     for (const item of items) {
-      if (isScalar(item) && String(item.value) === from) edits.editor.edits.add(item.range![0], item.range![1], scalar(to));
+      const renamed = isScalar(item) ? rename(String(item.value)) : undefined;
+      if (renamed !== undefined) edits.editor.edits.add((item as Node).range![0], (item as Node).range![1], scalar(renamed));
     }
   }
 }

@@ -116,6 +116,25 @@ describe("split options", () => {
     expect(at(error)).toBe(where(text, 12, "plant-queue", "UNSUPPORTED"));
   });
 
+  it("a service sharing the split service's network namespace (network_mode: service:NAME) is refused at that line", () => {
+    const text = [
+      "services:",
+      "  bacnet:",
+      "    image: example/bacnet:1",
+      "    network_mode: host",
+      "    networks: [plant]",
+      "  sniffer:",
+      "    image: example/sniffer:1",
+      "    network_mode: service:bacnet",
+      "networks:",
+      "  plant: {}",
+      "",
+    ].join("\n");
+    const error = failure(text, { strategy: "split" });
+    expect(at(error)).toBe(where(text, 8, "service:bacnet", "UNSUPPORTED"));
+    expect(error.message).toContain('split divides into "bacnet-collector" (host network) and "bacnet-processor"');
+  });
+
   it("a second run onto a shared queue the file already has reuses it", () => {
     const text = stack("{shared: plant-queue}");
     const once = rewrite(text, { file: "stack.yml" }).output;

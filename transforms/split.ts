@@ -1,12 +1,12 @@
 import type { Node } from "yaml";
 import { StackmodError, type SourcePosition } from "../src/errors.js";
-import type { Attachment } from "../src/model/types.js";
+import type { Attachment, ServiceModel, StackModel } from "../src/model/types.js";
 import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
 import type { ServiceEdits } from "../src/service-edits.js";
-import { addEnvironment, environmentWith, keepNetworksWithAlias, namesIn, renameDependencies, renameService, setKey, type EnvVar } from "../src/split-edits.js";
+import { addEnvironment, environmentWith, keepNetworksWithAlias, namesIn, renameReferences, renameService, setKey, type EnvVar } from "../src/split-edits.js";
 import type { Transform, TransformContext } from "../src/transform.js";
 import type { Plain } from "../src/yaml/render.js";
 import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "../src/queues/options.js";
@@ -55,6 +55,7 @@ export const split: Transform<SplitOptions> = {
     const keep = service.attachments.filter((a) => a.network?.special === undefined);
     const names = { processor: `${service.name}-processor`, collector: `${service.name}-collector`, queue: settings.shared ?? `${service.name}-queue` };
     edits.claimServiceName(names.processor, service);
+    refuseSharedNamespace(model, service, names);
 
     const queue = findOrPlanQueue(ctx, settings, kind, names.queue, keep);
     const env = (role: "collector" | "processor", address: string): EnvVar[] => [
@@ -86,7 +87,7 @@ export const split: Transform<SplitOptions> = {
     const ownSecrets = secretSources(service.data.secrets);
     const missingSecrets = secrets.filter((s) => !ownSecrets.includes(s));
     if (missingSecrets.length > 0) edits.appendToList(service, "secrets", missingSecrets);
-    renameDependencies(edits, service.name, names.processor);
+    renameReferences(edits, service.name, names.processor);
 
     const collector = collectorBody(ctx, host, collectorEnv, secrets);
     edits.addServices(service, [[names.collector, collector], ...(queue.body ? [[names.queue, queue.body] as [string, Plain]] : [])]);
@@ -230,4 +231,20 @@ function optionPosition(ctx: Ctx, key: string): SourcePosition {
     if (node?.range) return model.parsed.source.position(node.range[0]);
   }
   return service.position;
+}
+
+/**
+ * A service with `network_mode: service:NAME` shares the namespace of one container;
+ * split makes two of the service, on different networks, and which one the other
+ * service meant is not for stackmod to guess.
+ */
+function refuseSharedNamespace(model: StackModel, service: ServiceModel, names: { processor: string; collector: string }): void {
+  const sharing = model.services.find((other) => other.networkMode?.value === `service:${service.name}`);
+  if (!sharing) return;
+  const value = sharing.networkMode!.entry.pair.value as { range?: [number, number, number] } | null;
+  throw new StackmodError(
+    "UNSUPPORTED",
+    `service "${sharing.name}" shares the network namespace of "${service.name}" (network_mode: service:${service.name}), which split divides into "${names.collector}" (host network) and "${names.processor}" (the other networks); point it at one of them, then rewrite`,
+    model.parsed.source.position(value?.range?.[0] ?? 0),
+  );
 }
