@@ -14,6 +14,7 @@ export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, a
   let found = false;
   let failed = false;
   const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
+  // Loaded only for -c: the layered pipeline brings the rewrite path (transforms, diff) with it.
   const layered = flags.composeFile ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, reading), options) : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);

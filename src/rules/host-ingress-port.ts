@@ -1,4 +1,4 @@
-import { engineErrors, type Rule } from "./rule.js";
+import { engineErrors, findingOf, type Rule } from "./rule.js";
 
 /** Swarm attaches a service that publishes in ingress mode to the `ingress` network. */
 export const hostIngressPort: Rule = {
@@ -10,13 +10,14 @@ export const hostIngressPort: Rule = {
     if (!service.attachments.some((a) => a.network?.special === "host")) return [];
     return service.ports
       .filter((port) => port.mode === "ingress")
-      .map((port) => ({
-        ...port.position,
-        rule: this.id,
-        severity: this.severity,
-        service: service.name,
-        message: `service "${service.name}" is on the host network and publishes ${port.raw ?? `port ${port.target ?? "?"}`} in ingress mode, which attaches it to the ingress network; drop the port (the service already listens on the host) or use \`mode: host\``,
-        engineError: engineErrors.host,
-      }));
+      .map((port) =>
+        findingOf(
+          this,
+          service,
+          port.position,
+          `service "${service.name}" is on the host network and publishes ${port.raw ?? `port ${port.target ?? "?"}`} in ingress mode, which attaches it to the ingress network; drop the port (the service already listens on the host) or use \`mode: host\``,
+          engineErrors.host,
+        ),
+      );
   },
 };

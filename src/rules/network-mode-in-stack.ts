@@ -1,4 +1,4 @@
-import type { Rule } from "./rule.js";
+import { findingOf, type Rule } from "./rule.js";
 
 export const networkModeInStack: Rule = {
   id: "network-mode-in-stack",
@@ -6,15 +6,9 @@ export const networkModeInStack: Rule = {
   summary: "`network_mode` in a file deployed as a stack: `docker stack deploy` ignores it",
   check(service, model) {
     if (model.dialect !== "swarm" || !service.networkMode) return [];
-    const at = service.networkMode.entry.value?.range?.[0] ?? 0;
+    const at = model.parsed.source.position(service.networkMode.entry.value?.range?.[0] ?? 0);
     return [
-      {
-        ...model.parsed.source.position(at),
-        rule: this.id,
-        severity: this.severity,
-        service: service.name,
-        message: `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead`,
-      },
+      findingOf(this, service, at, `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead`),
     ];
   },
 };

@@ -1,4 +1,4 @@
-import { engineErrors, type Rule } from "./rule.js";
+import { engineErrors, findingOf, type Rule } from "./rule.js";
 
 export const networkModeWithNetworks: Rule = {
   id: "network-mode-with-networks",
@@ -6,16 +6,15 @@ export const networkModeWithNetworks: Rule = {
   summary: "in a Compose file, `network_mode` and `networks` on the same service",
   check(service, model) {
     if (model.dialect !== "compose" || !service.networkMode || service.attachments.length === 0) return [];
-    const at = service.networkMode.entry.value?.range?.[0] ?? 0;
+    const at = model.parsed.source.position(service.networkMode.entry.value?.range?.[0] ?? 0);
     return [
-      {
-        ...model.parsed.source.position(at),
-        rule: this.id,
-        severity: this.severity,
-        service: service.name,
-        message: `service "${service.name}" sets \`network_mode: ${service.networkMode.value}\` and \`networks:\`; Compose refuses the file`,
-        engineError: `service ${service.name} ${engineErrors.compose}`,
-      },
+      findingOf(
+        this,
+        service,
+        at,
+        `service "${service.name}" sets \`network_mode: ${service.networkMode.value}\` and \`networks:\`; Compose refuses the file`,
+        `service ${service.name} ${engineErrors.compose}`,
+      ),
     ];
   },
 };

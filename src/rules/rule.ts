@@ -27,6 +27,11 @@ export interface Rule {
   check(service: ServiceModel, model: StackModel): Finding[];
 }
 
+/** A finding of `rule` for `service` at `position`, with the engine's own words when it has them. */
+export function findingOf(rule: Rule, service: ServiceModel, position: SourcePosition, message: string, engineError?: string): Finding {
+  return { ...position, rule: rule.id, severity: rule.severity, service: service.name, message, ...(engineError ? { engineError } : {}) };
+}
+
 export const engineErrors = {
   host: "container sharing network namespace with another container or host cannot be connected to any other network",
   none: "container cannot be connected to multiple networks with one of the networks in private (none) mode",

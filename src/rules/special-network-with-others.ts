@@ -1,5 +1,5 @@
 import type { ServiceModel } from "../model/types.js";
-import type { Finding, Rule } from "./rule.js";
+import { findingOf, type Finding, type Rule } from "./rule.js";
 
 /**
  * The finding shared by `host-plus-network` and `none-plus-network`: a service on
@@ -15,14 +15,6 @@ export function specialNetworkWithOthers(
   const attachment = service.attachments.find((a) => a.network?.special === special);
   const others = service.attachments.filter((a) => a.network?.special !== special);
   if (!attachment || others.length === 0) return [];
-  return [
-    {
-      ...attachment.position,
-      rule: rule.id,
-      severity: rule.severity,
-      service: service.name,
-      message: `service "${service.name}" is on the ${special} network ("${attachment.key}") and on ${others.map((a) => `"${a.key}"`).join(", ")}; ${consequence}`,
-      engineError,
-    },
-  ];
+  const message = `service "${service.name}" is on the ${special} network ("${attachment.key}") and on ${others.map((a) => `"${a.key}"`).join(", ")}; ${consequence}`;
+  return [findingOf(rule, service, attachment.position, message, engineError)];
 }
