@@ -23,7 +23,8 @@ let tokens = 0;
 for (const path of walk(directory, [])) {
   const text = readFileSync(path, "utf8");
   if (compose) {
-    for (const doc of parseAllDocuments(text, { merge: true, maxAliasCount: 10_000 })) if (doc.errors.length === 0 && doc.toJS({ maxAliasCount: 10_000 }) !== undefined) tokens += 1;
+    for (const doc of parseAllDocuments(text, { merge: true, maxAliasCount: 10_000 }))
+      if (doc.errors.length === 0 && doc.toJS({ maxAliasCount: 10_000 }) !== undefined) tokens += 1;
   } else {
     for (const _token of new Parser().parse(text)) tokens += 1;
   }

@@ -4,7 +4,9 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { join, resolve } from "node:path";
 
 export const benchDir = resolve(import.meta.dirname, "..", ".bench");
-export const corpusDir = resolve(process.env.STACKMOD_CORPUS ?? join(import.meta.dirname, "..", "..", "shared", "corpus"));
+export const corpusDir = resolve(
+  process.env.STACKMOD_CORPUS ?? join(import.meta.dirname, "..", "..", "shared", "corpus"),
+);
 
 /**
  * A stack with `count` services in the shape people write by hand: a shared
@@ -37,7 +39,16 @@ export function syntheticStack(count) {
     lines.push("    environment:", `      SERVICE_NAME: svc${i} # shown in logs`, `      PEER: svc${(i + 1) % count}`);
     lines.push("    deploy:", "      replicas: 1", "      restart_policy: *restart");
   }
-  lines.push("", "networks:", "  hostnet:", "    external: true", "    name: host", "  backend:", "    driver: overlay", "");
+  lines.push(
+    "",
+    "networks:",
+    "  hostnet:",
+    "    external: true",
+    "    name: host",
+    "  backend:",
+    "    driver: overlay",
+    "",
+  );
   return lines.join("\n");
 }
 
@@ -69,7 +80,10 @@ export function generate({ manyCount = 1000 } = {}) {
   for (let i = 0; i < manyCount; i += 1) {
     const folder = join(paths.many, `team-${String(i % 40).padStart(2, "0")}`);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, `${String(i).padStart(4, "0")}-docker-stack.yml`), variant(corpus[i % corpus.length], i));
+    writeFileSync(
+      join(folder, `${String(i).padStart(4, "0")}-docker-stack.yml`),
+      variant(corpus[i % corpus.length], i),
+    );
   }
   mkdirSync(join(benchDir, "huge"), { recursive: true });
   for (const count of [1000, 10000]) {

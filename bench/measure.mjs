@@ -14,10 +14,16 @@ export function runOnce(argv, { env, okStatus = [0, 1] } = {}) {
   const report = join(scratch, "time.txt");
   const command = gnuTime ? [gnuTime, "-f", "%U %S %M", "-o", report, ...argv] : argv;
   const start = process.hrtime.bigint();
-  const result = spawnSync(command[0], command.slice(1), { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  const result = spawnSync(command[0], command.slice(1), {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26,
+  });
   const wall = Number(process.hrtime.bigint() - start) / 1e6;
   if (!okStatus.includes(result.status)) {
-    throw new Error(`${argv.join(" ")} exited with ${result.status ?? result.signal}:\n${String(result.stderr).slice(0, 2000)}`);
+    throw new Error(
+      `${argv.join(" ")} exited with ${result.status ?? result.signal}:\n${String(result.stderr).slice(0, 2000)}`,
+    );
   }
   if (!gnuTime) return { wall, cpu: NaN, rssMiB: NaN, status: result.status };
   const [user, system, rssKiB] = readFileSync(report, "utf8").trim().split("\n").pop().split(" ").map(Number);

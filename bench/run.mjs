@@ -13,7 +13,11 @@ const root = resolve(import.meta.dirname, "..");
 const cli = join(root, "bin", "stackmod.js");
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",").map(Number);
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",")
+  .map(Number);
 const wanted = (n) => !only || only.includes(n);
 const log = (line) => process.stderr.write(line + "\n");
 const rows = [];
@@ -39,17 +43,24 @@ function fmt(ms) {
 function walk(directory) {
   return readdirSync(directory)
     .sort()
-    .flatMap((name) => (statSync(join(directory, name)).isDirectory() ? walk(join(directory, name)) : [join(directory, name)]));
+    .flatMap((name) =>
+      statSync(join(directory, name)).isDirectory() ? walk(join(directory, name)) : [join(directory, name)],
+    );
 }
 
-log(`stackmod bench on ${cpus()[0]?.model ?? "?"} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-if (!hasGnuTime) log("note: /usr/bin/time is missing (Debian package `time`): CPU time and peak memory are not measured");
+log(
+  `stackmod bench on ${cpus()[0]?.model ?? "?"} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
+if (!hasGnuTime)
+  log("note: /usr/bin/time is missing (Debian package `time`): CPU time and peak memory are not measured");
 log("generating inputs into .bench/ ...");
 const inputs = generate();
 const node = process.execPath;
 
 if (wanted(1)) {
-  log("\n[1] one file, cold: stackmod check/rewrite vs a bare `node -e \"\"`");
+  log('\n[1] one file, cold: stackmod check/rewrite vs a bare `node -e ""`');
   const rounds = quick ? 8 : 30;
   const yamlFloor = await buildYamlFloor(join(root, ".bench"), inputs.one);
   const r = sideBySide(
@@ -61,10 +72,30 @@ if (wanted(1)) {
     },
     { rounds, warmup: 3 },
   );
-  for (const label of Object.keys(r)) log(`  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  (median of ${r[label].runs})`);
-  record(1, "`check FILE` / `node -e \"\"` (wall)", r.check.wall / r.node.wall, "≤1.2", `${fmt(r.check.wall)} vs ${fmt(r.node.wall)}; CPU ${(r.check.cpu / r.node.cpu).toFixed(2)}×`);
-  record(1, "`rewrite FILE` / `node -e \"\"` (wall)", r.rewrite.wall / r.node.wall, "≤1.2", `${fmt(r.rewrite.wall)} vs ${fmt(r.node.wall)}; CPU ${(r.rewrite.cpu / r.node.cpu).toFixed(2)}×`);
-  reference(1, "floor: yaml alone, bundled with a code cache, parsing the file / `node -e \"\"` (wall)", r.yaml.wall / r.node.wall, `${fmt(r.yaml.wall)}; CPU ${(r.yaml.cpu / r.node.cpu).toFixed(2)}×`);
+  for (const label of Object.keys(r))
+    log(
+      `  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  (median of ${r[label].runs})`,
+    );
+  record(
+    1,
+    '`check FILE` / `node -e ""` (wall)',
+    r.check.wall / r.node.wall,
+    "≤1.2",
+    `${fmt(r.check.wall)} vs ${fmt(r.node.wall)}; CPU ${(r.check.cpu / r.node.cpu).toFixed(2)}×`,
+  );
+  record(
+    1,
+    '`rewrite FILE` / `node -e ""` (wall)',
+    r.rewrite.wall / r.node.wall,
+    "≤1.2",
+    `${fmt(r.rewrite.wall)} vs ${fmt(r.node.wall)}; CPU ${(r.rewrite.cpu / r.node.cpu).toFixed(2)}×`,
+  );
+  reference(
+    1,
+    'floor: yaml alone, bundled with a code cache, parsing the file / `node -e ""` (wall)',
+    r.yaml.wall / r.node.wall,
+    `${fmt(r.yaml.wall)}; CPU ${(r.yaml.cpu / r.node.cpu).toFixed(2)}×`,
+  );
 }
 
 if (wanted(2)) {
@@ -73,7 +104,9 @@ if (wanted(2)) {
   // per round, scaled to all of them, keeps the round short without changing the per-file cost.
   const sample = files.filter((_, i) => i % (quick ? 50 : 10) === 0);
   const docker = spawnSync("docker", ["--version"]).status === 0;
-  log(`\n[2] many files: \`stackmod check DIR\` over ${files.length} files vs docker stack config per file (${sample.length}-file sample, scaled) and the CST-parse floor`);
+  log(
+    `\n[2] many files: \`stackmod check DIR\` over ${files.length} files vs docker stack config per file (${sample.length}-file sample, scaled) and the CST-parse floor`,
+  );
   const group = {
     floor: () => runOnce([node, join(import.meta.dirname, "floor.mjs"), inputs.many], { okStatus: [0] }),
     compose: () => runOnce([node, join(import.meta.dirname, "floor.mjs"), inputs.many, "--compose"], { okStatus: [0] }),
@@ -81,17 +114,42 @@ if (wanted(2)) {
   };
   if (docker) {
     group.docker = () => {
-      const runs = sample.map((file) => runOnce(["docker", "stack", "config", "-c", file], { okStatus: [0, 1], env: { DOCKER_CLI_HINTS: "false" } }));
+      const runs = sample.map((file) =>
+        runOnce(["docker", "stack", "config", "-c", file], { okStatus: [0, 1], env: { DOCKER_CLI_HINTS: "false" } }),
+      );
       const scale = files.length / sample.length;
-      return { wall: runs.reduce((s, x) => s + x.wall, 0) * scale, cpu: runs.reduce((s, x) => s + x.cpu, 0) * scale, rssMiB: Math.max(...runs.map((x) => x.rssMiB)) };
+      return {
+        wall: runs.reduce((s, x) => s + x.wall, 0) * scale,
+        cpu: runs.reduce((s, x) => s + x.cpu, 0) * scale,
+        rssMiB: Math.max(...runs.map((x) => x.rssMiB)),
+      };
     };
   }
   const r = sideBySide(group, { rounds: quick ? 3 : 5, warmup: 1 });
-  for (const label of Object.keys(r)) log(`  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}`);
-  if (docker) record(2, `\`check DIR\` (${files.length} files) speed-up over docker stack config per file (wall)`, r.docker.wall / r.stackmod.wall, "≥10", `${fmt(r.stackmod.wall)} vs ${fmt(r.docker.wall)}`);
+  for (const label of Object.keys(r))
+    log(`  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}`);
+  if (docker)
+    record(
+      2,
+      `\`check DIR\` (${files.length} files) speed-up over docker stack config per file (wall)`,
+      r.docker.wall / r.stackmod.wall,
+      "≥10",
+      `${fmt(r.stackmod.wall)} vs ${fmt(r.docker.wall)}`,
+    );
   else log("  docker is not installed: the docker comparison is left out");
-  record(2, "`check DIR` / CST-parse floor (wall)", r.stackmod.wall / r.floor.wall, "≤1.5", `${fmt(r.stackmod.wall)} vs ${fmt(r.floor.wall)}; CPU ${(r.stackmod.cpu / r.floor.cpu).toFixed(2)}×`);
-  reference(2, "floor: yaml's parseAllDocuments + toJS (compose, as any model built on yaml) / CST-parse floor (wall)", r.compose.wall / r.floor.wall, `${fmt(r.compose.wall)}; CPU ${(r.compose.cpu / r.floor.cpu).toFixed(2)}×`);
+  record(
+    2,
+    "`check DIR` / CST-parse floor (wall)",
+    r.stackmod.wall / r.floor.wall,
+    "≤1.5",
+    `${fmt(r.stackmod.wall)} vs ${fmt(r.floor.wall)}; CPU ${(r.stackmod.cpu / r.floor.cpu).toFixed(2)}×`,
+  );
+  reference(
+    2,
+    "floor: yaml's parseAllDocuments + toJS (compose, as any model built on yaml) / CST-parse floor (wall)",
+    r.compose.wall / r.floor.wall,
+    `${fmt(r.compose.wall)}; CPU ${(r.compose.cpu / r.floor.cpu).toFixed(2)}×`,
+  );
 }
 
 if (wanted(3)) {
@@ -99,14 +157,25 @@ if (wanted(3)) {
   const big = ["--max-bytes", String(64 << 20), "--max-aliases", String(1 << 30)];
   const group = {};
   for (const command of ["check", "rewrite"]) {
-    for (const count of [1000, 10000]) group[`${command} ${count}`] = () => runOnce([node, cli, command, inputs.huge[count], ...big], { okStatus: [0, 1] });
+    for (const count of [1000, 10000])
+      group[`${command} ${count}`] = () =>
+        runOnce([node, cli, command, inputs.huge[count], ...big], { okStatus: [0, 1] });
   }
   const r = sideBySide(group, { rounds: quick ? 2 : 3, warmup: 1 });
-  for (const label of Object.keys(r)) log(`  ${label.padEnd(13)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`);
+  for (const label of Object.keys(r))
+    log(
+      `  ${label.padEnd(13)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`,
+    );
   for (const command of ["check", "rewrite"]) {
     const small = r[`${command} 1000`];
     const large = r[`${command} 10000`];
-    record(3, `\`${command}\` 10,000 services / 1,000 (wall)`, large.wall / small.wall, "≤12", `${fmt(large.wall)} vs ${fmt(small.wall)}`);
+    record(
+      3,
+      `\`${command}\` 10,000 services / 1,000 (wall)`,
+      large.wall / small.wall,
+      "≤12",
+      `${fmt(large.wall)} vs ${fmt(small.wall)}`,
+    );
   }
   if (hasGnuTime) {
     const peak = Math.max(r["check 10000"].rssMiB, r["rewrite 10000"].rssMiB);
@@ -127,9 +196,16 @@ if (wanted(4)) {
       const cpu = process.cpuUsage();
       for (let i = 0; i < 50; i += 1) work();
       const used = process.cpuUsage(cpu);
-      batches.push({ wall: Number(process.hrtime.bigint() - start) / 1e6 / 50, cpu: (used.user + used.system) / 1000 / 50 });
+      batches.push({
+        wall: Number(process.hrtime.bigint() - start) / 1e6 / 50,
+        cpu: (used.user + used.system) / 1000 / 50,
+      });
     }
-    return { wall: median(batches.map((b) => b.wall)), cpu: median(batches.map((b) => b.cpu)), batches: batches.length };
+    return {
+      wall: median(batches.map((b) => b.wall)),
+      cpu: median(batches.map((b) => b.cpu)),
+      batches: batches.length,
+    };
   };
   const call = perCall(() => rewrite(source, { file: "stack.yml" }));
   // A rewrite reads its input and re-reads its output to verify it: two yaml documents at least.
@@ -138,15 +214,33 @@ if (wanted(4)) {
     parseDocument(source);
     parseDocument(output);
   });
-  log(`  rewrite(source): ${fmt(call.wall)} wall, ${fmt(call.cpu)} CPU per call; two parseDocument calls (input, output): ${fmt(floor.wall)} (medians of ${call.batches} batches of 50)`);
-  record(4, "`rewrite(source)` warm, ms per call (wall)", call.wall, "≤2", `${source.length} bytes, 10 services; CPU ${call.cpu.toFixed(2)} ms`);
-  reference(4, "floor: yaml's `parseDocument` of the input and of the output, warm, ms", floor.wall, `CPU ${floor.cpu.toFixed(2)} ms`);
+  log(
+    `  rewrite(source): ${fmt(call.wall)} wall, ${fmt(call.cpu)} CPU per call; two parseDocument calls (input, output): ${fmt(floor.wall)} (medians of ${call.batches} batches of 50)`,
+  );
+  record(
+    4,
+    "`rewrite(source)` warm, ms per call (wall)",
+    call.wall,
+    "≤2",
+    `${source.length} bytes, 10 services; CPU ${call.cpu.toFixed(2)} ms`,
+  );
+  reference(
+    4,
+    "floor: yaml's `parseDocument` of the input and of the output, warm, ms",
+    floor.wall,
+    `CPU ${floor.cpu.toFixed(2)} ms`,
+  );
 }
 
 const lines = ["| target | measure | ratio | goal | result | detail |", "|---|---|---|---|---|---|"];
 for (const row of rows) {
-  const value = row.target === 4 || row.what.startsWith("peak") ? row.ratio.toFixed(row.target === 4 ? 2 : 0) : `${row.ratio.toFixed(2)}×`;
-  lines.push(`| ${row.target} | ${row.what} | ${value} | ${row.limit} | ${row.reference ? "(reference)" : verdict(row.ok)} | ${row.detail} |`);
+  const value =
+    row.target === 4 || row.what.startsWith("peak")
+      ? row.ratio.toFixed(row.target === 4 ? 2 : 0)
+      : `${row.ratio.toFixed(2)}×`;
+  lines.push(
+    `| ${row.target} | ${row.what} | ${value} | ${row.limit} | ${row.reference ? "(reference)" : verdict(row.ok)} | ${row.detail} |`,
+  );
 }
 console.log("\n" + lines.join("\n"));
 const targets = rows.filter((r) => !r.reference);

@@ -38,7 +38,9 @@ if (doc.errors.length > 0 || doc.toJS() === null) process.exitCode = 1;
 `,
   );
   // The code cache is trained on the same work, as scripts/bundle.mjs trains the CLI's.
-  const script = new Script(`(function (exports, require, module) {${readFileSync(bundle, "utf8")}\n})`, { filename: bundle });
+  const script = new Script(`(function (exports, require, module) {${readFileSync(bundle, "utf8")}\n})`, {
+    filename: bundle,
+  });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module);
   module.exports.parseAllDocuments(readFileSync(sample, "utf8"))[0].toJS();

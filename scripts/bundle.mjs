@@ -18,7 +18,9 @@ const lazyChildProcess = {
   name: "lazy-child-process",
   setup(build) {
     build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes(`${join("node_modules", "commander")}`) ? { path: "child_process", namespace: "lazy-builtin" } : undefined,
+      args.importer.includes(`${join("node_modules", "commander")}`)
+        ? { path: "child_process", namespace: "lazy-builtin" }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, () => ({
       contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
@@ -67,5 +69,10 @@ networks:
 `;
 const { exports, script } = loader.loadBundle();
 const io = { stdout() {}, stderr() {}, stdin: () => Buffer.from(sample), env: {} };
-for (const argv of [["check", "-"], ["rewrite", "-"], ["check", "-", "--format", "json"]]) await exports.main(argv, io);
+for (const argv of [
+  ["check", "-"],
+  ["rewrite", "-"],
+  ["check", "-", "--format", "json"],
+])
+  await exports.main(argv, io);
 writeFileSync(loader.cacheFile, script.createCachedData());

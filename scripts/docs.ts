@@ -10,7 +10,8 @@ import { readSection, sectionNames, writeSection } from "./readme-sections.js";
 const path = resolve(process.cwd(), "README.md");
 const before = readFileSync(path, "utf8");
 const sections = new Map([["options-table", optionsTable(transforms) + "\n"]]);
-for (const name of sectionNames(before, diffSectionPrefix)) sections.set(name, exampleDiffBlock(name.slice(diffSectionPrefix.length)));
+for (const name of sectionNames(before, diffSectionPrefix))
+  sections.set(name, exampleDiffBlock(name.slice(diffSectionPrefix.length)));
 let after = before;
 for (const [name, content] of sections) after = writeSection(after, name, content);
 const stale = [...sections].filter(([name, content]) => readSection(before, name) !== content).map(([name]) => name);

@@ -13,7 +13,15 @@ interface Row {
 interface Introspected {
   options?: readonly unknown[];
   shape?: Record<string, Introspected>;
-  def: { type: string; innerType?: Introspected; in?: Introspected; element?: Introspected; options?: Introspected[]; valueType?: Introspected; defaultValue?: unknown };
+  def: {
+    type: string;
+    innerType?: Introspected;
+    in?: Introspected;
+    element?: Introspected;
+    options?: Introspected[];
+    valueType?: Introspected;
+    defaultValue?: unknown;
+  };
 }
 
 /**
@@ -27,7 +35,13 @@ export function optionsTable(transforms: readonly Transform[]): string {
   const rows: Row[] = [];
   for (const [key, field] of Object.entries(file.shape ?? {})) {
     if (key === "services") {
-      rows.push({ option: "`services.NAME.*`", values: "the keys above", defaultValue: "", description: "top-level block and `--config` only: options for the service NAME (the way to configure files older than format 3.7)" });
+      rows.push({
+        option: "`services.NAME.*`",
+        values: "the keys above",
+        defaultValue: "",
+        description:
+          "top-level block and `--config` only: options for the service NAME (the way to configure files older than format 3.7)",
+      });
       continue;
     }
     rows.push(...fieldRows(key, byKey.get(key) ?? field));
@@ -49,7 +63,12 @@ function fieldRows(path: string, schema: Introspected): Row[] {
   return [
     {
       option: `\`${path}\``,
-      values: core.def.type === "object" && core.shape ? `mapping of ${Object.keys(core.shape).map((k) => `\`${k}\``).join(", ")}` : valuesOf(core),
+      values:
+        core.def.type === "object" && core.shape
+          ? `mapping of ${Object.keys(core.shape)
+              .map((k) => `\`${k}\``)
+              .join(", ")}`
+          : valuesOf(core),
       defaultValue: defaultValue === undefined ? "" : `\`${JSON.stringify(defaultValue)}\``,
       description: description ?? "",
     },
@@ -63,7 +82,11 @@ function unwrap(schema: Introspected): { core: Introspected; description: string
   for (;;) {
     const { type } = core.def;
     if (type === "default") defaultValue ??= core.def.defaultValue;
-    const inner = ["optional", "nullable", "default", "prefault", "readonly", "catch"].includes(type) ? core.def.innerType : type === "pipe" ? core.def.in : undefined;
+    const inner = ["optional", "nullable", "default", "prefault", "readonly", "catch"].includes(type)
+      ? core.def.innerType
+      : type === "pipe"
+        ? core.def.in
+        : undefined;
     if (!inner) break;
     core = inner;
     description ??= describedAs(core);
@@ -98,4 +121,3 @@ function valuesOf(schema: Introspected): string {
 function escapeCell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
-

@@ -1,4 +1,17 @@
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chownSync, chmodSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  chownSync,
+  chmodSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { StackmodError } from "./errors.js";
 
@@ -25,13 +38,25 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     target = realpathSync(path);
     stat = statSync(target);
   } catch (error) {
-    throw new StackmodError("WRITE_FAILED", `cannot write the file: ${(error as Error).message}; nothing was written`, where);
+    throw new StackmodError(
+      "WRITE_FAILED",
+      `cannot write the file: ${(error as Error).message}; nothing was written`,
+      where,
+    );
   }
   if ((stat.mode & 0o222) === 0) {
-    throw new StackmodError("WRITE_FAILED", "the file is read-only; nothing was written: make it writable (chmod u+w) to let stackmod rewrite it, or drop --write to see the diff", where);
+    throw new StackmodError(
+      "WRITE_FAILED",
+      "the file is read-only; nothing was written: make it writable (chmod u+w) to let stackmod rewrite it, or drop --write to see the diff",
+      where,
+    );
   }
   if (options.expected !== undefined && readFileSync(target, "utf8") !== options.expected) {
-    throw new StackmodError("WRITE_FAILED", "the file changed while stackmod was working on it; nothing was written: run stackmod again", where);
+    throw new StackmodError(
+      "WRITE_FAILED",
+      "the file changed while stackmod was working on it; nothing was written: run stackmod again",
+      where,
+    );
   }
   const folder = dirname(target);
   const temporary = join(folder, `.${basename(target)}.stackmod-${process.pid}-${Date.now().toString(36)}.tmp`);
@@ -39,7 +64,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     const fd = openSync(temporary, "wx", stat.mode & 0o7777);
     try {
       const bytes = Buffer.from(text, "utf8");
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, bytes.length - offset);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -57,7 +82,11 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     } catch {
       // Nothing was created.
     }
-    throw new StackmodError("WRITE_FAILED", `cannot write the file: ${(error as Error).message}; it was left as it was`, where);
+    throw new StackmodError(
+      "WRITE_FAILED",
+      `cannot write the file: ${(error as Error).message}; it was left as it was`,
+      where,
+    );
   }
   flushFolder(folder);
 }

@@ -16,7 +16,9 @@ export { enableWorkers, runBatchWorker } from "./batch/parallel-check.js";
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<ExitCode> {
   let exitCode: ExitCode = exitCodes.ok;
   const program = new Command("stackmod")
-    .description("Find and rewrite Swarm stack and Compose services that are on the host network and another network (refused since Docker Engine 28).")
+    .description(
+      "Find and rewrite Swarm stack and Compose services that are on the host network and another network (refused since Docker Engine 28).",
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run with --help for usage)")
@@ -50,18 +52,33 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--write", "rewrite the files in place (atomically)")
     .option("--check", "write nothing; exit 1 if any file would change")
     .option("--stdout", "print the rewritten file instead of a diff")
-    .addOption(new Option("--strategy <name>", "strategy for every conflicting service").choices(["proxy", "split", "lan", "skip"]))
+    .addOption(
+      new Option("--strategy <name>", "strategy for every conflicting service").choices([
+        "proxy",
+        "split",
+        "lan",
+        "skip",
+      ]),
+    )
     .option("--service <name...>", "rewrite only these services")
     .option("--port <service=port...>", "a port SERVICE receives on the host side, e.g. bacnet=47808/udp (repeatable)")
     .addOption(new Option("--direction <direction>", "proxy direction").choices(["inbound", "outbound"]))
-    .addOption(new Option("--publish <mode>", "how the service publishes forwarded ports (proxy), or the queue its port (split)").choices(["ingress", "host"]))
+    .addOption(
+      new Option(
+        "--publish <mode>",
+        "how the service publishes forwarded ports (proxy), or the queue its port (split)",
+      ).choices(["ingress", "host"]),
+    )
     .option("--queue <kind>", "split: the queue between collector and processor (nats, redis, rabbitmq, mqtt)")
     .option("--lan-driver <driver>", "lan: macvlan or ipvlan")
     .option("--lan-parent <interface>", "lan: the parent interface on every node, e.g. eth0")
     .option("--lan-subnet <cidr>", "lan: the LAN's subnet, e.g. 192.168.50.0/24")
     .option("--lan-gateway <ip>", "lan: the LAN's gateway")
     .option("--lan-network <name>", "lan: the name of the swarm-scoped network")
-    .option("--lan-range <node=cidr...>", "lan: the addresses NODE hands out, e.g. node-a=192.168.50.192/28 (repeatable)")
+    .option(
+      "--lan-range <node=cidr...>",
+      "lan: the addresses NODE hands out, e.g. node-a=192.168.50.192/28 (repeatable)",
+    )
     .option("--lan-ipvlan-mode <mode>", "lan: ipvlan mode, l2 or l3")
     .option("--lan-script <path>", "lan: where the setup script goes, relative to the stack file's folder")
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
@@ -87,7 +104,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return exitCodes.ok;
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help")
+      return exitCodes.ok;
     if (error instanceof StackmodError) {
       io.stderr(formatError(error) + "\n");
       return exitCodes.error;
@@ -101,19 +119,42 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 
 function withCommonFlags(command: Command): Command {
   return command
-    .addOption(new Option("--format <format>", "report format: text for people; json (schema/report-v1.schema.json), sarif (code scanning), github (Actions annotations) on stdout").choices(reportFormats).default("text"))
+    .addOption(
+      new Option(
+        "--format <format>",
+        "report format: text for people; json (schema/report-v1.schema.json), sarif (code scanning), github (Actions annotations) on stdout",
+      )
+        .choices(reportFormats)
+        .default("text"),
+    )
     .option("-q, --quiet", "print only errors")
     .option("-v, --verbose", "also print what was read and the options in effect")
     .option("--color", "colour the output even when it is not a terminal")
     .option("--no-color", "never colour the output (NO_COLOR and FORCE_COLOR are respected without a flag)")
     .option("--env-file <file>", "variables for ${VAR} interpolation, on top of the environment")
-    .addOption(new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices(["swarm", "compose"]))
-    .addOption(new Option("--max-bytes <n>", "largest file accepted, in bytes (default 5 MiB)").argParser(positiveInteger))
-    .addOption(new Option("--max-aliases <n>", "alias expansions allowed while reading, against alias bombs (default 10000)").argParser(positiveInteger))
-    .option("-c, --compose-file <file...>", "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)");
+    .addOption(
+      new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices([
+        "swarm",
+        "compose",
+      ]),
+    )
+    .addOption(
+      new Option("--max-bytes <n>", "largest file accepted, in bytes (default 5 MiB)").argParser(positiveInteger),
+    )
+    .addOption(
+      new Option(
+        "--max-aliases <n>",
+        "alias expansions allowed while reading, against alias bombs (default 10000)",
+      ).argParser(positiveInteger),
+    )
+    .option(
+      "-c, --compose-file <file...>",
+      "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)",
+    );
 }
 
 function positiveInteger(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError("expected a whole number of at least 1");
   return Number(value);
 }

@@ -11,12 +11,21 @@ const wholeFileLimit = 64 * 1024;
  * of the whole file costs its length times the number of changed lines, which is
  * quadratic for a file with thousands of rewritten services.
  */
-export function unifiedDiff(path: string, before: string, after: string, edits?: readonly TextEdit[], limit = wholeFileLimit): string {
+export function unifiedDiff(
+  path: string,
+  before: string,
+  after: string,
+  edits?: readonly TextEdit[],
+  limit = wholeFileLimit,
+): string {
   if (before === after) return "";
   const name = path.replace(/^\.\//, "");
   const cuts = edits && before.length >= limit ? cutPoints(before, after, edits) : undefined;
   if (!cuts) {
-    return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+    return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, {
+      context: 3,
+      headerOptions: FILE_HEADERS_ONLY,
+    });
   }
   const hunks: StructuredPatch["hunks"] = [];
   let from = { before: 0, after: 0 };
@@ -32,7 +41,10 @@ export function unifiedDiff(path: string, before: string, after: string, edits?:
     lines = { before: lines.before + countNewlines(a), after: lines.after + countNewlines(b) };
     from = to;
   }
-  return formatPatch({ oldFileName: `a/${name}`, newFileName: `b/${name}`, oldHeader: undefined, newHeader: undefined, hunks }, FILE_HEADERS_ONLY);
+  return formatPatch(
+    { oldFileName: `a/${name}`, newFileName: `b/${name}`, oldHeader: undefined, newHeader: undefined, hunks },
+    FILE_HEADERS_ONLY,
+  );
 }
 
 /**
@@ -40,7 +52,11 @@ export function unifiedDiff(path: string, before: string, after: string, edits?:
  * least 8 lines, so that no hunk with its 3 lines of context crosses one. Undefined
  * when the edits do not account for `after` exactly (then the whole file is diffed).
  */
-function cutPoints(before: string, after: string, edits: readonly TextEdit[]): { before: number; after: number }[] | undefined {
+function cutPoints(
+  before: string,
+  after: string,
+  edits: readonly TextEdit[],
+): { before: number; after: number }[] | undefined {
   const sorted = [...edits].sort((x, y) => x.start - y.start || x.end - y.end);
   const cuts: { before: number; after: number }[] = [];
   let shift = 0;

@@ -1,4 +1,14 @@
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
 import { StackmodError } from "./errors.js";
@@ -26,14 +36,18 @@ export function writeExtraFile(file: ExtraFile): ExtraFileWrite {
     const fd = openSync(temporary, "wx", file.mode);
     try {
       const bytes = Buffer.from(file.content, "utf8");
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset, bytes.length - offset);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     linkSync(temporary, file.path);
   } catch (error) {
-    throw new StackmodError("WRITE_FAILED", `cannot write the file: ${(error as Error).message}; nothing was written`, { file: file.path, line: 1, column: 1 });
+    throw new StackmodError("WRITE_FAILED", `cannot write the file: ${(error as Error).message}; nothing was written`, {
+      file: file.path,
+      line: 1,
+      column: 1,
+    });
   } finally {
     try {
       unlinkSync(temporary);
@@ -45,12 +59,19 @@ export function writeExtraFile(file: ExtraFile): ExtraFileWrite {
 }
 
 /** The report lines for the extra files of one stack file: what was (or would be) written, and its text in a dry run. */
-export function describeExtraFiles(stackFile: string, files: ExtraFile[], outcomes: ExtraFileWrite[] | undefined): string[] {
+export function describeExtraFiles(
+  stackFile: string,
+  files: ExtraFile[],
+  outcomes: ExtraFileWrite[] | undefined,
+): string[] {
   return files.flatMap((file, index) => {
     const mode = file.mode.toString(8);
     const outcome = outcomes?.[index];
     if (outcome === "unchanged") return [`${stackFile}: ${file.path} is up to date`];
-    if (outcome) return [`${stackFile}: ${outcome === "created" ? "wrote" : "replaced"} ${file.path} (mode ${mode}); run it as it says before deploying`];
+    if (outcome)
+      return [
+        `${stackFile}: ${outcome === "created" ? "wrote" : "replaced"} ${file.path} (mode ${mode}); run it as it says before deploying`,
+      ];
     return [`${stackFile}: would write ${file.path} (mode ${mode}):`, ...file.content.replace(/\n$/, "").split("\n")];
   });
 }

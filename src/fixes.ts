@@ -10,14 +10,22 @@ export function dropNoneNetwork(service: ServiceModel, edits: ServiceEdits, note
   const none = service.attachments.filter((a) => a.network?.special === "none");
   if (none.length === 0 || none.length === service.attachments.length) return;
   edits.detach(service, (a) => a.network?.special === "none");
-  notes.info(`${service.name}: removed the none network ("${none[0]!.key}"), which cannot be combined with other networks`);
+  notes.info(
+    `${service.name}: removed the none network ("${none[0]!.key}"), which cannot be combined with other networks`,
+  );
 }
 
 /** A host-network service listens on the host already; an ingress port would attach it to `ingress`. */
 export function dropIngressPorts(service: ServiceModel, edits: ServiceEdits, notes: Notes): void {
   const ingress = service.ports.filter((p) => p.mode === "ingress");
   if (ingress.length === 0) return;
-  edits.removeFromList(service, "ports", ingress.map((p) => p.node as Node));
+  edits.removeFromList(
+    service,
+    "ports",
+    ingress.map((p) => p.node as Node),
+  );
   const list = ingress.map((p) => p.raw ?? String(p.target)).join(", ");
-  notes.info(`${service.name}: dropped ingress port(s) ${list}: on the host network the service listens on the host directly`);
+  notes.info(
+    `${service.name}: dropped ingress port(s) ${list}: on the host network the service listens on the host directly`,
+  );
 }

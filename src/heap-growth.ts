@@ -20,7 +20,8 @@ let depth = 0;
  * command line, it is left alone.
  */
 export function withSlowHeapGrowth<T>(textLength: number, work: () => T): T {
-  if (textLength < hugeText || process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg))) return work();
+  if (textLength < hugeText || process.execArgv.some((arg) => /^--heap[-_]growing[-_]percent\b/.test(arg)))
+    return work();
   // Loaded on first use: node:v8 is milliseconds of a cold start.
   const v8 = process.getBuiltinModule("node:v8");
   if (depth++ === 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);

@@ -7,7 +7,15 @@ export { rules } from "./rules/index.js";
 export type { Transform, StrategyName, PortRequest, ExtraFile } from "./transform.js";
 export { transforms } from "../transforms/index.js";
 export { writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
-export { checkFiles, rewriteFile, expandPaths, readSource, writeFileAtomic, type RewriteFileOptions, type CheckFilesOptions } from "./files.js";
+export {
+  checkFiles,
+  rewriteFile,
+  expandPaths,
+  readSource,
+  writeFileAtomic,
+  type RewriteFileOptions,
+  type CheckFilesOptions,
+} from "./files.js";
 export { parseEnvFile, type Environment } from "./interpolate.js";
 export type { RawOptions } from "./options.js";
 export type { Dialect } from "./model/types.js";

@@ -51,7 +51,9 @@ export function checkInput(file: Checked): void {
     }
   }
   for (const section of ["services", "networks"] as const) {
-    for (const [name, body] of Object.entries((data[section] ?? {}) as Record<string, Record<string, unknown> | null>)) {
+    for (const [name, body] of Object.entries(
+      (data[section] ?? {}) as Record<string, Record<string, unknown> | null>,
+    )) {
       for (const [key, allowed] of Object.entries(fieldKinds[section])) {
         const value = body?.[key];
         if (value === undefined || value === null || allowed.includes(baseKind(value))) continue;
@@ -69,7 +71,11 @@ export function checkInput(file: Checked): void {
     ports.forEach((port, index) => {
       const problem = portProblem(port);
       if (problem) {
-        throw new StackmodError("INVALID_PORT", `service "${name}": ${problem}`, at(["services", name, "ports", index]));
+        throw new StackmodError(
+          "INVALID_PORT",
+          `service "${name}": ${problem}`,
+          at(["services", name, "ports", index]),
+        );
       }
     });
   }
@@ -87,7 +93,8 @@ function portProblem(port: unknown): string | undefined {
   } else if (kindOf(port) === "mapping") {
     for (const field of ["target", "published"] as const) {
       const value = (port as Record<string, unknown>)[field];
-      if (typeof value === "number" || (typeof value === "string" && !value.includes("$"))) numbers.push([field, String(value)]);
+      if (typeof value === "number" || (typeof value === "string" && !value.includes("$")))
+        numbers.push([field, String(value)]);
     }
   }
   for (const [field, text] of numbers) {
@@ -104,7 +111,13 @@ function portProblem(port: unknown): string | undefined {
 
 /** The settings stackmod reads, and the kinds Docker accepts for them. */
 const fieldKinds = {
-  services: { networks: ["list", "mapping"], ports: ["list"], network_mode: ["string"], deploy: ["mapping"], "x-stackmod": ["mapping"] },
+  services: {
+    networks: ["list", "mapping"],
+    ports: ["list"],
+    network_mode: ["string"],
+    deploy: ["mapping"],
+    "x-stackmod": ["mapping"],
+  },
   networks: { name: ["string"], external: ["boolean", "mapping", "string"], driver: ["string"] },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 
@@ -123,6 +136,7 @@ function kindOf(value: unknown): string {
 
 function position(file: Checked, resolver: Resolver, path: (string | number)[], key?: string) {
   const node = resolver.nodeAt(file.root, path);
-  const keyNode = key !== undefined && isMap(node) ? (resolver.get(node, key)?.pair.key as Node | undefined) : undefined;
+  const keyNode =
+    key !== undefined && isMap(node) ? (resolver.get(node, key)?.pair.key as Node | undefined) : undefined;
   return file.source.position(keyNode?.range?.[0] ?? node?.range?.[0] ?? 0);
 }

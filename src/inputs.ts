@@ -43,7 +43,14 @@ function walk(directory: string, result: Input[]): void {
   try {
     names = readdirSync(directory).sort();
   } catch (error) {
-    result.push({ path: directory, error: new StackmodError("READ_FAILED", `cannot list the folder: ${reason(error)}`, { file: directory, line: 1, column: 1 }) });
+    result.push({
+      path: directory,
+      error: new StackmodError("READ_FAILED", `cannot list the folder: ${reason(error)}`, {
+        file: directory,
+        line: 1,
+        column: 1,
+      }),
+    });
     return;
   }
   for (const name of names) {
@@ -72,7 +79,8 @@ function isSymlink(path: string): boolean {
 
 function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EACCES" || code === "EPERM") return "permission denied; give the user running stackmod read access (chmod u+r), or leave it out";
+  if (code === "EACCES" || code === "EPERM")
+    return "permission denied; give the user running stackmod read access (chmod u+r), or leave it out";
   if (code === "ENOENT") return "no such file (or a symlink whose target is missing)";
   if (code === "EISDIR") return "it is a folder";
   return (error as Error).message;
@@ -98,7 +106,11 @@ export function readSource(path: string, options: ReadOptions = {}): string {
     bytes = path === "-" ? stdin(maxBytes) : readFileBounded(path, maxBytes);
   } catch (error) {
     if (error instanceof StackmodError) throw error;
-    throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, { file: path, line: 1, column: 1 });
+    throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, {
+      file: path,
+      line: 1,
+      column: 1,
+    });
   }
   if (bytes.length > maxBytes) throw tooLarge(path, maxBytes);
   try {
@@ -107,21 +119,38 @@ export function readSource(path: string, options: ReadOptions = {}): string {
     const valid = validPrefixLength(bytes);
     const lineStart = bytes.lastIndexOf(0x0a, valid - 1) + 1;
     const line = bytes.subarray(0, valid).toString("utf8").split("\n").length;
-    const column = bytes.subarray(lineStart, valid).toString("utf8").replace(/^\ufeff/, "").length + 1;
-    throw new StackmodError("BINARY_INPUT", `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid}); stack files are UTF-8 text: is this a binary file, or one saved in another encoding?`, {
-      file: path,
-      line,
-      column,
-    });
+    const column =
+      bytes
+        .subarray(lineStart, valid)
+        .toString("utf8")
+        .replace(/^\ufeff/, "").length + 1;
+    throw new StackmodError(
+      "BINARY_INPUT",
+      `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid}); stack files are UTF-8 text: is this a binary file, or one saved in another encoding?`,
+      {
+        file: path,
+        line,
+        column,
+      },
+    );
   }
 }
 
 /** Offset of the first byte that does not start a valid UTF-8 sequence. */
 function validPrefixLength(bytes: Buffer): number {
   const strict = new TextDecoder("utf-8", { fatal: true });
-  for (let offset = 0; offset < bytes.length; ) {
+  for (let offset = 0; offset < bytes.length;) {
     const lead = bytes[offset]!;
-    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    const length =
+      lead < 0x80
+        ? 1
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 2
+          : lead >= 0xe0 && lead <= 0xef
+            ? 3
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 4
+              : 0;
     if (length === 0 || offset + length > bytes.length) return offset;
     if (length > 1) {
       try {

@@ -38,10 +38,16 @@ export function interpolate(text: string, env: Environment): string {
         return isSet ? interpolate(argument, env) : "";
       case ":?":
         if (isSetAndNonEmpty) return value;
-        throw new InterpolationError(`required variable ${name} is not set: ${argument || "set it or pass --env-file"}`, index);
+        throw new InterpolationError(
+          `required variable ${name} is not set: ${argument || "set it or pass --env-file"}`,
+          index,
+        );
       case "?":
         if (isSet) return value;
-        throw new InterpolationError(`required variable ${name} is not set: ${argument || "set it or pass --env-file"}`, index);
+        throw new InterpolationError(
+          `required variable ${name} is not set: ${argument || "set it or pass --env-file"}`,
+          index,
+        );
       default:
         return match;
     }

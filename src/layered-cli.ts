@@ -8,7 +8,11 @@ import type { RewriteOptions, RewriteResult } from "./rewrite.js";
  * loop: computed once, on first use. An error belongs to the file it names; the
  * other files of the stack are reported as not done because of it.
  */
-function perFile<T extends { file: string }>(files: readonly string[], read: (path: string) => string, run: (layers: Layer[]) => T[]): (path: string) => T {
+function perFile<T extends { file: string }>(
+  files: readonly string[],
+  read: (path: string) => string,
+  run: (layers: Layer[]) => T[],
+): (path: string) => T {
   let results: Map<string, T> | undefined;
   let failure: StackmodError | undefined;
   return (path) => {
@@ -22,21 +26,37 @@ function perFile<T extends { file: string }>(files: readonly string[], read: (pa
     }
     if (failure) {
       if (failure.file === path || (!files.includes(failure.file) && path === files[0])) throw failure;
-      throw new StackmodError(failure.code, `not processed: the stack's file ${failure.file}:${failure.line}:${failure.column} has an error`, { file: path, line: 1, column: 1 });
+      throw new StackmodError(
+        failure.code,
+        `not processed: the stack's file ${failure.file}:${failure.line}:${failure.column} has an error`,
+        { file: path, line: 1, column: 1 },
+      );
     }
     return results!.get(path)!;
   };
 }
 
 /** `check -c A -c B`: each file's share of the merged stack's findings. */
-export function layeredCheck(files: readonly string[], read: (path: string) => string, options: Omit<CheckOptions, "file">): (path: string) => CheckResult {
+export function layeredCheck(
+  files: readonly string[],
+  read: (path: string) => string,
+  options: Omit<CheckOptions, "file">,
+): (path: string) => CheckResult {
   return perFile(files, read, (layers) => {
     const merged = checkLayered(layers, options);
-    return layers.map((layer) => ({ file: layer.file, dialect: merged.dialect, findings: merged.findings.filter((f) => f.file === layer.file) }));
+    return layers.map((layer) => ({
+      file: layer.file,
+      dialect: merged.dialect,
+      findings: merged.findings.filter((f) => f.file === layer.file),
+    }));
   });
 }
 
 /** `rewrite -c A -c B`: each file's rewrite; only the files holding a refused attachment change. */
-export function layeredRewrite(files: readonly string[], read: (path: string) => string, options: Omit<RewriteOptions, "file">): (path: string) => RewriteResult {
+export function layeredRewrite(
+  files: readonly string[],
+  read: (path: string) => string,
+  options: Omit<RewriteOptions, "file">,
+): (path: string) => RewriteResult {
   return perFile(files, read, (layers) => rewriteLayered(layers, options).files);
 }

@@ -32,13 +32,16 @@ interface Layers {
 }
 
 function loadLayers(layers: readonly Layer[], options: Omit<CheckOptions, "file">): Layers {
-  if (layers.length === 0) throw new StackmodError("USAGE", "no file given to -c", { file: "<command line>", line: 1, column: 1 });
+  if (layers.length === 0)
+    throw new StackmodError("USAGE", "no file given to -c", { file: "<command line>", line: 1, column: 1 });
   const limits = { ...defaultLimits, ...options.limits };
   const env = options.env ?? {};
   const parsed = layers.map((layer) => parseStackFile(layer.text, layer.file, limits));
   const networks = new Map<string, NetworkDecl>();
   for (const file of parsed) for (const [key, decl] of declaredNetworks(file, env)) networks.set(key, decl);
-  const models = parsed.map((file) => buildModel(file, { env, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: networks }));
+  const models = parsed.map((file) =>
+    buildModel(file, { env, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: networks }),
+  );
   refuseMixedVersions(models);
   const origin = new Map<ServiceModel, StackModel>();
   const merged = new Map<string, ServiceModel>();
@@ -63,11 +66,13 @@ const newestFormat = "3.13";
  * between two composefiles"); so does stackmod, at the first file that differs from the first.
  */
 function refuseMixedVersions(models: readonly StackModel[]): void {
-  const format = (model: StackModel) => (model.version === undefined || model.version === "3" ? newestFormat : model.version);
+  const format = (model: StackModel) =>
+    model.version === undefined || model.version === "3" ? newestFormat : model.version;
   const first = models[0]!;
   const differing = models.find((model) => format(model) !== format(first));
   if (!differing) return;
-  const shown = (model: StackModel) => (model.version === undefined ? `no \`version:\` (read as ${newestFormat})` : `version "${model.version}"`);
+  const shown = (model: StackModel) =>
+    model.version === undefined ? `no \`version:\` (read as ${newestFormat})` : `version "${model.version}"`;
   const versionNode = differing.resolver.get(differing.parsed.root, "version")?.value;
   throw new StackmodError(
     "UNSUPPORTED",
@@ -78,7 +83,8 @@ function refuseMixedVersions(models: readonly StackModel[]): void {
 
 function mergeService(base: ServiceModel, over: ServiceModel): ServiceModel {
   const attachments = [...base.attachments];
-  for (const attachment of over.attachments) if (!attachments.some((a) => a.key === attachment.key)) attachments.push(attachment);
+  for (const attachment of over.attachments)
+    if (!attachments.some((a) => a.key === attachment.key)) attachments.push(attachment);
   let ports = base.ports;
   if (over.portsEntry) {
     const byPublished = new Map<number, PortEntry>();
@@ -98,7 +104,8 @@ function mergeService(base: ServiceModel, over: ServiceModel): ServiceModel {
 }
 
 function mergeData(base: unknown, over: unknown): unknown {
-  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === "object" && !Array.isArray(value);
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) result[key] = mergeData(base[key], value);
@@ -108,10 +115,17 @@ function mergeData(base: unknown, over: unknown): unknown {
 function detectLayers(stack: Layers): Finding[] {
   const order = new Map(stack.models.map((model, index) => [model.file, index]));
   const findings = stack.services.flatMap((service) => {
-    const model: StackModel = { ...stack.origin.get(service)!, dialect: stack.dialect, services: stack.services, networks: stack.networks };
+    const model: StackModel = {
+      ...stack.origin.get(service)!,
+      dialect: stack.dialect,
+      services: stack.services,
+      networks: stack.networks,
+    };
     return rules.flatMap((rule) => rule.check(service, model));
   });
-  return findings.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column);
+  return findings.sort(
+    (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column,
+  );
 }
 
 /** `check -c A -c B`: the findings of the merged stack, each against the file and line that introduced it. */
@@ -142,7 +156,10 @@ export interface LayeredRewriteResult {
  * the other files declare. A conflict that only exists once the files are merged
  * (the host network in one file, the other network in another) is refused.
  */
-export function rewriteLayered(layers: readonly Layer[], options: Omit<RewriteOptions, "file"> = {}): LayeredRewriteResult {
+export function rewriteLayered(
+  layers: readonly Layer[],
+  options: Omit<RewriteOptions, "file"> = {},
+): LayeredRewriteResult {
   return withSlowHeapGrowth(totalLength(layers), () => rewriteLayers(layers, options));
 }
 
@@ -167,7 +184,8 @@ function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "
       services: services ? [...services] : [],
     });
     for (const name of services ?? []) {
-      if (!result.findings.some((f) => f.service === name && f.severity === "error")) throw spansFiles(name, findings, layer.file);
+      if (!result.findings.some((f) => f.service === name && f.severity === "error"))
+        throw spansFiles(name, findings, layer.file);
     }
     return result;
   });
@@ -177,13 +195,16 @@ function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "
   );
   const remaining = detectLayers(after);
   const skipped = new Set(files.flatMap((result) => result.skipped.map((s) => s.service)));
-  const left = remaining.find((f) => f.severity === "error" && byFile.get(f.file)?.has(f.service) && !skipped.has(f.service));
+  const left = remaining.find(
+    (f) => f.severity === "error" && byFile.get(f.file)?.has(f.service) && !skipped.has(f.service),
+  );
   if (left) throw spansFiles(left.service, remaining, left.file);
   return { files, edited: files.filter((r) => r.changed).map((r) => r.file), findings, remaining };
 }
 
 function spansFiles(service: string, findings: Finding[], file: string): StackmodError {
-  const finding = findings.find((f) => f.service === service && f.file === file) ?? findings.find((f) => f.service === service)!;
+  const finding =
+    findings.find((f) => f.service === service && f.file === file) ?? findings.find((f) => f.service === service)!;
   return new StackmodError(
     "UNSUPPORTED",
     `service "${service}" is refused only once the files are merged (its ${finding.rule} is here, its other networks or ports come from another file); stackmod edits one file at a time: write the service's \`networks:\` (and \`ports:\`) in one of the files, or rewrite the merged file from \`docker stack config -c ... -c ...\``,

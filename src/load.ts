@@ -19,5 +19,10 @@ export interface LoadOptions {
 export function loadModel(source: string, options: LoadOptions = {}): StackModel {
   const limits = { ...defaultLimits, ...options.limits };
   const parsed = parseStackFile(source, options.file ?? "<stdin>", limits);
-  return buildModel(parsed, { env: options.env ?? {}, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: options.layerNetworks });
+  return buildModel(parsed, {
+    env: options.env ?? {},
+    maxAliasCount: limits.maxAliasCount,
+    target: options.target,
+    layerNetworks: options.layerNetworks,
+  });
 }

@@ -14,7 +14,10 @@ export const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
     const match = portPattern.exec(String(value));
     const numbers = match ? [match[1], match[2]].filter(Boolean).map(Number) : [];
     if (!match || numbers.some((n) => n < 1 || n > 65535)) {
-      ctx.addIssue({ code: "custom", message: `invalid port ${JSON.stringify(value)}: expected 1-65535, "PORT/udp" or "PUBLISHED:TARGET/PROTO"` });
+      ctx.addIssue({
+        code: "custom",
+        message: `invalid port ${JSON.stringify(value)}: expected 1-65535, "PORT/udp" or "PUBLISHED:TARGET/PROTO"`,
+      });
     }
   }),
 );
@@ -65,10 +68,17 @@ export function fileOptionsSchema(transforms: readonly Transform[]) {
 }
 
 // Building a zod schema costs more than checking a typical file with it: one per list of transforms (and its length).
-const serviceSchemas = new WeakMap<readonly Transform[], { length: number; schema: ReturnType<typeof buildServiceOptionsSchema> }>();
+const serviceSchemas = new WeakMap<
+  readonly Transform[],
+  { length: number; schema: ReturnType<typeof buildServiceOptionsSchema> }
+>();
 const fileSchemas = new WeakMap<readonly Transform[], { length: number; schema: z.ZodMiniObject }>();
 
-function memo<T>(cache: WeakMap<readonly Transform[], { length: number; schema: T }>, transforms: readonly Transform[], build: (list: readonly Transform[]) => T): T {
+function memo<T>(
+  cache: WeakMap<readonly Transform[], { length: number; schema: T }>,
+  transforms: readonly Transform[],
+  build: (list: readonly Transform[]) => T,
+): T {
   const hit = cache.get(transforms);
   if (hit && hit.length === transforms.length) return hit.schema;
   const schema = build(transforms);
@@ -92,15 +102,18 @@ export function readOptionsNode(
   const issue = result.error.issues[0]!;
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   const target = model.resolver.nodeAt(node, path) ?? node;
-  const at = isMap(target) && issue.code === "unrecognized_keys" ? keyOffset(target, issue.keys[0]!) : target.range?.[0];
+  const at =
+    isMap(target) && issue.code === "unrecognized_keys" ? keyOffset(target, issue.keys[0]!) : target.range?.[0];
   throw optionError(issue, [label, ...path].join("."), model.parsed.source.position(at ?? 0));
 }
 
 export function optionError(issue: z.core.$ZodIssue, where: string, position: SourcePosition): StackmodError {
   let message: string;
   if (issue.code === "invalid_value") message = `invalid value; allowed: ${issue.values.map(String).join(", ")}`;
-  else if (issue.code === "invalid_type") message = `expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`} here; see \`stackmod transforms\` for each option's type`;
-  else if (issue.code === "unrecognized_keys") message = `unknown option ${issue.keys.map((k) => `\`${k}\``).join(", ")}; see \`stackmod transforms\` for the allowed keys`;
+  else if (issue.code === "invalid_type")
+    message = `expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`} here; see \`stackmod transforms\` for each option's type`;
+  else if (issue.code === "unrecognized_keys")
+    message = `unknown option ${issue.keys.map((k) => `\`${k}\``).join(", ")}; see \`stackmod transforms\` for the allowed keys`;
   else message = issue.message;
   return new StackmodError("BAD_OPTION", `\`${where}\`: ${message}`, position);
 }
@@ -145,7 +158,8 @@ export function resolveServiceOptions(
     sources.config.services?.[name] ?? {},
     withoutServices(sources.config),
   ];
-  const pick = <T>(key: string): T | undefined => ordered.find((layer) => layer[key] !== undefined)?.[key] as T | undefined;
+  const pick = <T>(key: string): T | undefined =>
+    ordered.find((layer) => layer[key] !== undefined)?.[key] as T | undefined;
   const ports = pick<(string | number)[]>("ports");
   const byKey: Record<string, Record<string, unknown>> = {};
   for (const t of transforms) {

@@ -17,7 +17,7 @@ export function placementOf(service: ServiceModel): Record<string, Plain> {
 /** True when a companion cannot be sure to land on the same node as the service. */
 export function placementIsLoose(service: ServiceModel): boolean {
   const deploy = (service.data.deploy ?? {}) as { mode?: string; placement?: { constraints?: unknown[] } };
-  return deploy.mode !== "global" && !(deploy.placement?.constraints?.length);
+  return deploy.mode !== "global" && !deploy.placement?.constraints?.length;
 }
 
 /** `version:` as a number (3.7 → 3.7); undefined when absent (Compose Specification: everything allowed). */

@@ -12,7 +12,14 @@ const traefikPort = /^traefik\.(?:http|tcp|udp)\.services\.[^.]+\.loadbalancer\.
 export function discoverPorts(service: ServiceModel): { ports: PortRequest[]; source: string } {
   const fromLabels = labelEntries(service)
     .filter(([key]) => traefikPort.test(key))
-    .map(([key, value]) => ({ target: Number(value), published: undefined, protocol: key.startsWith("traefik.udp.") ? "udp" : "tcp" }) as PortRequest)
+    .map(
+      ([key, value]) =>
+        ({
+          target: Number(value),
+          published: undefined,
+          protocol: key.startsWith("traefik.udp.") ? "udp" : "tcp",
+        }) as PortRequest,
+    )
     .filter((port) => Number.isInteger(port.target) && port.target > 0 && port.target <= 65535);
   if (fromLabels.length > 0) return { ports: unique(fromLabels), source: "its Traefik loadbalancer.server.port label" };
 

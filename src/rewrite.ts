@@ -4,7 +4,15 @@ import { StackmodError } from "./errors.js";
 import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
 import { loadModel, type LoadOptions } from "./load.js";
 import type { Dialect, StackModel } from "./model/types.js";
-import { fileOptionsSchema, optionError, readOptionsNode, resolveServiceOptions, serviceOptionsSchema, type OptionSources, type RawOptions } from "./options.js";
+import {
+  fileOptionsSchema,
+  optionError,
+  readOptionsNode,
+  resolveServiceOptions,
+  serviceOptionsSchema,
+  type OptionSources,
+  type RawOptions,
+} from "./options.js";
 import { atLeast } from "./placement.js";
 import { discoverPorts } from "./port-discovery.js";
 import { detect } from "./rules/index.js";
@@ -117,7 +125,8 @@ function plan(source: string, options: RewriteOptions): Plan {
   // Grouped once: filtering every finding per service is quadratic on a file with thousands of services.
   const errorsByService = new Map<string, Finding[]>();
   for (const finding of findings) {
-    if (finding.severity === "error") errorsByService.set(finding.service, [...(errorsByService.get(finding.service) ?? []), finding]);
+    if (finding.severity === "error")
+      errorsByService.set(finding.service, [...(errorsByService.get(finding.service) ?? []), finding]);
   }
   for (const service of model.services) {
     const errors = errorsByService.get(service.name) ?? [];
@@ -126,7 +135,12 @@ function plan(source: string, options: RewriteOptions): Plan {
       skipped.push({ service: service.name, reason: "not selected with --service" });
       continue;
     }
-    const own = readOptionsNode(service.options?.value ?? null, model, serviceOptionsSchema(transforms), `services.${service.name}.x-stackmod`);
+    const own = readOptionsNode(
+      service.options?.value ?? null,
+      model,
+      serviceOptionsSchema(transforms),
+      `services.${service.name}.x-stackmod`,
+    );
     const { common, byKey } = resolveServiceOptions(service, own, sources, transforms);
     if (common.strategy === "skip") {
       skipped.push({ service: service.name, reason: "strategy: skip" });
@@ -191,11 +205,15 @@ function optionSources(model: StackModel, options: RewriteOptions, notes: Notes)
   };
   const file = readOptionsNode(model.options?.value ?? null, model, schema, "x-stackmod");
   if (model.options && !atLeast(model.version, 3, 4)) {
-    notes.warn(`${model.file}: a top-level x-stackmod block needs file format 3.4 or later for docker stack; move the options to --config`);
+    notes.warn(
+      `${model.file}: a top-level x-stackmod block needs file format 3.4 or later for docker stack; move the options to --config`,
+    );
   }
   for (const service of model.services) {
     if (service.options && !atLeast(model.version, 3, 7)) {
-      notes.warn(`${model.file}: service "${service.name}" has an x-stackmod block, which docker stack refuses before file format 3.7; use the top-level block's services.${service.name} or --config`);
+      notes.warn(
+        `${model.file}: service "${service.name}" has an x-stackmod block, which docker stack refuses before file format 3.7; use the top-level block's services.${service.name} or --config`,
+      );
     }
   }
   return { file, cli: validate(options.options, "options"), config: validate(options.config, "config") };

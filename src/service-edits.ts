@@ -176,7 +176,6 @@ export class ServiceEdits {
     this.topLevel.declare("networks", key, body);
   }
 
-
   /** A service written as `b: *a`, or one whose body other services alias, cannot be changed alone. */
   private assertOwnBody(service: ServiceModel): void {
     const value = service.pair.value;

@@ -36,11 +36,15 @@ function checkForward(forward: Forward): void {
   const target = targetPattern.exec(forward.to);
   const portOk = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535;
   if (!["tcp", "udp"].includes(forward.protocol) || !portOk(forward.listen) || !target || !portOk(Number(target[1]))) {
-    throw new StackmodError("INTERNAL", `refusing to generate a forwarder for ${JSON.stringify(forward)}: its protocol, port or address is not one socat can take safely`, {
-      file: "<generated proxy command>",
-      line: 1,
-      column: 1,
-    });
+    throw new StackmodError(
+      "INTERNAL",
+      `refusing to generate a forwarder for ${JSON.stringify(forward)}: its protocol, port or address is not one socat can take safely`,
+      {
+        file: "<generated proxy command>",
+        line: 1,
+        column: 1,
+      },
+    );
   }
 }
 

@@ -34,12 +34,17 @@ export function environmentWith(value: unknown, vars: EnvVar[]): Plain {
 export function addEnvironment(edits: ServiceEdits, service: ServiceModel, vars: EnvVar[]): void {
   const entry = edits.model.resolver.get(service.map, "environment");
   if (!entry || entry.value === null || (isScalar(entry.value) && entry.value.value === null)) {
-    if (entry?.local) edits.editor.replacePair(service.map, entry.pair, "environment", environmentWith(undefined, vars));
+    if (entry?.local)
+      edits.editor.replacePair(service.map, entry.pair, "environment", environmentWith(undefined, vars));
     else edits.editor.addPair(service.map, "environment", environmentWith(undefined, vars));
     return;
   }
   if (isSeq(entry.value)) {
-    edits.appendToList(service, "environment", vars.map(([k, v]) => `${k}=${v}`));
+    edits.appendToList(
+      service,
+      "environment",
+      vars.map(([k, v]) => `${k}=${v}`),
+    );
     return;
   }
   if (entry.local && !entry.viaAlias && isMap(entry.value)) {
@@ -62,7 +67,12 @@ export function setKey(edits: ServiceEdits, service: ServiceModel, key: string, 
  * place item by item (a list becomes a mapping), so that a `none` item another
  * fix removes and the comments between items stay untouched.
  */
-export function keepNetworksWithAlias(edits: ServiceEdits, service: ServiceModel, keep: Attachment[], alias: string): void {
+export function keepNetworksWithAlias(
+  edits: ServiceEdits,
+  service: ServiceModel,
+  keep: Attachment[],
+  alias: string,
+): void {
   const entry = service.networks;
   const collection = entry?.value;
   if (!entry || !entry.local || entry.viaAlias || !(isSeq(collection) || isMap(collection))) {
@@ -84,7 +94,11 @@ export function keepNetworksWithAlias(edits: ServiceEdits, service: ServiceModel
       editor.edits.add(close - 1, close, "}");
       for (const attachment of keep) {
         const node = attachment.item as Node;
-        editor.edits.add(node.range![0], node.range![1], flow({ [attachment.key]: wanted[attachment.key]! }).slice(1, -1));
+        editor.edits.add(
+          node.range![0],
+          node.range![1],
+          flow({ [attachment.key]: wanted[attachment.key]! }).slice(1, -1),
+        );
       }
       return;
     }
@@ -102,7 +116,8 @@ export function keepNetworksWithAlias(edits: ServiceEdits, service: ServiceModel
     const aliases = isMap(config) ? edits.model.resolver.get(config, "aliases") : undefined;
     if (isMap(config) && !aliases) editor.addPair(config, "aliases", [alias]);
     else if (isMap(config) && aliases?.local && !aliases.viaAlias && isSeq(aliases.value)) {
-      if (!aliases.value.items.some((item) => isScalar(item) && String(item.value) === alias)) editor.append(aliases.value, [alias]);
+      if (!aliases.value.items.some((item) => isScalar(item) && String(item.value) === alias))
+        editor.append(aliases.value, [alias]);
     } else editor.replacePair(collection, pair, attachment.key, wanted[attachment.key]!);
   }
 }
@@ -149,7 +164,8 @@ function renameEntries(edits: ServiceEdits, key: string, rename: (entry: string)
     const items = isSeq(collection) ? collection.items : collection.items.map((pair) => pair.key);
     for (const item of items) {
       const renamed = isScalar(item) ? rename(String(item.value)) : undefined;
-      if (renamed !== undefined) edits.editor.edits.add((item as Node).range![0], (item as Node).range![1], scalar(renamed));
+      if (renamed !== undefined)
+        edits.editor.edits.add((item as Node).range![0], (item as Node).range![1], scalar(renamed));
     }
   }
 }

@@ -55,7 +55,9 @@ export class TopLevelDeclarations {
     const entries = [...declarations];
     if (map.flow) {
       const last = map.items[map.items.length - 1];
-      const at = last ? ((last.value as Node | null) ?? (last.key as Node)).range![1] : this.editor.source.text.indexOf("{", map.range![0]) + 1;
+      const at = last
+        ? ((last.value as Node | null) ?? (last.key as Node)).range![1]
+        : this.editor.source.text.indexOf("{", map.range![0]) + 1;
       const pairs = entries.map(([key, body]) => flow({ [key]: body }).slice(1, -1)).join(", ");
       this.editor.edits.insert(at, (last ? ", " : "") + pairs);
       return;
@@ -67,7 +69,11 @@ export class TopLevelDeclarations {
     }
     const { source } = this.editor;
     const column = source.indentAt((map.items[0]!.key as Node).range![0]);
-    const lines = entries.map(([key, body]) => (isFlat(body) ? `${" ".repeat(column)}${scalar(key)}: ${flow(body)}` : this.editor.render({ [key]: body }, column).join(source.eol)));
+    const lines = entries.map(([key, body]) =>
+      isFlat(body)
+        ? `${" ".repeat(column)}${scalar(key)}: ${flow(body)}`
+        : this.editor.render({ [key]: body }, column).join(source.eol),
+    );
     const last = map.items[map.items.length - 1]!;
     this.editor.insertLines(this.editor.blockEnd(last.value as Node), lines);
   }
@@ -84,8 +90,13 @@ export class TopLevelDeclarations {
     const last = root.items[root.items.length - 1]!;
     const previous = root.items[root.items.length - 2];
     const text = this.model.parsed.source.text;
-    const spaced = previous !== undefined && /\n[ \t]*\r?\n/.test(text.slice(endOf(this.editor, previous) - 1, (last.key as Node).range![0]));
-    this.editor.insertLines(endOf(this.editor, last), [...(spaced ? [""] : []), ...this.editor.render({ [section]: body }, 0)]);
+    const spaced =
+      previous !== undefined &&
+      /\n[ \t]*\r?\n/.test(text.slice(endOf(this.editor, previous) - 1, (last.key as Node).range![0]));
+    this.editor.insertLines(endOf(this.editor, last), [
+      ...(spaced ? [""] : []),
+      ...this.editor.render({ [section]: body }, 0),
+    ]);
   }
 }
 
@@ -98,5 +109,10 @@ function isFlowCollection(value: unknown): boolean {
 }
 
 function isFlat(body: Plain): boolean {
-  return body !== null && typeof body === "object" && !Array.isArray(body) && Object.values(body).every((v) => v === null || typeof v !== "object");
+  return (
+    body !== null &&
+    typeof body === "object" &&
+    !Array.isArray(body) &&
+    Object.values(body).every((v) => v === null || typeof v !== "object")
+  );
 }

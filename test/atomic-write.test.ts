@@ -1,6 +1,15 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
@@ -22,8 +31,20 @@ describe("crash-safe writes: a writer killed with SIGKILL at random moments", ()
     dir = mkdtempSync(join(tmpdir(), "stackmod-kill-"));
     // The child is built from the current source, so the test never runs a stale dist/.
     child = join(dir, "writer.mjs");
-    buildSync({ entryPoints: [join(import.meta.dirname, "helpers", "atomic-writer-child.ts")], bundle: true, platform: "node", format: "esm", outfile: child, logLevel: "error" });
-    const block = (seed: string) => `# ${seed}\n` + randomBytes(300_000).toString("base64").replace(/(.{76})/g, "$1\n") + "\n";
+    buildSync({
+      entryPoints: [join(import.meta.dirname, "helpers", "atomic-writer-child.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: child,
+      logLevel: "error",
+    });
+    const block = (seed: string) =>
+      `# ${seed}\n` +
+      randomBytes(300_000)
+        .toString("base64")
+        .replace(/(.{76})/g, "$1\n") +
+      "\n";
     oldText = block("old");
     newText = block("new");
   });
@@ -60,7 +81,9 @@ describe("crash-safe writes: a writer killed with SIGKILL at random moments", ()
         const bytes = readFileSync(file, "utf8");
         const isOld = bytes === oldText;
         const isNew = bytes === newText;
-        expect(isOld || isNew, `run ${run}: the file is neither the old nor the new text (${bytes.length} chars)`).toBe(true);
+        expect(isOld || isNew, `run ${run}: the file is neither the old nor the new text (${bytes.length} chars)`).toBe(
+          true,
+        );
         if (isOld) seen.old += 1;
         else seen.new += 1;
         expect(statSync(file).mode & 0o777).toBe(0o640);
@@ -78,7 +101,9 @@ describe("crash-safe writes: a writer killed with SIGKILL at random moments", ()
     expect(seen.old).toBeGreaterThan(0);
     expect(seen.new).toBeGreaterThan(0);
     expect(seen.leftovers).toBeGreaterThan(0);
-    console.log(`kill test: ${runs} SIGKILLs, old text ${seen.old}, new text ${seen.new}, temporary file left (then removed) ${seen.leftovers}`);
+    console.log(
+      `kill test: ${runs} SIGKILLs, old text ${seen.old}, new text ${seen.new}, temporary file left (then removed) ${seen.leftovers}`,
+    );
   }, 600_000);
 });
 
@@ -105,7 +130,9 @@ describe("writeFileAtomic and --write", () => {
 
   it("refuses to write a file that changed since it was read", () => {
     const { file } = fresh("edited by someone else\n");
-    expect(() => writeFileAtomic(file, "new\n", { expected: "what stackmod read\n" })).toThrow(/changed while stackmod was working/);
+    expect(() => writeFileAtomic(file, "new\n", { expected: "what stackmod read\n" })).toThrow(
+      /changed while stackmod was working/,
+    );
     expect(readFileSync(file, "utf8")).toBe("edited by someone else\n");
   });
 
@@ -127,7 +154,9 @@ describe("writeFileAtomic and --write", () => {
     writeFileSync(live, "being written\n");
     const run = await runMain(["rewrite", "--write", file]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain(`${file}: removed ${dead}, a temporary file left by an interrupted stackmod run (pid ${/-(\d+)-/.exec(dead)![1]})\n`);
+    expect(run.stderr).toContain(
+      `${file}: removed ${dead}, a temporary file left by an interrupted stackmod run (pid ${/-(\d+)-/.exec(dead)![1]})\n`,
+    );
     expect(readdirSync(dir).sort()).toEqual([".other.yml.stackmod-" + process.ppid + "-abc123.tmp", "stack.yml"]);
   });
 });

@@ -1,5 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runMain } from "./helpers/cli-capture.js";
@@ -12,7 +22,10 @@ import { goodOutput, workspace } from "./bad-input/workspace.js";
  * bytes and mtime untouched, and the good file still rewritten.
  */
 const casesDir = join(import.meta.dirname, "bad-input", "cases");
-const kinds = readdirSync(casesDir).filter((name) => name.endsWith(".yml")).map((name) => name.slice(0, -4)).sort();
+const kinds = readdirSync(casesDir)
+  .filter((name) => name.endsWith(".yml"))
+  .map((name) => name.slice(0, -4))
+  .sort();
 /** Codes raised only while rewriting: `check` reads such a file fine and reports its conflict. */
 const rewriteOnly = new Set(["BAD_OPTION", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION"]);
 const repo = join(import.meta.dirname, "..");
@@ -82,7 +95,9 @@ describe("bad input that needs the file system", () => {
     symlinkSync(join(ws.dir, "gone.yml"), link);
     const run = await runMain(["rewrite", "--write", ws.dir]);
     expect(run.code).toBe(2);
-    expect(run.errors).toEqual([`${link}:1:1: error READ_FAILED: cannot read the file: no such file (or a symlink whose target is missing)`]);
+    expect(run.errors).toEqual([
+      `${link}:1:1: error READ_FAILED: cannot read the file: no such file (or a symlink whose target is missing)`,
+    ]);
     ws.expectGoodRewritten();
   });
 
@@ -147,7 +162,11 @@ describe("bad input that needs the file system", () => {
     const paths = names.map((kind) => ws.put(`${kind}.yml`, readFileSync(join(casesDir, `${kind}.yml`))));
     const run = spawnSync(process.execPath, [bin, "rewrite", "--write", ...paths, ws.good], { encoding: "utf8" });
     expect(run.status).toBe(2);
-    const expected = names.map((kind, i) => readFileSync(join(casesDir, `${kind}.expected`), "utf8").replace(/\n$/, "").replace("{file}", paths[i]!));
+    const expected = names.map((kind, i) =>
+      readFileSync(join(casesDir, `${kind}.expected`), "utf8")
+        .replace(/\n$/, "")
+        .replace("{file}", paths[i]!),
+    );
     expect(run.stderr.split("\n").filter((l) => l.includes(" error "))).toEqual(expected);
     for (const path of paths) ws.expectUntouched(path);
     ws.expectGoodRewritten();
@@ -156,7 +175,9 @@ describe("bad input that needs the file system", () => {
   it("through node bin/stackmod.js: standard input with bad input exits 2", () => {
     const run = execFileSyncStatus(["check", "-"], "- [not, a, stack]\n");
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("-:1:1: error NOT_A_MAPPING: the top level is a list, but a stack file must be a mapping with `services:`\n");
+    expect(run.stderr).toContain(
+      "-:1:1: error NOT_A_MAPPING: the top level is a list, but a stack file must be a mapping with `services:`\n",
+    );
   });
 
   it("through node bin/stackmod.js: standard input over --max-bytes is refused once that many bytes have come", () => {
@@ -168,9 +189,14 @@ describe("bad input that needs the file system", () => {
   });
 
   it("an endless device (/dev/zero) is refused at the size limit instead of filling memory", () => {
-    const run = spawnSync(process.execPath, [bin, "check", "/dev/zero", "--max-bytes", "100000"], { encoding: "utf8", timeout: 20_000 });
+    const run = spawnSync(process.execPath, [bin, "check", "/dev/zero", "--max-bytes", "100000"], {
+      encoding: "utf8",
+      timeout: 20_000,
+    });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain("/dev/zero:1:1: error FILE_TOO_LARGE: the input is over the limit of 100000 bytes (reading stopped there)");
+    expect(run.stderr).toContain(
+      "/dev/zero:1:1: error FILE_TOO_LARGE: the input is over the limit of 100000 bytes (reading stopped there)",
+    );
   });
 });
 
@@ -222,7 +248,9 @@ describe("the limits are generous for real files", () => {
 
   it("nesting 40 levels deep is read", async () => {
     const ws = workspace();
-    const deep = 'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    labels:\n' + Array.from({ length: 36 }, (_, i) => " ".repeat(2 * i + 6) + `k${i}:\n`).join("");
+    const deep =
+      'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    labels:\n' +
+      Array.from({ length: 36 }, (_, i) => " ".repeat(2 * i + 6) + `k${i}:\n`).join("");
     const run = await runMain(["check", ws.put("deep-stack.yml", deep)]);
     expect(run.errors).toEqual([]);
   });

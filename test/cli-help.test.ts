@@ -34,7 +34,8 @@ describe("--help", () => {
   test("check and rewrite document the report and terminal options", async () => {
     for (const command of ["check", "rewrite"]) {
       const help = (await runCli([command, "--help"])).stdout;
-      for (const flag of ["--format <format>", "-q, --quiet", "-v, --verbose", "--color", "--no-color"]) expect(help).toContain(flag);
+      for (const flag of ["--format <format>", "-q, --quiet", "-v, --verbose", "--color", "--no-color"])
+        expect(help).toContain(flag);
       // commander wraps the help to the terminal's width
       expect(help.replace(/\s+/g, " ")).toContain('(choices: "text", "json", "sarif", "github", default: "text")');
     }

@@ -41,9 +41,15 @@ describe("corpus", () => {
     expect(changesOutside(original, original.replace("# keep", "#keep"), regions)).toContain("part 2 of 2");
   });
 
-  const files = readdirSync(corpus).filter((name) => name.endsWith(".yml")).sort();
+  const files = readdirSync(corpus)
+    .filter((name) => name.endsWith(".yml"))
+    .sort();
   it("every corpus file has reviewed expectations, and every expectation a file", () => {
-    expect(files).toEqual(Object.keys(data).filter((key) => key !== "//").sort());
+    expect(files).toEqual(
+      Object.keys(data)
+        .filter((key) => key !== "//")
+        .sort(),
+    );
   });
 
   for (const name of files) {
@@ -51,7 +57,8 @@ describe("corpus", () => {
     if (!expected) continue;
     const text = readFileSync(join(corpus, name), "utf8");
     const env = expected.env ?? {};
-    const config = (body: string) => stackConfig({ files: [[name, body]], env, ...(expected.companions ? { companions: expected.companions } : {}) });
+    const config = (body: string) =>
+      stackConfig({ files: [[name, body]], env, ...(expected.companions ? { companions: expected.companions } : {}) });
 
     describe(name, () => {
       it("check reports exactly the reviewed findings (or the reviewed error)", () => {
@@ -62,7 +69,9 @@ describe("corpus", () => {
         }
         const result = check(text, { file: name, env });
         expect(result.dialect).toBe(expected.dialect);
-        expect(result.findings.map((f) => ({ rule: f.rule, service: f.service, line: f.line }))).toEqual(expected.findings);
+        expect(result.findings.map((f) => ({ rule: f.rule, service: f.service, line: f.line }))).toEqual(
+          expected.findings,
+        );
       });
 
       it("docker stack config gives the reviewed verdict, and where it accepts, the engine's view agrees", () => {
@@ -74,7 +83,9 @@ describe("corpus", () => {
         expect(verdict.ok ? "accepted" : verdict.error).toBe("accepted");
         if (!verdict.ok || expected.error) return;
         const fromEngine = refusedByEngine(verdict.output, expected.dialect);
-        expect(sortExpected((expected.findings ?? []).map(({ rule, service }) => ({ rule, service })))).toEqual(fromEngine);
+        expect(sortExpected((expected.findings ?? []).map(({ rule, service }) => ({ rule, service })))).toEqual(
+          fromEngine,
+        );
       });
 
       const errors = (expected.findings ?? []).filter((f) => !f.rule.startsWith("network-mode-in-stack"));
@@ -100,7 +111,11 @@ describe("corpus", () => {
           expectSameFraming(text, result);
           const second = run(result.output);
           expect(second.output).toBe(result.output);
-          expect(check(result.output, { file: name, env, target: expected.dialect }).findings.filter((f) => f.severity === "error")).toEqual([]);
+          expect(
+            check(result.output, { file: name, env, target: expected.dialect }).findings.filter(
+              (f) => f.severity === "error",
+            ),
+          ).toEqual([]);
         });
         if (expected.stackConfig === "accepted") {
           it(`rewrite ${label}: docker stack config accepts the output`, () => {
@@ -123,4 +138,3 @@ function expectSameFraming(original: string, result: RewriteResult): void {
   if (crlf(original) === lf(original)) expect(crlf(output)).toBe(lf(output));
   if (crlf(original) === 0) expect(crlf(output)).toBe(0);
 }
-

@@ -15,13 +15,19 @@ function bigStack(count: number, eol: string): string {
 }
 
 describe("the diff of a large file, made piece by piece between distant edits", () => {
-  for (const [label, eol] of [["LF", "\n"], ["CRLF", "\r\n"]] as const) {
+  for (const [label, eol] of [
+    ["LF", "\n"],
+    ["CRLF", "\r\n"],
+  ] as const) {
     it(`is the same text as one diff of the whole file (${label})`, () => {
       const source = bigStack(600, eol);
       expect(source.length).toBeGreaterThan(64 * 1024);
       const result = rewrite(source, { file: "stack.yml" });
       expect(result.changed).toBe(true);
-      const whole = createTwoFilesPatch("a/stack.yml", "b/stack.yml", source, result.output, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+      const whole = createTwoFilesPatch("a/stack.yml", "b/stack.yml", source, result.output, undefined, undefined, {
+        context: 3,
+        headerOptions: FILE_HEADERS_ONLY,
+      });
       expect(result.diff).toBe(whole);
       expect(applyPatch(source, result.diff)).toBe(result.output);
     });

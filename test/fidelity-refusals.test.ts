@@ -28,7 +28,7 @@ describe("refused rewrites", () => {
     const text = `version: "3.8"\nservices:\n  a:\n    image: c:1\n    networks: &nets\n      - hostnet\n      - backend\n  b:\n    image: d:1\n    networks: *nets\n${networks}`;
     const error = refusal(text, { ports: [9000], services: { b: { strategy: "skip" } } });
     expect([error.code, error.line, error.column]).toEqual(["UNSUPPORTED", 6, 7]);
-    expect(error.message).toContain("`networks` of service \"a\" is the anchor &nets, which other services use");
+    expect(error.message).toContain('`networks` of service "a" is the anchor &nets, which other services use');
   });
 
   it("network_mode that comes from a merged anchor (Compose)", () => {

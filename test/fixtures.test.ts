@@ -15,10 +15,14 @@ const root = join(import.meta.dirname, "fixtures");
 
 for (const group of readdirSync(root).sort()) {
   const dir = join(root, group);
-  const cases = readdirSync(dir).filter((f) => f.endsWith(".input.yml")).map((f) => f.replace(/\.input\.yml$/, "")).sort();
+  const cases = readdirSync(dir)
+    .filter((f) => f.endsWith(".input.yml"))
+    .map((f) => f.replace(/\.input\.yml$/, ""))
+    .sort();
   describe(`fixtures/${group}`, () => {
     for (const name of cases) {
-      const read = (suffix: string) => (existsSync(join(dir, name + suffix)) ? readFileSync(join(dir, name + suffix), "utf8") : undefined);
+      const read = (suffix: string) =>
+        existsSync(join(dir, name + suffix)) ? readFileSync(join(dir, name + suffix), "utf8") : undefined;
       const input = read(".input.yml")!;
       const expected = read(".output.yml");
       const options = JSON.parse(read(".options.json") ?? "{}") as Record<string, unknown>;

@@ -7,14 +7,23 @@ import { describe, expect, it } from "vitest";
 import { hugeText } from "../src/heap-growth.js";
 
 const bundle = (entry: string) =>
-  buildSync({ entryPoints: [join(import.meta.dirname, "..", "src", entry)], bundle: true, platform: "node", format: "cjs", write: false }).outputFiles[0]!.text;
+  buildSync({
+    entryPoints: [join(import.meta.dirname, "..", "src", entry)],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    write: false,
+  }).outputFiles[0]!.text;
 
 /** The heap growing factor V8 applied at each full collection of `script`, run with `gc` exposed and the module's exports as `lib`. */
 function factors(script: string, flags: string[] = [], entry = "heap-growth.ts"): string[] {
   const folder = mkdtempSync(join(tmpdir(), "stackmod-heap-"));
   writeFileSync(join(folder, "lib.cjs"), bundle(entry));
   writeFileSync(join(folder, "run.cjs"), `const lib = require("./lib.cjs");\n${script}`);
-  const run = spawnSync(process.execPath, ["--expose-gc", "--trace-gc-verbose", ...flags, join(folder, "run.cjs")], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ["--expose-gc", "--trace-gc-verbose", ...flags, join(folder, "run.cjs")], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   rmSync(folder, { recursive: true });
   expect(run.status, run.stderr).toBe(0);
   return [...run.stdout.matchAll(/\[HeapController\] Limit: .* \(([\d.]+)\)$/gm)].map((match) => match[1]!);
@@ -27,7 +36,12 @@ describe("withSlowHeapGrowth", () => {
       gc();
       lib.withSlowHeapGrowth(${hugeText - 1}, () => gc());
     `);
-    expect(seen.slice(-4)).toEqual(["1.2", "1.2", expect.not.stringMatching(/^1\.2$/), expect.not.stringMatching(/^1\.2$/)]);
+    expect(seen.slice(-4)).toEqual([
+      "1.2",
+      "1.2",
+      expect.not.stringMatching(/^1\.2$/),
+      expect.not.stringMatching(/^1\.2$/),
+    ]);
   });
 
   it("leaves a --heap-growing-percent given on the command line alone", () => {

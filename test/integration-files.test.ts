@@ -31,14 +31,33 @@ describe(".pre-commit-hooks.yaml", () => {
 
   test("their files pattern picks the same files as a folder search", () => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-hooks-"));
-    const names = ["docker-compose.yml", "compose.yaml", "Stack.YML", "prod-stack.yml", "stack.prod.yml", "values.yml", "composer.json", "stack.yml.bak", "my-stacks.yaml"];
+    const names = [
+      "docker-compose.yml",
+      "compose.yaml",
+      "Stack.YML",
+      "prod-stack.yml",
+      "stack.prod.yml",
+      "values.yml",
+      "composer.json",
+      "stack.yml.bak",
+      "my-stacks.yaml",
+    ];
     for (const name of names) writeFileSync(join(dir, name), "");
-    const searched = expandPaths([dir]).map((p) => p.slice(dir.length + 1)).sort();
+    const searched = expandPaths([dir])
+      .map((p) => p.slice(dir.length + 1))
+      .sort();
     for (const hook of hooks) {
       const pattern = new RegExp(hook.files.replace(/^\(\?i\)/, ""), hook.files.startsWith("(?i)") ? "i" : "");
       expect(names.filter((n) => pattern.test(n)).sort(), hook.id).toEqual(searched);
     }
-    expect(searched).toEqual(["Stack.YML", "compose.yaml", "docker-compose.yml", "my-stacks.yaml", "prod-stack.yml", "stack.prod.yml"]);
+    expect(searched).toEqual([
+      "Stack.YML",
+      "compose.yaml",
+      "docker-compose.yml",
+      "my-stacks.yaml",
+      "prod-stack.yml",
+      "stack.prod.yml",
+    ]);
   });
 
   test("the check hook fails on a conflict; the fix hook rewrites it; then the check passes", async () => {
@@ -55,7 +74,8 @@ describe(".pre-commit-hooks.yaml", () => {
 
 describe("action.yml", () => {
   const action = parse(readFileSync(join(repo, "action.yml"), "utf8"));
-  const steps: { id?: string; uses?: string; run?: string; shell?: string; env?: Record<string, string> }[] = action.runs.steps;
+  const steps: { id?: string; uses?: string; run?: string; shell?: string; env?: Record<string, string> }[] =
+    action.runs.steps;
 
   test("a composite action that uploads SARIF; every input it uses is declared; every script says its shell", () => {
     expect(action.runs.using).toBe("composite");
@@ -63,7 +83,9 @@ describe("action.yml", () => {
     const used = [...readFileSync(join(repo, "action.yml"), "utf8").matchAll(/inputs\.([\w-]+)/g)].map((m) => m[1]);
     for (const input of used) expect(Object.keys(action.inputs)).toContain(input);
     for (const step of steps.filter((s) => s.run)) expect(step.shell).toBe("bash");
-    expect(steps.find((s) => s.id === "check")!.run).toContain(`"$GITHUB_ACTION_PATH/${pkg.bin.stackmod.replace(/^\.\//, "")}"`);
+    expect(steps.find((s) => s.id === "check")!.run).toContain(
+      `"$GITHUB_ACTION_PATH/${pkg.bin.stackmod.replace(/^\.\//, "")}"`,
+    );
   });
 
   test("the README documents every input and both hooks", () => {
@@ -74,28 +96,39 @@ describe("action.yml", () => {
 
   /** Runs a step's script the way a runner does (bash -eo pipefail), with its env: inputs as given. */
   function runStep(step: (typeof steps)[number], env: Record<string, string>) {
-    return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH!, ...env } });
+    return spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH!, ...env },
+    });
   }
 
   test("its check step writes SARIF and the exit code; its result step fails as configured", () => {
-    if (!existsSync(join(repo, "dist", "src", "cli.js"))) throw new Error("dist/ is missing: run `npm run build` first (`npm test` does)");
+    if (!existsSync(join(repo, "dist", "src", "cli.js")))
+      throw new Error("dist/ is missing: run `npm run build` first (`npm test` does)");
     const dir = mkdtempSync(join(tmpdir(), "stackmod-action-"));
     const output = join(dir, "github-output");
     writeFileSync(output, "");
     const sarif = join(dir, "out.sarif");
-    const check = runStep(steps.find((s) => s.id === "check")!, {
-      GITHUB_ACTION_PATH: repo,
-      GITHUB_OUTPUT: output,
-      STACKMOD_PATHS: "examples/bacnet-stack.yml examples/homeassistant-stack.yml",
-      STACKMOD_ARGS: "--target swarm",
-      STACKMOD_SARIF: sarif,
-    });
+    const check = runStep(
+      steps.find((s) => s.id === "check")!,
+      {
+        GITHUB_ACTION_PATH: repo,
+        GITHUB_OUTPUT: output,
+        STACKMOD_PATHS: "examples/bacnet-stack.yml examples/homeassistant-stack.yml",
+        STACKMOD_ARGS: "--target swarm",
+        STACKMOD_SARIF: sarif,
+      },
+    );
     expect(check.status, check.stderr).toBe(0);
     expect(readFileSync(output, "utf8")).toBe("exit-code=1\n");
     expect(JSON.parse(readFileSync(sarif, "utf8")).runs[0].results).toHaveLength(2);
 
     const result = steps.find((s) => s.env && "STACKMOD_CODE" in s.env)!;
-    const status = (code: string, fail: string) => runStep(result, { STACKMOD_CODE: code, STACKMOD_FAIL_ON_FINDINGS: fail }).status;
-    expect([status("0", "true"), status("1", "true"), status("1", "false"), status("2", "false")]).toEqual([0, 1, 0, 2]);
+    const status = (code: string, fail: string) =>
+      runStep(result, { STACKMOD_CODE: code, STACKMOD_FAIL_ON_FINDINGS: fail }).status;
+    expect([status("0", "true"), status("1", "true"), status("1", "false"), status("2", "false")]).toEqual([
+      0, 1, 0, 2,
+    ]);
   });
 });

@@ -33,7 +33,12 @@ const cases: { name: string; text: string; env: Record<string, string>; refused:
   { name: "${VAR:?err} set", text: stack("${HOST_NET:?set HOST_NET}"), env: { HOST_NET: "host" }, refused: true },
   { name: "$$ is a literal dollar", text: stack('"$${HOST_NET}"'), env: { HOST_NET: "host" }, refused: false },
   { name: "a port given by a variable", text: stack("host", '"${PORT:-47808}:47808/udp"'), env: {}, refused: true },
-  { name: "a port given by a variable that makes it mode host in long syntax", text: stack("host", '{target: 47808, published: 47808, protocol: udp, mode: "${MODE:-host}"}'), env: {}, refused: false },
+  {
+    name: "a port given by a variable that makes it mode host in long syntax",
+    text: stack("host", '{target: 47808, published: 47808, protocol: udp, mode: "${MODE:-host}"}'),
+    env: {},
+    refused: false,
+  },
 ];
 
 describe("interpolation", () => {
@@ -50,8 +55,15 @@ describe("interpolation", () => {
     const text = stack("${HOST_NET:-host}", '"${PORT:-47808}:47808/udp"')
       .replace("      - hostnet\n", "      - hostnet\n      - ${BACKEND:-backend}\n")
       .concat("  backend:\n    driver: overlay\n");
-    expect(check(text, { file: "stack.yml", env: {} }).findings.map((f) => f.rule)).toEqual(["host-plus-network", "host-ingress-port"]);
-    const result = rewrite(text, { file: "stack.yml", env: {}, options: { services: { bacnet: { ports: ["47808/udp"] } } } });
+    expect(check(text, { file: "stack.yml", env: {} }).findings.map((f) => f.rule)).toEqual([
+      "host-plus-network",
+      "host-ingress-port",
+    ]);
+    const result = rewrite(text, {
+      file: "stack.yml",
+      env: {},
+      options: { services: { bacnet: { ports: ["47808/udp"] } } },
+    });
     expect(result.changed).toBe(true);
     expect(result.output).toContain("    name: ${HOST_NET:-host}\n");
     expect(result.output).toContain('      - "${PORT:-47808}:47808/udp"\n');
@@ -115,7 +127,13 @@ describe("interpolation", () => {
     it("from the process environment: found, exit 1; --env-file wins over it", async () => {
       await withFiles({ "stack.yml": text, "other.env": "HOST_NET=lan\n" }, async (dir) => {
         expect((await runCli(["check", join(dir, "stack.yml")], { env: { HOST_NET: "host" } })).code).toBe(1);
-        expect((await runCli(["check", join(dir, "stack.yml"), "--env-file", join(dir, "other.env")], { env: { HOST_NET: "host" } })).code).toBe(0);
+        expect(
+          (
+            await runCli(["check", join(dir, "stack.yml"), "--env-file", join(dir, "other.env")], {
+              env: { HOST_NET: "host" },
+            })
+          ).code,
+        ).toBe(0);
       });
     });
 

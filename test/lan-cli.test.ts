@@ -63,23 +63,46 @@ describe("stackmod rewrite with the lan strategy", () => {
 
   it("every option from flags: --lan-range, --lan-network, --lan-script, ipvlan l3", async () => {
     const { dir, stack } = folderWithExample();
-    writeFileSync(stack, readFileSync(example, "utf8").replace(/    x-stackmod:\n(?: {6}.*\n)+/, ""));
+    writeFileSync(stack, readFileSync(example, "utf8").replace(/ {4}x-stackmod:\n(?: {6}.*\n)+/, ""));
     const run = await runCli([
-      "rewrite", stack, "--write", "--strategy", "lan",
-      "--lan-driver", "ipvlan", "--lan-ipvlan-mode", "l3", "--lan-parent", "ens18", "--lan-subnet", "10.8.0.0/16",
-      "--lan-network", "iot", "--lan-range", "knx-a=10.8.1.0/24", "--lan-range", "knx-b=10.8.2.0/24", "--lan-script", "setup/iot.sh",
+      "rewrite",
+      stack,
+      "--write",
+      "--strategy",
+      "lan",
+      "--lan-driver",
+      "ipvlan",
+      "--lan-ipvlan-mode",
+      "l3",
+      "--lan-parent",
+      "ens18",
+      "--lan-subnet",
+      "10.8.0.0/16",
+      "--lan-network",
+      "iot",
+      "--lan-range",
+      "knx-a=10.8.1.0/24",
+      "--lan-range",
+      "knx-b=10.8.2.0/24",
+      "--lan-script",
+      "setup/iot.sh",
     ]);
     expect(run.code).toBe(0);
     expect(readFileSync(stack, "utf8")).toContain("      - iot   # multicast on the building LAN\n");
     const script = readFileSync(join(dir, "setup", "iot.sh"), "utf8");
     expect(script).toContain("  'knx-a') range='10.8.1.0/24' ;;\n  'knx-b') range='10.8.2.0/24' ;;\n");
-    expect(script).toContain("docker network create --config-only --subnet '10.8.0.0/16' --ip-range \"$range\" -o 'parent=ens18' -o 'ipvlan_mode=l3' 'iot-config'\n");
+    expect(script).toContain(
+      "docker network create --config-only --subnet '10.8.0.0/16' --ip-range \"$range\" -o 'parent=ens18' -o 'ipvlan_mode=l3' 'iot-config'\n",
+    );
     expect(script).toContain("docker network create -d 'ipvlan' --scope swarm --config-from 'iot-config' 'iot'\n");
   });
 
   it.each([
     [["--lan-range", "knx-a"], "--lan-range knx-a: expected NODE=CIDR"],
-    [["--lan-range", "knx-a=10.8.1.0/24", "--lan-range", "knx-a=10.8.2.0/24"], "node knx-a already has the range 10.8.1.0/24"],
+    [
+      ["--lan-range", "knx-a=10.8.1.0/24", "--lan-range", "knx-a=10.8.2.0/24"],
+      "node knx-a already has the range 10.8.1.0/24",
+    ],
     [["--lan-range", "knx-a=10.8.1.0/33"], 'invalid CIDR "10.8.1.0/33"'],
     [["--lan-parent", "eth0$(id)"], 'invalid interface name "eth0$(id)"'],
   ])("%j is refused with exit 2 and nothing written", async (flags, message) => {

@@ -1,15 +1,26 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { containsAddress, containsBlock, formatAddress, lastAddress, overlaps, parseAddress, parseCidr } from "../src/lan/ipv4.js";
+import {
+  containsAddress,
+  containsBlock,
+  formatAddress,
+  lastAddress,
+  overlaps,
+  parseAddress,
+  parseCidr,
+} from "../src/lan/ipv4.js";
 
 const address = fc.integer({ min: 0, max: 2 ** 32 - 1 });
 /** Blocks inside 10.0.0.0/22 with prefixes 22-32: small enough to compare against every address. */
-const smallBlock = fc.tuple(fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 22, max: 32 })).map(([offset, prefix]) => {
-  const size = 2 ** (32 - prefix);
-  const base = parseAddress("10.0.0.0")! + offset - (offset % size);
-  return parseCidr(`${formatAddress(base)}/${prefix}`)!.cidr;
-});
-const members = (cidr: { base: number; prefix: number }) => new Set(Array.from({ length: 2 ** (32 - cidr.prefix) }, (_, i) => cidr.base + i));
+const smallBlock = fc
+  .tuple(fc.integer({ min: 0, max: 1023 }), fc.integer({ min: 22, max: 32 }))
+  .map(([offset, prefix]) => {
+    const size = 2 ** (32 - prefix);
+    const base = parseAddress("10.0.0.0")! + offset - (offset % size);
+    return parseCidr(`${formatAddress(base)}/${prefix}`)!.cidr;
+  });
+const members = (cidr: { base: number; prefix: number }) =>
+  new Set(Array.from({ length: 2 ** (32 - cidr.prefix) }, (_, i) => cidr.base + i));
 
 describe("IPv4 blocks", () => {
   it("an address prints and parses back to itself", () => {
@@ -36,7 +47,16 @@ describe("IPv4 blocks", () => {
     );
   });
 
-  it.each(["10.0.0.0/33", "10.0.0/24", "010.0.0.0/8", "10.0.0.0/08", "256.0.0.0/8", " 10.0.0.0/8", "10.0.0.0/8\n", "10.0.0.0"])("%j is not a CIDR", (text) => {
+  it.each([
+    "10.0.0.0/33",
+    "10.0.0/24",
+    "010.0.0.0/8",
+    "10.0.0.0/08",
+    "256.0.0.0/8",
+    " 10.0.0.0/8",
+    "10.0.0.0/8\n",
+    "10.0.0.0",
+  ])("%j is not a CIDR", (text) => {
     expect(parseCidr(text)).toBeUndefined();
   });
 });

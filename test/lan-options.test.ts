@@ -53,14 +53,26 @@ describe("lan options: each bad value is an error at the value", () => {
   it.each([
     ["{parent: eth0, subnet: 192.168.50.0/33}", "192.168.50.0/33", 'invalid CIDR "192.168.50.0/33"'],
     ["{parent: eth0, subnet: 192.168.050.0/24}", "192.168.050.0/24", 'invalid CIDR "192.168.050.0/24"'],
-    ["{parent: eth0, subnet: 192.168.50.7/24}", "192.168.50.7/24", '"192.168.50.7/24" has host bits set; the block 192.168.50.0/24'],
+    [
+      "{parent: eth0, subnet: 192.168.50.7/24}",
+      "192.168.50.7/24",
+      '"192.168.50.7/24" has host bits set; the block 192.168.50.0/24',
+    ],
     ["{parent: eth0, subnet: 'fd00::/64'}", "'fd00::/64'", "IPv6 is not supported"],
     ["{parent: eth0, subnet: 10.0.0.0/8, gateway: 10.0.0.256}", "10.0.0.256", 'invalid IPv4 address "10.0.0.256"'],
     ["{parent: 'eth0; reboot', subnet: 10.0.0.0/8}", "'eth0; reboot'", 'invalid interface name "eth0; reboot"'],
-    ["{parent: averyveryverylongname, subnet: 10.0.0.0/8}", "averyveryverylongname", 'invalid interface name "averyveryverylongname"'],
+    [
+      "{parent: averyveryverylongname, subnet: 10.0.0.0/8}",
+      "averyveryverylongname",
+      'invalid interface name "averyveryverylongname"',
+    ],
     ["{parent: eth0, subnet: 10.0.0.0/8, network: '$(reboot)'}", "'$(reboot)'", 'invalid network name "$(reboot)"'],
     ["{parent: eth0, subnet: 10.0.0.0/8, driver: bridge}", "bridge", "allowed: macvlan, ipvlan"],
-    ["{parent: eth0, subnet: 10.0.0.0/8, script: ../../etc/cron.d/x}", "../../etc/cron.d/x", 'invalid script path "../../etc/cron.d/x"'],
+    [
+      "{parent: eth0, subnet: 10.0.0.0/8, script: ../../etc/cron.d/x}",
+      "../../etc/cron.d/x",
+      'invalid script path "../../etc/cron.d/x"',
+    ],
     ["{parent: eth0, subnet: 10.0.0.0/8, script: /tmp/x.sh}", "/tmp/x.sh", 'invalid script path "/tmp/x.sh"'],
   ])("%s: at %s", (lan, value, message) => {
     const error = failure(stack(lan));
@@ -69,7 +81,7 @@ describe("lan options: each bad value is an error at the value", () => {
   });
 
   it("a node name with a quote in ipRanges is refused at that entry", () => {
-    const error = failure(stack("{parent: eth0, subnet: 10.0.0.0/8, ipRanges: {\"n'1\": 10.1.0.0/16}}"));
+    const error = failure(stack('{parent: eth0, subnet: 10.0.0.0/8, ipRanges: {"n\'1": 10.1.0.0/16}}'));
     expect(error.line).toBe(9);
     expect(error.message).toContain(`invalid node name "n'1"`);
   });
@@ -80,7 +92,9 @@ describe("lan options: values that do not fit together", () => {
     const text = stack("{parent: eth0, subnet: 192.168.50.0/24, gateway: 192.168.51.1}");
     const error = failure(text);
     expect(at(error)).toBe(`stack.yml:9:${columnOf(text, 9, "192.168.51.1")} BAD_OPTION`);
-    expect(error.message).toBe("lan: the gateway 192.168.51.1 is outside the subnet 192.168.50.0/24 (192.168.50.0-192.168.50.255)");
+    expect(error.message).toBe(
+      "lan: the gateway 192.168.51.1 is outside the subnet 192.168.50.0/24 (192.168.50.0-192.168.50.255)",
+    );
   });
 
   it("gateway that is the broadcast address", () => {
@@ -122,7 +136,9 @@ describe("lan options: values that do not fit together", () => {
   });
 
   it("overlapping ranges: at the second, naming the first", () => {
-    const text = stack("{parent: eth0, subnet: 192.168.50.0/24, ipRanges: {a: 192.168.50.128/25, b: 192.168.50.192/26}}");
+    const text = stack(
+      "{parent: eth0, subnet: 192.168.50.0/24, ipRanges: {a: 192.168.50.128/25, b: 192.168.50.192/26}}",
+    );
     const error = failure(text);
     expect(at(error)).toBe(`stack.yml:9:${columnOf(text, 9, "192.168.50.192/26")} BAD_OPTION`);
     expect(error.message).toContain('192.168.50.192/26 of node "b" overlaps 192.168.50.128/25 of node "a"');
@@ -146,12 +162,22 @@ describe("lan options: values that do not fit together", () => {
       "  backend: {}",
       "",
     ].join("\n");
-    const error = failure(text, { strategy: "lan", lan: { parent: "eth0", subnet: "10.0.0.0/8", ipRanges: { a: "10.1.0.0/16", b: "10.2.0.0/16" } } }, "compose");
+    const error = failure(
+      text,
+      {
+        strategy: "lan",
+        lan: { parent: "eth0", subnet: "10.0.0.0/8", ipRanges: { a: "10.1.0.0/16", b: "10.2.0.0/16" } },
+      },
+      "compose",
+    );
     expect(error.message).toContain("a Compose file runs on one host");
   });
 
   it("a network of that name that is not the external one is a collision", () => {
-    const text = stack("{parent: eth0, subnet: 10.0.0.0/8}").replace("  backend: {driver: overlay}", "  backend: {driver: overlay}\n  eth0-lan: {driver: overlay}");
+    const text = stack("{parent: eth0, subnet: 10.0.0.0/8}").replace(
+      "  backend: {driver: overlay}",
+      "  backend: {driver: overlay}\n  eth0-lan: {driver: overlay}",
+    );
     const error = failure(text);
     expect(at(error)).toBe("stack.yml:13:3 NAME_COLLISION");
   });
@@ -169,14 +195,19 @@ describe("lan options: values that do not fit together", () => {
 describe("lan options: what is accepted", () => {
   it("the default network name is PARENT-lan, and the command line fills in what the file leaves out", () => {
     const text = stack("{parent: eth0.100}");
-    const result = rewrite(text, { file: "stack.yml", options: { lan: { subnet: "10.0.0.0/8", ipRanges: { n1: "10.0.1.0/24" } } } });
+    const result = rewrite(text, {
+      file: "stack.yml",
+      options: { lan: { subnet: "10.0.0.0/8", ipRanges: { n1: "10.0.1.0/24" } } },
+    });
     expect(result.output).toContain("networks: [eth0.100-lan, backend]");
     expect(result.output).toContain("  eth0.100-lan: {external: true}");
     expect(result.extraFiles.map((f) => [f.path, f.mode])).toEqual([["stack.lan-setup.sh", 0o755]]);
   });
 
   it("the script goes where lan.script says, relative to the stack file's folder", () => {
-    const result = rewrite(stack("{parent: eth0, subnet: 10.0.0.0/8, script: setup/lan.sh}"), { file: "deploy/prod/stack.yml" });
+    const result = rewrite(stack("{parent: eth0, subnet: 10.0.0.0/8, script: setup/lan.sh}"), {
+      file: "deploy/prod/stack.yml",
+    });
     expect(result.extraFiles.map((f) => f.path)).toEqual(["deploy/prod/setup/lan.sh"]);
   });
 });

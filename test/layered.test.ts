@@ -12,27 +12,46 @@ import { stackConfig } from "./helpers/stack-config.js";
 /** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
 const hostAndBackend = "networks:\n  hostnet:\n    external: true\n    name: host\n  backend:\n    driver: overlay\n";
 
-const cases: { name: string; layers: Layer[]; findings: { rule: string; service: string; file: string; line: number }[] }[] = [
+const cases: {
+  name: string;
+  layers: Layer[];
+  findings: { rule: string; service: string; file: string; line: number }[];
+}[] = [
   {
     name: "the conflict is in the base; the override changes placement",
     layers: [
-      { file: "base.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - hostnet\n      - backend\n${hostAndBackend}` },
-      { file: "prod.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.5\n    deploy:\n      placement:\n        constraints: [node.labels.plant == true]\n` },
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - hostnet\n      - backend\n${hostAndBackend}`,
+      },
+      {
+        file: "prod.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.5\n    deploy:\n      placement:\n        constraints: [node.labels.plant == true]\n`,
+      },
     ],
     findings: [{ rule: "host-plus-network", service: "bacnet", file: "base.yml", line: 6 }],
   },
   {
     name: "networks declared in the base, the service attached in the override",
     layers: [
-      { file: "base.yml", text: `version: "3.8"\nservices:\n  influxdb:\n    image: influxdb:2.7\n    networks: [backend]\n${hostAndBackend}` },
-      { file: "override.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - backend\n      - hostnet\n` },
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  influxdb:\n    image: influxdb:2.7\n    networks: [backend]\n${hostAndBackend}`,
+      },
+      {
+        file: "override.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - backend\n      - hostnet\n`,
+      },
     ],
     findings: [{ rule: "host-plus-network", service: "bacnet", file: "override.yml", line: 7 }],
   },
   {
     name: "service networks append across files: the conflict exists only merged",
     layers: [
-      { file: "base.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: [backend]\n${hostAndBackend}` },
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: [backend]\n${hostAndBackend}`,
+      },
       { file: "host.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    networks: [hostnet]\n` },
     ],
     findings: [{ rule: "host-plus-network", service: "bacnet", file: "host.yml", line: 4 }],
@@ -40,15 +59,24 @@ const cases: { name: string; layers: Layer[]; findings: { rule: string; service:
   {
     name: "a later port with the same published port replaces the earlier (mode host instead of ingress)",
     layers: [
-      { file: "base.yml", text: `version: "3.8"\nservices:\n  ha:\n    image: ha:1\n    networks: [hostnet]\n    ports:\n      - "8123:8123"\n      - "9000:9000"\n${hostAndBackend}` },
-      { file: "ports.yml", text: `version: "3.8"\nservices:\n  ha:\n    ports:\n      - {target: 8123, published: 8123, mode: host}\n` },
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  ha:\n    image: ha:1\n    networks: [hostnet]\n    ports:\n      - "8123:8123"\n      - "9000:9000"\n${hostAndBackend}`,
+      },
+      {
+        file: "ports.yml",
+        text: `version: "3.8"\nservices:\n  ha:\n    ports:\n      - {target: 8123, published: 8123, mode: host}\n`,
+      },
     ],
     findings: [{ rule: "host-ingress-port", service: "ha", file: "base.yml", line: 8 }],
   },
   {
     name: "a later top-level declaration replaces the earlier: backend becomes the host network",
     layers: [
-      { file: "base.yml", text: `version: "3.8"\nservices:\n  app:\n    image: app:1\n    networks: [backend, other]\nnetworks:\n  backend: {driver: overlay}\n  other: {driver: overlay}\n` },
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  app:\n    image: app:1\n    networks: [backend, other]\nnetworks:\n  backend: {driver: overlay}\n  other: {driver: overlay}\n`,
+      },
       { file: "prod.yml", text: `version: "3.8"\nnetworks:\n  backend:\n    external: true\n    name: host\n` },
     ],
     findings: [{ rule: "host-plus-network", service: "app", file: "base.yml", line: 5 }],
@@ -59,14 +87,18 @@ describe("layered stacks (-c A -c B)", () => {
   for (const { name, layers, findings } of cases) {
     it(`${name}: check reports it against the file and line that introduced it`, () => {
       const result = checkLayered(layers);
-      expect(result.findings.map((f) => ({ rule: f.rule, service: f.service, file: f.file, line: f.line }))).toEqual(findings);
+      expect(result.findings.map((f) => ({ rule: f.rule, service: f.service, file: f.file, line: f.line }))).toEqual(
+        findings,
+      );
     });
 
     it(`${name}: docker stack config -c ... -c ... merges to the same conflicts`, () => {
       const merged = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
       expect(merged.ok ? "accepted" : merged.error).toBe("accepted");
       if (!merged.ok) return;
-      expect(refusedByEngine(merged.output, "swarm")).toEqual(sortExpected(findings.map(({ rule, service }) => ({ rule, service }))));
+      expect(refusedByEngine(merged.output, "swarm")).toEqual(
+        sortExpected(findings.map(({ rule, service }) => ({ rule, service }))),
+      );
     });
   }
 
@@ -81,7 +113,10 @@ describe("layered stacks (-c A -c B)", () => {
       expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
       const merged = stackConfig({ files: result.files.map((f) => [f.file, f.output]) });
       expect(merged.ok ? refusedByEngine(merged.output, "swarm") : merged.error).toEqual([]);
-      const again = rewriteLayered(result.files.map((f) => ({ file: f.file, text: f.output })), {});
+      const again = rewriteLayered(
+        result.files.map((f) => ({ file: f.file, text: f.output })),
+        {},
+      );
       expect(again.edited).toEqual([]);
     }
   });
@@ -117,13 +152,20 @@ describe("layered stacks (-c A -c B)", () => {
       it(`${first ?? "none"} then ${second ?? "none"}: ${accepted ? "accepted" : "refused"} by docker and by stackmod`, () => {
         const layers = [layer("base.yml", first), layer("prod.yml", second)];
         const docker = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
-        expect(docker.ok ? "accepted" : docker.error).toEqual(accepted ? "accepted" : expect.stringContaining("version mismatched between two composefiles"));
+        expect(docker.ok ? "accepted" : docker.error).toEqual(
+          accepted ? "accepted" : expect.stringContaining("version mismatched between two composefiles"),
+        );
         if (accepted) {
           expect(checkLayered(layers).findings).toEqual([]);
           return;
         }
         const error = stackmodErrorOf(() => checkLayered(layers));
-        expect([error.code, error.file, error.line, error.column]).toEqual(["UNSUPPORTED", "prod.yml", 1, second === undefined ? 1 : 10]);
+        expect([error.code, error.file, error.line, error.column]).toEqual([
+          "UNSUPPORTED",
+          "prod.yml",
+          1,
+          second === undefined ? 1 : 10,
+        ]);
         expect(error.message).toContain("give every -c file the same `version:`");
         expect(stackmodErrorOf(() => rewriteLayered(layers)).message).toBe(error.message);
       });

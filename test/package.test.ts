@@ -42,7 +42,10 @@ beforeAll(() => {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm test\` does)`);
   const work = mkdtempSync(join(tmpdir(), "stackmod-pack-"));
   // --ignore-scripts: `npm test` has just built dist/, and rebuilding it here would race the other test files.
-  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], { cwd: repo, encoding: "utf8" });
+  const out = execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], {
+    cwd: repo,
+    encoding: "utf8",
+  });
   const info = JSON.parse(out)[0];
   tarball = join(work, info.filename);
   packed = info.files.map((f: { path: string }) => f.path);
@@ -50,13 +53,25 @@ beforeAll(() => {
   mkdirSync(app);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   // From npm's cache (filled by `npm ci`) without asking the registry; only what is not cached is fetched.
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", tarball], { cwd: app, encoding: "utf8" });
+  execFileSync(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", tarball],
+    { cwd: app, encoding: "utf8" },
+  );
 }, 180_000);
 
 describe("the npm package", () => {
   test("the tarball holds what package.json promises, and not the sources", () => {
     for (const bin of Object.values<string>(pkg.bin)) expect(packed).toContain(bin.replace(/^\.\//, ""));
-    for (const path of [pkg.types, pkg.exports["."].types, pkg.exports["."].import, "schema/report-v1.schema.json", "README.md", "CHANGELOG.md", "package.json"]) {
+    for (const path of [
+      pkg.types,
+      pkg.exports["."].types,
+      pkg.exports["."].import,
+      "schema/report-v1.schema.json",
+      "README.md",
+      "CHANGELOG.md",
+      "package.json",
+    ]) {
       expect(packed).toContain(path.replace(/^\.\//, ""));
     }
     expect(packed.filter((p) => p.startsWith("test/") || (p.endsWith(".ts") && !p.endsWith(".d.ts")))).toEqual([]);
@@ -68,32 +83,61 @@ describe("the npm package", () => {
     expect(help.stdout).toContain("Usage: stackmod [options] [command]");
     expect(help.stdout).toContain("Examples:");
     copyFileSync(join(repo, "examples", "bacnet-stack.yml"), join(app, "stack.yml"));
-    const check = spawnSync(join(app, "node_modules", ".bin", "stackmod"), ["check", "stack.yml", "--format", "json"], { cwd: app, encoding: "utf8" });
+    const check = spawnSync(join(app, "node_modules", ".bin", "stackmod"), ["check", "stack.yml", "--format", "json"], {
+      cwd: app,
+      encoding: "utf8",
+    });
     expect(check.status, check.stderr).toBe(1);
-    expect(JSON.parse(check.stdout)).toMatchObject({ version: 1, tool: { version: pkg.version }, summary: { errors: 1 } });
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      version: 1,
+      tool: { version: pkg.version },
+      summary: { errors: 1 },
+    });
   });
 
   // skipLibCheck as most projects set it; the declarations themselves come from our strict build.
-  test("a TypeScript consumer of \"stackmod\" type-checks (the README's example too) and runs", { timeout: 180_000 }, () => {
-    writeFileSync(join(app, "consumer.ts"), consumer);
-    writeFileSync(join(app, "deploy.ts"), readmeExample());
-    writeFileSync(
-      join(app, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: { module: "nodenext", moduleResolution: "nodenext", target: "es2022", strict: true, outDir: "out", skipLibCheck: true, types: ["node"], typeRoots: [join(repo, "node_modules", "@types")] },
-        files: ["consumer.ts", "deploy.ts"],
-      }),
-    );
-    const compiled = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
-    expect(compiled.stdout + compiled.stderr).toBe("");
-    expect(compiled.status).toBe(0);
-    const run = spawnSync(process.execPath, ["out/consumer.js"], { cwd: app, encoding: "utf8" });
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ version: pkg.version, rules: ["host-plus-network"], changed: true, strategies: expect.arrayContaining(["proxy"]), code: 1 });
-  });
+  test(
+    'a TypeScript consumer of "stackmod" type-checks (the README\'s example too) and runs',
+    { timeout: 180_000 },
+    () => {
+      writeFileSync(join(app, "consumer.ts"), consumer);
+      writeFileSync(join(app, "deploy.ts"), readmeExample());
+      writeFileSync(
+        join(app, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            module: "nodenext",
+            moduleResolution: "nodenext",
+            target: "es2022",
+            strict: true,
+            outDir: "out",
+            skipLibCheck: true,
+            types: ["node"],
+            typeRoots: [join(repo, "node_modules", "@types")],
+          },
+          files: ["consumer.ts", "deploy.ts"],
+        }),
+      );
+      const compiled = spawnSync(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: app, encoding: "utf8" });
+      expect(compiled.stdout + compiled.stderr).toBe("");
+      expect(compiled.status).toBe(0);
+      const run = spawnSync(process.execPath, ["out/consumer.js"], { cwd: app, encoding: "utf8" });
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({
+        version: pkg.version,
+        rules: ["host-plus-network"],
+        changed: true,
+        strategies: expect.arrayContaining(["proxy"]),
+        code: 1,
+      });
+    },
+  );
 
   test("the report's JSON Schema is importable as a subpath", () => {
-    writeFileSync(join(app, "schema.mjs"), 'import schema from "stackmod/schema/report-v1.schema.json" with { type: "json" };\nconsole.log(schema.title);\n');
+    writeFileSync(
+      join(app, "schema.mjs"),
+      'import schema from "stackmod/schema/report-v1.schema.json" with { type: "json" };\nconsole.log(schema.title);\n',
+    );
     const schema = spawnSync(process.execPath, ["schema.mjs"], { cwd: app, encoding: "utf8" });
     expect(schema.stderr).toBe("");
     expect(schema.stdout).toBe("stackmod report, version 1\n");

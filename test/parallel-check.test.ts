@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** 80 stack files (STACKMOD_THREADS=2 starts the worker below the 2,000 files it takes by default): every fixture input, copied round-robin, plus one broken file. */
 function makeTree(): void {
-  const inputs = readdirSync(fixtures, { recursive: true, encoding: "utf8" }).filter((p) => p.endsWith(".input.yml")).sort();
+  const inputs = readdirSync(fixtures, { recursive: true, encoding: "utf8" })
+    .filter((p) => p.endsWith(".input.yml"))
+    .sort();
   for (let i = 0; i < 80; i += 1) {
     const folder = join(dir, `team-${i % 5}`);
     mkdirSync(folder, { recursive: true });
@@ -24,13 +26,22 @@ function makeTree(): void {
 async function inProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const status = await main(args, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdin: () => Buffer.alloc(0), env: {} });
+  const status = await main(args, {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stdin: () => Buffer.alloc(0),
+    env: {},
+  });
   return { status, stdout, stderr };
 }
 
 function throughWorker(args: string[]): { status: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, [join(repo, "bin", "stackmod.js"), ...args], { encoding: "utf8", env: { PATH: process.env.PATH, STACKMOD_THREADS: "2" }, stdio: "pipe" });
+    const stdout = execFileSync(process.execPath, [join(repo, "bin", "stackmod.js"), ...args], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, STACKMOD_THREADS: "2" },
+      stdio: "pipe",
+    });
     return { status: 0, stdout, stderr: "" };
   } catch (error) {
     const e = error as { status: number; stdout: string; stderr: string };
@@ -54,7 +65,13 @@ describe("check over many files on two threads (node bin/stackmod.js, STACKMOD_T
 describe("the two threads share the files", () => {
   it("the worker thread takes some of 400 files (--verbose says how many) and every file is reported once", () => {
     const many = join(dir, "many");
-    const input = join(fixtures, "proxy", readdirSync(join(fixtures, "proxy")).filter((p) => p.endsWith(".input.yml")).sort()[0]!);
+    const input = join(
+      fixtures,
+      "proxy",
+      readdirSync(join(fixtures, "proxy"))
+        .filter((p) => p.endsWith(".input.yml"))
+        .sort()[0]!,
+    );
     for (let i = 0; i < 400; i += 1) {
       mkdirSync(join(many, `team-${i % 10}`), { recursive: true });
       cpSync(input, join(many, `team-${i % 10}`, `${String(i).padStart(3, "0")}-stack.yml`));
@@ -64,6 +81,11 @@ describe("the two threads share the files", () => {
     expect(took, run.stderr).not.toBeNull();
     expect(Number(took![1])).toBeGreaterThan(0);
     const report = JSON.parse(run.stdout) as { files: { file: string }[] };
-    expect(report.files.map((f) => f.file)).toEqual(readdirSync(many, { recursive: true, encoding: "utf8" }).filter((p) => p.endsWith(".yml")).map((p) => join(many, p)).sort());
+    expect(report.files.map((f) => f.file)).toEqual(
+      readdirSync(many, { recursive: true, encoding: "utf8" })
+        .filter((p) => p.endsWith(".yml"))
+        .map((p) => join(many, p))
+        .sort(),
+    );
   });
 });

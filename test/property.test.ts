@@ -33,7 +33,8 @@ export function assertGuarantees(text: string, withDocker: boolean): void {
   const rewritten = [...new Set(result.applied.map((a) => a.service))];
   const outside = changesOutside(text, result.output, serviceRegions(text, rewritten));
   expect(outside, "guarantee 2").toBeUndefined();
-  if (text.includes("\r\n")) expect(/(?<!\r)\n/.test(result.output), "guarantee 2: a bare LF in a CRLF file").toBe(false);
+  if (text.includes("\r\n"))
+    expect(/(?<!\r)\n/.test(result.output), "guarantee 2: a bare LF in a CRLF file").toBe(false);
   else expect(result.output.includes("\r"), "guarantee 2: a CR in an LF file").toBe(false);
   // 3. Idempotent.
   const again = rewrite(result.output, { file: "stack.yml" });
@@ -66,13 +67,16 @@ describe("guarantees 1-5 on generated stack files", () => {
       }),
       { numRuns: 200, seed: 7 },
     );
-    for (const kind of ["none", "host-plus-network", "none-plus-network", "host-ingress-port"]) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
+    for (const kind of ["none", "host-plus-network", "none-plus-network", "host-ingress-port"])
+      expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(0);
   });
 });
 
 describe("kept regressions from the property runs", () => {
   const dir = join(import.meta.dirname, "property", "regressions");
-  for (const name of readdirSync(dir).filter((f) => f.endsWith(".yml")).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith(".yml"))
+    .sort()) {
     it(name, () => {
       assertGuarantees(readFileSync(join(dir, name), "utf8"), true);
     });

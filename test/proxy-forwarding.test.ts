@@ -21,7 +21,9 @@ afterEach(() => {
 });
 
 function proxyScript(output: string, proxyName: string): string {
-  const service = (parse(output) as { services: Record<string, { entrypoint: string[]; command: string[] }> }).services[proxyName]!;
+  const service = (parse(output) as { services: Record<string, { entrypoint: string[]; command: string[] }> }).services[
+    proxyName
+  ]!;
   expect(service.entrypoint).toEqual(["/bin/sh", "-c"]);
   // What docker does to the value before the container sees it: `$$` is a literal `$`.
   return interpolate(service.command[0]!, {});
@@ -33,14 +35,18 @@ function startScript(script: string): void {
 }
 
 async function tcpEcho(port: number): Promise<void> {
-  const server: Server = createServer((socket) => socket.on("data", (data) => socket.end(Buffer.concat([Buffer.from("echo:"), data]))));
+  const server: Server = createServer((socket) =>
+    socket.on("data", (data) => socket.end(Buffer.concat([Buffer.from("echo:"), data]))),
+  );
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 }
 
 async function udpEcho(port: number): Promise<void> {
   const socket = createSocket("udp4");
-  socket.on("message", (message, peer) => socket.send(Buffer.concat([Buffer.from("echo:"), message]), peer.port, peer.address));
+  socket.on("message", (message, peer) =>
+    socket.send(Buffer.concat([Buffer.from("echo:"), message]), peer.port, peer.address),
+  );
   servers.push({ close: () => socket.close() });
   await new Promise<void>((resolve) => socket.bind(port, "127.0.0.1", resolve));
 }
@@ -107,14 +113,22 @@ describe("the generated proxy, run with real socat", () => {
     const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
     const result = rewrite(source, { options: { ports: [tcp, `${udp}/udp`] } });
     const script = proxyScript(result.output, "homeassistant-proxy");
-    expect(script.startsWith(`trap 'exit 0' TERM INT; GW=$(ip route | awk '/^default/ {print $3; exit}'); [ -n "$GW" ] || exit 1; `)).toBe(true);
+    expect(
+      script.startsWith(
+        `trap 'exit 0' TERM INT; GW=$(ip route | awk '/^default/ {print $3; exit}'); [ -n "$GW" ] || exit 1; `,
+      ),
+    ).toBe(true);
     // This machine's default gateway is not ours to serve; stand in for `ip route` with loopback.
     const onLoopback = script.replace("GW=$(ip route | awk '/^default/ {print $3; exit}')", "GW=127.0.0.1");
     await tcpEcho(tcp);
     await udpEcho(udp);
     const listenTcp = await freePort();
     const listenUdp = await freePort();
-    startScript(onLoopback.replace(`TCP4-LISTEN:${tcp},`, `TCP4-LISTEN:${listenTcp},`).replace(`UDP4-RECVFROM:${udp},`, `UDP4-RECVFROM:${listenUdp},`));
+    startScript(
+      onLoopback
+        .replace(`TCP4-LISTEN:${tcp},`, `TCP4-LISTEN:${listenTcp},`)
+        .replace(`UDP4-RECVFROM:${udp},`, `UDP4-RECVFROM:${listenUdp},`),
+    );
     expect(await untilAnswered(() => tcpRequest(listenTcp, "GET /"))).toBe("echo:GET /");
     expect(await untilAnswered(() => udpRequest(listenUdp, "ping"))).toBe("echo:ping");
   });
@@ -122,14 +136,23 @@ describe("the generated proxy, run with real socat", () => {
   it("stops at once on SIGTERM (the script runs as PID 1 in the container)", async () => {
     const port = await freePort();
     const source = readFileSync(new URL("../examples/homeassistant-stack.yml", import.meta.url), "utf8");
-    const script = proxyScript(rewrite(source, { options: { ports: [port], proxy: { hostAddress: "127.0.0.1" } } }).output, "homeassistant-proxy");
+    const script = proxyScript(
+      rewrite(source, { options: { ports: [port], proxy: { hostAddress: "127.0.0.1" } } }).output,
+      "homeassistant-proxy",
+    );
     const child = spawn("/bin/sh", ["-c", script], { detached: true, stdio: "ignore" });
     running.push(child);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    await untilAnswered(() => new Promise<string>((resolve, reject) => {
-      const socket = connect(port, "127.0.0.1", () => { socket.destroy(); resolve("listening"); });
-      socket.on("error", reject);
-    }));
+    await untilAnswered(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(port, "127.0.0.1", () => {
+            socket.destroy();
+            resolve("listening");
+          });
+          socket.on("error", reject);
+        }),
+    );
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });

@@ -16,14 +16,16 @@ describe("README", () => {
   test("every example diff in the README is what the rewrite prints today (run `npm run docs` when this fails)", () => {
     const names = sectionNames(readme, diffSectionPrefix);
     expect(names).toContain("diff examples/bacnet-stack.yml");
-    for (const name of names) expect(readSection(readme, name), name).toBe(exampleDiffBlock(name.slice(diffSectionPrefix.length)));
+    for (const name of names)
+      expect(readSection(readme, name), name).toBe(exampleDiffBlock(name.slice(diffSectionPrefix.length)));
   });
 
   test("the table has a row for every option of every transform", () => {
     const table = optionsTable(transforms);
     for (const t of transforms) {
       const shape = (t.optionsSchema as unknown as { shape: Record<string, unknown> }).shape;
-      for (const key of Object.keys(shape)) expect(table, `${t.optionsKey}.${key}`).toContain(`| \`${t.optionsKey}.${key}`);
+      for (const key of Object.keys(shape))
+        expect(table, `${t.optionsKey}.${key}`).toContain(`| \`${t.optionsKey}.${key}`);
     }
     for (const key of ["strategy", "ports", "services.NAME.*"]) expect(table).toContain(`| \`${key}\` |`);
   });

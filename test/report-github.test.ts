@@ -15,7 +15,13 @@ describe("--format github", () => {
   });
 
   test("one annotation per finding, with the engine's text on a second line", async () => {
-    const run = await runCli(["check", "examples/bacnet-stack.yml", "examples/compose-network-mode.yml", "--format", "github"]);
+    const run = await runCli([
+      "check",
+      "examples/bacnet-stack.yml",
+      "examples/compose-network-mode.yml",
+      "--format",
+      "github",
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe(
       "::error file=examples/bacnet-stack.yml,line=11,col=9,title=stackmod host-plus-network::" +
@@ -33,6 +39,10 @@ describe("--format github", () => {
     writeFileSync(file, "services:\n  web:\n    image: a\n    image: b\n");
     const run = await runCli(["check", file, "--format", "github"]);
     expect(run.code).toBe(2);
-    expect(run.stdout).toMatch(new RegExp(`^::error file=${dir.replace(/[/.]/g, "\\$&")}/stack%2C1\\.yml,line=4,col=5,title=stackmod YAML_DUPLICATE_KEY::.+\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^::error file=${dir.replace(/[/.]/g, "\\$&")}/stack%2C1\\.yml,line=4,col=5,title=stackmod YAML_DUPLICATE_KEY::.+\\n$`,
+      ),
+    );
   });
 });

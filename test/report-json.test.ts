@@ -43,8 +43,10 @@ describe("--format json", () => {
       rule: "host-plus-network",
       severity: "error",
       service: "bacnet",
-      message: 'service "bacnet" is on the host network ("hostnet") and on "backend"; Docker Engine 28+ refuses to start it',
-      engineError: "container sharing network namespace with another container or host cannot be connected to any other network",
+      message:
+        'service "bacnet" is on the host network ("hostnet") and on "backend"; Docker Engine 28+ refuses to start it',
+      engineError:
+        "container sharing network namespace with another container or host cannot be connected to any other network",
     });
     expect(report.files[2].error).toMatchObject({ file: broken, code: "YAML_SYNTAX" });
     expect(run.stderr).toContain(`${broken}:`);
@@ -58,7 +60,12 @@ describe("--format json", () => {
     expect(report).toMatchObject({ command: "rewrite", mode: "check", exitCode: 1 });
     expect(report.summary).toMatchObject({ files: 2, changed: 1, written: 0 });
     const [bacnet, untouched] = report.files;
-    expect(bacnet).toMatchObject({ status: "changed", changed: true, written: false, applied: [{ service: "bacnet", strategy: "proxy" }] });
+    expect(bacnet).toMatchObject({
+      status: "changed",
+      changed: true,
+      written: false,
+      applied: [{ service: "bacnet", strategy: "proxy" }],
+    });
     expect(bacnet.diff.startsWith("--- a/examples/bacnet-stack.yml\n+++ b/examples/bacnet-stack.yml\n")).toBe(true);
     expect(untouched).toMatchObject({ status: "unchanged", changed: false, diff: "" });
   });
@@ -86,7 +93,16 @@ describe("--format json", () => {
   test("the schema names every rule and rejects reports that break it", () => {
     const ids = schema.definitions.finding.properties.rule.enum;
     expect([...ids].sort()).toEqual(rules.map((r) => r.id).sort());
-    expect(validate({ version: 2, tool: { name: "stackmod", version }, command: "check", exitCode: 0, summary: {}, files: [] })).toBe(false);
+    expect(
+      validate({
+        version: 2,
+        tool: { name: "stackmod", version },
+        command: "check",
+        exitCode: 0,
+        summary: {},
+        files: [],
+      }),
+    ).toBe(false);
     expect(
       validate({
         version: 1,
@@ -94,7 +110,14 @@ describe("--format json", () => {
         command: "check",
         exitCode: 0,
         summary: { files: 1, failed: 0, errors: 0, warnings: 0, changed: 0, written: 0 },
-        files: [{ file: "a.yml", status: "clean", dialect: "swarm", findings: [{ file: "a.yml", line: 0, column: 1, rule: "x", severity: "error", service: "s", message: "m" }] }],
+        files: [
+          {
+            file: "a.yml",
+            status: "clean",
+            dialect: "swarm",
+            findings: [{ file: "a.yml", line: 0, column: 1, rule: "x", severity: "error", service: "s", message: "m" }],
+          },
+        ],
       }),
     ).toBe(false);
   });

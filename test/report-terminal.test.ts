@@ -32,6 +32,7 @@ describe("colour", () => {
     expect(tty.stdout).toContain(`${esc}31m-      - hostnet   # BACnet/IP broadcast discovery on UDP 47808${esc}39m\n`);
     expect(tty.stdout).toContain(`${esc}32m+  bacnet-proxy:${esc}39m\n`);
     expect(tty.stdout).toMatch(new RegExp(`\\x1b\\[36m@@ -\\d+,\\d+ \\+\\d+,\\d+ @@\\x1b\\[39m\\n`));
+    // eslint-disable-next-line no-control-regex -- the colour codes are what is removed
     expect(tty.stdout.replace(/\x1b\[\d+m/g, "")).toBe(plain.stdout);
   });
 
@@ -49,7 +50,8 @@ describe("colour", () => {
 describe("progress line", () => {
   const batch = () => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-progress-"));
-    for (let i = 0; i < progressThreshold; i++) copyFileSync("examples/homeassistant-stack.yml", join(dir, `s${String(i).padStart(2, "0")}-stack.yml`));
+    for (let i = 0; i < progressThreshold; i++)
+      copyFileSync("examples/homeassistant-stack.yml", join(dir, `s${String(i).padStart(2, "0")}-stack.yml`));
     return dir;
   };
 
@@ -57,7 +59,9 @@ describe("progress line", () => {
     const dir = batch();
     const run = await runCli(["check", dir, "--format", "json"], { tty: { stdout: false, stderr: true } });
     expect(run.stderr).toContain(`\r${esc}K[1/${progressThreshold}] ${join(dir, "s00-stack.yml")}`);
-    expect(run.stderr).toContain(`\r${esc}K[${progressThreshold}/${progressThreshold}] ${join(dir, `s${progressThreshold - 1}-stack.yml`)}`);
+    expect(run.stderr).toContain(
+      `\r${esc}K[${progressThreshold}/${progressThreshold}] ${join(dir, `s${progressThreshold - 1}-stack.yml`)}`,
+    );
     expect(run.stderr.endsWith(`\r${esc}K`)).toBe(true);
     expect(JSON.parse(run.stdout).summary.files).toBe(progressThreshold);
   });
@@ -74,16 +78,23 @@ describe("what to do next, --quiet, --verbose", () => {
   test("check names the command that shows and applies the fix, without the display flags", async () => {
     const run = await runCli(["check", bacnet, "--no-color", "-v"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`1 conflict found. See the fix with: stackmod rewrite ${bacnet}\napply it with: stackmod rewrite ${bacnet} --write\n`);
+    expect(run.stderr).toContain(
+      `1 conflict found. See the fix with: stackmod rewrite ${bacnet}\napply it with: stackmod rewrite ${bacnet} --write\n`,
+    );
   });
 
   test("a dry run and rewrite --check name the --write command with the same options; stdin gets --stdout", async () => {
     const dry = await runCli(["rewrite", bacnet, "--strategy", "proxy"]);
-    expect(dry.stderr.endsWith(`1 file would change. Apply with: stackmod rewrite ${bacnet} --strategy proxy --write\n`)).toBe(true);
+    expect(
+      dry.stderr.endsWith(`1 file would change. Apply with: stackmod rewrite ${bacnet} --strategy proxy --write\n`),
+    ).toBe(true);
     const checked = await runCli(["rewrite", "--check", bacnet]);
     expect(checked.code).toBe(1);
     expect(checked.stderr.endsWith(`Apply with: stackmod rewrite ${bacnet} --write\n`)).toBe(true);
-    const stdin = await runCli(["rewrite", "-", "--port", "a=8080"], { stdin: "services:\n  a:\n    image: x\n    networks: [hostnet, backend]\nnetworks:\n  hostnet: {external: true, name: host}\n  backend: {}\n" });
+    const stdin = await runCli(["rewrite", "-", "--port", "a=8080"], {
+      stdin:
+        "services:\n  a:\n    image: x\n    networks: [hostnet, backend]\nnetworks:\n  hostnet: {external: true, name: host}\n  backend: {}\n",
+    });
     expect(stdin.stderr).toContain("Apply with: stackmod rewrite - --port a=8080 --stdout\n");
   });
 
@@ -91,7 +102,10 @@ describe("what to do next, --quiet, --verbose", () => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-quiet-"));
     const warned = join(dir, "warned-stack.yml");
     const broken = join(dir, "broken-stack.yml");
-    writeFileSync(warned, 'version: "3.8"\nservices:\n  a:\n    image: x\n    network_mode: bridge\n    deploy:\n      replicas: 1\n');
+    writeFileSync(
+      warned,
+      'version: "3.8"\nservices:\n  a:\n    image: x\n    network_mode: bridge\n    deploy:\n      replicas: 1\n',
+    );
     writeFileSync(broken, "services: [\n");
     expect((await runCli(["check", warned])).stdout).toContain("warning network-mode-in-stack");
     expect(await runCli(["check", warned, "-q"])).toEqual({ code: 0, stdout: "", stderr: "" });
@@ -100,7 +114,9 @@ describe("what to do next, --quiet, --verbose", () => {
     const quiet = await runCli(["rewrite", "examples/homeassistant-stack.yml", broken, "--quiet"]);
     expect(quiet.code).toBe(2);
     expect(quiet.stdout).toBe(loud.stdout);
-    expect(quiet.stderr).toMatch(new RegExp(`^${broken.replace(/[/.]/g, "\\$&")}:\\d+:\\d+: error YAML_SYNTAX: [^\\n]+\\n$`));
+    expect(quiet.stderr).toMatch(
+      new RegExp(`^${broken.replace(/[/.]/g, "\\$&")}:\\d+:\\d+: error YAML_SYNTAX: [^\\n]+\\n$`),
+    );
     const check = await runCli(["check", bacnet, "-q"]);
     expect(check.stderr).toBe("");
     expect(check.stdout).toContain("error host-plus-network");
@@ -109,7 +125,9 @@ describe("what to do next, --quiet, --verbose", () => {
   test("--verbose says what was read and which options are in effect", async () => {
     const run = await runCli(["rewrite", bacnet, "--verbose", "--port", "bacnet=47808/udp"]);
     expect(run.stderr).toContain(`stackmod: 1 file to rewrite: ${bacnet}\n`);
-    expect(run.stderr).toContain(`stackmod: options from the command line: {"services":{"bacnet":{"ports":["47808/udp"]}}}\n`);
+    expect(run.stderr).toContain(
+      `stackmod: options from the command line: {"services":{"bacnet":{"ports":["47808/udp"]}}}\n`,
+    );
     expect(run.stderr).toMatch(new RegExp(`stackmod: read ${bacnet} \\(\\d+ bytes\\)\\n`));
     expect(run.stderr).toContain(`stackmod: ${bacnet}: 1 finding(s), changed\n`);
   });

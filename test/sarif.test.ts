@@ -81,7 +81,9 @@ describe("--format sarif", () => {
       artifactLocation: { uri: "examples/bacnet-stack.yml", uriBaseId: "%SRCROOT%" },
       region: { startLine: 11, startColumn: 9 },
     });
-    expect(result.message.text).toContain("container sharing network namespace with another container or host cannot be connected to any other network");
+    expect(result.message.text).toContain(
+      "container sharing network namespace with another container or host cannot be connected to any other network",
+    );
     expect(Object.values(result.partialFingerprints!)[0]).toMatch(/^[0-9a-f]{32}$/);
   });
 

@@ -9,7 +9,20 @@ import { forwarderScript, type Forward } from "../src/socat.js";
 import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 const repo = join(import.meta.dirname, "..");
-const hostile = ["a;touch PWNED", "$(touch PWNED)", "`touch PWNED`", "a b", "a|b", "a&&b", "-rf", ".hidden", "a'b", 'a"b', "a\\nb", "ä"];
+const hostile = [
+  "a;touch PWNED",
+  "$(touch PWNED)",
+  "`touch PWNED`",
+  "a b",
+  "a|b",
+  "a&&b",
+  "-rf",
+  ".hidden",
+  "a'b",
+  'a"b',
+  "a\\nb",
+  "ä",
+];
 
 const stack = (service: string, network = "backend") =>
   [
@@ -30,7 +43,9 @@ describe("names Docker would refuse are refused before anything is generated", (
     it(`service ${JSON.stringify(name)}`, () => {
       const error = stackmodErrorOf(() => rewrite(stack(name), { file: "s.yml" }));
       expect(error.code).toBe("INVALID_NAME");
-      expect(error.message).toBe(`service name ${JSON.stringify(name)} is not one Docker accepts (letters, digits, '_', '.', '-', starting with a letter or digit); rename it`);
+      expect(error.message).toBe(
+        `service name ${JSON.stringify(name)} is not one Docker accepts (letters, digits, '_', '.', '-', starting with a letter or digit); rename it`,
+      );
       expect([error.line, error.column]).toEqual([3, 3]);
     });
     it(`network ${JSON.stringify(name)}`, () => {
@@ -41,7 +56,8 @@ describe("names Docker would refuse are refused before anything is generated", (
   }
 
   it("Docker's own names pass", () => {
-    for (const name of ["bacnet", "plant_1", "a.b-c", "9lives"]) expect(rewrite(stack(name), { file: "s.yml" }).changed).toBe(true);
+    for (const name of ["bacnet", "plant_1", "a.b-c", "9lives"])
+      expect(rewrite(stack(name), { file: "s.yml" }).changed).toBe(true);
   });
 });
 
@@ -50,7 +66,10 @@ describe("the proxy's script: every word reaches socat exactly as meant", () => 
   const runScript = (script: string) => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-sh-"));
     const log = join(dir, "calls");
-    writeFileSync(join(dir, "socat"), `#!/bin/sh\nfor a in "$@"; do printf '[%s]' "$a"; done >> '${log}'\necho >> '${log}'\n`);
+    writeFileSync(
+      join(dir, "socat"),
+      `#!/bin/sh\nfor a in "$@"; do printf '[%s]' "$a"; done >> '${log}'\necho >> '${log}'\n`,
+    );
     writeFileSync(join(dir, "ip"), "#!/bin/sh\necho 'default via 10.9.8.7 dev eth0'\n");
     for (const tool of ["socat", "ip"]) chmodSync(join(dir, tool), 0o755);
     execFileSync("/bin/sh", ["-c", script], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` } });
@@ -59,12 +78,16 @@ describe("the proxy's script: every word reaches socat exactly as meant", () => 
 
   it("inbound: the rewritten file's proxy command passes exactly two socat arguments per port", () => {
     const text = stack("bacnet").replace('["47808/udp"]', '["47808/udp", 502]');
-    const output = parse(rewrite(text, { file: "s.yml" }).output) as { services: Record<string, { command: string[] }> };
+    const output = parse(rewrite(text, { file: "s.yml" }).output) as {
+      services: Record<string, { command: string[] }>;
+    };
     const { calls, files } = runScript(output.services["bacnet-proxy"]!.command[0]!);
-    expect(calls).toEqual([
-      "[-T][60][UDP4-RECVFROM:47808,fork,reuseaddr][UDP4-SENDTO:127.0.0.1:57808]",
-      "[TCP4-LISTEN:502,fork,reuseaddr][TCP4:127.0.0.1:10502]",
-    ].sort());
+    expect(calls).toEqual(
+      [
+        "[-T][60][UDP4-RECVFROM:47808,fork,reuseaddr][UDP4-SENDTO:127.0.0.1:57808]",
+        "[TCP4-LISTEN:502,fork,reuseaddr][TCP4:127.0.0.1:10502]",
+      ].sort(),
+    );
     expect(files).toEqual(["calls", "ip", "socat"]);
   });
 
@@ -95,8 +118,11 @@ describe("stackmod never runs what the file or the environment holds", () => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-noexec-"));
     const marker = join(dir, "PWNED");
     const text = stack("bacnet")
-      .replace("image: bacnet:2.4", `image: "bacnet:\${TAG:-$(touch ${marker})}"\n    command: ["sh", "-c", "$(touch ${marker})"]`)
-      .replace("networks: [hostnet", "networks: [hostnet, \"${EXTRA:-backend}\"");
+      .replace(
+        "image: bacnet:2.4",
+        `image: "bacnet:\${TAG:-$(touch ${marker})}"\n    command: ["sh", "-c", "$(touch ${marker})"]`,
+      )
+      .replace("networks: [hostnet", 'networks: [hostnet, "${EXTRA:-backend}"');
     const env = { EXTRA: `backend$(touch ${marker})`, TAG: `\`touch ${marker}\`` };
     expect(() => check(text, { file: "s.yml", env })).toThrow(StackmodError);
     const result = rewrite(text, { file: "s.yml", env: {} });
@@ -111,8 +137,9 @@ describe("stackmod never runs what the file or the environment holds", () => {
         .map((e) => join(e.parentPath, e.name));
     for (const file of [...sources("src"), ...sources("transforms")]) {
       const text = readFileSync(file, "utf8");
-      expect(text, file).not.toMatch(/node:child_process|from "child_process"|\beval\(|new Function\(|node:vm\b|\bexecSync\b|\bspawn\(/);
+      expect(text, file).not.toMatch(
+        /node:child_process|from "child_process"|\beval\(|new Function\(|node:vm\b|\bexecSync\b|\bspawn\(/,
+      );
     }
   });
 });
-

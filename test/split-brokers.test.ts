@@ -93,13 +93,18 @@ afterEach(() => {
 });
 
 function run(script: string, env: Env, args: string[] = []) {
-  const child = spawn(process.execPath, [join(APP, script), ...args], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(APP, script), ...args], {
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.add(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
   const ready = new Promise<void>((resolve, reject) => {
     child.stderr.on("data", () => stderr.includes("ready\n") && resolve());
     child.on("close", () => reject(new Error(`${script} exited before it was ready:\n${stderr}`)));
@@ -111,7 +116,11 @@ function run(script: string, env: Env, args: string[] = []) {
 /** Points one half's environment at the test broker and its secrets at test files. */
 function localize(env: Env, b: Broker, expected: { host: string; port: number }, secrets: string): Env {
   const url = new URL(env.QUEUE_URL!);
-  expect({ host: url.hostname, port: Number(url.port), user: url.username, password: url.password }).toEqual({ ...expected, user: "", password: "" });
+  expect({ host: url.hostname, port: Number(url.port), user: url.username, password: url.password }).toEqual({
+    ...expected,
+    user: "",
+    password: "",
+  });
   url.hostname = "127.0.0.1";
   url.port = String(b.port);
   const out: Env = { ...env, QUEUE_URL: url.href.replace(/\/$/, "") };
@@ -138,10 +147,17 @@ describe("split: the rewritten environment carries a message through a real brok
       const b = await broker(kind);
       const secrets = mkdtempSync(join(tmpdir(), "stackmod-split-secrets-"));
       dirs.push(secrets);
-      const processor = run("processor.mjs", localize(processorEnv, b, { host: queueName, port: ports.target }, secrets));
+      const processor = run(
+        "processor.mjs",
+        localize(processorEnv, b, { host: queueName, port: ports.target }, secrets),
+      );
       await processor.ready;
       const message = `${fixture} ${Date.now()} ünïcödé`;
-      const collector = await run("collector.mjs", localize(collectorEnv, b, { host: "127.0.0.1", port: ports.published }, secrets), [message]).done;
+      const collector = await run(
+        "collector.mjs",
+        localize(collectorEnv, b, { host: "127.0.0.1", port: ports.published }, secrets),
+        [message],
+      ).done;
       expect(collector.stderr).toBe("");
       expect(collector.code).toBe(0);
       const result = await processor.done;

@@ -66,7 +66,9 @@ describe("split options", () => {
   });
 
   it("a bad topic given on the top-level block points there", () => {
-    const text = ['version: "3.8"', "x-stackmod:", "  queue: {topic: \"a b\"}", ...stack("{}").split("\n").slice(1)].join("\n");
+    const text = ['version: "3.8"', "x-stackmod:", '  queue: {topic: "a b"}', ...stack("{}").split("\n").slice(1)].join(
+      "\n",
+    );
     expect(at(failure(text))).toBe(where(text, 3, '"a b"', "BAD_OPTION"));
   });
 
@@ -81,7 +83,12 @@ describe("split options", () => {
   });
 
   it("a queue port another service publishes is a collision that says how to choose another", () => {
-    const text = stack("{}", ["  nats:", "    image: nats:2.10-alpine", "    ports: [\"4222:4222\"]", "    networks: [backend]"]);
+    const text = stack("{}", [
+      "  nats:",
+      "    image: nats:2.10-alpine",
+      '    ports: ["4222:4222"]',
+      "    networks: [backend]",
+    ]);
     const error = failure(text);
     expect(error.code).toBe("PORT_COLLISION");
     expect(error.message).toContain("queue.published");
@@ -138,7 +145,10 @@ describe("split options", () => {
   it("a second run onto a shared queue the file already has reuses it", () => {
     const text = stack("{shared: plant-queue}");
     const once = rewrite(text, { file: "stack.yml" }).output;
-    const withModbus = once.replace("networks:\n  hostnet", "  modbus:\n    image: example/modbus:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: split, queue: {shared: plant-queue}}\nnetworks:\n  hostnet");
+    const withModbus = once.replace(
+      "networks:\n  hostnet",
+      "  modbus:\n    image: example/modbus:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: split, queue: {shared: plant-queue}}\nnetworks:\n  hostnet",
+    );
     const twice = rewrite(withModbus, { file: "stack.yml" });
     expect(twice.output.match(/plant-queue:\n/g)).toHaveLength(1);
     expect(twice.output).toContain("QUEUE_URL: nats://127.0.0.1:4222");
@@ -165,7 +175,9 @@ describe("split report notes", () => {
 
   it("Traefik labels copied to both halves are pointed out", () => {
     const all = notes(stack("{}", ["    labels: [traefik.enable=true]"]));
-    expect(all).toContain('warning: bacnet: its Traefik labels are now on both "bacnet-processor" and "bacnet-collector"; keep them on the half that serves HTTP');
+    expect(all).toContain(
+      'warning: bacnet: its Traefik labels are now on both "bacnet-processor" and "bacnet-collector"; keep them on the half that serves HTTP',
+    );
   });
 });
 
@@ -182,7 +194,12 @@ describe("split options through the command line", () => {
     writeFileSync(file, text);
     const before = statSync(file).mtimeMs;
     let stderr = "";
-    const code = await main(["rewrite", file, "--write", ...args], { stdout: () => {}, stderr: (t) => (stderr += t), stdin: () => Buffer.alloc(0), env: {} });
+    const code = await main(["rewrite", file, "--write", ...args], {
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+      stdin: () => Buffer.alloc(0),
+      env: {},
+    });
     return { code, stderr, unchanged: readFileSync(file, "utf8") === text && statSync(file).mtimeMs === before, file };
   }
 

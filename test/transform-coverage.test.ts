@@ -8,7 +8,9 @@ const repo = join(import.meta.dirname, "..");
 const readme = readFileSync(join(repo, "README.md"), "utf8");
 const examples = readdirSync(join(repo, "examples")).filter((f) => f.endsWith(".yml"));
 const usedByExamples = new Set(
-  examples.flatMap((name) => rewrite(readFileSync(join(repo, "examples", name), "utf8"), { file: name }).applied.map((a) => a.strategy)),
+  examples.flatMap((name) =>
+    rewrite(readFileSync(join(repo, "examples", name), "utf8"), { file: name }).applied.map((a) => a.strategy),
+  ),
 );
 
 describe.each(transforms.map((t) => t.name))("strategy %s", (name) => {

@@ -22,7 +22,8 @@ const runs = new WeakMap<ServiceEdits, RunState>();
 
 export const lan: Transform<LanOptions> = {
   name: "lan",
-  summary: "the service leaves the host network for a macvlan/ipvlan network on the LAN (its own LAN address), with a setup script",
+  summary:
+    "the service leaves the host network for a macvlan/ipvlan network on the LAN (its own LAN address), with a setup script",
   optionsKey: "lan",
   optionsSchema: lanOptions,
   apply(ctx) {
@@ -57,7 +58,9 @@ export const lan: Transform<LanOptions> = {
     }
 
     if (dialect === "compose") {
-      notes.info(`${service.name}: moved from the host network to "${key}" (${network.driver} on ${network.parent}, ${network.subnet}), which docker compose creates; no setup script needed`);
+      notes.info(
+        `${service.name}: moved from the host network to "${key}" (${network.driver} on ${network.parent}, ${network.subnet}), which docker compose creates; no setup script needed`,
+      );
       return;
     }
     const path = scriptPath(model.file, ctx.options.script);
@@ -65,9 +68,13 @@ export const lan: Transform<LanOptions> = {
     if (!inScript.some((n) => n.name === network.name)) inScript.push(network);
     state.scripts.set(path, inScript);
     ctx.files.put({ path, content: setupScript(model.file, path, inScript), mode: 0o755 });
-    notes.info(`${service.name}: moved from the host network to the external network "${network.name}" (${network.driver} on ${network.parent}, ${network.subnet}); before deploying, run ${path} on every node, managers included`);
+    notes.info(
+      `${service.name}: moved from the host network to the external network "${network.name}" (${network.driver} on ${network.parent}, ${network.subnet}); before deploying, run ${path} on every node, managers included`,
+    );
     if (service.ports.length > 0) {
-      notes.warn(`${service.name}: its published ports are served through the routing mesh and its other networks, not at its address on "${network.name}"; on the LAN, reach it at its own address`);
+      notes.warn(
+        `${service.name}: its published ports are served through the routing mesh and its other networks, not at its address on "${network.name}"; on the LAN, reach it at its own address`,
+      );
     }
   },
 };
@@ -81,19 +88,32 @@ function lanNetwork(ctx: TransformContext<LanOptions>): LanNetwork {
     options.subnet === undefined ? "`lan.subnet` (the LAN's subnet, e.g. 192.168.50.0/24; --lan-subnet)" : undefined,
   ].filter((m) => m !== undefined);
   if (missing.length > 0) {
-    throw new StackmodError("BAD_OPTION", `lan: service "${service.name}" needs ${missing.join(" and ")}; stackmod does not guess them`, lanBlockPosition(model, service));
+    throw new StackmodError(
+      "BAD_OPTION",
+      `lan: service "${service.name}" needs ${missing.join(" and ")}; stackmod does not guess them`,
+      lanBlockPosition(model, service),
+    );
   }
   if (options.ipvlanMode !== undefined && options.driver !== "ipvlan") {
-    throw new StackmodError("BAD_OPTION", `lan: ipvlanMode ${options.ipvlanMode} needs driver ipvlan, but the driver is ${options.driver}`, where(["ipvlanMode"], options.ipvlanMode));
+    throw new StackmodError(
+      "BAD_OPTION",
+      `lan: ipvlanMode ${options.ipvlanMode} needs driver ipvlan, but the driver is ${options.driver}`,
+      where(["ipvlanMode"], options.ipvlanMode),
+    );
   }
   const ranges = Object.entries(options.ipRanges ?? {}).map(([node, range]) => ({ node, range }));
   checkConsistency({
     subnet: { text: options.subnet!, at: where(["subnet"], options.subnet) },
-    gateway: options.gateway === undefined ? undefined : { text: options.gateway, at: where(["gateway"], options.gateway) },
+    gateway:
+      options.gateway === undefined ? undefined : { text: options.gateway, at: where(["gateway"], options.gateway) },
     ipRanges: ranges.map(({ node, range }) => ({ node, text: range, at: where(["ipRanges", node], range) })),
   });
   if (model.dialect === "compose" && ranges.length > 1) {
-    throw new StackmodError("BAD_OPTION", `lan: a Compose file runs on one host, but lan.ipRanges gives ${ranges.length} nodes (${ranges.map((r) => r.node).join(", ")}); keep the one range of this host`, where(["ipRanges"], options.ipRanges));
+    throw new StackmodError(
+      "BAD_OPTION",
+      `lan: a Compose file runs on one host, but lan.ipRanges gives ${ranges.length} nodes (${ranges.map((r) => r.node).join(", ")}); keep the one range of this host`,
+      where(["ipRanges"], options.ipRanges),
+    );
   }
   return {
     name: options.network ?? `${options.parent!}-lan`,

@@ -17,13 +17,20 @@ const proxyOptions = z.object({
         "inbound: the service moves to the overlay and a host-network proxy forwards host traffic to it; outbound: the service stays on the host and an overlay proxy carries cluster traffic to it",
       ),
     ),
-  publish: z._default(z.enum(["ingress", "host"]), "ingress").check(z.describe("inbound: how the service publishes the forwarded ports (mode ingress or mode host)")),
-  image: z._default(z.string().check(z.minLength(1)), defaultProxyImage).check(z.describe("the proxy image; it must have /bin/sh and socat")),
+  publish: z
+    ._default(z.enum(["ingress", "host"]), "ingress")
+    .check(z.describe("inbound: how the service publishes the forwarded ports (mode ingress or mode host)")),
+  image: z
+    ._default(z.string().check(z.minLength(1)), defaultProxyImage)
+    .check(z.describe("the proxy image; it must have /bin/sh and socat")),
   offset: z
     ._default(z.number().check(z.int(), z.minimum(1), z.maximum(64511)), 10000)
     .check(z.describe("inbound: published port = target + offset, unless ports give PUBLISHED:TARGET")),
   hostAddress: z
-    ._default(z.string().check(z.regex(/^[A-Za-z0-9.:_-]+$/, "expected gateway, host-gateway, or a host name or IP address")), "gateway")
+    ._default(
+      z.string().check(z.regex(/^[A-Za-z0-9.:_-]+$/, "expected gateway, host-gateway, or a host name or IP address")),
+      "gateway",
+    )
     .check(
       z.describe(
         "outbound: how the overlay proxy reaches its own node: gateway (its default gateway, docker_gwbridge in Swarm; TCP and UDP), host-gateway (host.docker.internal via extra_hosts; TCP only), or an address",
@@ -56,14 +63,22 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const compose = model.dialect === "compose";
   const longSyntax = !compose && atLeast(model.version, 3, 2);
   if (options.publish === "host" && !longSyntax && !compose) {
-    throw new StackmodError("UNSUPPORTED", `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`, service.position);
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`,
+      service.position,
+    );
   }
-  const alreadyPublished = new Set(service.ports.filter((p) => p.mode === "ingress").map((p) => `${p.target}/${p.protocol}`));
+  const alreadyPublished = new Set(
+    service.ports.filter((p) => p.mode === "ingress").map((p) => `${p.target}/${p.protocol}`),
+  );
   const forwards: Forward[] = [];
   const newPorts: Plain[] = [];
   for (const port of ctx.common.ports) {
     if (!compose && alreadyPublished.has(`${port.target}/${port.protocol}`)) {
-      notes.info(`${service.name}: ${port.target}/${port.protocol} is already published in ingress mode; the routing mesh serves it on the host, no forwarder needed`);
+      notes.info(
+        `${service.name}: ${port.target}/${port.protocol} is already published in ingress mode; the routing mesh serves it on the host, no forwarder needed`,
+      );
       continue;
     }
     const published = publishedPort(port, options.offset, ctx);
@@ -86,9 +101,13 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const placement = placementOf(service);
   if (!compose && Object.keys(placement).length > 0) body.deploy = placement;
   edits.addServices(service, [[name, body]]);
-  notes.info(`${service.name}: moved off the host network; "${name}" on the host network forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ${ctx.common.portsSource})`);
+  notes.info(
+    `${service.name}: moved off the host network; "${name}" on the host network forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ${ctx.common.portsSource})`,
+  );
   if (options.publish === "host" && placementIsLoose(service)) {
-    notes.warn(`${service.name}: ports published with mode: host are reachable only on nodes that run a task; "${name}" has the same placement, pin both with a placement constraint`);
+    notes.warn(
+      `${service.name}: ports published with mode: host are reachable only on nodes that run a task; "${name}" has the same placement, pin both with a placement constraint`,
+    );
   }
 }
 
@@ -99,8 +118,13 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   const data = service.data.networks;
   const networks: Record<string, Plain> = {};
   for (const attachment of others) {
-    const config = !Array.isArray(data) && data && typeof data === "object" ? ((data as Record<string, Plain>)[attachment.key] ?? {}) : {};
-    const aliases = Array.isArray((config as { aliases?: Plain[] }).aliases) ? (config as { aliases: Plain[] }).aliases : [];
+    const config =
+      !Array.isArray(data) && data && typeof data === "object"
+        ? ((data as Record<string, Plain>)[attachment.key] ?? {})
+        : {};
+    const aliases = Array.isArray((config as { aliases?: Plain[] }).aliases)
+      ? (config as { aliases: Plain[] }).aliases
+      : [];
     // Only the names travel: a fixed address (ipv4_address, ...) stays the service's own.
     networks[attachment.key] = { aliases: [...new Set([service.name, ...aliases.map(String)])] };
   }
@@ -123,16 +147,22 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   if (options.hostAddress === "host-gateway") {
     body.extra_hosts = ["host.docker.internal:host-gateway"];
     if (forwards.some((f) => f.protocol === "udp")) {
-      notes.warn(`${service.name}: through host-gateway, UDP replies come back from another address and connected clients drop them; use proxy.hostAddress: gateway for UDP`);
+      notes.warn(
+        `${service.name}: through host-gateway, UDP replies come back from another address and connected clients drop them; use proxy.hostAddress: gateway for UDP`,
+      );
     }
   }
   moveTraefikLabels(ctx, body, name);
   const deploy = { ...placementOf(service), ...(body.deploy as Record<string, Plain> | undefined) };
   if (!compose && Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
-  notes.info(`${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`);
+  notes.info(
+    `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`,
+  );
   if (!compose && placementIsLoose(service)) {
-    notes.warn(`${service.name}: "${name}" must run on the node that runs "${service.name}"; add the same placement constraint to both (e.g. node.hostname == NODE) or use deploy.mode: global`);
+    notes.warn(
+      `${service.name}: "${name}" must run on the node that runs "${service.name}"; add the same placement constraint to both (e.g. node.hostname == NODE) or use deploy.mode: global`,
+    );
   }
 }
 
@@ -190,7 +220,11 @@ function publishedPort(port: PortRequest, offset: number, ctx: TransformContext<
   return published;
 }
 
-function portEntry(port: PortRequest, published: number, how: { compose: boolean; longSyntax: boolean; mode: string }): Plain {
+function portEntry(
+  port: PortRequest,
+  published: number,
+  how: { compose: boolean; longSyntax: boolean; mode: string },
+): Plain {
   const protocol = port.protocol === "udp" ? "/udp" : "";
   if (how.compose) return `127.0.0.1:${published}:${port.target}${protocol}`;
   if (!how.longSyntax) return `${published}:${port.target}${protocol}`;

@@ -6,7 +6,16 @@ import { labelEntries } from "../src/port-discovery.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
 import type { ServiceEdits } from "../src/service-edits.js";
-import { addEnvironment, environmentWith, keepNetworksWithAlias, namesIn, renameReferences, renameService, setKey, type EnvVar } from "../src/split-edits.js";
+import {
+  addEnvironment,
+  environmentWith,
+  keepNetworksWithAlias,
+  namesIn,
+  renameReferences,
+  renameService,
+  setKey,
+  type EnvVar,
+} from "../src/split-edits.js";
 import type { Transform, TransformContext } from "../src/transform.js";
 import type { Plain } from "../src/yaml/render.js";
 import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "../src/queues/options.js";
@@ -40,7 +49,8 @@ type Ctx = TransformContext<SplitOptions>;
 
 export const split: Transform<SplitOptions> = {
   name: "split",
-  summary: "a collector on the host network and a processor on the overlay (the service renamed in place), joined by a queue service",
+  summary:
+    "a collector on the host network and a processor on the overlay (the service renamed in place), joined by a queue service",
   optionsKey: "queue",
   optionsSchema: splitOptions,
   apply(ctx) {
@@ -48,12 +58,20 @@ export const split: Transform<SplitOptions> = {
     const settings = withDefaults(ctx.options, service.name);
     const kind = queueKinds[settings.kind];
     if (!kind.topic.pattern.test(settings.topic)) {
-      throw new StackmodError("BAD_OPTION", `\`queue.topic\`: ${JSON.stringify(settings.topic)} is refused by ${kind.name}; expected ${kind.topic.rule}`, optionPosition(ctx, "topic"));
+      throw new StackmodError(
+        "BAD_OPTION",
+        `\`queue.topic\`: ${JSON.stringify(settings.topic)} is refused by ${kind.name}; expected ${kind.topic.rule}`,
+        optionPosition(ctx, "topic"),
+      );
     }
     const compose = model.dialect === "compose";
     const host = service.attachments.find((a) => a.network?.special === "host");
     const keep = service.attachments.filter((a) => a.network?.special === undefined);
-    const names = { processor: `${service.name}-processor`, collector: `${service.name}-collector`, queue: settings.shared ?? `${service.name}-queue` };
+    const names = {
+      processor: `${service.name}-processor`,
+      collector: `${service.name}-collector`,
+      queue: settings.shared ?? `${service.name}-queue`,
+    };
     edits.claimServiceName(names.processor, service);
     refuseSharedNamespace(model, service, names);
 
@@ -69,7 +87,11 @@ export const split: Transform<SplitOptions> = {
     const collectorEnv = env("collector", `127.0.0.1:${queue.state.published}`);
     const taken = [...namesIn(service.data.environment)].filter((name) => processorEnv.some(([k]) => k === name));
     if (taken.length > 0) {
-      throw new StackmodError("NAME_COLLISION", `service "${service.name}" already sets ${taken.join(", ")}; give the split's variables other names with \`queue.env\``, service.position);
+      throw new StackmodError(
+        "NAME_COLLISION",
+        `service "${service.name}" already sets ${taken.join(", ")}; give the split's variables other names with \`queue.env\``,
+        service.position,
+      );
     }
     const secrets = queue.state.secrets ? secretNames(queue.state.secrets) : [];
 
@@ -81,7 +103,9 @@ export const split: Transform<SplitOptions> = {
     if (service.data.network_mode !== undefined) edits.removeKey(service, "network_mode");
     if (service.data.ports !== undefined) {
       edits.removeKey(service, "ports");
-      notes.info(`${names.processor}: dropped its ports; "${names.collector}" on the host network listens on the host directly`);
+      notes.info(
+        `${names.processor}: dropped its ports; "${names.collector}" on the host network listens on the host directly`,
+      );
     }
     addEnvironment(edits, service, processorEnv);
     const ownSecrets = secretSources(service.data.secrets);
@@ -90,30 +114,50 @@ export const split: Transform<SplitOptions> = {
     renameReferences(edits, service.name, names.processor);
 
     const collector = collectorBody(ctx, host, collectorEnv, secrets);
-    edits.addServices(service, [[names.collector, collector], ...(queue.body ? [[names.queue, queue.body] as [string, Plain]] : [])]);
+    edits.addServices(service, [
+      [names.collector, collector],
+      ...(queue.body ? [[names.queue, queue.body] as [string, Plain]] : []),
+    ]);
     if (queue.body) {
       if (kind.dataPath) edits.topLevel.declare("volumes", volumeName(names.queue), {});
-      for (const secret of secrets) edits.topLevel.declare("secrets", secret, compose ? { file: `./secrets/${secret}` } : { external: true });
+      for (const secret of secrets)
+        edits.topLevel.declare("secrets", secret, compose ? { file: `./secrets/${secret}` } : { external: true });
     }
 
-    notes.info(`${service.name}: split into "${names.collector}" (host network) and "${names.processor}" (${keep.map((a) => a.key).join(", ")}, alias "${service.name}"), joined by ${kind.name} at "${names.queue}" (published ${queue.state.published}, topic "${settings.topic}")`);
+    notes.info(
+      `${service.name}: split into "${names.collector}" (host network) and "${names.processor}" (${keep.map((a) => a.key).join(", ")}, alias "${service.name}"), joined by ${kind.name} at "${names.queue}" (published ${queue.state.published}, topic "${settings.topic}")`,
+    );
     notes.info(`${service.name}: ${kind.delivery}`);
     if (queue.body && queue.state.secrets) {
-      const how = compose ? secrets.map((s) => `./secrets/${s}`).join(", ") + " (files beside the compose file)" : secrets.map((s) => `\`printf %s VALUE | docker secret create ${s} -\``).join(", ");
+      const how = compose
+        ? secrets.map((s) => `./secrets/${s}`).join(", ") + " (files beside the compose file)"
+        : secrets.map((s) => `\`printf %s VALUE | docker secret create ${s} -\``).join(", ");
       notes.warn(`${names.queue}: create its credentials before deploying: ${how}`);
     }
-    if (queue.body && !compose) notes.warn(`${names.queue}: port ${queue.state.published} is open on ${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`);
+    if (queue.body && !compose)
+      notes.warn(
+        `${names.queue}: port ${queue.state.published} is open on ${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`,
+      );
     if (labelEntries(service).some(([key]) => key.startsWith("traefik."))) {
-      notes.warn(`${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; keep them on the half that serves HTTP`);
+      notes.warn(
+        `${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; keep them on the half that serves HTTP`,
+      );
     }
     if (queue.body && !compose && settings.publish === "host" && placementIsLoose(service)) {
-      notes.warn(`${names.queue}: with publish: host the collector reaches the queue only on the node that runs it; pin "${service.name}" and the queue to one node with a placement constraint`);
+      notes.warn(
+        `${names.queue}: with publish: host the collector reaches the queue only on the node that runs it; pin "${service.name}" and the queue to one node with a placement constraint`,
+      );
     }
   },
 };
 
 /** The collector: the service's own settings on the host network only, without its ports. */
-function collectorBody(ctx: Ctx, host: Attachment | undefined, env: EnvVar[], secrets: string[]): Record<string, Plain> {
+function collectorBody(
+  ctx: Ctx,
+  host: Attachment | undefined,
+  env: EnvVar[],
+  secrets: string[],
+): Record<string, Plain> {
   const compose = ctx.model.dialect === "compose";
   const body: Record<string, Plain> = {};
   const hostNetwork = (): void => {
@@ -122,7 +166,9 @@ function collectorBody(ctx: Ctx, host: Attachment | undefined, env: EnvVar[], se
   };
   const data = ctx.service.data;
   // In the order the file writes them (the model's data follows its schema's order).
-  const keys = [...new Set([...ctx.model.resolver.entries(ctx.service.map).map((e) => e.key), ...Object.keys(data)])].filter((k) => k in data);
+  const keys = [
+    ...new Set([...ctx.model.resolver.entries(ctx.service.map).map((e) => e.key), ...Object.keys(data)]),
+  ].filter((k) => k in data);
   for (const key of keys) {
     const value = data[key];
     if (key === "networks" || key === "network_mode") {
@@ -140,16 +186,30 @@ function collectorBody(ctx: Ctx, host: Attachment | undefined, env: EnvVar[], se
 }
 
 /** The shared queue an earlier service created or the file already has, or a new one. */
-function findOrPlanQueue(ctx: Ctx, settings: SplitSettings, kind: QueueKind, name: string, keep: Attachment[]): { state: QueueState; body?: Record<string, Plain> } {
+function findOrPlanQueue(
+  ctx: Ctx,
+  settings: SplitSettings,
+  kind: QueueKind,
+  name: string,
+  keep: Attachment[],
+): { state: QueueState; body?: Record<string, Plain> } {
   const { edits, service, model } = ctx;
   const run = runState(edits).queues;
   const known = settings.shared ? (run.get(name) ?? existingQueue(ctx, settings, name, kind)) : undefined;
   if (known) {
     if (known.kind !== kind) {
-      throw new StackmodError("BAD_OPTION", `\`queue.shared\`: "${name}" is a ${known.kind.name} queue, but "${service.name}" asks for ${kind.name}`, optionPosition(ctx, "kind"));
+      throw new StackmodError(
+        "BAD_OPTION",
+        `\`queue.shared\`: "${name}" is a ${known.kind.name} queue, but "${service.name}" asks for ${kind.name}`,
+        optionPosition(ctx, "kind"),
+      );
     }
     if (!keep.some((a) => known.networks.has(a.key))) {
-      throw new StackmodError("UNSUPPORTED", `\`queue.shared\`: "${name}" is on ${[...known.networks].join(", ")}, which "${service.name}" is not attached to; its processor could not reach the queue`, optionPosition(ctx, "shared"));
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `\`queue.shared\`: "${name}" is on ${[...known.networks].join(", ")}, which "${service.name}" is not attached to; its processor could not reach the queue`,
+        optionPosition(ctx, "shared"),
+      );
     }
     return { state: known };
   }
@@ -158,22 +218,41 @@ function findOrPlanQueue(ctx: Ctx, settings: SplitSettings, kind: QueueKind, nam
   const compose = model.dialect === "compose";
   const auth = kind.auth === "required" || settings.auth === true;
   if (settings.auth === true && kind.auth === "never") {
-    throw new StackmodError("BAD_OPTION", `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use redis or rabbitmq for a password`, optionPosition(ctx, "auth"));
+    throw new StackmodError(
+      "BAD_OPTION",
+      `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use redis or rabbitmq for a password`,
+      optionPosition(ctx, "auth"),
+    );
   }
   if (!compose && auth && !atLeast(model.version, 3, 1)) {
-    throw new StackmodError("UNSUPPORTED", `the ${kind.name} queue needs secrets, from file format 3.1; this file says version ${model.version}`, service.position);
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `the ${kind.name} queue needs secrets, from file format 3.1; this file says version ${model.version}`,
+      service.position,
+    );
   }
   if (!compose && settings.publish === "host" && !atLeast(model.version, 3, 2)) {
-    throw new StackmodError("UNSUPPORTED", `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`, service.position);
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`,
+      service.position,
+    );
   }
   try {
     edits.claimPublishedPort(published, "tcp", service);
   } catch (error) {
     if (!(error instanceof StackmodError) || error.code !== "PORT_COLLISION") throw error;
-    throw new StackmodError("PORT_COLLISION", `the queue "${name}" would publish ${published}/tcp, which another service of this file already publishes; choose another with \`queue.published\`, or share one queue with \`queue.shared\``, optionPosition(ctx, "published"));
+    throw new StackmodError(
+      "PORT_COLLISION",
+      `the queue "${name}" would publish ${published}/tcp, which another service of this file already publishes; choose another with \`queue.published\`, or share one queue with \`queue.shared\``,
+      optionPosition(ctx, "published"),
+    );
   }
   const secrets = auth
-    ? { user: kind.auth === "required" ? (settings.secrets.user ?? `${name}-user`) : undefined, password: settings.secrets.password ?? `${name}-password` }
+    ? {
+        user: kind.auth === "required" ? (settings.secrets.user ?? `${name}-user`) : undefined,
+        password: settings.secrets.password ?? `${name}-password`,
+      }
     : undefined;
   const state: QueueState = { kind, published, networks: new Set(keep.map((a) => a.key)), secrets };
   run.set(name, state);
@@ -199,7 +278,11 @@ function existingQueue(ctx: Ctx, settings: SplitSettings, name: string, kind: Qu
   if (!existing) return undefined;
   const port = existing.ports.find((p) => p.target === kind.port && p.published !== undefined);
   if (!port) {
-    throw new StackmodError("UNSUPPORTED", `\`queue.shared\`: the service "${name}" exists but publishes no port for ${kind.name} (${kind.port}); give another name or remove it`, existing.position);
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `\`queue.shared\`: the service "${name}" exists but publishes no port for ${kind.name} (${kind.port}); give another name or remove it`,
+      existing.position,
+    );
   }
   const secretList = secretSources(existing.data.secrets);
   const user = secretList.find((s) => s === (settings.secrets.user ?? `${name}-user`));
@@ -215,7 +298,9 @@ function existingQueue(ctx: Ctx, settings: SplitSettings, name: string, kind: Qu
 /** The secret names a service mounts, short or long syntax. */
 function secretSources(value: unknown): string[] {
   if (!Array.isArray(value)) return [];
-  return value.map((s) => (s !== null && typeof s === "object" ? String((s as { source?: unknown }).source) : String(s)));
+  return value.map((s) =>
+    s !== null && typeof s === "object" ? String((s as { source?: unknown }).source) : String(s),
+  );
 }
 
 /** Where an option was written: the service's block, the top-level `services.NAME`, the top-level block. */
@@ -238,7 +323,11 @@ function optionPosition(ctx: Ctx, key: string): SourcePosition {
  * split makes two of the service, on different networks, and which one the other
  * service meant is not for stackmod to guess.
  */
-function refuseSharedNamespace(model: StackModel, service: ServiceModel, names: { processor: string; collector: string }): void {
+function refuseSharedNamespace(
+  model: StackModel,
+  service: ServiceModel,
+  names: { processor: string; collector: string },
+): void {
   const sharing = model.services.find((other) => other.networkMode?.value === `service:${service.name}`);
   if (!sharing) return;
   const value = sharing.networkMode!.entry.pair.value as { range?: [number, number, number] } | null;

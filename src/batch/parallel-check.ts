@@ -18,7 +18,9 @@ export interface ParallelCheck {
 }
 
 /** Errors cross the thread boundary as plain data: a StackmodError keeps its code and position. */
-type SentError = { stackmod: true; code: ErrorCode; message: string; file: string; line: number; column: number } | { stackmod: false; name: string; message: string };
+type SentError =
+  | { stackmod: true; code: ErrorCode; message: string; file: string; line: number; column: number }
+  | { stackmod: false; name: string; message: string };
 type SentOutcome = { bytes?: number; result?: CheckResult; error?: SentError };
 
 /**
@@ -72,8 +74,12 @@ function received(outcome: SentOutcome): Outcome {
  * late or runs on a busy core simply takes fewer; one that has taken none when this
  * thread runs out is stopped instead of waited for.
  */
-export async function checkInParallel(paths: readonly string[], options: CheckOptions): Promise<ParallelCheck | undefined> {
-  if (!workerScript || paths.length < chunkSize * 2 || paths.includes("-") || !secondThreadPays(paths.length)) return undefined;
+export async function checkInParallel(
+  paths: readonly string[],
+  options: CheckOptions,
+): Promise<ParallelCheck | undefined> {
+  if (!workerScript || paths.length < chunkSize * 2 || paths.includes("-") || !secondThreadPays(paths.length))
+    return undefined;
   // Loaded here, not at start-up: node:worker_threads pulls in the stream modules, a cold start's cost.
   const { Worker } = await import("node:worker_threads");
   const shared = new Int32Array(new SharedArrayBuffer(8));
@@ -107,7 +113,11 @@ const nextChunk = 0;
 const workerStarted = 1;
 
 function forEachClaimed(shared: Int32Array, count: number, visit: (index: number) => void): void {
-  for (let chunk = Atomics.add(shared, nextChunk, 1); chunk * chunkSize < count; chunk = Atomics.add(shared, nextChunk, 1)) {
+  for (
+    let chunk = Atomics.add(shared, nextChunk, 1);
+    chunk * chunkSize < count;
+    chunk = Atomics.add(shared, nextChunk, 1)
+  ) {
     for (let index = chunk * chunkSize; index < Math.min(count, (chunk + 1) * chunkSize); index += 1) visit(index);
   }
 }
@@ -125,11 +135,14 @@ function secondThreadPays(files: number): boolean {
 /** The worker's side: check the files it is sent, answer once. */
 export async function runBatchWorker(): Promise<void> {
   const { parentPort } = await import("node:worker_threads");
-  parentPort?.once("message", ({ paths, options, shared: buffer }: { paths: string[]; options: CheckOptions; shared: SharedArrayBuffer }) => {
-    const shared = new Int32Array(buffer);
-    Atomics.store(shared, workerStarted, 1);
-    const done: [number, SentOutcome][] = [];
-    forEachClaimed(shared, paths.length, (index) => done.push([index, checkOne(paths[index]!, options)]));
-    parentPort!.postMessage(done);
-  });
+  parentPort?.once(
+    "message",
+    ({ paths, options, shared: buffer }: { paths: string[]; options: CheckOptions; shared: SharedArrayBuffer }) => {
+      const shared = new Int32Array(buffer);
+      Atomics.store(shared, workerStarted, 1);
+      const done: [number, SentOutcome][] = [];
+      forEachClaimed(shared, paths.length, (index) => done.push([index, checkOne(paths[index]!, options)]));
+      parentPort!.postMessage(done);
+    },
+  );
 }

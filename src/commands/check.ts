@@ -7,7 +7,12 @@ import { internalError, loadOptions, readOptions, type CommonFlags } from "./com
 import type { CliIO } from "./io.js";
 
 /** `stackmod check`: findings for every file, exit 0 (none), 1 (conflicts) or 2 (bad input). */
-export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, argv: readonly string[]): Promise<ExitCode> {
+export async function runCheck(
+  paths: string[],
+  flags: CommonFlags,
+  io: CliIO,
+  argv: readonly string[],
+): Promise<ExitCode> {
   const options = loadOptions(flags, io);
   const reading = readOptions(flags, io);
   const reporter = new Reporter("check", flags, io, argv);
@@ -15,12 +20,17 @@ export async function runCheck(paths: string[], flags: CommonFlags, io: CliIO, a
   let failed = false;
   const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
   // Loaded only for -c: the layered pipeline brings the rewrite path (transforms, diff) with it.
-  const layered = flags.composeFile ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, reading), options) : undefined;
+  const layered = flags.composeFile
+    ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, reading), options)
+    : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
-  reporter.detail(`options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`);
+  reporter.detail(
+    `options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`,
+  );
   const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(files, options);
-  if (parallel) reporter.detail(`checked on two threads: the worker thread took ${parallel.workerFiles} of ${files.length} files`);
+  if (parallel)
+    reporter.detail(`checked on two threads: the worker thread took ${parallel.workerFiles} of ${files.length} files`);
   for (const [index, { path, error: listing }] of inputs.entries()) {
     reporter.starting(index, path);
     try {

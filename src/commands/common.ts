@@ -18,7 +18,11 @@ export interface CommonFlags extends ReportFlags {
 export function internalError(file: string, error: unknown): StackmodError {
   if (error instanceof StackmodError) return error;
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StackmodError("INTERNAL", `stackmod failed unexpectedly (${text}); nothing was written for this file. Please report it with the file`, { file, line: 1, column: 1 });
+  return new StackmodError(
+    "INTERNAL",
+    `stackmod failed unexpectedly (${text}); nothing was written for this file. Please report it with the file`,
+    { file, line: 1, column: 1 },
+  );
 }
 
 function environment(flags: CommonFlags, io: CliIO): Environment {
@@ -30,7 +34,10 @@ export function loadOptions(flags: CommonFlags, io: CliIO) {
   return {
     env: environment(flags, io),
     ...(flags.target ? { target: flags.target } : {}),
-    limits: { ...(flags.maxBytes ? { maxBytes: flags.maxBytes } : {}), ...(flags.maxAliases ? { maxAliasCount: flags.maxAliases } : {}) },
+    limits: {
+      ...(flags.maxBytes ? { maxBytes: flags.maxBytes } : {}),
+      ...(flags.maxAliases ? { maxAliasCount: flags.maxAliases } : {}),
+    },
   };
 }
 

@@ -57,7 +57,11 @@ function cliOptions(flags: RewriteFlags): RawOptions {
   for (const spec of flags.port ?? []) {
     const eq = spec.indexOf("=");
     if (eq <= 0) {
-      throw new StackmodError("USAGE", `--port ${spec}: expected SERVICE=PORT[/PROTO], e.g. bacnet=47808/udp`, { file: "<command line>", line: 1, column: 1 });
+      throw new StackmodError("USAGE", `--port ${spec}: expected SERVICE=PORT[/PROTO], e.g. bacnet=47808/udp`, {
+        file: "<command line>",
+        line: 1,
+        column: 1,
+      });
     }
     const services = (options.services ??= {});
     const entry = (services[spec.slice(0, eq)] ??= {});
@@ -72,11 +76,19 @@ function lanRanges(specs: string[]): Record<string, string> {
   for (const spec of specs) {
     const eq = spec.indexOf("=");
     if (eq <= 0 || eq === spec.length - 1) {
-      throw new StackmodError("USAGE", `--lan-range ${spec}: expected NODE=CIDR, e.g. node-a=192.168.50.192/28`, { file: "<command line>", line: 1, column: 1 });
+      throw new StackmodError("USAGE", `--lan-range ${spec}: expected NODE=CIDR, e.g. node-a=192.168.50.192/28`, {
+        file: "<command line>",
+        line: 1,
+        column: 1,
+      });
     }
     const node = spec.slice(0, eq);
     if (ranges[node] !== undefined) {
-      throw new StackmodError("USAGE", `--lan-range ${spec}: node ${node} already has the range ${ranges[node]}`, { file: "<command line>", line: 1, column: 1 });
+      throw new StackmodError("USAGE", `--lan-range ${spec}: node ${node} already has the range ${ranges[node]}`, {
+        file: "<command line>",
+        line: 1,
+        column: 1,
+      });
     }
     ranges[node] = spec.slice(eq + 1);
   }
@@ -85,7 +97,11 @@ function lanRanges(specs: string[]): Record<string, string> {
 
 export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: readonly string[]): ExitCode {
   if (flags.stdout && flags.format !== "text") {
-    throw new StackmodError("USAGE", `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`, { file: "<command line>", line: 1, column: 1 });
+    throw new StackmodError(
+      "USAGE",
+      `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`,
+      { file: "<command line>", line: 1, column: 1 },
+    );
   }
   const base = loadOptions(flags, io);
   const reading = readOptions(flags, io);
@@ -97,8 +113,15 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   let wouldChange = false;
   const cleaned = new Set<string>();
   const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
-  const rewriteOptions = { ...base, options, ...(config ? { config } : {}), ...(flags.service ? { services: flags.service } : {}) };
-  const layered = flags.composeFile ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), rewriteOptions) : undefined;
+  const rewriteOptions = {
+    ...base,
+    options,
+    ...(config ? { config } : {}),
+    ...(flags.service ? { services: flags.service } : {}),
+  };
+  const layered = flags.composeFile
+    ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), rewriteOptions)
+    : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
@@ -109,13 +132,15 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       if (listing) throw listing;
       const source = readSource(path, reading);
       reporter.read(path, Buffer.byteLength(source));
-      const result = layered ? layered(path) : rewrite(source, {
-        ...base,
-        file: path,
-        options,
-        ...(config ? { config } : {}),
-        ...(flags.service ? { services: flags.service } : {}),
-      });
+      const result = layered
+        ? layered(path)
+        : rewrite(source, {
+            ...base,
+            file: path,
+            options,
+            ...(config ? { config } : {}),
+            ...(flags.service ? { services: flags.service } : {}),
+          });
       wouldChange ||= result.changed;
       const write = mode === "write" && result.changed && path !== "-";
       let extras: ExtraFileWrite[] | undefined;
@@ -145,6 +170,8 @@ function cleanLeftovers(path: string, folders: Set<string>, io: CliIO): void {
   if (folders.has(folder)) return;
   folders.add(folder);
   for (const leftover of removeStaleTemporaries(path)) {
-    io.stderr(`${path}: removed ${leftover.path}, a temporary file left by an interrupted stackmod run (pid ${leftover.pid})\n`);
+    io.stderr(
+      `${path}: removed ${leftover.path}, a temporary file left by an interrupted stackmod run (pid ${leftover.pid})\n`,
+    );
   }
 }

@@ -6,7 +6,9 @@ export function describeTransforms(): string {
   return transforms
     .map((t) => {
       const shape = (t.optionsSchema as z.ZodMiniObject).shape;
-      const options = Object.entries(shape).map(([key, schema]) => `    ${t.optionsKey}.${key}: ${z.descriptionOf(schema) ?? ""}`);
+      const options = Object.entries(shape).map(
+        ([key, schema]) => `    ${t.optionsKey}.${key}: ${z.descriptionOf(schema) ?? ""}`,
+      );
       return [`${t.name}: ${t.summary}`, ...options].join("\n");
     })
     .join("\n\n")

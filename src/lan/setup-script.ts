@@ -33,9 +33,13 @@ export function setupScript(stackPath: string, scriptPath: string, networks: Lan
           "# NODE defaults to this host's name and picks the node's own IP range.",
           "set -eu",
           "",
-          'node=${1:-$(hostname)}',
+          "node=${1:-$(hostname)}",
         ]
-      : [`# Run it on every node that may run these services, managers included: sh ${commentText(basename(scriptPath))}`, "set -eu", ""]),
+      : [
+          `# Run it on every node that may run these services, managers included: sh ${commentText(basename(scriptPath))}`,
+          "set -eu",
+          "",
+        ]),
     "# Managers also create the swarm-scoped network; workers only hold their own part of it.",
     "manager=$(docker info --format '{{.Swarm.ControlAvailable}}')",
     "",
@@ -50,11 +54,16 @@ export function setupScript(stackPath: string, scriptPath: string, networks: Lan
 
 function networkSteps(stackFile: string, network: LanNetwork): string[] {
   const config = `${network.name}-config`;
-  const lines = [`# --- ${network.name}: ${network.driver}${network.driver === "ipvlan" ? ` ${network.ipvlanMode ?? "l2"}` : ""} on ${network.parent}, subnet ${network.subnet}`];
+  const lines = [
+    `# --- ${network.name}: ${network.driver}${network.driver === "ipvlan" ? ` ${network.ipvlanMode ?? "l2"}` : ""} on ${network.parent}, subnet ${network.subnet}`,
+  ];
   const create = ["docker network create --config-only", `--subnet ${q(network.subnet)}`];
   if (network.gateway !== undefined) create.push(`--gateway ${q(network.gateway)}`);
   if (network.ipRanges.length > 0) {
-    lines.push(`# Each node hands out addresses from its own range only, so two nodes never give out the same address.`, 'case "$node" in');
+    lines.push(
+      `# Each node hands out addresses from its own range only, so two nodes never give out the same address.`,
+      'case "$node" in',
+    );
     for (const { node, range } of network.ipRanges) lines.push(`  ${q(node)}) range=${q(range)} ;;`);
     lines.push(
       `  *) printf 'no IP range for node %s in lan.ipRanges of %s; add one, or give the node name as the first argument\\n' "$node" ${q(stackFile)} >&2; exit 1 ;;`,

@@ -8,5 +8,6 @@ export function shellQuote(value: string): string {
 
 /** Text safe inside a `#` comment: a line break in it would end the comment and start a command. */
 export function commentText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach the comment
   return value.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, "?");
 }

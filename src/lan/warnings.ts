@@ -7,8 +7,13 @@ export function networkWarnings(network: LanNetwork, dialect: "swarm" | "compose
   const ranges = network.ipRanges.map((r) => r.range);
   const l3 = network.driver === "ipvlan" && network.ipvlanMode === "l3";
   if (l3) {
-    const routes = network.ipRanges.length > 0 ? network.ipRanges.map((r) => `${r.range} via ${r.node}`).join(", ") : `${network.subnet} via the node`;
-    warnings.push(`${network.name}: ipvlan l3 routes instead of bridging: the LAN's router needs a route to each node's addresses through that node (${routes}), and broadcast and multicast do not cross it`);
+    const routes =
+      network.ipRanges.length > 0
+        ? network.ipRanges.map((r) => `${r.range} via ${r.node}`).join(", ")
+        : `${network.subnet} via the node`;
+    warnings.push(
+      `${network.name}: ipvlan l3 routes instead of bridging: the LAN's router needs a route to each node's addresses through that node (${routes}), and broadcast and multicast do not cross it`,
+    );
   } else {
     const shim = `${network.driver}-shim`;
     const mode = network.driver === "macvlan" ? "macvlan mode bridge" : "ipvlan mode l2";
@@ -23,7 +28,9 @@ export function networkWarnings(network: LanNetwork, dialect: "swarm" | "compose
   );
   if (dialect === "swarm") {
     if (ranges.length === 0) {
-      warnings.push(`${network.name}: no lan.ipRanges: every node hands out addresses from the whole of ${network.subnet}, so with more than one node two tasks can get the same address; give each node its own range (--lan-range NODE=CIDR)`);
+      warnings.push(
+        `${network.name}: no lan.ipRanges: every node hands out addresses from the whole of ${network.subnet}, so with more than one node two tasks can get the same address; give each node its own range (--lan-range NODE=CIDR)`,
+      );
     }
     warnings.push(
       `${network.name}: Swarm's routing mesh and service VIPs do not carry traffic on ${network.driver} networks: on ${network.name} each task is reached at its own LAN address, and other services reach it by name over its other networks`,
@@ -31,7 +38,9 @@ export function networkWarnings(network: LanNetwork, dialect: "swarm" | "compose
   }
   if (network.gateway === undefined && !l3) {
     const subnet = parseCidr(network.subnet)!.cidr;
-    warnings.push(`${network.name}: no lan.gateway: Docker takes ${formatAddress(subnet.base + 1)} as the gateway; if the LAN's router has another address, set lan.gateway`);
+    warnings.push(
+      `${network.name}: no lan.gateway: Docker takes ${formatAddress(subnet.base + 1)} as the gateway; if the LAN's router has another address, set lan.gateway`,
+    );
   }
   return warnings;
 }

@@ -11,7 +11,12 @@ export const outsideTheFile: SourcePosition = { file: "<command line or --config
  * service's own block, the top-level `services.NAME`, the top-level block. A value
  * that none of them holds came from the flags or --config.
  */
-export function lanOptionPosition(model: StackModel, service: ServiceModel, path: string[], value: unknown): SourcePosition {
+export function lanOptionPosition(
+  model: StackModel,
+  service: ServiceModel,
+  path: string[],
+  value: unknown,
+): SourcePosition {
   const top = model.options?.value ?? null;
   const candidates: [Node | null, string[]][] = [
     [service.options?.value ?? null, ["lan", ...path]],

@@ -76,10 +76,13 @@ interface BuildContext {
 /** The top-level networks a file declares, by key, with their resolved names. */
 export function declaredNetworks(parsed: ParsedFile, env: Environment): Map<string, NetworkDecl> {
   const resolver = new Resolver(parsed.doc);
-  const text = (node: Node | null | undefined) => (isScalar(node) && node.value !== null ? interpolateAt(String(node.value), env, parsed, node) : undefined);
+  const text = (node: Node | null | undefined) =>
+    isScalar(node) && node.value !== null ? interpolateAt(String(node.value), env, parsed, node) : undefined;
   const result = new Map<string, NetworkDecl>();
   const entry = resolver.get(parsed.root, "networks");
-  if (isMap(entry?.value)) for (const network of resolver.entries(entry.value)) result.set(network.key, declareNetwork(network, resolver, text));
+  if (isMap(entry?.value))
+    for (const network of resolver.entries(entry.value))
+      result.set(network.key, declareNetwork(network, resolver, text));
   return result;
 }
 
@@ -90,7 +93,11 @@ function interpolateAt(value: string, env: Environment, parsed: ParsedFile, node
     if (error instanceof InterpolationError) {
       // Point at the `$` itself: the scalar's start, past an opening quote, plus the offset in its value.
       const quoted = (node as { type?: string }).type?.startsWith("QUOTE") ? 1 : 0;
-      throw new StackmodError("INTERPOLATION", error.message, parsed.source.position((node.range?.[0] ?? 0) + quoted + error.index));
+      throw new StackmodError(
+        "INTERPOLATION",
+        error.message,
+        parsed.source.position((node.range?.[0] ?? 0) + quoted + error.index),
+      );
     }
     throw error;
   }
@@ -108,7 +115,9 @@ function declareNetwork(entry: Entry, resolver: Resolver, text: BuildContext["te
 
 function buildService(entry: Entry, map: YAMLMap, data: Record<string, unknown>, ctx: BuildContext): ServiceModel {
   const { resolver, parsed, text } = ctx;
-  const position = parsed.source.position(entry.pair.key && isScalar(entry.pair.key) ? (entry.pair.key.range?.[0] ?? 0) : 0);
+  const position = parsed.source.position(
+    entry.pair.key && isScalar(entry.pair.key) ? (entry.pair.key.range?.[0] ?? 0) : 0,
+  );
   const networksEntry = resolver.get(map, "networks");
   const attachments: Attachment[] = [];
   const value = networksEntry?.value;
@@ -185,6 +194,7 @@ function shapeError(error: z.core.$ZodError, parsed: ParsedFile, resolver: Resol
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") return `expected ${issue.expected}, found something else`;
-  if (issue.code === "invalid_union") return "has the wrong type (expected a list or a mapping of the documented shape)";
+  if (issue.code === "invalid_union")
+    return "has the wrong type (expected a list or a mapping of the documented shape)";
   return issue.message;
 }

@@ -9,10 +9,7 @@ const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 const attachmentConfig = z.union([z.null(), z.looseObject({ aliases: z.optional(z.array(scalar)) })]);
 
-export const serviceNetworksShape = z.union([
-  z.array(z.string()),
-  z.record(z.string(), attachmentConfig),
-]);
+export const serviceNetworksShape = z.union([z.array(z.string()), z.record(z.string(), attachmentConfig)]);
 
 export const portShape = z.union([
   z.string(),

@@ -7,7 +7,11 @@ export const nats: QueueKind = {
   scheme: "nats",
   auth: "never",
   // A subject is dot-separated tokens; `*` and `>` are wildcards, refused when publishing.
-  topic: { pattern: /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, rule: "a NATS subject: tokens of letters, digits, _ or - separated by single dots (no spaces, no * or > wildcards)" },
+  topic: {
+    pattern: /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/,
+    rule: "a NATS subject: tokens of letters, digits, _ or - separated by single dots (no spaces, no * or > wildcards)",
+  },
   command: () => undefined,
-  delivery: "core NATS drops a message published while no processor is subscribed; the processor must be up before the collector publishes (or use redis or rabbitmq)",
+  delivery:
+    "core NATS drops a message published while no processor is subscribed; the processor must be up before the collector publishes (or use redis or rabbitmq)",
 };

@@ -1,33 +1,102 @@
 import * as z from "../zod.js";
 import { queueKindNames, type QueueKindName } from "./index.js";
 
-const envName = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name: letters, digits and _, not starting with a digit"));
-const resourceName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a service or secret name: letters, digits and _ . -, starting with a letter or digit"));
+const envName = z
+  .string()
+  .check(
+    z.regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      "an environment variable name: letters, digits and _, not starting with a digit",
+    ),
+  );
+const resourceName = z
+  .string()
+  .check(
+    z.regex(
+      /^[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+      "a service or secret name: letters, digits and _ . -, starting with a letter or digit",
+    ),
+  );
 const nonEmpty = () => z.string().check(z.minLength(1));
 
 // No defaults here: options are merged layer by layer (service, flags, file,
 // --config), and a default filled into a specific layer would hide a value given in
 // a broader one. The defaults are applied once, in `withDefaults`.
 export const splitOptions = z.object({
-  kind: z.optional(z.enum(queueKindNames)).check(z.describe("the broker between collector and processor: nats (default), redis, rabbitmq, mqtt")),
-  image: z.optional(nonEmpty()).check(z.describe("the broker's image; pinned by default: nats:2.10-alpine, redis:7.2-alpine, rabbitmq:4.2-alpine, eclipse-mosquitto:2.0")),
-  topic: z.optional(nonEmpty()).check(z.describe("the NATS subject, Redis list, AMQP queue or MQTT topic both halves use (default: the service's name)")),
+  kind: z
+    .optional(z.enum(queueKindNames))
+    .check(z.describe("the broker between collector and processor: nats (default), redis, rabbitmq, mqtt")),
+  image: z
+    .optional(nonEmpty())
+    .check(
+      z.describe(
+        "the broker's image; pinned by default: nats:2.10-alpine, redis:7.2-alpine, rabbitmq:4.2-alpine, eclipse-mosquitto:2.0",
+      ),
+    ),
+  topic: z
+    .optional(nonEmpty())
+    .check(
+      z.describe(
+        "the NATS subject, Redis list, AMQP queue or MQTT topic both halves use (default: the service's name)",
+      ),
+    ),
   published: z
     .optional(z.number().check(z.int(), z.minimum(1), z.maximum(65535)))
-    .check(z.describe("the port the queue publishes for the collector, which reaches it at 127.0.0.1:PUBLISHED (default: the broker's port: 4222, 6379, 5672, 1883)")),
-  publish: z.optional(z.enum(["ingress", "host"])).check(z.describe("how the queue publishes its port: ingress (default, every node) or host (only where the queue runs; it gets the service's placement)")),
-  shared: z.optional(resourceName).check(z.describe("one queue service of this name for every split service that gives it (default: a SERVICE-queue each)")),
-  auth: z.optional(z.boolean()).check(z.describe("redis: require a password, read from a secret (default false); rabbitmq always uses a user and password from secrets; nats and mqtt take none")),
+    .check(
+      z.describe(
+        "the port the queue publishes for the collector, which reaches it at 127.0.0.1:PUBLISHED (default: the broker's port: 4222, 6379, 5672, 1883)",
+      ),
+    ),
+  publish: z
+    .optional(z.enum(["ingress", "host"]))
+    .check(
+      z.describe(
+        "how the queue publishes its port: ingress (default, every node) or host (only where the queue runs; it gets the service's placement)",
+      ),
+    ),
+  shared: z
+    .optional(resourceName)
+    .check(
+      z.describe(
+        "one queue service of this name for every split service that gives it (default: a SERVICE-queue each)",
+      ),
+    ),
+  auth: z
+    .optional(z.boolean())
+    .check(
+      z.describe(
+        "redis: require a password, read from a secret (default false); rabbitmq always uses a user and password from secrets; nats and mqtt take none",
+      ),
+    ),
   secrets: z
     .optional(z.strictObject({ user: z.optional(resourceName), password: z.optional(resourceName) }))
-    .check(z.describe("{user, password}: the secrets holding the credentials (default QUEUE-user, QUEUE-password); external secrets in a stack file, files under ./secrets/ in a Compose file")),
+    .check(
+      z.describe(
+        "{user, password}: the secrets holding the credentials (default QUEUE-user, QUEUE-password); external secrets in a stack file, files under ./secrets/ in a Compose file",
+      ),
+    ),
   env: z
     .optional(
-      z.strictObject({ url: z.optional(envName), topic: z.optional(envName), role: z.optional(envName), userFile: z.optional(envName), passwordFile: z.optional(envName) }),
+      z.strictObject({
+        url: z.optional(envName),
+        topic: z.optional(envName),
+        role: z.optional(envName),
+        userFile: z.optional(envName),
+        passwordFile: z.optional(envName),
+      }),
     )
-    .check(z.describe("{url, topic, role, userFile, passwordFile}: the variable names the halves read (default QUEUE_URL, QUEUE_TOPIC, STACKMOD_ROLE, QUEUE_USER_FILE, QUEUE_PASSWORD_FILE)")),
+    .check(
+      z.describe(
+        "{url, topic, role, userFile, passwordFile}: the variable names the halves read (default QUEUE_URL, QUEUE_TOPIC, STACKMOD_ROLE, QUEUE_USER_FILE, QUEUE_PASSWORD_FILE)",
+      ),
+    ),
   processor: z
-    .optional(z.strictObject({ image: z.optional(nonEmpty()), command: z.optional(z.union([z.string(), z.array(z.string())])) }))
+    .optional(
+      z.strictObject({
+        image: z.optional(nonEmpty()),
+        command: z.optional(z.union([z.string(), z.array(z.string())])),
+      }),
+    )
     .check(z.describe("{image, command}: what the processor runs instead of the service's own image and command")),
 });
 

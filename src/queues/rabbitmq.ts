@@ -9,7 +9,10 @@ export const rabbitmq: QueueKind = {
   scheme: "amqp",
   auth: "required",
   // `amq.` names are reserved by the broker; 255 bytes at most.
-  topic: { pattern: /^(?!amq\.)[A-Za-z0-9_.:-]{1,255}$/, rule: "an AMQP queue name of letters, digits and _ . : - (at most 255, not starting with amq.)" },
+  topic: {
+    pattern: /^(?!amq\.)[A-Za-z0-9_.:-]{1,255}$/,
+    rule: "an AMQP queue name of letters, digits and _ . : - (at most 255, not starting with amq.)",
+  },
   dataPath: "/var/lib/rabbitmq",
   needsHostname: true,
   // RABBITMQ_DEFAULT_USER_FILE / _PASS_FILE make the container exit since 3.13: write
@@ -22,5 +25,6 @@ export const rabbitmq: QueueKind = {
       `printf 'default_user = %s\\ndefault_pass = %s\\n' "$$(cat ${secretPath(secrets.user)})" "$$(cat ${secretPath(secrets.password)})" > ${confFile} && exec docker-entrypoint.sh rabbitmq-server`,
     ];
   },
-  delivery: "a durable queue named after the topic: messages wait while the processor is down, and survive a restart of the queue on the same node (its data volume)",
+  delivery:
+    "a durable queue named after the topic: messages wait while the processor is down, and survive a restart of the queue on the same node (its data volume)",
 };

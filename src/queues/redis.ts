@@ -10,6 +10,9 @@ export const redis: QueueKind = {
   // The image reads no *_FILE variable: the password comes from the secret at start.
   // `$$` is a literal `$` after the stack file's interpolation.
   command: (secrets) =>
-    secrets ? ["sh", "-c", `exec redis-server --save '' --requirepass "$$(cat ${secretPath(secrets.password)})"`] : undefined,
-  delivery: "the collector LPUSHes to a Redis list and the processor BRPOPs it: messages wait in the list while the processor is down (not across a restart of the queue)",
+    secrets
+      ? ["sh", "-c", `exec redis-server --save '' --requirepass "$$(cat ${secretPath(secrets.password)})"`]
+      : undefined,
+  delivery:
+    "the collector LPUSHes to a Redis list and the processor BRPOPs it: messages wait in the list while the processor is down (not across a restart of the queue)",
 };

@@ -27,7 +27,8 @@ export function queueService(plan: QueueServicePlan): Record<string, Plain> {
   body.ports = [portEntry(plan)];
   if (kind.dataPath) body.volumes = [`${volumeName(plan.name)}:${kind.dataPath}`];
   if (plan.secrets) body.secrets = secretNames(plan.secrets);
-  if (plan.dialect === "swarm" && plan.publish === "host" && plan.placement !== undefined) body.deploy = { placement: plan.placement };
+  if (plan.dialect === "swarm" && plan.publish === "host" && plan.placement !== undefined)
+    body.deploy = { placement: plan.placement };
   return body;
 }
 

@@ -9,15 +9,36 @@ export function formatGithub(run: RunOutcome): string {
   for (const outcome of run.files) {
     if (outcome.kind === "failed") {
       const { error } = outcome;
-      lines.push(command("error", { file: error.file, line: error.line, col: error.column, title: `stackmod ${error.code}` }, error.message));
+      lines.push(
+        command(
+          "error",
+          { file: error.file, line: error.line, col: error.column, title: `stackmod ${error.code}` },
+          error.message,
+        ),
+      );
       continue;
     }
     for (const finding of outcome.result.findings) {
-      const message = finding.engineError ? `${finding.message}\nThe engine says: ${finding.engineError}` : finding.message;
-      lines.push(command(finding.severity, { file: finding.file, line: finding.line, col: finding.column, title: `stackmod ${finding.rule}` }, message));
+      const message = finding.engineError
+        ? `${finding.message}\nThe engine says: ${finding.engineError}`
+        : finding.message;
+      lines.push(
+        command(
+          finding.severity,
+          { file: finding.file, line: finding.line, col: finding.column, title: `stackmod ${finding.rule}` },
+          message,
+        ),
+      );
     }
     if (outcome.kind === "rewritten") {
-      for (const skipped of outcome.result.skipped) lines.push(command("notice", { file: outcome.file, title: "stackmod skipped" }, `skipped "${skipped.service}": ${skipped.reason}`));
+      for (const skipped of outcome.result.skipped)
+        lines.push(
+          command(
+            "notice",
+            { file: outcome.file, title: "stackmod skipped" },
+            `skipped "${skipped.service}": ${skipped.reason}`,
+          ),
+        );
     }
   }
   return lines.map((line) => line + "\n").join("");

@@ -36,7 +36,12 @@ function fileEntry(outcome: FileOutcome): object {
   if (outcome.kind === "checked") {
     const { result } = outcome;
     const errors = result.findings.some((f) => f.severity === "error");
-    return { file: outcome.file, status: errors ? "findings" : "clean", dialect: result.dialect, findings: result.findings.map(findingEntry) };
+    return {
+      file: outcome.file,
+      status: errors ? "findings" : "clean",
+      dialect: result.dialect,
+      findings: result.findings.map(findingEntry),
+    };
   }
   const { result } = outcome;
   return {

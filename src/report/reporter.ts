@@ -58,7 +58,12 @@ export class Reporter {
   }
 
   begin(files: readonly string[]): void {
-    this.progress = Progress.for(this.io.stderr, files.length, Boolean(this.io.isTTY?.stderr), Boolean(this.flags.quiet));
+    this.progress = Progress.for(
+      this.io.stderr,
+      files.length,
+      Boolean(this.io.isTTY?.stderr),
+      Boolean(this.flags.quiet),
+    );
     this.detail(`${files.length === 1 ? "1 file" : `${files.length} files`} to ${this.command}: ${files.join(", ")}`);
   }
 
@@ -79,7 +84,9 @@ export class Reporter {
 
   checked(file: string, result: CheckResult): void {
     this.outcomes.push({ kind: "checked", file, result });
-    this.detail(`${file}: ${result.dialect === "swarm" ? "Swarm stack file" : "Compose file"}, ${result.findings.length} finding(s)`);
+    this.detail(
+      `${file}: ${result.dialect === "swarm" ? "Swarm stack file" : "Compose file"}, ${result.findings.length} finding(s)`,
+    );
     if (!this.text) return;
     this.progress.clear();
     for (const finding of result.findings) {
@@ -90,7 +97,9 @@ export class Reporter {
 
   rewritten(file: string, result: RewriteResult, written: boolean): void {
     this.outcomes.push({ kind: "rewritten", file, result, written });
-    this.detail(`${file}: ${result.findings.length} finding(s), ${result.changed ? "changed" : "unchanged"}${written ? ", written" : ""}`);
+    this.detail(
+      `${file}: ${result.findings.length} finding(s), ${result.changed ? "changed" : "unchanged"}${written ? ", written" : ""}`,
+    );
     if (!this.text) return;
     this.progress.clear();
     if (this.mode === "stdout") this.io.stdout(result.output);
@@ -106,7 +115,12 @@ export class Reporter {
 
   finish(exitCode: ExitCode): void {
     this.progress.clear();
-    const run: RunOutcome = { command: this.command, ...(this.mode ? { mode: this.mode } : {}), files: this.outcomes, exitCode };
+    const run: RunOutcome = {
+      command: this.command,
+      ...(this.mode ? { mode: this.mode } : {}),
+      files: this.outcomes,
+      exitCode,
+    };
     if (this.flags.format === "json") this.io.stdout(formatJson(run));
     else if (this.flags.format === "sarif") this.io.stdout(formatSarif(run));
     else if (this.flags.format === "github") this.io.stdout(formatGithub(run));
@@ -116,12 +130,16 @@ export class Reporter {
   private nextStep(): void {
     const args = withoutPresentationFlags(this.argv);
     if (this.command === "check") {
-      const errors = this.outcomes.flatMap((o) => (o.kind === "checked" ? o.result.findings : [])).filter((f) => f.severity === "error").length;
+      const errors = this.outcomes
+        .flatMap((o) => (o.kind === "checked" ? o.result.findings : []))
+        .filter((f) => f.severity === "error").length;
       const at = args.indexOf("check");
-      if (errors > 0) this.io.stderr(afterCheck([...args.slice(0, at), "rewrite", ...args.slice(at + 1)], errors) + "\n");
+      if (errors > 0)
+        this.io.stderr(afterCheck([...args.slice(0, at), "rewrite", ...args.slice(at + 1)], errors) + "\n");
       return;
     }
     const changed = this.outcomes.filter((o) => o.kind === "rewritten" && o.result.changed).length;
-    if (changed > 0 && (this.mode === "diff" || this.mode === "check")) this.io.stderr(afterDryRun(args, changed) + "\n");
+    if (changed > 0 && (this.mode === "diff" || this.mode === "check"))
+      this.io.stderr(afterDryRun(args, changed) + "\n");
   }
 }

@@ -10,7 +10,7 @@ export interface RuleDoc {
 const rewriteHelp =
   "Run `stackmod rewrite FILE` to see the fix as a diff and `stackmod rewrite FILE --write` to apply it. " +
   "Choose the strategy with `x-stackmod: {strategy: proxy|split|lan}` on the service or `--strategy`; " +
-  "list the host-side ports with `x-stackmod: {ports: [\"47808/udp\"]}` or `--port SERVICE=47808/udp`.";
+  'list the host-side ports with `x-stackmod: {ports: ["47808/udp"]}` or `--port SERVICE=47808/udp`.';
 
 /** The long texts of each rule, for SARIF rules and the README. */
 export const ruleDocs: Record<RuleId, RuleDoc> = {
@@ -37,8 +37,7 @@ export const ruleDocs: Record<RuleId, RuleDoc> = {
     help: rewriteHelp,
   },
   "network-mode-in-stack": {
-    full:
-      "`docker stack deploy` ignores `network_mode` (\"Ignoring unsupported options: network_mode\"), so the service does not get the network the file asks for.",
+    full: '`docker stack deploy` ignores `network_mode` ("Ignoring unsupported options: network_mode"), so the service does not get the network the file asks for.',
     help: "For the host network in a stack file, attach an external network whose name is `host` instead of `network_mode: host`.",
   },
 };

@@ -22,14 +22,19 @@ export function sarifLog(run: RunOutcome): Log {
           {
             executionSuccessful: failures.length === 0,
             exitCode: run.exitCode,
-            toolExecutionNotifications: failures.map(
-              (error): Notification => ({
-                level: "error",
-                descriptor: { id: error.code },
-                message: { text: error.message },
-                locations: [{ physicalLocation: { artifactLocation: artifact(error.file), region: { startLine: error.line, startColumn: error.column } } }],
-              }),
-            ),
+            toolExecutionNotifications: failures.map((error): Notification => ({
+              level: "error",
+              descriptor: { id: error.code },
+              message: { text: error.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: artifact(error.file),
+                    region: { startLine: error.line, startColumn: error.column },
+                  },
+                },
+              ],
+            })),
           },
         ],
         columnKind: "utf16CodeUnits",
@@ -52,7 +57,11 @@ function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescriptor {
     fullDescription: { text: plainText(doc.full) },
     help: { text: plainText(doc.help), markdown: doc.help },
     defaultConfiguration: { level: rule.severity },
-    properties: { tags: ["docker", "swarm", "compose", "networking"], precision: "very-high", "problem.severity": rule.severity },
+    properties: {
+      tags: ["docker", "swarm", "compose", "networking"],
+      precision: "very-high",
+      "problem.severity": rule.severity,
+    },
   };
 }
 
@@ -65,7 +74,10 @@ function result(finding: Finding): Result {
     message: { text },
     locations: [
       {
-        physicalLocation: { artifactLocation: artifact(finding.file), region: { startLine: finding.line, startColumn: finding.column } },
+        physicalLocation: {
+          artifactLocation: artifact(finding.file),
+          region: { startLine: finding.line, startColumn: finding.column },
+        },
         logicalLocations: [{ name: finding.service, kind: "object" }],
       },
     ],
@@ -78,7 +90,10 @@ function result(finding: Finding): Result {
 function fingerprint(finding: Finding): string {
   // Loaded on first use: node:crypto is several milliseconds of every cold start, and only SARIF needs it.
   const { createHash } = process.getBuiltinModule("node:crypto");
-  return createHash("sha256").update(`${finding.rule}\0${finding.file}\0${finding.service}\0${finding.message}`).digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(`${finding.rule}\0${finding.file}\0${finding.service}\0${finding.message}`)
+    .digest("hex")
+    .slice(0, 32);
 }
 
 /** A relative path stays relative to the checkout (%SRCROOT%); an absolute one becomes a file: URI. */

@@ -17,12 +17,19 @@ export function formatError(error: StackmodError, color: Palette = plain): strin
 }
 
 /** What `rewrite` did to one file, for standard error; `quiet` leaves it out (errors are reported elsewhere). */
-export function formatRewriteReport(result: RewriteResult, written: boolean, color: Palette = plain, quiet = false): string[] {
+export function formatRewriteReport(
+  result: RewriteResult,
+  written: boolean,
+  color: Palette = plain,
+  quiet = false,
+): string[] {
   if (quiet) return [];
   const lines: string[] = [];
-  for (const applied of result.applied) lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
+  for (const applied of result.applied)
+    lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
   for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
-  for (const note of result.notes) lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);
+  for (const note of result.notes)
+    lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);
   return lines;
 }
 

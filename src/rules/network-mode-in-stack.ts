@@ -8,7 +8,12 @@ export const networkModeInStack: Rule = {
     if (model.dialect !== "swarm" || !service.networkMode) return [];
     const at = model.parsed.source.position(service.networkMode.entry.value?.range?.[0] ?? 0);
     return [
-      findingOf(this, service, at, `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead`),
+      findingOf(
+        this,
+        service,
+        at,
+        `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead`,
+      ),
     ];
   },
 };

@@ -28,8 +28,21 @@ export interface Rule {
 }
 
 /** A finding of `rule` for `service` at `position`, with the engine's own words when it has them. */
-export function findingOf(rule: Rule, service: ServiceModel, position: SourcePosition, message: string, engineError?: string): Finding {
-  return { ...position, rule: rule.id, severity: rule.severity, service: service.name, message, ...(engineError ? { engineError } : {}) };
+export function findingOf(
+  rule: Rule,
+  service: ServiceModel,
+  position: SourcePosition,
+  message: string,
+  engineError?: string,
+): Finding {
+  return {
+    ...position,
+    rule: rule.id,
+    severity: rule.severity,
+    service: service.name,
+    message,
+    ...(engineError ? { engineError } : {}),
+  };
 }
 
 export const engineErrors = {

@@ -1,5 +1,14 @@
 import { hugeText } from "../heap-growth.js";
-import { Composer, Parser, type CST, type Document, type DocumentOptions, type LineCounter, type ParseOptions, type SchemaOptions } from "yaml";
+import {
+  Composer,
+  Parser,
+  type CST,
+  type Document,
+  type DocumentOptions,
+  type LineCounter,
+  type ParseOptions,
+  type SchemaOptions,
+} from "yaml";
 
 export type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
 

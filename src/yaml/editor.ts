@@ -46,7 +46,10 @@ export class YamlEditor {
       return;
     }
     const column = this.source.indentAt(dashOffset(this.source, last) ?? last.range![0]);
-    this.insertLines(this.blockEnd(last), values.flatMap((value) => listItem(value, column, this.style)));
+    this.insertLines(
+      this.blockEnd(last),
+      values.flatMap((value) => listItem(value, column, this.style)),
+    );
   }
 
   /** Adds `key: value` at the end of a mapping. */
@@ -58,7 +61,10 @@ export class YamlEditor {
       return;
     }
     const column = this.source.indentAt((map.items[0]!.key as Node).range![0]);
-    this.insertLines(this.blockEnd((last.value as Node | null) ?? (last.key as Node)), mapEntry(key, value, column, this.style));
+    this.insertLines(
+      this.blockEnd((last.value as Node | null) ?? (last.key as Node)),
+      mapEntry(key, value, column, this.style),
+    );
   }
 
   /** Adds pairs right after `pair` in its block mapping (a new service after the one it comes from). */
@@ -137,7 +143,8 @@ export class YamlEditor {
     }
     // The items just before may be going too (each took its following comma): the comma to take is the one before them.
     let head = start;
-    for (let previous = this.removalEndingAt(head); previous; previous = this.removalEndingAt(head)) head = previous.start;
+    for (let previous = this.removalEndingAt(head); previous; previous = this.removalEndingAt(head))
+      head = previous.start;
     let before = head;
     while (before > 0 && /\s/.test(text[before - 1]!)) before -= 1;
     if (text[before - 1] === ",") {

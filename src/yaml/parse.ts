@@ -1,4 +1,15 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type YAMLMap } from "yaml";
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  visit,
+  type Document,
+  type YAMLMap,
+} from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { indexAliases } from "./aliases.js";
@@ -44,7 +55,11 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   }
   const nul = text.indexOf("\0");
   if (nul !== -1) {
-    throw new StackmodError("BINARY_INPUT", "the file holds binary data (a NUL byte), not YAML text; is this the right file?", before(nul));
+    throw new StackmodError(
+      "BINARY_INPUT",
+      "the file holds binary data (a NUL byte), not YAML text; is this the right file?",
+      before(nul),
+    );
   }
   const source = new SourceText(text, file);
   let docs: Document.Parsed[];
@@ -68,12 +83,20 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const doc = docs[0];
   const problem = doc?.errors[0];
   if (problem) {
-    if (/call stack/i.test(problem.message)) throw tooDeep(limits, source.position(overflowOffset(text, limits.maxDepth)));
+    if (/call stack/i.test(problem.message))
+      throw tooDeep(limits, source.position(overflowOffset(text, limits.maxDepth)));
     const key = /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(problem.pos[0]))?.[1] ?? "";
-    throw new StackmodError(...syntaxError(problem.code, firstLine(problem.message), key), source.position(problem.pos[0]));
+    throw new StackmodError(
+      ...syntaxError(problem.code, firstLine(problem.message), key),
+      source.position(problem.pos[0]),
+    );
   }
   if (!doc || doc.contents === null) {
-    throw new StackmodError("NOT_A_MAPPING", "the file is empty (or only comments); a stack file needs at least `services:`", before(0));
+    throw new StackmodError(
+      "NOT_A_MAPPING",
+      "the file is empty (or only comments); a stack file needs at least `services:`",
+      before(0),
+    );
   }
   if (!isMap(doc.contents)) {
     throw new StackmodError(
@@ -91,8 +114,16 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
 }
 
 function syntaxError(code: string, message: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {
-  if (code === "DUPLICATE_KEY") return ["YAML_DUPLICATE_KEY", `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them`];
-  if (code === "TAB_AS_INDENT") return ["YAML_SYNTAX", "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces"];
+  if (code === "DUPLICATE_KEY")
+    return [
+      "YAML_DUPLICATE_KEY",
+      `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them`,
+    ];
+  if (code === "TAB_AS_INDENT")
+    return [
+      "YAML_SYNTAX",
+      "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces",
+    ];
   return ["YAML_SYNTAX", `${message}; fix the YAML syntax here`];
 }
 

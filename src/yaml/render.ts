@@ -12,14 +12,18 @@ export interface RenderStyle {
   seqIndent: number;
 }
 
-const yaml11Specials = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
+const yaml11Specials =
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 const safePlain = /^[A-Za-z_/][A-Za-z0-9_./@=+-]*(?:[ :][A-Za-z0-9_./@=+-]+)*$/;
 
 export function scalar(value: string | number | boolean | null): string {
   if (value === null) return "null";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (safePlain.test(value) && !yaml11Specials.test(value)) return value;
-  return JSON.stringify(value).replace(notPrintable, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value).replace(
+    notPrintable,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** Characters JSON leaves raw but YAML readers refuse or fold (the docker CLI: "control characters are not allowed"). */
@@ -28,7 +32,9 @@ const notPrintable = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 export function flow(value: Plain): string {
   if (Array.isArray(value)) return `[${value.map(flow).join(", ")}]`;
   if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value).map(([k, v]) => `${scalar(k)}: ${flow(v)}`).join(", ")}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${scalar(k)}: ${flow(v)}`)
+      .join(", ")}}`;
   }
   return scalar(value);
 }

@@ -52,7 +52,10 @@ function emittedCollectorEnv(kind: BrokerKind, published: number, creds?: string
 function localize(env: Env, kind: BrokerKind, broker: Broker, published?: number): Env {
   const out = { ...env };
   const from = published === undefined ? `@?${SERVICE}-queue:${QUEUE[kind].port}` : `127\\.0\\.0\\.1:${published}`;
-  out.QUEUE_URL = env.QUEUE_URL!.replace(new RegExp(`${from}$`), (m) => `${m.startsWith("@") ? "@" : ""}127.0.0.1:${broker.port}`);
+  out.QUEUE_URL = env.QUEUE_URL!.replace(
+    new RegExp(`${from}$`),
+    (m) => `${m.startsWith("@") ? "@" : ""}127.0.0.1:${broker.port}`,
+  );
   expect(out.QUEUE_URL).not.toBe(env.QUEUE_URL);
   return out;
 }
@@ -87,7 +90,11 @@ function run(script: string, env: Env, args: string[] = []) {
   return { child, done, ready };
 }
 
-async function roundTrip(kind: BrokerKind, broker: Broker, opts: { processorEnv: Env; collectorEnv: Env; collectorFirst?: boolean }) {
+async function roundTrip(
+  kind: BrokerKind,
+  broker: Broker,
+  opts: { processorEnv: Env; collectorEnv: Env; collectorFirst?: boolean },
+) {
   const message = `hello from ${kind} ${Date.now()} ünïcödé`;
   let processor: ReturnType<typeof run> | undefined;
   if (!opts.collectorFirst) {
@@ -160,7 +167,10 @@ describe.skipIf(skipMissing)("split queue contract against real brokers", () => 
     try {
       writeFileSync(join(secrets, "queue_user"), `${b.user}\n`);
       writeFileSync(join(secrets, "queue_password"), `${b.password}\n`);
-      const files = { QUEUE_USER_FILE: join(secrets, "queue_user"), QUEUE_PASSWORD_FILE: join(secrets, "queue_password") };
+      const files = {
+        QUEUE_USER_FILE: join(secrets, "queue_user"),
+        QUEUE_PASSWORD_FILE: join(secrets, "queue_password"),
+      };
       await roundTrip("rabbitmq", b, {
         processorEnv: { ...localize(emittedProcessorEnv("rabbitmq"), "rabbitmq", b), ...files },
         collectorEnv: { ...localize(emittedCollectorEnv("rabbitmq", 55672), "rabbitmq", b, 55672), ...files },

@@ -4,7 +4,19 @@
 // stop() is idempotent, every broker still alive is killed when the process
 // exits, and a small watchdog kills it if the test process dies (SIGKILL).
 import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  mkdirSync,
+} from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
@@ -128,7 +140,11 @@ process.on("exit", () => {
 });
 
 /** Spawn `cmd` as the leader of a new process group, output to LOGFILE, with a watchdog. */
-function spawnOwned(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }): Owned {
+function spawnOwned(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; logFile: string },
+): Owned {
   const fd = openSync(opts.logFile, "a");
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ["ignore", fd, fd] });
   closeSync(fd);
@@ -138,7 +154,11 @@ function spawnOwned(cmd: string, args: string[], opts: { cwd: string; env: NodeJ
   // If this process dies without running its exit handlers (SIGKILL, OOM), kill the group.
   const watchdog = spawn(
     "/bin/sh",
-    ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 -${pgid} 2>/dev/null; rm -rf "$0"`, opts.cwd],
+    [
+      "-c",
+      `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 -${pgid} 2>/dev/null; rm -rf "$0"`,
+      opts.cwd,
+    ],
     { detached: true, stdio: "ignore" },
   );
   watchdog.on("error", () => {});
@@ -180,7 +200,13 @@ async function plan(kind: BrokerKind, bin: string, dir: string): Promise<Plan> {
   switch (kind) {
     case "nats":
       return {
-        procs: [{ cmd: bin, args: ["-a", "127.0.0.1", "-p", String(port), "-n", `stackmod-test-${port}`], logName: "nats.log" }],
+        procs: [
+          {
+            cmd: bin,
+            args: ["-a", "127.0.0.1", "-p", String(port), "-n", `stackmod-test-${port}`],
+            logName: "nats.log",
+          },
+        ],
         port,
         url: `nats://127.0.0.1:${port}`,
         graceMs: 2000,
@@ -190,7 +216,22 @@ async function plan(kind: BrokerKind, bin: string, dir: string): Promise<Plan> {
         procs: [
           {
             cmd: bin,
-            args: ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no", "--logfile", ""],
+            args: [
+              "--bind",
+              "127.0.0.1",
+              "--port",
+              String(port),
+              "--save",
+              "",
+              "--appendonly",
+              "no",
+              "--dir",
+              dir,
+              "--daemonize",
+              "no",
+              "--logfile",
+              "",
+            ],
             logName: "redis.log",
           },
         ],
@@ -202,7 +243,17 @@ async function plan(kind: BrokerKind, bin: string, dir: string): Promise<Plan> {
       const conf = join(dir, "mosquitto.conf");
       // mosquitto 2.x listens on loopback only and refuses anonymous clients unless
       // told otherwise; `user root` stops it from switching to the mosquitto user.
-      writeFileSync(conf, [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "log_dest stderr", "user root", ""].join("\n"));
+      writeFileSync(
+        conf,
+        [
+          `listener ${port} 127.0.0.1`,
+          "allow_anonymous true",
+          "persistence false",
+          "log_dest stderr",
+          "user root",
+          "",
+        ].join("\n"),
+      );
       return {
         procs: [{ cmd: bin, args: ["-c", conf], logName: "mosquitto.log" }],
         port,
@@ -251,7 +302,12 @@ async function plan(kind: BrokerKind, bin: string, dir: string): Promise<Plan> {
         procs: [
           // Erlang starts `epmd -daemon` on 4369 by itself and leaves it running after
           // the node is gone. Start our own on a private port, as a child we can kill.
-          { cmd: epmd, args: ["-port", String(epmdPort), "-address", "127.0.0.1"], env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) }, logName: "epmd.log" },
+          {
+            cmd: epmd,
+            args: ["-port", String(epmdPort), "-address", "127.0.0.1"],
+            env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) },
+            logName: "epmd.log",
+          },
           { cmd: bin, args: [], env, logName: "rabbitmq.log" },
         ],
         port,
@@ -272,12 +328,16 @@ async function plan(kind: BrokerKind, bin: string, dir: string): Promise<Plan> {
 function rabbitPluginsDir(dir: string): string | undefined {
   try {
     const base = "/usr/lib/rabbitmq/lib";
-    const server = readdirSync(base).filter((n) => n.startsWith("rabbitmq_server-")).sort().pop();
+    const server = readdirSync(base)
+      .filter((n) => n.startsWith("rabbitmq_server-"))
+      .sort()
+      .pop();
     if (!server) return undefined;
     const src = join(base, server, "plugins");
     const dst = join(dir, "plugins");
     mkdirSync(dst);
-    const skip = /^(rabbitmq_(?!prelaunch)|amqp_client|amqp10_client|cowboy|cowlib|gun|jose|eetcd|prometheus|base64url|accept|README)/;
+    const skip =
+      /^(rabbitmq_(?!prelaunch)|amqp_client|amqp10_client|cowboy|cowlib|gun|jose|eetcd|prometheus|base64url|accept|README)/;
     for (const n of readdirSync(src)) if (!skip.test(n)) symlinkSync(join(src, n), join(dst, n));
     return dst;
   } catch {
@@ -305,7 +365,9 @@ export async function startBroker(kind: BrokerKind, options: StartOptions = {}):
     p = await plan(kind, bin, dir);
     const t0 = performance.now();
     for (const proc of p.procs) {
-      owned.push(spawnOwned(proc.cmd, proc.args, { cwd: dir, env: proc.env ?? process.env, logFile: join(dir, proc.logName) }));
+      owned.push(
+        spawnOwned(proc.cmd, proc.args, { cwd: dir, env: proc.env ?? process.env, logFile: join(dir, proc.logName) }),
+      );
     }
     const main = owned[owned.length - 1]!;
     let exited: string | undefined;
@@ -315,7 +377,8 @@ export async function startBroker(kind: BrokerKind, options: StartOptions = {}):
     for (;;) {
       if (exited) throw new Error(`${kind} ${exited}`);
       if (await canConnect(p.port)) break;
-      if (Date.now() > deadline) throw new Error(`${kind} did not accept connections on 127.0.0.1:${p.port} within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${kind} did not accept connections on 127.0.0.1:${p.port} within ${timeoutMs} ms`);
       await sleep(kind === "rabbitmq" ? 100 : 20);
     }
     const startMs = Math.round(performance.now() - t0);
@@ -336,7 +399,7 @@ export async function startBroker(kind: BrokerKind, options: StartOptions = {}):
   } catch (err) {
     const out = logs().split("\n").slice(-30).join("\n");
     await stop();
-    throw new Error(`${(err as Error).message}\n--- ${kind} output ---\n${out}`);
+    throw new Error(`${(err as Error).message}\n--- ${kind} output ---\n${out}`, { cause: err });
   }
 }
 

@@ -52,7 +52,13 @@ describe.skipIf(!engine)("the BACnet example (real engine)", () => {
       await docker(e, ["node", "update", "--label-add", "plant=true", node]);
     });
   });
-  afterAll(() => timed(e.dir, "bacnet: remove", async () => void (await Promise.all([removeStackNow(e, STACK), removeStackNow(e, FIXED)]))));
+  afterAll(() =>
+    timed(
+      e.dir,
+      "bacnet: remove",
+      async () => void (await Promise.all([removeStackNow(e, STACK), removeStackNow(e, FIXED)])),
+    ),
+  );
 
   it("stackmod check reports host-plus-network at the host attachment, exit 1", async () => {
     const r = await stackmod(["check", "--format", "json", EXAMPLE]);
@@ -74,38 +80,57 @@ describe.skipIf(!engine)("the BACnet example (real engine)", () => {
   });
 
   // The example as written and rewritten are separate stacks: they run side by side.
-  it.concurrent("the engine refuses the bacnet task, as check predicted; the rest of the stack runs", async ({ expect }) => {
-    await timed(e.dir, "bacnet: as written, refused", async () => {
-      const check = JSON.parse((await stackmod(["check", "--format", "json", EXAMPLE])).stdout) as { files: { findings: { service: string; engineError: string }[] }[] };
-      const predicted = check.files[0]!.findings[0]!;
-      await deployStack(e, EXAMPLE, STACK);
-      const failure = await waitForTaskError(e, STACK, REFUSAL, 60_000);
-      expect(failure.service).toBe(`${STACK}_${predicted.service}`);
-      expect(failure.error).toContain(expectedRefusal(e.serverVersion));
-      // Engine >= 25 refuses with the text check quotes (SPEC section 1); 20.10 with its own.
-      if (parseInt(e.serverVersion, 10) >= 25) expect(failure.error).toContain(predicted.engineError);
-      const errors = await taskErrors(e, STACK);
-      expect(errors.length).toBeGreaterThan(0);
-      expect(errors.every((t) => t.service === `${STACK}_bacnet` && t.error.includes(expectedRefusal(e.serverVersion)))).toBe(true);
-      const running = await docker(e, ["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${STACK}_bacnet`]);
-      expect(running.stdout.trim()).toBe("");
-      const influx = await runningTask(e, `${STACK}_influxdb`);
-      expect(influx.networks).toEqual([`${STACK}_backend`]);
-    });
-  });
+  it.concurrent(
+    "the engine refuses the bacnet task, as check predicted; the rest of the stack runs",
+    async ({ expect }) => {
+      await timed(e.dir, "bacnet: as written, refused", async () => {
+        const check = JSON.parse((await stackmod(["check", "--format", "json", EXAMPLE])).stdout) as {
+          files: { findings: { service: string; engineError: string }[] }[];
+        };
+        const predicted = check.files[0]!.findings[0]!;
+        await deployStack(e, EXAMPLE, STACK);
+        const failure = await waitForTaskError(e, STACK, REFUSAL, 60_000);
+        expect(failure.service).toBe(`${STACK}_${predicted.service}`);
+        expect(failure.error).toContain(expectedRefusal(e.serverVersion));
+        // Engine >= 25 refuses with the text check quotes (SPEC section 1); 20.10 with its own.
+        if (parseInt(e.serverVersion, 10) >= 25) expect(failure.error).toContain(predicted.engineError);
+        const errors = await taskErrors(e, STACK);
+        expect(errors.length).toBeGreaterThan(0);
+        expect(
+          errors.every((t) => t.service === `${STACK}_bacnet` && t.error.includes(expectedRefusal(e.serverVersion))),
+        ).toBe(true);
+        const running = await docker(e, [
+          "ps",
+          "-q",
+          "--filter",
+          `label=com.docker.swarm.service.name=${STACK}_bacnet`,
+        ]);
+        expect(running.stdout.trim()).toBe("");
+        const influx = await runningTask(e, `${STACK}_influxdb`);
+        expect(influx.networks).toEqual([`${STACK}_backend`]);
+      });
+    },
+  );
 
-  it.concurrent("rewritten by the CLI (proxy, --publish host), it runs and BACnet datagrams on the host reach the collector", async ({ expect }) => {
-    await timed(e.dir, "bacnet: rewritten, runs", async () => {
-      const { file } = await rewriteToFile(e, EXAMPLE, ["--publish", "host"]);
-      expect((await stackmod(["check", file])).code).toBe(0);
-      await deployStack(e, file, FIXED);
-      const services = await waitConverged(e, FIXED, 60_000);
-      expect(services.map((s) => s.name).sort()).toEqual([`${FIXED}_bacnet`, `${FIXED}_bacnet-proxy`, `${FIXED}_influxdb`]);
-      const collector = await runningTask(e, `${FIXED}_bacnet`);
-      expect(collector.networks).toEqual([`${FIXED}_backend`]);
-      expect((await runningTask(e, `${FIXED}_bacnet-proxy`)).networks).toEqual(["host"]);
-      const payload = nonce("whois");
-      expect(await udpFromHost("127.0.0.1", 47808, payload)).toBe(`bacnet ${payload} ${collector.id.slice(0, 12)}`);
-    });
-  });
+  it.concurrent(
+    "rewritten by the CLI (proxy, --publish host), it runs and BACnet datagrams on the host reach the collector",
+    async ({ expect }) => {
+      await timed(e.dir, "bacnet: rewritten, runs", async () => {
+        const { file } = await rewriteToFile(e, EXAMPLE, ["--publish", "host"]);
+        expect((await stackmod(["check", file])).code).toBe(0);
+        await deployStack(e, file, FIXED);
+        const services = await waitConverged(e, FIXED, 60_000);
+        expect(services.map((s) => s.name).sort()).toEqual([
+          `${FIXED}_bacnet`,
+          `${FIXED}_bacnet-proxy`,
+          `${FIXED}_influxdb`,
+        ]);
+        const collector = await runningTask(e, `${FIXED}_bacnet`);
+        expect(collector.networks).toEqual([`${FIXED}_backend`]);
+        expect((await runningTask(e, `${FIXED}_bacnet-proxy`)).networks).toEqual(["host"]);
+        const payload = nonce("whois");
+        expect(await udpFromHost("127.0.0.1", 47808, payload)).toBe(`bacnet ${payload} ${collector.id.slice(0, 12)}`);
+      });
+    },
+  );
 });

@@ -15,7 +15,10 @@ export async function stackmod(args: string[], opts: { input?: string } = {}): P
   if (!warned) {
     warned = true;
     const stale = newestSource() > statSync(BUILT).mtimeMs;
-    if (stale) console.error("[e2e] WARNING: src/ or transforms/ is newer than dist/: the scenarios run the built CLI; run `npm run build`");
+    if (stale)
+      console.error(
+        "[e2e] WARNING: src/ or transforms/ is newer than dist/: the scenarios run the built CLI; run `npm run build`",
+      );
   }
   return run(process.execPath, [BIN, ...args], { allowFail: true, env: { ...process.env, NO_COLOR: "1" }, ...opts });
 }

@@ -39,7 +39,10 @@ describe.skipIf(!engine)("host network plus another network (real engine)", () =
     await timed(e.dir, "conflict: host only converges", async () => {
       await deployStack(e, stackFile("conflict-host-only.yml"), "e2ehostonly");
       await waitConverged(e, "e2ehostonly", 60_000);
-      const r = await run("socat", ["-T2", "-", "TCP:127.0.0.1:38090,connect-timeout=2"], { input: "", timeoutMs: 10_000 });
+      const r = await run("socat", ["-T2", "-", "TCP:127.0.0.1:38090,connect-timeout=2"], {
+        input: "",
+        timeoutMs: 10_000,
+      });
       expect(r.stdout.trim()).toBe("conflict-ok");
     });
   });

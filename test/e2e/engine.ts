@@ -2,12 +2,29 @@
 // startEngine() installs what is missing, starts dockerd, waits for it and inits the Swarm;
 // stopEngine() stops it by PID and puts the machine back as it was (safe to call twice, or after a failure).
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, runSync, poll, sleepSync, type RunOptions } from "./run.js";
-import { snapshotMachine, restoreMachine, otherDockerds, pidAlive, processesMentioning, descendants, type MachineSnapshot } from "./machine.js";
+import {
+  snapshotMachine,
+  restoreMachine,
+  otherDockerds,
+  pidAlive,
+  processesMentioning,
+  descendants,
+  type MachineSnapshot,
+} from "./machine.js";
 import { timed } from "./timing.js";
 
 /** What a test needs to talk to the engine; serialisable (passed from global setup to the tests). */
@@ -75,15 +92,32 @@ export async function startEngine(): Promise<Engine> {
   closeSync(logFd);
   child.unref();
   if (!child.pid) throw new Error("could not spawn dockerd");
-  current = { dir, pid: child.pid, dockerHost, cli: cli.path, clientVersion: cli.version, serverVersion: "", ownerPid: process.pid, before };
+  current = {
+    dir,
+    pid: child.pid,
+    dockerHost,
+    cli: cli.path,
+    clientVersion: cli.version,
+    serverVersion: "",
+    ownerPid: process.pid,
+    before,
+  };
   saveState(current);
   try {
     current.serverVersion = await timed(dir, "engine ready", () =>
-      poll("dockerd to answer", 30_000, async () => {
-        if (!pidAlive(child.pid!)) throw new Error(`dockerd exited during start:\n${tail(join(dir, "dockerd.log"))}`);
-        const r = await docker(current!, ["version", "--format", "{{.Server.Version}}"], { allowFail: true, timeoutMs: 5_000 });
-        return r.code === 0 ? r.stdout.trim() : undefined;
-      }, 100),
+      poll(
+        "dockerd to answer",
+        30_000,
+        async () => {
+          if (!pidAlive(child.pid!)) throw new Error(`dockerd exited during start:\n${tail(join(dir, "dockerd.log"))}`);
+          const r = await docker(current!, ["version", "--format", "{{.Server.Version}}"], {
+            allowFail: true,
+            timeoutMs: 5_000,
+          });
+          return r.code === 0 ? r.stdout.trim() : undefined;
+        },
+        100,
+      ),
     );
     saveState(current);
     await timed(dir, "swarm init", () => docker(current!, ["swarm", "init", "--advertise-addr", "127.0.0.1"]));
@@ -109,7 +143,7 @@ export async function stopEngine(engine?: Engine): Promise<void> {
  * A run killed with SIGKILL is cleaned up by the next startEngine() (stale state file).
  */
 export function stopEngineSync(engine?: Engine): void {
-  const state = engine ? loadState(engine.dir) ?? current : current;
+  const state = engine ? (loadState(engine.dir) ?? current) : current;
   if (!state) return;
   if (current?.dir === state.dir) current = undefined;
   teardown(state);
@@ -204,10 +238,17 @@ async function ensureInstalled(): Promise<void> {
 /** The newest docker CLI on PATH (docker.io puts a 20.10 CLI in /usr/bin; a CLI 28 in /usr/local/bin must win). */
 async function pickCli(): Promise<{ path: string; version: string }> {
   const wanted = process.env.STACKMOD_DOCKER_CLI;
-  const candidates = wanted ? [wanted] : pathDirs().map((d) => join(d, "docker")).filter((p) => existsSync(p));
+  const candidates = wanted
+    ? [wanted]
+    : pathDirs()
+        .map((d) => join(d, "docker"))
+        .filter((p) => existsSync(p));
   let best: { path: string; version: string } | undefined;
   for (const path of new Set(candidates)) {
-    const r = await run(path, ["version", "--format", "{{.Client.Version}}"], { allowFail: true, env: { ...process.env, DOCKER_HOST: "unix:///nonexistent" } });
+    const r = await run(path, ["version", "--format", "{{.Client.Version}}"], {
+      allowFail: true,
+      env: { ...process.env, DOCKER_HOST: "unix:///nonexistent" },
+    });
     const version = r.stdout.trim().split("\n")[0] ?? "";
     if (!version) continue;
     if (!best || compareVersions(version, best.version) > 0) best = { path, version };

@@ -61,7 +61,9 @@ export default async function setup(project: TestProject) {
     try {
       await timed(undefined, "teardown", () => stopEngine());
     } finally {
-      console.error(`\n[e2e] timings (engine ${engine?.serverVersion}, CLI ${engine?.clientVersion}):\n${report}\n${timingReport(undefined)}`);
+      console.error(
+        `\n[e2e] timings (engine ${engine?.serverVersion}, CLI ${engine?.clientVersion}):\n${report}\n${timingReport(undefined)}`,
+      );
       console.error(`  ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s  total (setup to teardown)\n`);
     }
   };

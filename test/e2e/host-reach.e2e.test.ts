@@ -31,14 +31,26 @@ describe.skipIf(!engine)("overlay container -> host-network service on the same 
     return /inet (\d+\.\d+\.\d+\.\d+)\//.exec(r.stdout)?.[1] ?? "";
   };
   const tcp = async (host: string, service = CLIENT) =>
-    (await execInService(e, service, ["socat", "-T2", "-", `TCP:${host}:38080,connect-timeout=2`], { input: "" })).stdout.trim();
+    (
+      await execInService(e, service, ["socat", "-T2", "-", `TCP:${host}:38080,connect-timeout=2`], { input: "" })
+    ).stdout.trim();
   /** A connected UDP socket (what most clients use): only accepts a reply from the address it sent to. */
   const udp = async (host: string, service = CLIENT) =>
-    (await execInService(e, service, ["timeout", "5", "socat", "-T2", "-", `UDP:${host}:38081`], { input: "ping\n" })).stdout.trim();
+    (
+      await execInService(e, service, ["timeout", "5", "socat", "-T2", "-", `UDP:${host}:38081`], { input: "ping\n" })
+    ).stdout.trim();
   /** An unconnected UDP socket: shows where the reply comes from. */
   const udpReplySource = async (host: string) => {
-    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-d", "-d", "-T2", "-", `UDP-DATAGRAM:${host}:38081`], { input: "ping\n" });
-    return { reply: r.stdout.trim(), from: /received packet with \d+ bytes from AF=2 ([\d.]+):38081/.exec(r.stderr)?.[1] };
+    const r = await execInService(
+      e,
+      CLIENT,
+      ["timeout", "5", "socat", "-d", "-d", "-T2", "-", `UDP-DATAGRAM:${host}:38081`],
+      { input: "ping\n" },
+    );
+    return {
+      reply: r.stdout.trim(),
+      from: /received packet with \d+ bytes from AF=2 ([\d.]+):38081/.exec(r.stderr)?.[1],
+    };
   };
 
   beforeAll(async () => {
@@ -98,7 +110,9 @@ describe.skipIf(!engine)("overlay container -> host-network service on the same 
   });
 
   it("a relay on the overlay (dnsrr) forwarding to its gateway carries TCP and UDP from other overlay tasks", async () => {
-    const logs = await run(e.cli, ["service", "logs", "--raw", `${STACK}_relay`], { env: { ...process.env, DOCKER_HOST: e.dockerHost } });
+    const logs = await run(e.cli, ["service", "logs", "--raw", `${STACK}_relay`], {
+      env: { ...process.env, DOCKER_HOST: e.dockerHost },
+    });
     expect(logs.stdout).toContain(`gateway ${gwbridge}`);
     for (const name of [`${STACK}_relay`, `tasks.${STACK}_relay`]) {
       expect(await tcp(name)).toBe("tcp-ok");

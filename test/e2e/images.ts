@@ -1,6 +1,19 @@
 // Offline images: a root filesystem from Debian's busybox-static plus chosen host binaries and their
 // shared libraries (from ldd), packed with `tar | docker import`, tagged with whatever names a stack uses.
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { docker, dockerEnv, type Engine } from "./engine.js";
 import { run } from "./run.js";
@@ -31,12 +44,15 @@ export async function buildImage(engine: Engine, names: string | string[], spec:
     await populate(root, spec);
     const changes = [
       `ENV PATH=${spec.env?.PATH ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}`,
-      ...Object.entries(spec.env ?? {}).filter(([k]) => k !== "PATH").map(([k, v]) => `ENV ${k}=${v}`),
+      ...Object.entries(spec.env ?? {})
+        .filter(([k]) => k !== "PATH")
+        .map(([k, v]) => `ENV ${k}=${v}`),
       ...(spec.cmd ? [`CMD ${JSON.stringify(spec.cmd)}`] : []),
       ...(spec.entrypoint ? [`ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`] : []),
     ];
     // tar | docker import, with the arguments passed positionally (no quoting games).
-    const script = 'set -o pipefail; root="$1"; cli="$2"; tag="$3"; shift 3; tar -C "$root" -c . | "$cli" import "$@" - "$tag"';
+    const script =
+      'set -o pipefail; root="$1"; cli="$2"; tag="$3"; shift 3; tar -C "$root" -c . | "$cli" import "$@" - "$tag"';
     const args = ["-c", script, "build-image", root, engine.cli, tags[0]!, ...changes.flatMap((c) => ["-c", c])];
     await run("bash", args, { env: dockerEnv(engine), timeoutMs: 120_000 });
     for (const tag of tags.slice(1)) await docker(engine, ["tag", tags[0]!, tag]);
@@ -106,8 +122,12 @@ async function libraries(binary: string): Promise<string[]> {
 
 async function which(cmd: string): Promise<string> {
   const path = `${process.env.PATH ?? ""}:/usr/local/sbin:/usr/sbin:/sbin`;
-  const r = await run("sh", ["-c", 'command -v "$1"', "which", cmd], { allowFail: true, env: { ...process.env, PATH: path } });
+  const r = await run("sh", ["-c", 'command -v "$1"', "which", cmd], {
+    allowFail: true,
+    env: { ...process.env, PATH: path },
+  });
   const found = r.stdout.trim();
-  if (r.code !== 0 || !found.startsWith("/")) throw new Error(`buildImage: ${cmd} is not installed (see .ci/install-e2e.sh)`);
+  if (r.code !== 0 || !found.startsWith("/"))
+    throw new Error(`buildImage: ${cmd} is not installed (see .ci/install-e2e.sh)`);
   return found;
 }

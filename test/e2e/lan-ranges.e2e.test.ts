@@ -25,7 +25,8 @@ describe.skipIf(!engine)("lan: per-node IP ranges, setup script and rewritten st
   const stack = join(dir, "stack.yml");
   const script = join(dir, "stack.lan-setup.sh");
   const env = { ...dockerEnv(e), PATH: `${dirname(e.cli)}:${process.env.PATH}` };
-  const inspect = async (name: string, format: string) => (await docker(e, ["network", "inspect", "--format", format, name])).stdout.trim();
+  const inspect = async (name: string, format: string) =>
+    (await docker(e, ["network", "inspect", "--format", format, name])).stdout.trim();
 
   beforeAll(async () => {
     await run("ip", ["link", "add", PARENT, "type", "veth", "peer", "name", `${PARENT}p`]);
@@ -74,15 +75,22 @@ describe.skipIf(!engine)("lan: per-node IP ranges, setup script and rewritten st
 
     const first = await timed(e.dir, "lan: setup script", () => run("sh", [script], { env, allowFail: true }));
     expect(first.code, first.stderr + first.stdout).toBe(0);
-    expect(await inspect(`${NETWORK}-config`, "{{.ConfigOnly}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}} {{.IPRange}}{{end}} {{.Options.parent}}")).toBe(
-      `true 10.213.0.0/24 10.213.0.1 10.213.0.16/28 ${PARENT}`,
+    expect(
+      await inspect(
+        `${NETWORK}-config`,
+        "{{.ConfigOnly}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}} {{.IPRange}}{{end}} {{.Options.parent}}",
+      ),
+    ).toBe(`true 10.213.0.0/24 10.213.0.1 10.213.0.16/28 ${PARENT}`);
+    expect(await inspect(NETWORK, "{{.Driver}} {{.Scope}} {{.ConfigFrom.Network}}")).toBe(
+      `macvlan swarm ${NETWORK}-config`,
     );
-    expect(await inspect(NETWORK, "{{.Driver}} {{.Scope}} {{.ConfigFrom.Network}}")).toBe(`macvlan swarm ${NETWORK}-config`);
     const ids = [await inspect(NETWORK, "{{.Id}}"), await inspect(`${NETWORK}-config`, "{{.Id}}")];
 
     const second = await run("sh", [script], { env, allowFail: true });
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toBe(`${NETWORK}-config exists on this node; left as it is\n${NETWORK} exists in the swarm; left as it is\n`);
+    expect(second.stdout).toBe(
+      `${NETWORK}-config exists on this node; left as it is\n${NETWORK} exists in the swarm; left as it is\n`,
+    );
     expect([await inspect(NETWORK, "{{.Id}}"), await inspect(`${NETWORK}-config`, "{{.Id}}")]).toEqual(ids);
   });
 

@@ -56,13 +56,27 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
         await removeLinks();
       }
     });
-    expect((await run("ip", ["-o", "link", "show"])).stdout).not.toMatch(new RegExp(`: (${PARENT}|${PEER}|${SHIM})[@:]`));
+    expect((await run("ip", ["-o", "link", "show"])).stdout).not.toMatch(
+      new RegExp(`: (${PARENT}|${PEER}|${SHIM})[@:]`),
+    );
   });
 
   it("stackmod rewrite --write writes the stack and its setup script beside it", async () => {
     dir = mkdtempSync(join(e.dir, "lan-"));
     copyFileSync(INPUT, join(dir, "stack.yml"));
-    const r = await stackmod(["rewrite", "--write", "--strategy", "lan", "--lan-parent", PARENT, "--lan-subnet", SUBNET, "--lan-gateway", GATEWAY, join(dir, "stack.yml")]);
+    const r = await stackmod([
+      "rewrite",
+      "--write",
+      "--strategy",
+      "lan",
+      "--lan-parent",
+      PARENT,
+      "--lan-subnet",
+      SUBNET,
+      "--lan-gateway",
+      GATEWAY,
+      join(dir, "stack.yml"),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(dir, "stack.lan-setup.sh"))).toBe(true);
     expect(r.stderr).toContain(`ip link add macvlan-shim link ${PARENT} type macvlan mode bridge`);
@@ -77,9 +91,16 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
       const again = await run("sh", [join(dir, "stack.lan-setup.sh")], { env }); // safe to run again
       expect(again.stdout).toContain(`${NETWORK} exists in the swarm; left as it is`);
     });
-    const fmt = "{{.Driver}} {{.Scope}} {{.ConfigOnly}} {{.ConfigFrom.Network}} {{index .Options \"parent\"}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}";
-    expect((await docker(e, ["network", "inspect", "--format", fmt, `${NETWORK}-config`])).stdout.trim()).toBe(`null local true  ${PARENT} ${SUBNET} ${GATEWAY}`);
-    expect((await docker(e, ["network", "inspect", "--format", "{{.Driver}} {{.Scope}} {{.ConfigFrom.Network}}", NETWORK])).stdout.trim()).toBe(`macvlan swarm ${NETWORK}-config`);
+    const fmt =
+      '{{.Driver}} {{.Scope}} {{.ConfigOnly}} {{.ConfigFrom.Network}} {{index .Options "parent"}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}';
+    expect((await docker(e, ["network", "inspect", "--format", fmt, `${NETWORK}-config`])).stdout.trim()).toBe(
+      `null local true  ${PARENT} ${SUBNET} ${GATEWAY}`,
+    );
+    expect(
+      (
+        await docker(e, ["network", "inspect", "--format", "{{.Driver}} {{.Scope}} {{.ConfigFrom.Network}}", NETWORK])
+      ).stdout.trim(),
+    ).toBe(`macvlan swarm ${NETWORK}-config`);
   });
 
   it("the rewritten stack converges, with the gateway on the macvlan network and its overlay, at a LAN address", async () => {
@@ -89,7 +110,14 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
     });
     const gateway = await runningTask(e, `${STACK}_gateway`);
     expect(gateway.networks).toEqual([`${STACK}_app`, NETWORK].sort());
-    address = (await docker(e, ["inspect", "--format", `{{(index .NetworkSettings.Networks "${NETWORK}").IPAddress}}`, gateway.id])).stdout.trim();
+    address = (
+      await docker(e, [
+        "inspect",
+        "--format",
+        `{{(index .NetworkSettings.Networks "${NETWORK}").IPAddress}}`,
+        gateway.id,
+      ])
+    ).stdout.trim();
     expect(address).toMatch(/^192\.168\.250\.(\d+)$/);
     expect([GATEWAY, SHIM_ADDRESS]).not.toContain(address);
     const link = await docker(e, ["exec", gateway.id, "ip", "-o", "-4", "addr", "show"]);
@@ -102,7 +130,9 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
     await ip("addr", "add", `${SHIM_ADDRESS}/32`, "dev", SHIM);
     await ip("link", "set", SHIM, "up");
     await ip("route", "add", `${address}/32`, "dev", SHIM);
-    const hostname = (await docker(e, ["inspect", "--format", "{{.Config.Hostname}}", (await runningTask(e, `${STACK}_gateway`)).id])).stdout.trim();
+    const hostname = (
+      await docker(e, ["inspect", "--format", "{{.Config.Hostname}}", (await runningTask(e, `${STACK}_gateway`)).id])
+    ).stdout.trim();
     const udp = nonce("udp");
     expect(await udpFromHost(address, 21110, udp)).toBe(`gateway-udp ${udp} ${hostname}`);
     const tcp = nonce("tcp");

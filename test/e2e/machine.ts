@@ -31,7 +31,8 @@ export async function snapshotMachine(): Promise<MachineSnapshot> {
 // Synchronous: it also runs from an 'exit' handler when the test run is interrupted.
 export function restoreMachine(before: MachineSnapshot, alone: boolean): void {
   for (const name of links()) {
-    if (!before.links.includes(name) && DOCKER_LINK.test(name)) runSync("ip", ["link", "del", name], { allowFail: true });
+    if (!before.links.includes(name) && DOCKER_LINK.test(name))
+      runSync("ip", ["link", "del", name], { allowFail: true });
   }
   const left = links().filter((n) => !before.links.includes(n) && DOCKER_LINK.test(n));
   if (left.length) throw new Error(`could not remove links: ${left.join(", ")}`);
@@ -121,7 +122,11 @@ export function descendants(pid: number): number[] {
   const all = processes();
   const found: number[] = [];
   const walk = (p: number) => {
-    for (const c of all) if (c.ppid === p) (found.push(c.pid), walk(c.pid));
+    for (const c of all) {
+      if (c.ppid !== p) continue;
+      found.push(c.pid);
+      walk(c.pid);
+    }
   };
   walk(pid);
   return found;

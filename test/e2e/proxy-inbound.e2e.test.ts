@@ -29,7 +29,11 @@ describe.skipIf(!engine)("proxy, inbound, --publish host (real engine)", () => {
       expect(text).toContain(`image: ${defaultProxyImage}`);
       await deployStack(e, file, STACK);
       const services = await waitConverged(e, STACK, 60_000);
-      expect(services.map((s) => s.name).sort()).toEqual([`${STACK}_client`, `${STACK}_gateway`, `${STACK}_gateway-proxy`]);
+      expect(services.map((s) => s.name).sort()).toEqual([
+        `${STACK}_client`,
+        `${STACK}_gateway`,
+        `${STACK}_gateway-proxy`,
+      ]);
     });
   });
   afterAll(() => timed(e.dir, "proxy inbound: remove", () => removeStackNow(e, STACK)));
@@ -39,8 +43,17 @@ describe.skipIf(!engine)("proxy, inbound, --publish host (real engine)", () => {
     gatewayId = gateway.id;
     expect(gateway.networks).toEqual([`${STACK}_app`]);
     expect((await runningTask(e, `${STACK}_gateway-proxy`)).networks).toEqual(["host"]);
-    const ports = await docker(e, ["service", "inspect", "--format", "{{range .Endpoint.Ports}}{{.PublishMode}} {{.Protocol}} {{.PublishedPort}}:{{.TargetPort}};{{end}}", `${STACK}_gateway`]);
-    expect(ports.stdout.trim().split(";").filter(Boolean).sort()).toEqual(["host tcp 31111:21111", "host udp 31110:21110"]);
+    const ports = await docker(e, [
+      "service",
+      "inspect",
+      "--format",
+      "{{range .Endpoint.Ports}}{{.PublishMode}} {{.Protocol}} {{.PublishedPort}}:{{.TargetPort}};{{end}}",
+      `${STACK}_gateway`,
+    ]);
+    expect(ports.stdout.trim().split(";").filter(Boolean).sort()).toEqual([
+      "host tcp 31111:21111",
+      "host udp 31110:21110",
+    ]);
   });
 
   it("a UDP datagram to 127.0.0.1:21110 on the node reaches the gateway on the overlay, and its reply comes back", async () => {

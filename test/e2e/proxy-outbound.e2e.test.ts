@@ -42,24 +42,43 @@ describe.skipIf(!engine)("proxy, outbound (real engine)", () => {
     expect(gatewayHostname).not.toBe("");
     const proxy = await runningTask(e, `${STACK}_gateway-proxy`);
     expect(proxy.networks).toEqual([`${STACK}_app`]);
-    const spec = await docker(e, ["service", "inspect", "--format", "{{json .Spec.TaskTemplate.Networks}}", `${STACK}_gateway-proxy`]);
+    const spec = await docker(e, [
+      "service",
+      "inspect",
+      "--format",
+      "{{json .Spec.TaskTemplate.Networks}}",
+      `${STACK}_gateway-proxy`,
+    ]);
     const attachments = JSON.parse(spec.stdout) as { Aliases?: string[] }[];
     expect(attachments).toHaveLength(1);
     expect(attachments[0]!.Aliases).toContain("gateway");
-    const mode = await docker(e, ["service", "inspect", "--format", "{{.Spec.EndpointSpec.Mode}}", `${STACK}_gateway-proxy`]);
+    const mode = await docker(e, [
+      "service",
+      "inspect",
+      "--format",
+      "{{.Spec.EndpointSpec.Mode}}",
+      `${STACK}_gateway-proxy`,
+    ]);
     expect(mode.stdout.trim()).toBe("dnsrr");
   });
 
   it("UDP from a client on the overlay to gateway:21110 reaches the host-network gateway, and its reply comes back", async () => {
     const payload = nonce("udp");
     // a connected UDP socket: the reply must come from the address the client sent to
-    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "UDP4:gateway:21110"], { input: `${payload}\n` });
+    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "UDP4:gateway:21110"], {
+      input: `${payload}\n`,
+    });
     expect(r.stdout.trim()).toBe(`gateway-udp ${payload} ${gatewayHostname}`);
   });
 
   it("TCP from a client on the overlay to gateway:21111 reaches the host-network gateway, and its reply comes back", async () => {
     const payload = nonce("tcp");
-    const r = await execInService(e, CLIENT, ["timeout", "5", "socat", "-T2", "-", "TCP4:gateway:21111,connect-timeout=2"], { input: `${payload}\n` });
+    const r = await execInService(
+      e,
+      CLIENT,
+      ["timeout", "5", "socat", "-T2", "-", "TCP4:gateway:21111,connect-timeout=2"],
+      { input: `${payload}\n` },
+    );
     expect(r.stdout.trim()).toBe(`gateway-tcp ${payload} ${gatewayHostname}`);
   });
 });

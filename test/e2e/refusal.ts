@@ -2,7 +2,8 @@
 // 28.x checks at container start (the SPEC's text); 20.10 refuses when Swarm connects the task's second
 // network, and Swarm always creates the container on the overlay first and connects `host` second
 // (whatever the key names or their order), so 20.10 says ErrConflictHostNetwork.
-export const SHARED_NS = "container sharing network namespace with another container or host cannot be connected to any other network";
+export const SHARED_NS =
+  "container sharing network namespace with another container or host cannot be connected to any other network";
 export const HOST_NET = "container cannot be disconnected from host network or connected to host network";
 export const REFUSAL = /connected to (any other network|host network)/;
 export const expectedRefusal = (serverVersion: string) => (parseInt(serverVersion, 10) >= 25 ? SHARED_NS : HOST_NET);

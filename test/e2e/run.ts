@@ -67,7 +67,9 @@ export function runSync(cmd: string, args: readonly string[], opts: RunOptions =
   });
   const result = { code: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
   if (result.code !== 0 && !opts.allowFail) {
-    throw new Error(`${cmd} ${args.join(" ")}: exit ${result.code}${r.error ? ` (${r.error.message})` : ""}\n${result.stderr}`.trim());
+    throw new Error(
+      `${cmd} ${args.join(" ")}: exit ${result.code}${r.error ? ` (${r.error.message})` : ""}\n${result.stderr}`.trim(),
+    );
   }
   return result;
 }

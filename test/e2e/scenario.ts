@@ -7,7 +7,11 @@ import { docker, type Engine } from "./engine.js";
 import { poll } from "./run.js";
 
 /** `stackmod rewrite --stdout ...` on `input`; the output must be a changed file, written to a temp file. */
-export async function rewriteToFile(engine: Engine, input: string, flags: string[]): Promise<{ file: string; text: string; report: string }> {
+export async function rewriteToFile(
+  engine: Engine,
+  input: string,
+  flags: string[],
+): Promise<{ file: string; text: string; report: string }> {
   const r = await stackmod(["rewrite", "--stdout", ...flags, input]);
   if (r.code !== 0) throw new Error(`stackmod rewrite ${flags.join(" ")} exited ${r.code}:\n${r.stderr}`);
   expect(r.stdout).not.toBe("");
@@ -25,10 +29,15 @@ export async function rewriteToFile(engine: Engine, input: string, flags: string
  */
 export async function removeStackNow(engine: Engine, stack: string): Promise<void> {
   await docker(engine, ["stack", "rm", stack], { allowFail: true });
-  const running = async () => (await docker(engine, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout.split("\n").filter(Boolean);
+  const running = async () =>
+    (await docker(engine, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout
+      .split("\n")
+      .filter(Boolean);
   const ids = await running();
   if (ids.length > 0) await docker(engine, ["kill", ...ids], { allowFail: true });
-  await poll(`the containers of ${stack} to stop`, 30_000, async () => ((await running()).length === 0 ? true : undefined));
+  await poll(`the containers of ${stack} to stop`, 30_000, async () =>
+    (await running()).length === 0 ? true : undefined,
+  );
 }
 
 /**
@@ -38,11 +47,22 @@ export async function removeStackNow(engine: Engine, stack: string): Promise<voi
  */
 export async function runningTask(engine: Engine, service: string): Promise<{ id: string; networks: string[] }> {
   const list = async () =>
-    (await docker(engine, ["ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${service}`])).stdout.split("\n").filter(Boolean);
-  await poll(`a running container of ${service}`, 30_000, async () => ((await list()).length > 0 ? true : undefined)).catch(() => undefined);
+    (
+      await docker(engine, ["ps", "-q", "--no-trunc", "--filter", `label=com.docker.swarm.service.name=${service}`])
+    ).stdout
+      .split("\n")
+      .filter(Boolean);
+  await poll(`a running container of ${service}`, 30_000, async () =>
+    (await list()).length > 0 ? true : undefined,
+  ).catch(() => undefined);
   const ids = await list();
   expect(ids, `running containers of ${service}`).toHaveLength(1);
   const id = ids[0]!;
-  const r = await docker(engine, ["inspect", "--format", "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}", id]);
+  const r = await docker(engine, [
+    "inspect",
+    "--format",
+    "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+    id,
+  ]);
   return { id, networks: r.stdout.trim().split(/\s+/).filter(Boolean).sort() };
 }

@@ -41,7 +41,8 @@ const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
     binaries: ["mosquitto"],
     files: {
       "/mosquitto-no-auth.conf": "listener 1883\nallow_anonymous true\n",
-      "/etc/passwd": "root:x:0:0:root:/:/bin/sh\nmosquitto:x:1883:1883:mosquitto:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+      "/etc/passwd":
+        "root:x:0:0:root:/:/bin/sh\nmosquitto:x:1883:1883:mosquitto:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n",
       "/etc/group": "root:x:0:\nmosquitto:x:1883:\nnogroup:x:65534:\n",
     },
     cmd: ["mosquitto", "-c", "/mosquitto-no-auth.conf"],
@@ -55,7 +56,10 @@ const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
       "/usr/local/bin/docker-entrypoint.sh": '#!/bin/sh\nexec "$@"\n',
       "/etc/rabbitmq/conf.d/10-defaults.conf": "loopback_users.guest = false\nlog.console = true\n",
     },
-    env: { PATH: "/usr/lib/rabbitmq/bin:/usr/lib/erlang/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", HOME: "/var/lib/rabbitmq" },
+    env: {
+      PATH: "/usr/lib/rabbitmq/bin:/usr/lib/erlang/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+      HOME: "/var/lib/rabbitmq",
+    },
     cmd: ["docker-entrypoint.sh", "rabbitmq-server"],
   },
 };
@@ -77,7 +81,14 @@ describe.skipIf(!engine)("split (real engine)", () => {
     await timed(e.dir, "split: images", async () => {
       await buildImage(e, APP_IMAGE, {
         ...SOCAT_IMAGE,
-        binaries: [...SOCAT_IMAGE.binaries!, "mosquitto_pub", "mosquitto_sub", "amqp-declare-queue", "amqp-consume", "amqp-publish"],
+        binaries: [
+          ...SOCAT_IMAGE.binaries!,
+          "mosquitto_pub",
+          "mosquitto_sub",
+          "amqp-declare-queue",
+          "amqp-consume",
+          "amqp-publish",
+        ],
         files: {
           "/usr/local/bin/queue-app.sh": readFileSync(here("./stacks/app/queue-app.sh"), "utf8"),
           "/usr/local/bin/queue-send.sh": readFileSync(here("./stacks/app/queue-send.sh"), "utf8"),
@@ -87,7 +98,9 @@ describe.skipIf(!engine)("split (real engine)", () => {
       for (const kind of kinds) await buildImage(e, queueKinds[kind].image, BROKERS[kind]!);
     });
     // one stack per queue kind, deployed at the same time
-    await timed(e.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () => Promise.all(kinds.map((kind) => deploy(kind))));
+    await timed(e.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () =>
+      Promise.all(kinds.map((kind) => deploy(kind))),
+    );
   });
   afterAll(() =>
     timed(e.dir, "split: remove", async () => {
@@ -103,7 +116,16 @@ describe.skipIf(!engine)("split (real engine)", () => {
   async function deploy(kind: QueueKindName): Promise<void> {
     const options = join(e.dir, `split-${kind}.yml`);
     writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n`);
-    const { file, text } = await rewriteToFile(e, INPUT, ["--strategy", "split", "--queue", kind, "--publish", "host", "--config", options]);
+    const { file, text } = await rewriteToFile(e, INPUT, [
+      "--strategy",
+      "split",
+      "--queue",
+      kind,
+      "--publish",
+      "host",
+      "--config",
+      options,
+    ]);
     expect(text).toContain(`image: ${queueKinds[kind].image}`);
     expect(text).toContain(`QUEUE_URL: ${queueKinds[kind].scheme}://127.0.0.1:${PUBLISHED[kind]}`);
     if (needsSecrets(kind)) {
@@ -115,7 +137,11 @@ describe.skipIf(!engine)("split (real engine)", () => {
     // the rewrite unchanged, plus endpoint_mode: dnsrr for the queue (no IPVS here; see the override file)
     await deployStack(e, [file, DNSRR], stack(kind));
     const services = await waitConverged(e, stack(kind), 60_000);
-    expect(services.map((s) => s.name).sort()).toEqual([`${stack(kind)}_meter-collector`, `${stack(kind)}_meter-processor`, `${stack(kind)}_meter-queue`]);
+    expect(services.map((s) => s.name).sort()).toEqual([
+      `${stack(kind)}_meter-collector`,
+      `${stack(kind)}_meter-processor`,
+      `${stack(kind)}_meter-queue`,
+    ]);
   }
 
   describe.each(kinds)("--queue %s", (kind) => {
@@ -123,8 +149,12 @@ describe.skipIf(!engine)("split (real engine)", () => {
     let processorId = "";
     /** A timeout's error, with what the processor and the queue printed (a broker that never came up, a refusal). */
     const withLogs = async (err: Error): Promise<never> => {
-      const queue = await docker(e, ["service", "logs", "--raw", "--tail", "30", `${name}_meter-queue`], { allowFail: true });
-      throw new Error(`${err.message}\nprocessor:\n${(await logsOf(e, processorId)).slice(-2000)}\nqueue:\n${(queue.stdout + queue.stderr).slice(-3000)}`);
+      const queue = await docker(e, ["service", "logs", "--raw", "--tail", "30", `${name}_meter-queue`], {
+        allowFail: true,
+      });
+      throw new Error(
+        `${err.message}\nprocessor:\n${(await logsOf(e, processorId)).slice(-2000)}\nqueue:\n${(queue.stdout + queue.stderr).slice(-3000)}`,
+      );
     };
 
     it("the engine runs the collector on the host network only, the processor and the queue on the overlay", async () => {
@@ -133,14 +163,22 @@ describe.skipIf(!engine)("split (real engine)", () => {
       processorId = processor.id;
       expect(processor.networks).toEqual([`${name}_backend`]);
       expect((await runningTask(e, `${name}_meter-queue`)).networks).toEqual([`${name}_backend`]);
-      const ports = await docker(e, ["service", "inspect", "--format", "{{range .Endpoint.Ports}}{{.PublishMode}} {{.PublishedPort}}:{{.TargetPort}}{{end}}", `${name}_meter-queue`]);
+      const ports = await docker(e, [
+        "service",
+        "inspect",
+        "--format",
+        "{{range .Endpoint.Ports}}{{.PublishMode}} {{.PublishedPort}}:{{.TargetPort}}{{end}}",
+        `${name}_meter-queue`,
+      ]);
       expect(ports.stdout.trim()).toBe(`host ${PUBLISHED[kind]}:${queueKinds[kind].port}`);
     });
 
     it("a message sent by the collector arrives at the processor through the queue", async () => {
       // core NATS drops what is published before the processor has subscribed, MQTT before its first
       // subscription, RabbitMQ before it has declared its queue: wait for it to say so
-      await poll(`${kind} processor to subscribe`, 60_000, async () => ((await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined)).catch(withLogs);
+      await poll(`${kind} processor to subscribe`, 60_000, async () =>
+        (await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined,
+      ).catch(withLogs);
       const payload = nonce(`reading-${kind}`);
       const sent = await execInService(e, `${name}_meter-collector`, ["sh", "/usr/local/bin/queue-send.sh", payload]);
       expect(sent.stdout.trim()).toBe(`published ${payload}`);

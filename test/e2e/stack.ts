@@ -38,6 +38,7 @@ export async function waitConverged(engine: Engine, stack: string, timeoutMs = 6
     const services = await stackServices(engine, stack).catch(() => []);
     throw new Error(
       `${(e as Error).message}\nservices: ${JSON.stringify(services)}\ntask errors:\n${errors.map((t) => `  ${t.task}: ${t.error}`).join("\n")}`,
+      { cause: e },
     );
   }
 }
@@ -53,7 +54,14 @@ export interface TaskError {
 export async function taskErrors(engine: Engine, stack: string): Promise<TaskError[]> {
   const out: TaskError[] = [];
   for (const { name } of await stackServices(engine, stack)) {
-    const r = await docker(engine, ["service", "ps", "--no-trunc", "--format", "{{.Name}}\t{{.CurrentState}}\t{{.Error}}", name]);
+    const r = await docker(engine, [
+      "service",
+      "ps",
+      "--no-trunc",
+      "--format",
+      "{{.Name}}\t{{.CurrentState}}\t{{.Error}}",
+      name,
+    ]);
     for (const line of r.stdout.split("\n").filter(Boolean)) {
       const [task = "", state = "", error = ""] = line.split("\t");
       if (error.trim()) out.push({ service: name, task, state, error: error.trim() });
@@ -63,7 +71,12 @@ export async function taskErrors(engine: Engine, stack: string): Promise<TaskErr
 }
 
 /** Wait until some task of the stack fails with an error matching `pattern`. */
-export async function waitForTaskError(engine: Engine, stack: string, pattern: RegExp, timeoutMs = 60_000): Promise<TaskError> {
+export async function waitForTaskError(
+  engine: Engine,
+  stack: string,
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<TaskError> {
   return poll(`a task of ${stack} to fail with ${pattern}`, timeoutMs, async () =>
     (await taskErrors(engine, stack)).find((t) => pattern.test(t.error)),
   );
@@ -80,7 +93,11 @@ export async function execInService(
   const id = ps.stdout.split("\n").find(Boolean);
   if (!id) throw new Error(`no running container for service ${service}`);
   const args = ["exec", ...(opts.input !== undefined ? ["-i"] : []), id, ...cmd];
-  return docker(engine, args, { allowFail: true, timeoutMs: opts.timeoutMs ?? 30_000, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  return docker(engine, args, {
+    allowFail: true,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+  });
 }
 
 /** `docker stack rm`, then wait until its containers and networks are gone. */

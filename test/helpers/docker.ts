@@ -12,7 +12,10 @@ export function dockerStackConfigError(text: string): string | undefined {
   const file = join(dir, "stack.yml");
   writeFileSync(file, text);
   try {
-    execFileSync("docker", ["stack", "config", "-c", file], { stdio: "pipe", env: { ...process.env, DOCKER_HOST: "unix:///nonexistent.sock" } });
+    execFileSync("docker", ["stack", "config", "-c", file], {
+      stdio: "pipe",
+      env: { ...process.env, DOCKER_HOST: "unix:///nonexistent.sock" },
+    });
     return undefined;
   } catch (error) {
     const e = error as { stderr?: Buffer; message: string };

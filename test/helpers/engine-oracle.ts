@@ -31,10 +31,12 @@ export function refusedByEngine(normalised: string, dialect: "swarm" | "compose"
     if (none.length > 0 && networks.length > none.length) result.push({ rule: "none-plus-network", service });
     const ports = (body.ports ?? []) as Json[];
     if (dialect === "swarm" && host.length > 0) {
-      for (const port of ports) if ((port.mode ?? "ingress") === "ingress") result.push({ rule: "host-ingress-port", service });
+      for (const port of ports)
+        if ((port.mode ?? "ingress") === "ingress") result.push({ rule: "host-ingress-port", service });
     }
     if (body.network_mode !== undefined) {
-      if (dialect === "compose" && body.networks !== undefined) result.push({ rule: "network-mode-with-networks", service });
+      if (dialect === "compose" && body.networks !== undefined)
+        result.push({ rule: "network-mode-with-networks", service });
       if (dialect === "swarm") result.push({ rule: "network-mode-in-stack", service });
     }
   }

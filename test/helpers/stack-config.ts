@@ -27,7 +27,12 @@ export function stackConfig(input: StackConfigInput): StackConfigResult {
       writeFileSync(join(dir, name), text);
       args.push("-c", name);
     }
-    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, DOCKER_HOST: "unix:///nonexistent.sock", ...input.env };
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: dir,
+      DOCKER_HOST: "unix:///nonexistent.sock",
+      ...input.env,
+    };
     const output = execFileSync("docker", args, { cwd: dir, stdio: "pipe", env }).toString();
     return { ok: true, output };
   } catch (error) {

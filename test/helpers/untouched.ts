@@ -30,7 +30,11 @@ export function serviceRegions(text: string, services: readonly string[]): [numb
  * every byte before, between and after them must come back unchanged and in order.
  * Returns a description of the first difference, or undefined.
  */
-export function changesOutside(original: string, output: string, regions: readonly [number, number][]): string | undefined {
+export function changesOutside(
+  original: string,
+  output: string,
+  regions: readonly [number, number][],
+): string | undefined {
   const starts = lineStarts(original);
   const offset = (line: number) => (line - 1 < starts.length ? starts[line - 1]! : original.length);
   const sorted = [...regions].sort((a, b) => a[0] - b[0]);
@@ -43,8 +47,16 @@ export function changesOutside(original: string, output: string, regions: readon
   kept.push(original.slice(cursor));
   let at = 0;
   for (const [index, segment] of kept.entries()) {
-    const found = index === 0 ? (output.startsWith(segment) ? 0 : -1) : index === kept.length - 1 ? lastMatch(output, segment, at) : output.indexOf(segment, at);
-    if (found === -1) return `the original text outside the rewritten services (part ${index + 1} of ${kept.length}) is not in the output unchanged: ${JSON.stringify(segment.slice(0, 80))}`;
+    const found =
+      index === 0
+        ? output.startsWith(segment)
+          ? 0
+          : -1
+        : index === kept.length - 1
+          ? lastMatch(output, segment, at)
+          : output.indexOf(segment, at);
+    if (found === -1)
+      return `the original text outside the rewritten services (part ${index + 1} of ${kept.length}) is not in the output unchanged: ${JSON.stringify(segment.slice(0, 80))}`;
     at = found + segment.length;
   }
   return undefined;

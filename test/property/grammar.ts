@@ -66,7 +66,10 @@ const serviceSpec = fc.record({
   form: fc.constantFrom("list" as const, "flow" as const, "map" as const, "alias" as const),
   merge: fc.boolean(),
   ports: fc.array(portSpec, { maxLength: 2 }),
-  receives: fc.array(fc.record({ target: fc.integer({ min: 1, max: 9999 }), protocol: fc.constantFrom("tcp" as const, "udp" as const) }), { minLength: 1, maxLength: 2 }),
+  receives: fc.array(
+    fc.record({ target: fc.integer({ min: 1, max: 9999 }), protocol: fc.constantFrom("tcp" as const, "udp" as const) }),
+    { minLength: 1, maxLength: 2 },
+  ),
   comment: fc.boolean(),
   commentLine: fc.boolean(),
   quoted: fc.boolean(),
@@ -80,7 +83,14 @@ export const stackSpec: fc.Arbitrary<StackSpec> = fc
   .record({
     eol: fc.constantFrom("\n" as const, "\r\n" as const),
     indent: fc.constantFrom(2, 4),
-    anchor: fc.option(fc.record({ networks: fc.option(fc.subarray(["hostnet", "backend", "frontend"] as NetworkKey[], { minLength: 1 }), { nil: undefined }) }), { nil: undefined }),
+    anchor: fc.option(
+      fc.record({
+        networks: fc.option(fc.subarray(["hostnet", "backend", "frontend"] as NetworkKey[], { minLength: 1 }), {
+          nil: undefined,
+        }),
+      }),
+      { nil: undefined },
+    ),
     hostKeyIsHost: fc.boolean(),
     legacyExternal: fc.boolean(),
     flowNetworks: fc.boolean(),
@@ -130,7 +140,12 @@ export function renderStack(spec: StackSpec): string {
     }
   }
   for (const service of spec.services) {
-    if (service.form === "alias" && service.networks.length > 0) lines.push("", `x-nets-${service.name}: &nets-${service.name}`, ...service.networks.map((n) => `${u}- ${key(n)}`));
+    if (service.form === "alias" && service.networks.length > 0)
+      lines.push(
+        "",
+        `x-nets-${service.name}: &nets-${service.name}`,
+        ...service.networks.map((n) => `${u}- ${key(n)}`),
+      );
   }
   lines.push("", "services:");
   for (const [index, service] of spec.services.entries()) {
@@ -162,17 +177,32 @@ export function renderStack(spec: StackSpec): string {
     if (service.ports.length > 0) {
       lines.push(`${i2}ports:`);
       for (const port of service.ports) {
-        if (!port.long) lines.push(`${i2}${u}- "${port.published}:${port.target}${port.protocol === "udp" ? "/udp" : ""}"`);
+        if (!port.long)
+          lines.push(`${i2}${u}- "${port.published}:${port.target}${port.protocol === "udp" ? "/udp" : ""}"`);
         else {
-          lines.push(`${i2}${u}- target: ${port.target}`, `${i2}${u}  published: ${port.published}`, `${i2}${u}  protocol: ${port.protocol}`, `${i2}${u}  mode: ${port.mode}`);
+          lines.push(
+            `${i2}${u}- target: ${port.target}`,
+            `${i2}${u}  published: ${port.published}`,
+            `${i2}${u}  protocol: ${port.protocol}`,
+            `${i2}${u}  mode: ${port.mode}`,
+          );
         }
       }
     }
-    if (service.deploy) lines.push(`${i2}deploy:`, `${i2}${u}mode: global`, `${i2}${u}placement:`, `${i2}${u}${u}constraints: [node.labels.plant == true]`);
+    if (service.deploy)
+      lines.push(
+        `${i2}deploy:`,
+        `${i2}${u}mode: global`,
+        `${i2}${u}placement:`,
+        `${i2}${u}${u}constraints: [node.labels.plant == true]`,
+      );
     const networks = effectiveNetworks(spec, service);
     if (networks.includes("hostnet") && networks.length > 1) {
       const published = service.ports.find((p) => !p.long || p.mode === "ingress");
-      const received = service.receivesPublished && published ? [{ target: published.target, protocol: published.protocol }, ...service.receives.slice(1)] : service.receives;
+      const received =
+        service.receivesPublished && published
+          ? [{ target: published.target, protocol: published.protocol }, ...service.receives.slice(1)]
+          : service.receives;
       const receives = received.map((r) => `"${r.target}${r.protocol === "udp" ? "/udp" : ""}"`);
       lines.push(`${i2}x-stackmod:`, `${i2}${u}ports: [${receives.join(", ")}]`);
       if (service.proxy === "outbound") lines.push(`${i2}${u}proxy: {direction: outbound}`);
@@ -181,7 +211,14 @@ export function renderStack(spec: StackSpec): string {
   }
   lines.push("", "networks:");
   const declarations: [string, string][] = [
-    [hostKey, spec.legacyExternal ? "external: {name: host}" : spec.hostKeyIsHost ? "external: true" : "external: true, name: host"],
+    [
+      hostKey,
+      spec.legacyExternal
+        ? "external: {name: host}"
+        : spec.hostKeyIsHost
+          ? "external: true"
+          : "external: true, name: host",
+    ],
     ["backend", "driver: overlay"],
     ["frontend", "driver: overlay"],
     ["nonet", "external: true, name: none"],

@@ -1,0 +1,48 @@
+// Lint: typescript-eslint's recommended rules over the code; formatting is prettier's job.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "test/fixtures/", "test/bad-input/", ".bench/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    // The launchers are CommonJS (bin/package.json): they load the bundle with its V8 code cache.
+    files: ["bin/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setInterval: "readonly",
+        clearInterval: "readonly",
+        SharedArrayBuffer: "readonly",
+        Atomics: "readonly",
+        queueMicrotask: "readonly",
+        structuredClone: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        AbortController: "readonly",
+        performance: "readonly",
+        fetch: "readonly",
+        setImmediate: "readonly",
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
+    },
+  },
+);
