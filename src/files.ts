@@ -1,7 +1,7 @@
 import { writeFileAtomic } from "./atomic-write.js";
 import { check, type CheckOptions, type CheckResult } from "./check.js";
 import { StackmodError } from "./errors.js";
-import { writeExtraFile } from "./extra-files.js";
+import { checkExtraFile, writeExtraFile } from "./extra-files.js";
 import { listInputs, readSource } from "./inputs.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "./rewrite.js";
 
@@ -20,7 +20,8 @@ export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
 
 /**
  * Reads, rewrites and (with `write`) replaces one file, writing first any file a strategy
- * asks for beside it (the lan setup script); an unchanged file is never written.
+ * asks for beside it (the lan setup script); an unchanged file is never written. Such a
+ * file must be new or an earlier stackmod file inside the stack file's folder (checkExtraFile).
  * Throws a StackmodError (`code`, `file`, `line`, `column`) for bad input or a service
  * that cannot be rewritten as asked; nothing is written then.
  *
@@ -36,9 +37,11 @@ export function rewriteFile(path: string, options: RewriteFileOptions = {}): Rew
   const source = readSource(path, { maxBytes: options.limits?.maxBytes });
   const result = rewrite(source, { ...options, file: path });
   const written = Boolean(options.write) && result.changed && path !== "-";
+  const context = { stackFile: path, inputs: [path] };
+  for (const extra of result.extraFiles) checkExtraFile(extra, context);
   if (written) {
     // The setup script first, as the CLI does: a stack file naming a network nobody can create is worse than a spare script.
-    for (const extra of result.extraFiles) writeExtraFile(extra);
+    for (const extra of result.extraFiles) writeExtraFile(extra, context);
     writeFileAtomic(path, result.output, { expected: source });
   }
   return { ...result, written };

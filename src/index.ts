@@ -6,7 +6,7 @@ export type { Finding, RuleId, Severity } from "./rules/rule.js";
 export { rules } from "./rules/index.js";
 export type { Transform, StrategyName, PortRequest, ExtraFile } from "./transform.js";
 export { transforms } from "../transforms/index.js";
-export { writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
+export { checkExtraFile, writeExtraFile, type ExtraFileContext, type ExtraFileWrite } from "./extra-files.js";
 export {
   checkFiles,
   rewriteFile,

@@ -1,4 +1,5 @@
 import type * as z from "./zod.js";
+import type { SourcePosition } from "./errors.js";
 import type { ServiceModel, StackModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
 
@@ -33,6 +34,13 @@ export interface ExtraFile {
   content: string;
   /** Permission bits for a new file, e.g. 0o755. */
   mode: number;
+  /**
+   * Text that every version of this file that stackmod generates holds in its first
+   * lines: an existing file without it is not stackmod's and is never overwritten.
+   */
+  signature: string;
+  /** Where its path was chosen (the lan.script option), for an error about that path. */
+  origin?: SourcePosition;
 }
 
 /** Where a transform hands its extra files; a later `put` of the same path replaces the earlier one. */

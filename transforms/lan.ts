@@ -4,7 +4,7 @@ import { checkConsistency } from "../src/lan/consistency.js";
 import { networkBody } from "../src/lan/network-body.js";
 import { lanOptions, type LanOptions } from "../src/lan/options.js";
 import { scriptPath } from "../src/lan/script-path.js";
-import { setupScript, type LanNetwork } from "../src/lan/setup-script.js";
+import { setupScript, setupScriptSignature, type LanNetwork } from "../src/lan/setup-script.js";
 import { networkWarnings } from "../src/lan/warnings.js";
 import { lanBlockPosition, lanOptionPosition } from "../src/lan/where.js";
 import type { ServiceModel } from "../src/model/types.js";
@@ -67,7 +67,16 @@ export const lan: Transform<LanOptions> = {
     const inScript = state.scripts.get(path) ?? [];
     if (!inScript.some((n) => n.name === network.name)) inScript.push(network);
     state.scripts.set(path, inScript);
-    ctx.files.put({ path, content: setupScript(model.file, path, inScript), mode: 0o755 });
+    ctx.files.put({
+      path,
+      content: setupScript(model.file, path, inScript),
+      mode: 0o755,
+      signature: setupScriptSignature,
+      origin:
+        ctx.options.script === undefined
+          ? service.position
+          : lanOptionPosition(model, service, ["script"], ctx.options.script),
+    });
     notes.info(
       `${service.name}: moved from the host network to the external network "${network.name}" (${network.driver} on ${network.parent}, ${network.subnet}); before deploying, run ${path} on every node, managers included`,
     );

@@ -3,7 +3,7 @@ import { removeStaleTemporaries, writeFileAtomic } from "../atomic-write.js";
 import { readConfigText } from "../config-file.js";
 import { StackmodError } from "../errors.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
-import { describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "../extra-files.js";
+import { checkExtraFile, describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "../extra-files.js";
 import { listInputs, readSource } from "../inputs.js";
 import { layeredRewrite } from "../layered-cli.js";
 import type { RawOptions } from "../options.js";
@@ -123,6 +123,8 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), rewriteOptions)
     : undefined;
   const files = inputs.map((input) => input.path);
+  // Every file the run reads: no extra file may be one of them.
+  const read = [...files, ...(flags.config ? [flags.config] : []), ...(flags.envFile ? [flags.envFile] : [])];
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
   if (config) reporter.detail(`options from ${flags.config}: ${JSON.stringify(config)}`);
@@ -143,11 +145,14 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
           });
       wouldChange ||= result.changed;
       const write = mode === "write" && result.changed && path !== "-";
+      const context = { stackFile: path, inputs: read };
+      // Checked in every mode: a path that would be refused at --write is bad input in a dry run too.
+      for (const extra of result.extraFiles) checkExtraFile(extra, context);
       let extras: ExtraFileWrite[] | undefined;
       if (write) {
         cleanLeftovers(path, cleaned, io);
         // The setup script first: a stack file that names a network nobody can create is worse than a spare script.
-        extras = result.extraFiles.map(writeExtraFile);
+        extras = result.extraFiles.map((extra) => writeExtraFile(extra, context));
         writeFileAtomic(path, result.output, { expected: source });
       }
       reporter.rewritten(path, result, write);
