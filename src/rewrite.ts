@@ -1,9 +1,9 @@
 import { unifiedDiff } from "./diff.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
 import { StackmodError } from "./errors.js";
-import { dropIngressPorts, dropNoneNetwork } from "./fixes.js";
+import { dropIngressPorts, dropNoneNetwork, fixNetworkModeWithNetworks } from "./fixes.js";
 import { loadModel, type LoadOptions } from "./load.js";
-import type { Dialect, StackModel } from "./model/types.js";
+import type { Dialect, ServiceModel, StackModel } from "./model/types.js";
 import {
   fileOptionsSchema,
   optionError,
@@ -147,8 +147,13 @@ function plan(source: string, options: RewriteOptions): Plan {
       continue;
     }
     const rules = new Set(errors.map((f) => f.rule));
+    if (rules.has("network-mode-with-networks") && service.networkMode?.value !== "host") {
+      fixNetworkModeWithNetworks(service, edits, say);
+      applied.push({ service: service.name, strategy: "fix" });
+      continue;
+    }
     if (rules.has("none-plus-network")) dropNoneNetwork(service, edits, say);
-    if (rules.has("host-plus-network") || rules.has("network-mode-with-networks")) {
+    if (rules.has("network-mode-with-networks") || (rules.has("host-plus-network") && hasOrdinaryNetwork(service))) {
       if (common.ports.length === 0) {
         const found = discoverPorts(service);
         common.ports = found.ports;
@@ -157,10 +162,9 @@ function plan(source: string, options: RewriteOptions): Plan {
       const transform = findTransform(common.strategy) as Transform;
       transform.apply({ model, service, common, options: byKey[transform.optionsKey], edits, notes: say, files });
       applied.push({ service: service.name, strategy: transform.name });
-    } else if (rules.has("host-ingress-port")) {
-      dropIngressPorts(service, edits, say);
-      applied.push({ service: service.name, strategy: "fix" });
     } else {
+      // Left on the host network alone (host + none loses none): no strategy, no ports to ask for.
+      if (rules.has("host-ingress-port")) dropIngressPorts(service, edits, say);
       applied.push({ service: service.name, strategy: "fix" });
     }
   }
@@ -177,6 +181,11 @@ function plan(source: string, options: RewriteOptions): Plan {
     notes,
     extraFiles: [...extraFiles.values()],
   };
+}
+
+/** A network other than host and none: with it beside host, the service needs a strategy. */
+function hasOrdinaryNetwork(service: ServiceModel): boolean {
+  return service.attachments.some((a) => a.network !== undefined && a.network.special === undefined);
 }
 
 /** The safety net: the output must parse and hold no error except for services left alone. */

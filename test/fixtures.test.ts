@@ -10,6 +10,8 @@ import { dockerStackConfigError } from "./helpers/docker.js";
  * of the top-level x-stackmod block); `<case>.target` forces swarm or compose.
  * Every output is also rewritten again and must not change (idempotence), must
  * hold no error finding, and, for stack files, must pass `docker stack config`.
+ * `<case>.report.json`, where present, holds what the report must say about the input as
+ * data: its findings (rule, service, line, column), what was applied or skipped, and the notes.
  */
 const root = join(import.meta.dirname, "fixtures");
 
@@ -33,6 +35,24 @@ for (const group of readdirSync(root).sort()) {
         expect(expected, `missing ${name}.output.yml`).toBeDefined();
         expect(run(input).output).toBe(expected);
       });
+
+      const report = read(".report.json");
+      if (report !== undefined) {
+        it(`${name}: findings, applied, skipped and notes as expected`, () => {
+          const result = run(input);
+          expect({
+            findings: result.findings.map((f) => ({
+              rule: f.rule,
+              service: f.service,
+              line: f.line,
+              column: f.column,
+            })),
+            applied: result.applied,
+            skipped: result.skipped,
+            notes: result.notes,
+          }).toEqual(JSON.parse(report));
+        });
+      }
 
       it(`${name}: a second run changes nothing`, () => {
         const second = run(expected!);

@@ -1,7 +1,7 @@
 import * as z from "../src/zod.js";
 import { StackmodError } from "../src/errors.js";
 import { dropIngressPorts } from "../src/fixes.js";
-import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
+import { atLeast, placementOf, requireSameNode } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
 import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "../src/socat.js";
 import type { PortRequest, Transform, TransformContext } from "../src/transform.js";
@@ -62,11 +62,21 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const { service, edits, options, model, notes } = ctx;
   const compose = model.dialect === "compose";
   const longSyntax = !compose && atLeast(model.version, 3, 2);
-  if (options.publish === "host" && !longSyntax && !compose) {
+  const dnsrr = !compose && (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
+  // swarmkit refuses the pair (manager/controlapi/service.go, validateEndpointSpec).
+  const mode = dnsrr ? "host" : options.publish;
+  if (mode === "host" && !longSyntax && !compose) {
     throw new StackmodError(
       "UNSUPPORTED",
-      `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`,
+      dnsrr
+        ? `service "${service.name}" has deploy.endpoint_mode: dnsrr, which Swarm refuses with ingress ports ("port published with ingress mode can't be used with dnsrr mode"), and mode: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}: raise version: to "3.2" or later, or use endpoint_mode: vip`
+        : `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`,
       service.position,
+    );
+  }
+  if (dnsrr && options.publish === "ingress") {
+    notes.info(
+      `${service.name}: deploy.endpoint_mode is dnsrr, which Swarm refuses with ingress ports ("port published with ingress mode can't be used with dnsrr mode"): its forwarded ports are published with mode: host`,
     );
   }
   const alreadyPublished = new Set(
@@ -84,13 +94,21 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
     const published = publishedPort(port, options.offset, ctx);
     edits.claimPublishedPort(published, port.protocol, service);
     forwards.push({ protocol: port.protocol, listen: port.target, to: `127.0.0.1:${published}` });
-    newPorts.push(portEntry(port, published, { compose, longSyntax, mode: options.publish }));
+    newPorts.push(portEntry(port, published, { compose, longSyntax, mode }));
   }
 
+  const name = `${service.name}-proxy`;
+  if (forwards.length > 0 && mode === "host" && !compose) {
+    requireSameNode(
+      service,
+      name,
+      "its ports are published with mode: host, which serves them only on the node that runs its task, and the proxy forwards to 127.0.0.1 on its own node",
+      notes,
+    );
+  }
   const hostKey = detachFromHost(ctx);
   if (newPorts.length > 0) edits.appendToList(service, "ports", newPorts);
   if (forwards.length === 0) return;
-  const name = `${service.name}-proxy`;
   const body: Record<string, Plain> = {
     image: options.image,
     entrypoint: ["/bin/sh", "-c"],
@@ -104,11 +122,6 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   notes.info(
     `${service.name}: moved off the host network; "${name}" on the host network forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ${ctx.common.portsSource})`,
   );
-  if (options.publish === "host" && placementIsLoose(service)) {
-    notes.warn(
-      `${service.name}: ports published with mode: host are reachable only on nodes that run a task; "${name}" has the same placement, pin both with a placement constraint`,
-    );
-  }
 }
 
 function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
@@ -152,6 +165,14 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
       );
     }
   }
+  if (!compose && (options.hostAddress === "gateway" || options.hostAddress === "host-gateway")) {
+    requireSameNode(
+      service,
+      name,
+      `the proxy reaches it through ${options.hostAddress === "gateway" ? "its default gateway" : "host-gateway"}, which is the node the proxy runs on`,
+      notes,
+    );
+  }
   moveTraefikLabels(ctx, body, name);
   const deploy = { ...placementOf(service), ...(body.deploy as Record<string, Plain> | undefined) };
   if (!compose && Object.keys(deploy).length > 0) body.deploy = deploy;
@@ -159,11 +180,6 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   notes.info(
     `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`,
   );
-  if (!compose && placementIsLoose(service)) {
-    notes.warn(
-      `${service.name}: "${name}" must run on the node that runs "${service.name}"; add the same placement constraint to both (e.g. node.hostname == NODE) or use deploy.mode: global`,
-    );
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Node } from "yaml";
 import { StackmodError, type SourcePosition } from "../src/errors.js";
 import type { Attachment, ServiceModel, StackModel } from "../src/model/types.js";
-import { atLeast, placementIsLoose, placementOf } from "../src/placement.js";
+import { atLeast, placementOf, requireSameNode } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
@@ -143,11 +143,6 @@ export const split: Transform<SplitOptions> = {
         `${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; keep them on the half that serves HTTP`,
       );
     }
-    if (queue.body && !compose && settings.publish === "host" && placementIsLoose(service)) {
-      notes.warn(
-        `${names.queue}: with publish: host the collector reaches the queue only on the node that runs it; pin "${service.name}" and the queue to one node with a placement constraint`,
-      );
-    }
   },
 };
 
@@ -236,6 +231,15 @@ function findOrPlanQueue(
       "UNSUPPORTED",
       `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`,
       service.position,
+    );
+  }
+  if (!compose && settings.publish === "host") {
+    requireSameNode(
+      service,
+      name,
+      "the queue publishes with mode: host, which serves its port only on the node that runs it, and the collector reaches it at 127.0.0.1 on its own node",
+      ctx.notes,
+      { globalHolds: false },
     );
   }
   try {

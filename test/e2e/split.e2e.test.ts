@@ -5,6 +5,7 @@
 // and Redis text protocols with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { queueKinds, type QueueKindName } from "../../src/queues/index.js";
@@ -116,7 +117,14 @@ describe.skipIf(!engine)("split (real engine)", () => {
   async function deploy(kind: QueueKindName): Promise<void> {
     const options = join(e.dir, `split-${kind}.yml`);
     writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n`);
-    const { file, text } = await rewriteToFile(e, INPUT, [
+    // With queue.publish: host the queue must run on the collector's node: pinned to this one.
+    const input = join(e.dir, `meter-${kind}.yml`);
+    const pin = `    deploy:\n      placement:\n        constraints: [node.hostname == ${hostname()}]\n`;
+    writeFileSync(
+      input,
+      readFileSync(INPUT, "utf8").replace("    networks: [hostnet, backend]\n", (m) => m + pin),
+    );
+    const { file, text } = await rewriteToFile(e, input, [
       "--strategy",
       "split",
       "--queue",

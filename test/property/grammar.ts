@@ -32,7 +32,8 @@ interface ServiceSpec {
   commentLine: boolean;
   quoted: boolean;
   midComment: boolean;
-  deploy: boolean;
+  /** Where it runs: loose (no deploy), global on labelled nodes, pinned to one node, replicated on labelled nodes. */
+  deploy: "none" | "global" | "pinned" | "labels";
   proxy: "default" | "outbound" | "publish-host";
   /** The first port received is one the service already publishes in ingress mode. */
   receivesPublished: boolean;
@@ -74,7 +75,7 @@ const serviceSpec = fc.record({
   commentLine: fc.boolean(),
   quoted: fc.boolean(),
   midComment: fc.boolean(),
-  deploy: fc.boolean(),
+  deploy: fc.constantFrom("none" as const, "global" as const, "pinned" as const, "labels" as const),
   proxy: fc.constantFrom("default" as const, "outbound" as const, "publish-host" as const),
   receivesPublished: fc.boolean(),
 });
@@ -111,6 +112,14 @@ export const stackSpec: fc.Arbitrary<StackSpec> = fc
       receives: uniqueBy(service.receives, (r) => r.target).map((r, j) => ({ ...r, target: 30000 + i * 10 + j })),
       // host and none together is not a shape anyone deploys; keep to host+overlay and none+overlay.
       networks: service.networks.includes("hostnet") ? service.networks.filter((n) => n !== "nonet") : service.networks,
+      // A proxy that must run on the service's node (outbound, publish: host) needs a placement that
+      // guarantees it, or the rewrite is refused (tested on its own): pinned or global here.
+      deploy:
+        service.proxy !== "default" && (service.deploy === "none" || service.deploy === "labels")
+          ? service.deploy === "none"
+            ? ("pinned" as const)
+            : ("global" as const)
+          : service.deploy,
     })),
   }));
 
@@ -189,13 +198,15 @@ export function renderStack(spec: StackSpec): string {
         }
       }
     }
-    if (service.deploy)
+    if (service.deploy !== "none") {
+      const constraint = service.deploy === "pinned" ? "node.hostname == plant-1" : "node.labels.plant == true";
       lines.push(
         `${i2}deploy:`,
-        `${i2}${u}mode: global`,
+        ...(service.deploy === "global" ? [`${i2}${u}mode: global`] : []),
         `${i2}${u}placement:`,
-        `${i2}${u}${u}constraints: [node.labels.plant == true]`,
+        `${i2}${u}${u}constraints: [${constraint}]`,
       );
+    }
     const networks = effectiveNetworks(spec, service);
     if (networks.includes("hostnet") && networks.length > 1) {
       const published = service.ports.find((p) => !p.long || p.mode === "ingress");

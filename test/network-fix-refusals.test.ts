@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { rewrite } from "../src/index.js";
+import { stackmodErrorOf } from "./helpers/stackmod-error.js";
+
+/**
+ * Rewrites refused because keeping the service working needs something the file does not
+ * say: which of two network settings the author meant, or a placement that puts a
+ * companion on the service's node.
+ */
+const networks = "networks:\n  hostnet: {external: true, name: host}\n  backend: {driver: overlay}\n";
+const stack = (service: string) => `version: "3.8"\nservices:\n  gw:\n    image: gw:1\n${service}${networks}`;
+const refusal = (text: string, options = {}) => stackmodErrorOf(() => rewrite(text, { file: "stack.yml", options }));
+
+describe("the same node, or a refusal", () => {
+  it("outbound: a constraint on labels with replicas: 1 can land the proxy on another labelled node", () => {
+    const text = stack(
+      "    networks: [hostnet, backend]\n    deploy:\n      replicas: 1\n      placement:\n        constraints: [node.labels.zigbee == true]\n",
+    );
+    const error = refusal(text, { ports: [8080], proxy: { direction: "outbound" } });
+    expect([error.code, error.line, error.column]).toEqual(["UNSUPPORTED", 3, 3]);
+    expect(error.message).toBe(
+      'service "gw": the proxy reaches it through its default gateway, which is the node the proxy runs on, so "gw-proxy" must run on the same node as "gw", and nothing in its placement guarantees that: its constraints (node.labels.zigbee == true) can match several nodes and it is not global; constrain it to one node (deploy.placement.constraints: [node.hostname == NODE]) or run it in deploy.mode: global, then rewrite',
+    );
+  });
+
+  it("inbound with publish: host and no placement at all", () => {
+    const error = refusal(stack("    networks: [hostnet, backend]\n"), {
+      ports: ["47808/udp"],
+      proxy: { publish: "host" },
+    });
+    expect(error.code).toBe("UNSUPPORTED");
+    expect(error.message).toContain("its ports are published with mode: host");
+    expect(error.message).toContain("it has no placement constraint and it is not global");
+  });
+
+  it("inbound on a dnsrr service (published in mode host) with a role constraint", () => {
+    const text = stack(
+      "    networks: [hostnet, backend]\n    deploy:\n      endpoint_mode: dnsrr\n      placement:\n        constraints: [node.role == worker]\n",
+    );
+    const error = refusal(text, { ports: [53] });
+    expect(error.message).toContain("its constraints (node.role == worker) can match several nodes");
+  });
+
+  it("a dnsrr service in a file older than 3.2 cannot publish in mode host", () => {
+    const text = stack("    networks: [hostnet, backend]\n    deploy:\n      endpoint_mode: dnsrr\n").replace(
+      '"3.8"',
+      '"3.1"',
+    );
+    const error = refusal(text, { ports: [53] });
+    expect(error.message).toContain("port published with ingress mode can't be used with dnsrr mode");
+    expect(error.message).toContain('raise version: to "3.2" or later, or use endpoint_mode: vip');
+  });
+
+  it("split with queue.publish: host: a global service does not pin the single queue", () => {
+    const text = stack(
+      "    networks: [hostnet, backend]\n    deploy:\n      mode: global\n      placement:\n        constraints: [node.labels.plant == true]\n",
+    );
+    const error = refusal(text, { strategy: "split", queue: { publish: "host" } });
+    expect(error.message).toContain('so "gw-queue" must run on the same node as "gw"');
+    expect(error.message).toContain("and the companion is a single service");
+    expect(error.message).not.toContain("deploy.mode: global");
+  });
+
+  it("holds with node.id ==, and says so", () => {
+    const text = stack(
+      "    networks: [hostnet, backend]\n    deploy:\n      placement:\n        constraints: [node.id==k3x9]\n",
+    );
+    const result = rewrite(text, { file: "stack.yml", options: { ports: [8080], proxy: { direction: "outbound" } } });
+    expect(result.notes).toContainEqual({
+      level: "info",
+      message: 'gw: "gw-proxy" runs on the node of each task of "gw": both are constrained to `node.id==k3x9`',
+    });
+  });
+
+  it("inbound through ingress needs no same node: the routing mesh reaches the service anywhere", () => {
+    const result = rewrite(stack("    networks: [hostnet, backend]\n"), {
+      file: "stack.yml",
+      options: { ports: [8080] },
+    });
+    expect(result.applied).toEqual([{ service: "gw", strategy: "proxy" }]);
+  });
+});
+
+describe("Compose network_mode beside networks: that is no host conflict", () => {
+  it("network_mode: bridge with networks: is refused: which one was meant is the author's", () => {
+    const text =
+      "services:\n  web:\n    image: web:1\n    network_mode: bridge\n    networks: [backend]\nnetworks:\n  backend: {}\n";
+    const error = refusal(text, { ports: [80] });
+    expect([error.code, error.line, error.column]).toEqual(["UNSUPPORTED", 4, 19]);
+    expect(error.message).toBe(
+      'service "web" sets network_mode: bridge and networks: ("backend"), which Compose refuses together; this is not a host-network conflict, and which of the two you meant is yours to say: remove one of them',
+    );
+  });
+
+  it("service:X never goes to a strategy, even when one is asked for", () => {
+    const text =
+      'services:\n  vpn:\n    image: vpn:1\n  app:\n    image: app:1\n    network_mode: "service:vpn"\n    networks: [backend]\nnetworks:\n  backend: {}\n';
+    const result = rewrite(text, { file: "compose.yml", options: { strategy: "split", ports: [80] } });
+    expect(result.applied).toEqual([{ service: "app", strategy: "fix" }]);
+    expect(result.output).toBe(text.replace("    networks: [backend]\n", ""));
+  });
+});
