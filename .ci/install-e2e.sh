@@ -5,13 +5,15 @@
 # - busybox-static, socat, nats-server, redis-server, mosquitto, mosquitto-clients, amqp-tools: copied (with
 #   their ldd libraries) into offline images; rabbitmq-server: its tree and Erlang's (/usr/lib/rabbitmq,
 #   /usr/lib/erlang) likewise.
-# - iproute2, iptables, mount: the harness inspects and cleans links, iptables rules and netns mounts.
+# - iproute2, iptables, mount: the harness inspects and cleans links, iptables rules and netns mounts; the
+#   three-node cluster is network namespaces on a bridge (iproute2), with one FORWARD rule (iptables).
+# - util-linux (nsenter, unshare: each cluster node's dockerd in its own network and UTS namespace), tar.
 # A docker CLI that is already on PATH (e.g. CLI 28 in /usr/local/bin) keeps working: docker.io's own CLI
 # goes to /usr/bin and the harness picks the newest CLI it finds.
 set -euo pipefail
 
 pkgs=(docker.io busybox-static socat nats-server redis-server mosquitto mosquitto-clients rabbitmq-server amqp-tools
-  iproute2 iptables mount)
+  iproute2 iptables mount util-linux tar)
 need=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || need+=("$p")

@@ -1,9 +1,13 @@
-// A private Docker engine (Debian's docker.io dockerd) in a temp dir, as a single-node Swarm.
+// A private Docker engine (Debian's docker.io dockerd) in a temp dir, as a single-node Swarm, and the run
+// machinery the three-node cluster (cluster.ts) shares with it.
 // startEngine() installs what is missing, starts dockerd, waits for it and inits the Swarm;
 // stopEngine() stops it by PID and puts the machine back as it was (safe to call twice, or after a failure).
+// beginRun() / startDockerd() / recordCreated() are the pieces: every dockerd, network namespace, host link and
+// iptables rule a run creates is in its state file before it exists, and one teardown removes them all.
 import { spawn } from "node:child_process";
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   openSync,
   closeSync,
@@ -23,6 +27,7 @@ import {
   pidAlive,
   processesMentioning,
   descendants,
+  processesInNetns,
   type MachineSnapshot,
 } from "./machine.js";
 import { timed } from "./timing.js";
@@ -38,15 +43,28 @@ export interface Engine {
   serverVersion: string;
 }
 
-interface State extends Engine {
+/**
+ * One run of the suite: the dockerds it started (each with its dirs under `dir`), the network namespaces and
+ * host links it created, and the machine as it was before. Saved in `dir/state.json` before anything is
+ * created, so that a run killed with SIGKILL is torn down by the next one.
+ */
+export interface RunState {
+  dir: string;
   ownerPid: number;
   before: MachineSnapshot;
+  dockerds: { pid: number; dir: string }[];
+  /** `ip netns` names, deleted at teardown (after the dockerds in them stopped). */
+  netns: string[];
+  /** Host links (a bridge, veth ends), deleted at teardown. */
+  links: string[];
+  /** iptables rules added on the host (`-I` arguments without the chain verb), deleted at teardown. */
+  iptablesRules: string[][];
 }
 
 const DIR_PREFIX = "stackmod-e2e-";
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const log = (msg: string) => console.error(`[e2e] ${msg}`);
-let current: State | undefined;
+let current: RunState | undefined;
 
 /** The environment every docker command runs with: only DOCKER_HOST points at the engine. */
 export function dockerEnv(engine: Pick<Engine, "dockerHost">): NodeJS.ProcessEnv {
@@ -60,8 +78,26 @@ export function docker(engine: Pick<Engine, "dockerHost" | "cli">, args: string[
   return run(engine.cli, args, { ...opts, env: dockerEnv(engine) });
 }
 
+/** A single-node Swarm in the host's own network namespace, advertising 127.0.0.1. */
 export async function startEngine(): Promise<Engine> {
+  const { state, cli } = await beginRun("");
+  try {
+    const engine = await startDockerd(state, cli, state.dir);
+    await timed(state.dir, "swarm init", () => docker(engine, ["swarm", "init", "--advertise-addr", "127.0.0.1"]));
+    log(`engine ${engine.serverVersion} (pid ${engine.pid}) in ${state.dir}; CLI ${cli.version} at ${cli.path}`);
+    return engine;
+  } catch (e) {
+    abortRun(e);
+  }
+}
+
+/**
+ * Start a run: root, stale runs cleaned up, dependencies installed, no other dockerd, the machine snapshotted,
+ * a temp dir `stackmod-e2e-<label>*` with the state file. The run is the one stopEngineSync() tears down.
+ */
+export async function beginRun(label: string): Promise<{ state: RunState; cli: { path: string; version: string } }> {
   if (process.getuid?.() !== 0) throw new Error("the e2e suite needs root (it starts its own dockerd)");
+  if (current) throw new Error(`an e2e run is already active in ${current.dir}`);
   await cleanupStale();
   await ensureInstalled();
   const others = otherDockerds(-1);
@@ -73,64 +109,98 @@ export async function startEngine(): Promise<Engine> {
   }
   const cli = await pickCli();
   const before = await snapshotMachine();
-  const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
+  const dir = mkdtempSync(join(tmpdir(), `${DIR_PREFIX}${label}`));
+  current = { dir, ownerPid: process.pid, before, dockerds: [], netns: [], links: [], iptablesRules: [] };
+  saveState(current);
+  return { state: current, cli };
+}
+
+/** Record what the run is about to create (saved first: a run killed right after still gets it removed). */
+export function recordCreated(state: RunState, what: Partial<Pick<RunState, "netns" | "links" | "iptablesRules">>) {
+  state.netns.push(...(what.netns ?? []));
+  state.links.push(...(what.links ?? []));
+  state.iptablesRules.push(...(what.iptablesRules ?? []));
+  saveState(state);
+}
+
+/** Tear the run down after a failed start, and rethrow. */
+export function abortRun(e: unknown): never {
+  try {
+    stopEngineSync();
+  } catch (err) {
+    log(`teardown after failed start also failed: ${err}`);
+  }
+  throw e;
+}
+
+/**
+ * Start a dockerd with its roots in `dir` (under the run's dir) and wait until it answers. `netns` and
+ * `hostname`: inside that network namespace (`nsenter --net`: `ip netns exec` remounts /sys, and dockerd then
+ * finds no devices cgroup) and a UTS namespace of its own with that host name (its Swarm node name).
+ */
+export async function startDockerd(
+  state: RunState,
+  cli: { path: string; version: string },
+  dir: string,
+  where: { netns: string; hostname: string } | undefined = undefined,
+): Promise<Engine> {
+  mkdirSync(dir, { recursive: true });
   const dockerHost = `unix://${dir}/docker.sock`;
   writeFileSync(join(dir, "daemon.json"), "{}\n");
+  const args = [
+    `--host=${dockerHost}`,
+    `--data-root=${dir}/data`,
+    `--exec-root=${dir}/exec`,
+    `--pidfile=${dir}/docker.pid`,
+    `--config-file=${dir}/daemon.json`,
+    "--shutdown-timeout=2",
+  ];
+  // nsenter and unshare exec (no fork), and so does sh: the PID spawned is dockerd's
+  const [cmd, argv] = where
+    ? [
+        "nsenter",
+        [
+          `--net=/run/netns/${where.netns}`,
+          "unshare",
+          "--uts",
+          "sh",
+          "-c",
+          'hostname "$1" && shift && exec dockerd "$@"',
+          "dockerd-in-netns",
+          where.hostname,
+          ...args,
+        ],
+      ]
+    : ["dockerd", args];
   const logFd = openSync(join(dir, "dockerd.log"), "a");
-  const child = spawn(
-    "dockerd",
-    [
-      `--host=${dockerHost}`,
-      `--data-root=${dir}/data`,
-      `--exec-root=${dir}/exec`,
-      `--pidfile=${dir}/docker.pid`,
-      `--config-file=${dir}/daemon.json`,
-      "--shutdown-timeout=2",
-    ],
-    { detached: true, stdio: ["ignore", logFd, logFd], env: { ...process.env, PATH: sbinPath() } },
-  );
+  const child = spawn(cmd, argv, {
+    detached: true,
+    stdio: ["ignore", logFd, logFd],
+    env: { ...process.env, PATH: sbinPath() },
+  });
   closeSync(logFd);
   child.unref();
-  if (!child.pid) throw new Error("could not spawn dockerd");
-  current = {
-    dir,
-    pid: child.pid,
-    dockerHost,
-    cli: cli.path,
-    clientVersion: cli.version,
-    serverVersion: "",
-    ownerPid: process.pid,
-    before,
-  };
-  saveState(current);
-  try {
-    current.serverVersion = await timed(dir, "engine ready", () =>
-      poll(
-        "dockerd to answer",
-        30_000,
-        async () => {
-          if (!pidAlive(child.pid!)) throw new Error(`dockerd exited during start:\n${tail(join(dir, "dockerd.log"))}`);
-          const r = await docker(current!, ["version", "--format", "{{.Server.Version}}"], {
-            allowFail: true,
-            timeoutMs: 5_000,
-          });
-          return r.code === 0 ? r.stdout.trim() : undefined;
-        },
-        100,
-      ),
-    );
-    saveState(current);
-    await timed(dir, "swarm init", () => docker(current!, ["swarm", "init", "--advertise-addr", "127.0.0.1"]));
-    log(`engine ${current.serverVersion} (pid ${current.pid}) in ${dir}; CLI ${cli.version} at ${cli.path}`);
-    return publicPart(current);
-  } catch (e) {
-    try {
-      stopEngineSync();
-    } catch (err) {
-      log(`teardown after failed start also failed: ${err}`);
-    }
-    throw e;
-  }
+  if (!child.pid) throw new Error(`could not spawn dockerd in ${dir}`);
+  const pid = child.pid;
+  state.dockerds.push({ pid, dir });
+  saveState(state);
+  const engine: Engine = { dir, pid, dockerHost, cli: cli.path, clientVersion: cli.version, serverVersion: "" };
+  engine.serverVersion = await timed(state.dir, `engine ready${where ? ` (${where.hostname})` : ""}`, () =>
+    poll(
+      "dockerd to answer",
+      60_000,
+      async () => {
+        if (!pidAlive(pid)) throw new Error(`dockerd exited during start:\n${tail(join(dir, "dockerd.log"))}`);
+        const r = await docker(engine, ["version", "--format", "{{.Server.Version}}"], {
+          allowFail: true,
+          timeoutMs: 5_000,
+        });
+        return r.code === 0 ? r.stdout.trim() : undefined;
+      },
+      100,
+    ),
+  );
+  return engine;
 }
 
 /** Stop the engine started by startEngine() (or the one described by `engine`). Idempotent. */
@@ -149,7 +219,7 @@ export function stopEngineSync(engine?: Engine): void {
   teardown(state);
 }
 
-function teardown(s: State): void {
+function teardown(s: RunState): void {
   const problems: string[] = [];
   const step = (what: string, fn: () => void) => {
     try {
@@ -158,30 +228,56 @@ function teardown(s: State): void {
       problems.push(`${what}: ${e instanceof Error ? e.message : e}`);
     }
   };
-  step("stop dockerd", () => stopPid(s.pid, s.dir));
+  const own = new Set(s.dockerds.map((d) => d.pid));
+  step("stop dockerd", () => stopDockerds(s.dockerds));
   step("stop leftover processes", () => {
-    // containerd and shims started by our dockerd mention our dir in their command line.
+    // containerd and shims started by our dockerds mention our dir in their command line.
     for (const pid of processesMentioning(s.dir)) {
       for (const d of [...descendants(pid), pid]) killQuietly(d, "SIGKILL");
     }
   });
   step("unmount", () => unmountUnder(s.dir));
-  step("restore machine", () => restoreMachine(s.before, otherDockerds(s.pid).length === 0));
+  step("remove network namespaces", () => removeNetns(s.netns));
+  step("remove links", () => {
+    for (const link of s.links) runSync("ip", ["link", "del", link], { allowFail: true });
+    const left = s.links.filter((l) => runSync("ip", ["link", "show", l], { allowFail: true }).code === 0);
+    if (left.length) throw new Error(`could not remove ${left.join(", ")}`);
+  });
+  step("remove iptables rules", () => {
+    for (const rule of s.iptablesRules) runSync("iptables", ["-D", ...rule], { allowFail: true });
+  });
+  step("restore machine", () =>
+    restoreMachine(
+      s.before,
+      otherDockerds(-1).every((p) => own.has(p.pid)),
+    ),
+  );
   step("remove temp dir", () => rmSync(s.dir, { recursive: true, force: true }));
   if (problems.length) throw new Error(`e2e teardown incomplete:\n  ${problems.join("\n  ")}`);
-  log(`engine in ${s.dir} stopped and cleaned up`);
+  log(`${s.dockerds.length === 1 ? "engine" : `${s.dockerds.length} engines`} in ${s.dir} stopped and cleaned up`);
 }
 
-function stopPid(pid: number, dir: string): void {
-  if (!isOurDockerd(pid, dir)) return;
-  killQuietly(pid, "SIGTERM");
+/** SIGTERM every dockerd at once, wait for them (30 s), SIGKILL what is left with its children. */
+function stopDockerds(dockerds: { pid: number; dir: string }[]): void {
+  const ours = dockerds.filter((d) => isOurDockerd(d.pid, d.dir));
+  for (const d of ours) killQuietly(d.pid, "SIGTERM");
   const deadline = Date.now() + 30_000;
-  while (pidAlive(pid) && Date.now() < deadline) sleepSync(100);
-  if (pidAlive(pid)) {
-    log(`dockerd ${pid} did not stop in 30 s, killing it`);
-    for (const d of [...descendants(pid), pid]) killQuietly(d, "SIGKILL");
-    sleepSync(500);
+  while (ours.some((d) => pidAlive(d.pid)) && Date.now() < deadline) sleepSync(100);
+  for (const d of ours.filter((o) => pidAlive(o.pid))) {
+    log(`dockerd ${d.pid} did not stop in 30 s, killing it`);
+    for (const p of [...descendants(d.pid), d.pid]) killQuietly(p, "SIGKILL");
   }
+  if (ours.some((d) => pidAlive(d.pid))) sleepSync(500);
+}
+
+/** `ip netns del` each (its processes are gone by now: the namespace and the veth ends in it go with it). */
+function removeNetns(names: string[]): void {
+  for (const name of names) {
+    for (const pid of processesInNetns(name)) killQuietly(pid, "SIGKILL");
+    runSync("ip", ["netns", "del", name], { allowFail: true });
+  }
+  const left = names.filter((n) => existsSync(`/run/netns/${n}`));
+  if (left.length) throw new Error(`could not remove ${left.join(", ")}`);
 }
 
 function isOurDockerd(pid: number, dir: string): boolean {
@@ -226,12 +322,15 @@ async function cleanupStale(): Promise<void> {
   }
 }
 
+/** What the harness runs itself (the cluster: nsenter and unshare from util-linux, iptables, a bridge with ip). */
+const TOOLS = ["dockerd", "busybox", "socat", "ip", "iptables", "nsenter", "unshare", "tar"];
+
 async function ensureInstalled(): Promise<void> {
-  const missing = ["dockerd", "busybox", "socat", "ip"].filter((c) => !onPath(c));
+  const missing = TOOLS.filter((c) => !onPath(c));
   if (missing.length === 0) return;
   log(`installing the e2e dependencies (missing: ${missing.join(", ")}) with .ci/install-e2e.sh`);
   await timed(undefined, "install", () => run("bash", [join(REPO, ".ci", "install-e2e.sh")], { timeoutMs: 600_000 }));
-  const still = ["dockerd", "busybox", "socat", "ip"].filter((c) => !onPath(c));
+  const still = TOOLS.filter((c) => !onPath(c));
   if (still.length) throw new Error(`still missing after install: ${still.join(", ")}`);
 }
 
@@ -268,21 +367,21 @@ const pathDirs = () => sbinPath().split(":").filter(Boolean);
 const sbinPath = () => [...(process.env.PATH ?? "").split(":"), "/usr/local/sbin", "/usr/sbin", "/sbin"].join(":");
 const onPath = (cmd: string) => pathDirs().some((d) => existsSync(join(d, cmd)));
 
-function saveState(s: State) {
+function saveState(s: RunState) {
   writeFileSync(join(s.dir, "state.json"), JSON.stringify(s, null, 2));
 }
 
-function loadState(dir: string): State | undefined {
+function loadState(dir: string): RunState | undefined {
+  let s: Partial<RunState> & { pid?: number };
   try {
-    return JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as State;
+    s = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as typeof s;
   } catch {
     return undefined;
   }
-}
-
-function publicPart(s: State): Engine {
-  const { dir, pid, dockerHost, cli, clientVersion, serverVersion } = s;
-  return { dir, pid, dockerHost, cli, clientVersion, serverVersion };
+  if (!s.dir || !s.before || typeof s.ownerPid !== "number") return undefined;
+  // a state file written before runs could hold several engines: one dockerd, in `pid`
+  const dockerds = s.dockerds ?? (typeof s.pid === "number" ? [{ pid: s.pid, dir: s.dir }] : []);
+  return { netns: [], links: [], iptablesRules: [], ...s, dockerds } as RunState;
 }
 
 function tail(file: string, lines = 20): string {

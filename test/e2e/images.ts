@@ -1,5 +1,5 @@
 // Offline images: a root filesystem from Debian's busybox-static plus chosen host binaries and their
-// shared libraries (from ldd), packed with `tar | docker import`, tagged with whatever names a stack uses.
+// shared libraries (from ldd), packed with `tar` and `docker import`ed, tagged with whatever names a stack uses.
 import {
   chmodSync,
   closeSync,
@@ -15,7 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { docker, dockerEnv, type Engine } from "./engine.js";
+import { docker, type Engine } from "./engine.js";
 import { run } from "./run.js";
 
 export interface ImageSpec {
@@ -35,13 +35,24 @@ export interface ImageSpec {
 /** The image most scenarios use: busybox + socat, tagged like the proxy image stackmod pins. */
 export const SOCAT_IMAGE: ImageSpec = { binaries: ["socat"], cmd: ["sh"] };
 
-/** Build an image from `spec` and tag it with every name in `names` (e.g. "alpine/socat:1.8.0.1"). */
-export async function buildImage(engine: Engine, names: string | string[], spec: ImageSpec = {}): Promise<void> {
+/**
+ * Build an image from `spec` and tag it with every name in `names` (e.g. "alpine/socat:1.8.0.1"), on one engine
+ * or on every node of a cluster (the same root filesystem, packed once, imported into each).
+ */
+export async function buildImage(
+  engines: Engine | Engine[],
+  names: string | string[],
+  spec: ImageSpec = {},
+): Promise<void> {
+  const targets = Array.isArray(engines) ? engines : [engines];
   const tags = Array.isArray(names) ? names : [names];
   if (tags.length === 0) throw new Error("buildImage: no image name");
-  const root = mkdtempSync(join(engine.dir, "rootfs-"));
+  if (targets.length === 0) throw new Error("buildImage: no engine");
+  const root = mkdtempSync(join(targets[0]!.dir, "rootfs-"));
+  const tarball = `${root}.tar`;
   try {
     await populate(root, spec);
+    await run("tar", ["-C", root, "-cf", tarball, "."], { timeoutMs: 120_000 });
     const changes = [
       `ENV PATH=${spec.env?.PATH ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"}`,
       ...Object.entries(spec.env ?? {})
@@ -50,14 +61,16 @@ export async function buildImage(engine: Engine, names: string | string[], spec:
       ...(spec.cmd ? [`CMD ${JSON.stringify(spec.cmd)}`] : []),
       ...(spec.entrypoint ? [`ENTRYPOINT ${JSON.stringify(spec.entrypoint)}`] : []),
     ];
-    // tar | docker import, with the arguments passed positionally (no quoting games).
-    const script =
-      'set -o pipefail; root="$1"; cli="$2"; tag="$3"; shift 3; tar -C "$root" -c . | "$cli" import "$@" - "$tag"';
-    const args = ["-c", script, "build-image", root, engine.cli, tags[0]!, ...changes.flatMap((c) => ["-c", c])];
-    await run("bash", args, { env: dockerEnv(engine), timeoutMs: 120_000 });
-    for (const tag of tags.slice(1)) await docker(engine, ["tag", tags[0]!, tag]);
+    await Promise.all(
+      targets.map(async (engine) => {
+        const args = ["import", ...changes.flatMap((c) => ["-c", c]), tarball, tags[0]!];
+        await docker(engine, args, { timeoutMs: 120_000 });
+        for (const tag of tags.slice(1)) await docker(engine, ["tag", tags[0]!, tag]);
+      }),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
+    rmSync(tarball, { force: true });
   }
 }
 

@@ -1,6 +1,6 @@
 // What dockerd changes on the host outside its own dirs, and how to put it back:
 // network links (docker0, docker_gwbridge, veths), iptables filter/nat, ip_forward, a few fixed paths.
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { run, runSync } from "./run.js";
 
 export interface MachineSnapshot {
@@ -130,4 +130,23 @@ export function descendants(pid: number): number[] {
   };
   walk(pid);
   return found;
+}
+
+/** Processes in the network namespace `ip netns add NAME` made (same nsfs inode as /run/netns/NAME). */
+export function processesInNetns(name: string): number[] {
+  let inode: number;
+  try {
+    inode = statSync(`/run/netns/${name}`).ino;
+  } catch {
+    return [];
+  }
+  return processes()
+    .filter((p) => {
+      try {
+        return readlinkSync(`/proc/${p.pid}/ns/net`) === `net:[${inode}]` && p.pid !== process.pid;
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
 }

@@ -21,22 +21,26 @@ export async function rewriteToFile(
 }
 
 /**
- * `docker stack rm`, SIGKILL what still runs, and wait until none of the stack's containers runs (its host ports
- * are free again). Swarm reaps the stopped containers and the stack's networks a few seconds later, in the
+ * `docker stack rm`, SIGKILL what still runs (on every node given), and wait until none of the stack's
+ * containers runs (its host ports are free again). Swarm reaps the stopped containers and the stack's networks a few seconds later, in the
  * background; the engine is thrown away at the end of the suite. A container whose PID 1 is
  * `sh -c "... & wait"` (the generated proxies) ignores SIGTERM and would otherwise hold its host port for its
  * whole stop grace period (10 s by default).
  */
-export async function removeStackNow(engine: Engine, stack: string): Promise<void> {
+export async function removeStackNow(engine: Engine, stack: string, nodes: Engine[] = [engine]): Promise<void> {
   await docker(engine, ["stack", "rm", stack], { allowFail: true });
-  const running = async () =>
-    (await docker(engine, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout
+  const running = async (node: Engine) =>
+    (await docker(node, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`])).stdout
       .split("\n")
       .filter(Boolean);
-  const ids = await running();
-  if (ids.length > 0) await docker(engine, ["kill", ...ids], { allowFail: true });
-  await poll(`the containers of ${stack} to stop`, 30_000, async () =>
-    (await running()).length === 0 ? true : undefined,
+  await Promise.all(
+    nodes.map(async (node) => {
+      const ids = await running(node);
+      if (ids.length > 0) await docker(node, ["kill", ...ids], { allowFail: true });
+      await poll(`the containers of ${stack} to stop`, 30_000, async () =>
+        (await running(node)).length === 0 ? true : undefined,
+      );
+    }),
   );
 }
 

@@ -46,6 +46,8 @@ export async function waitConverged(engine: Engine, stack: string, timeoutMs = 6
 export interface TaskError {
   service: string;
   task: string;
+  /** The node the task was assigned to (its host name). */
+  node: string;
   state: string;
   error: string;
 }
@@ -59,12 +61,12 @@ export async function taskErrors(engine: Engine, stack: string): Promise<TaskErr
       "ps",
       "--no-trunc",
       "--format",
-      "{{.Name}}\t{{.CurrentState}}\t{{.Error}}",
+      "{{.Name}}\t{{.Node}}\t{{.CurrentState}}\t{{.Error}}",
       name,
     ]);
     for (const line of r.stdout.split("\n").filter(Boolean)) {
-      const [task = "", state = "", error = ""] = line.split("\t");
-      if (error.trim()) out.push({ service: name, task, state, error: error.trim() });
+      const [task = "", node = "", state = "", error = ""] = line.split("\t");
+      if (error.trim()) out.push({ service: name, task, node, state, error: error.trim() });
     }
   }
   return out;

@@ -1,22 +1,21 @@
-// Real traffic from the test machine (the node's host side) with socat: one line out, one line back.
+// Real traffic with socat: one line out, one line back. From the test machine (the single node's host side), or
+// from inside a network namespace (`netns`: the cluster's device, or a node).
 import { run } from "./run.js";
 
+const inNetns = (netns: string | undefined, cmd: string[]) =>
+  netns ? ["nsenter", `--net=/run/netns/${netns}`, ...cmd] : cmd;
+
 /** A connected UDP socket (what most clients use): only a reply from the address it sent to is read. */
-export async function udpFromHost(host: string, port: number, line: string): Promise<string> {
-  const r = await run("timeout", ["5", "socat", "-T2", "-", `UDP4:${host}:${port}`], {
-    input: `${line}\n`,
-    allowFail: true,
-    timeoutMs: 10_000,
-  });
+export async function udpFromHost(host: string, port: number, line: string, netns?: string): Promise<string> {
+  const [cmd, ...args] = inNetns(netns, ["timeout", "5", "socat", "-T2", "-", `UDP4:${host}:${port}`]);
+  const r = await run(cmd!, args, { input: `${line}\n`, allowFail: true, timeoutMs: 10_000 });
   return r.stdout.trim();
 }
 
-export async function tcpFromHost(host: string, port: number, line: string): Promise<string> {
-  const r = await run("timeout", ["5", "socat", "-T2", "-", `TCP4:${host}:${port},connect-timeout=2`], {
-    input: `${line}\n`,
-    allowFail: true,
-    timeoutMs: 10_000,
-  });
+export async function tcpFromHost(host: string, port: number, line: string, netns?: string): Promise<string> {
+  const connect = `TCP4:${host}:${port},connect-timeout=2`;
+  const [cmd, ...args] = inNetns(netns, ["timeout", "5", "socat", "-T2", "-", connect]);
+  const r = await run(cmd!, args, { input: `${line}\n`, allowFail: true, timeoutMs: 10_000 });
   return r.stdout.trim();
 }
 
