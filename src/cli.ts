@@ -6,6 +6,7 @@ import { formatError } from "./report/text.js";
 import { internalError, type CommonFlags } from "./commands/common.js";
 import { processIO, type CliIO } from "./commands/io.js";
 import type { RewriteFlags } from "./commands/rewrite.js";
+import { optionFlags } from "./commands/option-flags.js";
 import { version } from "./version.js";
 
 export type { CliIO } from "./commands/io.js";
@@ -32,7 +33,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     program
       .command("check")
       .description("find the conflicts; exit 0 none, 1 found, 2 error")
-      .argument("[paths...]", "files, folders (searched for compose/stack files) or - for stdin", ["."]),
+      .argument(
+        "[paths...]",
+        "files, folders (searched for stack and Compose files) or - for stdin (default: the current folder)",
+      ),
   )
     .addHelpText(
       "after",
@@ -43,45 +47,25 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       exitCode = await runCheck(paths, flags, io, argv);
     });
 
-  withCommonFlags(
+  const rewriteCommand = withCommonFlags(
     program
       .command("rewrite")
       .description("print a unified diff of the rewrite (dry run), or rewrite in place with --write")
-      .argument("[paths...]", "files, folders or - for stdin", ["."]),
+      .argument("[paths...]", "files, folders or - for stdin (default: the current folder)"),
   )
     .option("--write", "rewrite the files in place (atomically)")
     .option("--check", "write nothing; exit 1 if any file would change")
     .option("--stdout", "print the rewritten file instead of a diff")
-    .addOption(
-      new Option("--strategy <name>", "strategy for every conflicting service").choices([
-        "proxy",
-        "split",
-        "lan",
-        "skip",
-      ]),
-    )
-    .option("--service <name...>", "rewrite only these services")
-    .option("--port <service=port...>", "a port SERVICE receives on the host side, e.g. bacnet=47808/udp (repeatable)")
-    .addOption(new Option("--direction <direction>", "proxy direction").choices(["inbound", "outbound"]))
-    .addOption(
-      new Option(
-        "--publish <mode>",
-        "how the service publishes forwarded ports (proxy), or the queue its port (split)",
-      ).choices(["ingress", "host"]),
-    )
-    .option("--queue <kind>", "split: the queue between collector and processor (nats, redis, rabbitmq, mqtt)")
-    .option("--lan-driver <driver>", "lan: macvlan or ipvlan")
-    .option("--lan-parent <interface>", "lan: the parent interface on every node, e.g. eth0")
-    .option("--lan-subnet <cidr>", "lan: the LAN's subnet, e.g. 192.168.50.0/24")
-    .option("--lan-gateway <ip>", "lan: the LAN's gateway")
-    .option("--lan-network <name>", "lan: the name of the swarm-scoped network")
-    .option(
-      "--lan-range <node=cidr...>",
-      "lan: the addresses NODE hands out, e.g. node-a=192.168.50.192/28 (repeatable)",
-    )
-    .option("--lan-ipvlan-mode <mode>", "lan: ipvlan mode, l2 or l3")
-    .option("--lan-script <path>", "lan: where the setup script goes, relative to the stack file's folder")
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
+    .addOption(
+      repeatable("--service <name>", "rewrite only this service (repeatable, or a comma list: a,b)", commaList),
+    );
+  for (const flag of optionFlags) {
+    rewriteCommand.addOption(
+      flag.repeatable ? repeatable(flag.flags, flag.description) : new Option(flag.flags, flag.description),
+    );
+  }
+  rewriteCommand
     .addHelpText(
       "after",
       "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > report.json\n  stackmod rewrite stack.yml --strategy lan --lan-parent eth0 --lan-subnet 192.168.50.0/24 --lan-range node-a=192.168.50.192/28 --write",
@@ -131,7 +115,12 @@ function withCommonFlags(command: Command): Command {
     .option("-v, --verbose", "also print what was read and the options in effect")
     .option("--color", "colour the output even when it is not a terminal")
     .option("--no-color", "never colour the output (NO_COLOR and FORCE_COLOR are respected without a flag)")
-    .option("--env-file <file>", "variables for ${VAR} interpolation, on top of the environment")
+    .addOption(
+      repeatable(
+        "--env-file <file>",
+        "variables for ${VAR} interpolation; the shell's own variables win, a later file wins over an earlier one",
+      ),
+    )
     .addOption(
       new Option("--target <dialect>", "treat files as Swarm stack files or Compose files").choices([
         "swarm",
@@ -147,10 +136,31 @@ function withCommonFlags(command: Command): Command {
         "alias expansions allowed while reading, against alias bombs (default 10000)",
       ).argParser(positiveInteger),
     )
-    .option(
-      "-c, --compose-file <file...>",
-      "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)",
+    .addOption(
+      repeatable(
+        "-c, --compose-file <file>",
+        "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)",
+      ),
     );
+}
+
+/**
+ * An option that takes one value each time and may be given again (`--port a=1/udp --port b=502`):
+ * never a variadic `<value...>`, which would swallow the paths after it.
+ */
+function repeatable(flags: string, description: string, split: (value: string) => string[] = (v) => [v]): Option {
+  return new Option(flags, `${description} (repeatable)`).argParser((value: string, previous: string[] | undefined) => [
+    ...(previous ?? []),
+    ...split(value),
+  ]);
+}
+
+/** `--service a,b`: names are split at commas (a service name never holds one). */
+function commaList(value: string): string[] {
+  const names = value.split(",").map((name) => name.trim());
+  if (names.some((name) => name === ""))
+    throw new InvalidArgumentError("expected a service name, or names separated by commas (a,b)");
+  return names;
 }
 
 function positiveInteger(value: string): number {

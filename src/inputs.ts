@@ -1,4 +1,15 @@
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+  type Stats,
+} from "node:fs";
 import { join } from "node:path";
 import { StackmodError } from "./errors.js";
 import { defaultLimits } from "./yaml/parse.js";
@@ -164,11 +175,21 @@ function validPrefixLength(bytes: Buffer): number {
   return bytes.length;
 }
 
+/**
+ * Only a regular file is read. A FIFO, a socket or a device can block forever (a FIFO
+ * nobody writes to) or never end: opened without blocking, it is refused at once.
+ */
 function readFileBounded(path: string, maxBytes: number): Buffer {
-  const fd = openSync(path, "r");
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return readBounded(fd, maxBytes);
+    if (!stat.isFile()) {
+      throw new StackmodError(
+        "READ_FAILED",
+        `not a regular file (${fileKind(stat)}); stackmod reads only regular files, so that no path can make it wait forever: to read a stream, pipe it to standard input and give - as the path`,
+        { file: path, line: 1, column: 1 },
+      );
+    }
     if (stat.size > maxBytes) {
       throw new StackmodError(
         "FILE_TOO_LARGE",
@@ -180,6 +201,16 @@ function readFileBounded(path: string, maxBytes: number): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** What a path that is not a regular file is, for messages. */
+export function fileKind(stat: Stats): string {
+  if (stat.isFIFO()) return "a FIFO";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  if (stat.isDirectory()) return "a folder";
+  return "not a file";
 }
 
 /** Reads `fd` to its end, or until it has given more than `maxBytes` (then at most one chunk more). */

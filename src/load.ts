@@ -8,6 +8,11 @@ export interface LoadOptions {
   file?: string;
   /** Variables for `${VAR}`; default: none (the CLI passes the process environment and --env-file). */
   env?: Environment;
+  /**
+   * Variables from the `.env` file beside a Compose file, which Compose reads by default;
+   * used only when the file is a Compose file (docker stack reads no env file), under `env`.
+   */
+  dotenv?: Environment;
   /** Force the dialect instead of detecting it from the file. */
   target?: Dialect;
   limits?: Partial<ParseLimits>;
@@ -19,10 +24,15 @@ export interface LoadOptions {
 export function loadModel(source: string, options: LoadOptions = {}): StackModel {
   const limits = { ...defaultLimits, ...options.limits };
   const parsed = parseStackFile(source, options.file ?? "<stdin>", limits);
-  return buildModel(parsed, {
-    env: options.env ?? {},
-    maxAliasCount: limits.maxAliasCount,
-    target: options.target,
-    layerNetworks: options.layerNetworks,
-  });
+  const build = (env: Environment) =>
+    buildModel(parsed, {
+      env,
+      maxAliasCount: limits.maxAliasCount,
+      target: options.target,
+      layerNetworks: options.layerNetworks,
+    });
+  if (!options.dotenv) return build(options.env ?? {});
+  // The dialect is known only once the file is read: read with the .env, then without it for a stack file.
+  const model = build({ ...options.dotenv, ...options.env });
+  return model.dialect === "compose" ? model : build(options.env ?? {});
 }

@@ -50,6 +50,8 @@ export interface Note {
 
 export interface RewriteResult {
   file: string;
+  /** The names of the file's services, in file order. */
+  serviceNames: string[];
   original: string;
   output: string;
   changed: boolean;
@@ -74,10 +76,14 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     // plan() returns only plain data: the input's document and model are unreachable
     // while the output is parsed again, so a huge file's two parses do not add up in memory
     // (once collected: heap-growth.ts).
-    const { file, dialect, output, edits, findings, applied, skipped, notes, extraFiles } = plan(source, options);
+    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles } = plan(
+      source,
+      options,
+    );
     const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
     return {
       file,
+      serviceNames,
       original: source,
       output,
       changed: output !== source,
@@ -94,6 +100,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
 
 interface Plan {
   file: string;
+  serviceNames: string[];
   dialect: Dialect;
   output: string;
   edits: readonly TextEdit[];
@@ -173,6 +180,7 @@ function plan(source: string, options: RewriteOptions): Plan {
   return {
     file: model.file,
     dialect: model.dialect,
+    serviceNames: model.services.map((service) => service.name),
     output: editor.result(),
     edits: editor.edits.list(),
     findings,

@@ -124,7 +124,7 @@ describe("interpolation", () => {
       });
     });
 
-    it("from the process environment: found, exit 1; --env-file wins over it", async () => {
+    it("from the process environment: found, exit 1; the shell wins over --env-file, as in Compose", async () => {
       await withFiles({ "stack.yml": text, "other.env": "HOST_NET=lan\n" }, async (dir) => {
         expect((await runCli(["check", join(dir, "stack.yml")], { env: { HOST_NET: "host" } })).code).toBe(1);
         expect(
@@ -133,7 +133,8 @@ describe("interpolation", () => {
               env: { HOST_NET: "host" },
             })
           ).code,
-        ).toBe(0);
+        ).toBe(1);
+        expect((await runCli(["check", join(dir, "stack.yml"), "--env-file", join(dir, "other.env")])).code).toBe(0);
       });
     });
 

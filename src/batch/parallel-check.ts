@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
+import { dotenvBeside } from "../env-files.js";
 import { readSource } from "../inputs.js";
 
 /** What checking one file gave: its size and result, or the error (and the size when it was read). */
@@ -40,12 +41,22 @@ export function enableWorkers(script: string): void {
   workerScript = script;
 }
 
-function checkOne(path: string, options: CheckOptions): SentOutcome {
+/** The options of a batch: those of `check`, and whether each file's `.env` beside it is read (Compose's default). */
+export type BatchOptions = CheckOptions & { dotenvBeside?: boolean };
+
+/** One file's options: the batch's, with the `.env` beside it when the batch reads those. */
+export function optionsFor(path: string, options: BatchOptions): CheckOptions {
+  const { dotenvBeside: beside, ...rest } = options;
+  const dotenv = beside ? dotenvBeside(path, options.limits?.maxBytes) : undefined;
+  return { ...rest, file: path, ...(dotenv ? { dotenv } : {}) };
+}
+
+function checkOne(path: string, options: BatchOptions): SentOutcome {
   let bytes: number | undefined;
   try {
     const source = readSource(path, { maxBytes: options.limits?.maxBytes });
     bytes = Buffer.byteLength(source);
-    return { bytes, result: check(source, { ...options, file: path }) };
+    return { bytes, result: check(source, optionsFor(path, options)) };
   } catch (error) {
     if (error instanceof StackmodError) {
       const { code, message, file, line, column } = error;
@@ -76,7 +87,7 @@ function received(outcome: SentOutcome): Outcome {
  */
 export async function checkInParallel(
   paths: readonly string[],
-  options: CheckOptions,
+  options: BatchOptions,
 ): Promise<ParallelCheck | undefined> {
   if (!workerScript || paths.length < chunkSize * 2 || paths.includes("-") || !secondThreadPays(paths.length))
     return undefined;
@@ -137,7 +148,7 @@ export async function runBatchWorker(): Promise<void> {
   const { parentPort } = await import("node:worker_threads");
   parentPort?.once(
     "message",
-    ({ paths, options, shared: buffer }: { paths: string[]; options: CheckOptions; shared: SharedArrayBuffer }) => {
+    ({ paths, options, shared: buffer }: { paths: string[]; options: BatchOptions; shared: SharedArrayBuffer }) => {
       const shared = new Int32Array(buffer);
       Atomics.store(shared, workerStarted, 1);
       const done: [number, SentOutcome][] = [];

@@ -1,9 +1,9 @@
-import { checkInParallel } from "../batch/parallel-check.js";
+import { checkInParallel, optionsFor } from "../batch/parallel-check.js";
 import { check } from "../check.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
 import { listInputs, readSource } from "../inputs.js";
 import { Reporter } from "../report/reporter.js";
-import { internalError, loadOptions, readOptions, type CommonFlags } from "./common.js";
+import { internalError, loadOptions, readOptions, refuseCommonConflicts, type CommonFlags } from "./common.js";
 import type { CliIO } from "./io.js";
 
 /** `stackmod check`: findings for every file, exit 0 (none), 1 (conflicts) or 2 (bad input). */
@@ -13,20 +13,27 @@ export async function runCheck(
   io: CliIO,
   argv: readonly string[],
 ): Promise<ExitCode> {
+  refuseCommonConflicts(paths, flags);
   const options = loadOptions(flags, io);
   const reading = readOptions(flags, io);
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
-  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
+  const inputs = flags.composeFile
+    ? flags.composeFile.map((path) => ({ path, error: undefined }))
+    : listInputs(paths.length > 0 ? paths : ["."]);
   // Loaded only for -c: the layered pipeline brings the rewrite path (transforms, diff) with it.
   const layered = flags.composeFile
-    ? (await import("../layered-cli.js")).layeredCheck(flags.composeFile, (path) => readSource(path, reading), options)
+    ? (await import("../layered-cli.js")).layeredCheck(
+        flags.composeFile,
+        (path) => readSource(path, reading),
+        optionsFor(flags.composeFile[0]!, options),
+      )
     : undefined;
   const files = inputs.map((input) => input.path);
   reporter.begin(files);
   reporter.detail(
-    `options: ${JSON.stringify({ target: flags.target ?? "detect", envFile: flags.envFile ?? null, maxBytes: flags.maxBytes ?? null })}`,
+    `options: ${JSON.stringify({ target: flags.target ?? "detect", envFiles: flags.envFile ?? [], maxBytes: flags.maxBytes ?? null })}`,
   );
   const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(files, options);
   if (parallel)
@@ -44,7 +51,7 @@ export async function runCheck(
       } else {
         const source = readSource(path, reading);
         reporter.read(path, Buffer.byteLength(source));
-        result = layered ? layered(path) : check(source, { ...options, file: path });
+        result = layered ? layered(path) : check(source, optionsFor(path, options));
       }
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);

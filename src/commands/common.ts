@@ -4,10 +4,11 @@ import { readSource, type ReadOptions } from "../inputs.js";
 import { parseEnvFile, type Environment } from "../interpolate.js";
 import type { ReportFlags } from "../report/reporter.js";
 import type { CliIO } from "./io.js";
+import { usageError } from "./option-flags.js";
 
 /** The flags `check` and `rewrite` share. */
 export interface CommonFlags extends ReportFlags {
-  envFile?: string;
+  envFile?: string[];
   target?: Dialect;
   maxBytes?: number;
   maxAliases?: number;
@@ -25,14 +26,34 @@ export function internalError(file: string, error: unknown): StackmodError {
   );
 }
 
+/**
+ * The variables for `${VAR}`: the shell's own environment wins over the env files, and a
+ * later `--env-file` over an earlier one, as in Compose. An env file is only data: it is
+ * read here as text, never given to Node.js (bin/stackmod.js says how that is kept so).
+ */
 function environment(flags: CommonFlags, io: CliIO): Environment {
   if (!flags.envFile) return io.env;
-  return { ...io.env, ...parseEnvFile(readSource(flags.envFile)) };
+  const files = flags.envFile.map((file) => parseEnvFile(readSource(file)));
+  return { ...Object.assign({}, ...files), ...io.env };
+}
+
+/** Combinations that `check` and `rewrite` both refuse (README, "Command line"). */
+export function refuseCommonConflicts(paths: readonly string[], flags: CommonFlags): void {
+  if (flags.composeFile && paths.length > 0) {
+    throw usageError(
+      `paths (${paths.join(" ")}) and -c cannot be combined: -c names every file of one stack; check other files in a run of their own`,
+    );
+  }
+  if (flags.quiet && flags.verbose) throw usageError("--quiet and --verbose cannot be combined; give one");
+  const stdin = (flags.composeFile ?? paths).filter((path) => path === "-").length;
+  if (stdin > 1) throw usageError("standard input (-) can be read only once; give - once");
 }
 
 export function loadOptions(flags: CommonFlags, io: CliIO) {
   return {
     env: environment(flags, io),
+    // Compose reads the .env beside a Compose file unless --env-file names others.
+    dotenvBeside: !flags.envFile,
     ...(flags.target ? { target: flags.target } : {}),
     limits: {
       ...(flags.maxBytes ? { maxBytes: flags.maxBytes } : {}),

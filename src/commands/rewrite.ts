@@ -5,114 +5,44 @@ import { StackmodError } from "../errors.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
 import { checkExtraFile, describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "../extra-files.js";
 import { listInputs, readSource } from "../inputs.js";
+import { optionsFor } from "../batch/parallel-check.js";
 import { layeredRewrite } from "../layered-cli.js";
-import type { RawOptions } from "../options.js";
 import { Reporter } from "../report/reporter.js";
-import { rewrite } from "../rewrite.js";
-import { internalError, loadOptions, readOptions, type CommonFlags } from "./common.js";
+import { rewrite, type RewriteResult } from "../rewrite.js";
+import { cliOptions, namedServices } from "./cli-options.js";
+import { closestName } from "./closest-name.js";
+import { internalError, loadOptions, readOptions, refuseCommonConflicts, type CommonFlags } from "./common.js";
+import { usageError } from "./option-flags.js";
 import type { CliIO } from "./io.js";
 
 export interface RewriteFlags extends CommonFlags {
   write?: boolean;
   check?: boolean;
   stdout?: boolean;
-  strategy?: string;
   service?: string[];
   port?: string[];
-  direction?: string;
-  publish?: string;
-  queue?: string;
-  lanDriver?: string;
-  lanParent?: string;
-  lanSubnet?: string;
-  lanGateway?: string;
-  lanNetwork?: string;
-  lanRange?: string[];
-  lanIpvlanMode?: string;
-  lanScript?: string;
   config?: string;
+  [optionFlag: string]: unknown;
 }
 
-function cliOptions(flags: RewriteFlags): RawOptions {
-  const options: RawOptions = {};
-  if (flags.strategy) options.strategy = flags.strategy;
-  const proxy: Record<string, string> = {};
-  if (flags.direction) proxy.direction = flags.direction;
-  if (flags.publish) proxy.publish = flags.publish;
-  if (Object.keys(proxy).length > 0) options.proxy = proxy;
-  const queue: Record<string, string> = {};
-  if (flags.queue) queue.kind = flags.queue;
-  if (flags.publish) queue.publish = flags.publish;
-  if (Object.keys(queue).length > 0) options.queue = queue;
-  const lan: Record<string, unknown> = {};
-  if (flags.lanDriver) lan.driver = flags.lanDriver;
-  if (flags.lanParent) lan.parent = flags.lanParent;
-  if (flags.lanSubnet) lan.subnet = flags.lanSubnet;
-  if (flags.lanGateway) lan.gateway = flags.lanGateway;
-  if (flags.lanNetwork) lan.network = flags.lanNetwork;
-  if (flags.lanIpvlanMode) lan.ipvlanMode = flags.lanIpvlanMode;
-  if (flags.lanScript) lan.script = flags.lanScript;
-  if (flags.lanRange) lan.ipRanges = lanRanges(flags.lanRange);
-  if (Object.keys(lan).length > 0) options.lan = lan;
-  for (const spec of flags.port ?? []) {
-    const eq = spec.indexOf("=");
-    if (eq <= 0) {
-      throw new StackmodError("USAGE", `--port ${spec}: expected SERVICE=PORT[/PROTO], e.g. bacnet=47808/udp`, {
-        file: "<command line>",
-        line: 1,
-        column: 1,
-      });
-    }
-    const services = (options.services ??= {});
-    const entry = (services[spec.slice(0, eq)] ??= {});
-    ((entry.ports ??= []) as string[]).push(spec.slice(eq + 1));
-  }
-  return options;
-}
-
-/** `--lan-range node-a=192.168.50.192/28 ...` as `lan.ipRanges`; the values are checked with the other options. */
-function lanRanges(specs: string[]): Record<string, string> {
-  const ranges: Record<string, string> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf("=");
-    if (eq <= 0 || eq === spec.length - 1) {
-      throw new StackmodError("USAGE", `--lan-range ${spec}: expected NODE=CIDR, e.g. node-a=192.168.50.192/28`, {
-        file: "<command line>",
-        line: 1,
-        column: 1,
-      });
-    }
-    const node = spec.slice(0, eq);
-    if (ranges[node] !== undefined) {
-      throw new StackmodError("USAGE", `--lan-range ${spec}: node ${node} already has the range ${ranges[node]}`, {
-        file: "<command line>",
-        line: 1,
-        column: 1,
-      });
-    }
-    ranges[node] = spec.slice(eq + 1);
-  }
-  return ranges;
-}
+type Computed = { path: string; source: string; result: RewriteResult } | { path: string; error: StackmodError };
 
 export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: readonly string[]): ExitCode {
-  if (flags.stdout && flags.format !== "text") {
-    throw new StackmodError(
-      "USAGE",
-      `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`,
-      { file: "<command line>", line: 1, column: 1 },
-    );
-  }
+  refuseConflicts(paths, flags);
   const base = loadOptions(flags, io);
   const reading = readOptions(flags, io);
   const config = flags.config ? readConfigText(readSource(flags.config), flags.config) : undefined;
   const options = cliOptions(flags);
   const mode = flags.check ? "check" : flags.write ? "write" : flags.stdout ? "stdout" : "diff";
+  const inputs = flags.composeFile
+    ? flags.composeFile.map((path) => ({ path, error: undefined }))
+    : listInputs(paths.length > 0 ? paths : ["."]);
+  if (flags.stdout && inputs.length > 1) {
+    throw usageError(
+      `--stdout prints one rewritten file, and these paths name ${inputs.length}: name one file, or use --write or the diff`,
+    );
+  }
   const reporter = new Reporter("rewrite", flags, io, argv, mode);
-  let failed = false;
-  let wouldChange = false;
-  const cleaned = new Set<string>();
-  const inputs = flags.composeFile ? flags.composeFile.map((path) => ({ path, error: undefined })) : listInputs(paths);
   const rewriteOptions = {
     ...base,
     options,
@@ -120,31 +50,43 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     ...(flags.service ? { services: flags.service } : {}),
   };
   const layered = flags.composeFile
-    ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), rewriteOptions)
+    ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), {
+        ...rewriteOptions,
+        ...optionsFor(flags.composeFile[0]!, base),
+      })
     : undefined;
   const files = inputs.map((input) => input.path);
   // Every file the run reads: no extra file may be one of them.
-  const read = [...files, ...(flags.config ? [flags.config] : []), ...(flags.envFile ? [flags.envFile] : [])];
+  const read = [...files, ...(flags.config ? [flags.config] : []), ...(flags.envFile ?? [])];
   reporter.begin(files);
   reporter.detail(`options from the command line: ${JSON.stringify(options)}`);
   if (config) reporter.detail(`options from ${flags.config}: ${JSON.stringify(config)}`);
-  for (const [index, { path, error: listing }] of inputs.entries()) {
+  // Every file is rewritten (in memory) before any is written: a service named on the
+  // command line that no file has stops the run before it changes anything.
+  const computed: Computed[] = inputs.map(({ path, error: listing }, index) => {
     reporter.starting(index, path);
     try {
       if (listing) throw listing;
       const source = readSource(path, reading);
       reporter.read(path, Buffer.byteLength(source));
-      const result = layered
-        ? layered(path)
-        : rewrite(source, {
-            ...base,
-            file: path,
-            options,
-            ...(config ? { config } : {}),
-            ...(flags.service ? { services: flags.service } : {}),
-          });
+      const result = layered ? layered(path) : rewrite(source, { ...rewriteOptions, ...optionsFor(path, base) });
+      return { path, source, result };
+    } catch (error) {
+      return { path, error: internalError(path, error) };
+    }
+  });
+  const unknown = unknownServices(flags, computed);
+  if (unknown) throw unknown;
+  let failed = false;
+  let wouldChange = false;
+  const cleaned = new Set<string>();
+  for (const done of computed) {
+    const { path } = done;
+    try {
+      if ("error" in done) throw done.error;
+      const { source, result } = done;
       wouldChange ||= result.changed;
-      const write = mode === "write" && result.changed && path !== "-";
+      const write = mode === "write" && result.changed;
       const context = { stackFile: path, inputs: read };
       // Checked in every mode: a path that would be refused at --write is bad input in a dry run too.
       for (const extra of result.extraFiles) checkExtraFile(extra, context);
@@ -167,6 +109,47 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   const code = failed ? exitCodes.error : flags.check && wouldChange ? exitCodes.found : exitCodes.ok;
   reporter.finish(code);
   return code;
+}
+
+/**
+ * Flag combinations that have no one meaning are refused before anything is read
+ * (README, "Command line": each decision is listed there).
+ */
+function refuseConflicts(paths: readonly string[], flags: RewriteFlags): void {
+  const outputs = [flags.write && "--write", flags.check && "--check", flags.stdout && "--stdout"].filter(Boolean);
+  if (outputs.length > 1) {
+    throw usageError(
+      `${outputs.join(" and ")} cannot be combined: --write rewrites the files, --check only says whether they would change (exit 1), --stdout prints the rewritten file; give one`,
+    );
+  }
+  if (flags.stdout && flags.format !== "text") {
+    throw usageError(
+      `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`,
+    );
+  }
+  const stdin = flags.composeFile ? flags.composeFile.includes("-") : paths.includes("-");
+  if (flags.write && stdin) {
+    throw usageError(
+      "--write cannot write standard input (-) back anywhere: use --stdout to print the rewritten file, or name the file",
+    );
+  }
+  refuseCommonConflicts(paths, flags);
+}
+
+/** `--service nosuch`, `--port nosuch=53/udp`: a name that none of the files has, with the closest one. */
+function unknownServices(flags: RewriteFlags, computed: readonly Computed[]): StackmodError | undefined {
+  const named = namedServices(flags);
+  // A file that could not be read may hold the name: its own error says enough.
+  if (named.size === 0 || computed.some((done) => "error" in done)) return undefined;
+  const known = new Set(computed.flatMap((done) => ("result" in done ? done.result.serviceNames : [])));
+  const missing = [...named].filter(([name]) => !known.has(name));
+  if (missing.length === 0) return undefined;
+  const files = computed.length === 1 ? computed[0]!.path : `any of the ${computed.length} files`;
+  const lines = missing.map(([name, flag]) => {
+    const close = closestName(name, known);
+    return `${flag}: there is no service "${name}" in ${files}${close ? `; did you mean "${close}"?` : ""}`;
+  });
+  return usageError(lines.join("; "));
 }
 
 /** Before the first write into a folder: temporary files that a killed run left there are removed, and said so. */

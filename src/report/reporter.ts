@@ -6,7 +6,7 @@ import type { RewriteResult } from "../rewrite.js";
 import { colorEnabled, palette, type ColorFlag, type Palette } from "./color.js";
 import { formatGithub } from "./github.js";
 import { formatJson } from "./json.js";
-import { afterCheck, afterDryRun, withoutPresentationFlags } from "./next-steps.js";
+import { afterCheck, afterDryRun, nextArgs } from "./next-steps.js";
 import type { FileOutcome, RewriteMode, RunOutcome } from "./outcome.js";
 import { Progress } from "./progress.js";
 import { formatSarif } from "./sarif.js";
@@ -128,14 +128,12 @@ export class Reporter {
   }
 
   private nextStep(): void {
-    const args = withoutPresentationFlags(this.argv);
+    const args = nextArgs(this.argv);
     if (this.command === "check") {
       const errors = this.outcomes
         .flatMap((o) => (o.kind === "checked" ? o.result.findings : []))
         .filter((f) => f.severity === "error").length;
-      const at = args.indexOf("check");
-      if (errors > 0)
-        this.io.stderr(afterCheck([...args.slice(0, at), "rewrite", ...args.slice(at + 1)], errors) + "\n");
+      if (errors > 0) this.io.stderr(afterCheck(args, errors) + "\n");
       return;
     }
     const changed = this.outcomes.filter((o) => o.kind === "rewritten" && o.result.changed).length;
