@@ -1,8 +1,8 @@
 // `npm run bench`: generates the inputs, runs each comparison side by side and
 // prints medians, ratios and whether each target of issue 8 is met.
-// Options: --quick (fewer rounds), --only=1,3 (some targets).
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+// Options: --quick (fewer rounds), --only=1,3 (some targets; 5 is the audit's cold start, a reference).
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { generate } from "./generate.mjs";
@@ -230,6 +230,56 @@ if (wanted(4)) {
     floor.wall,
     `CPU ${floor.cpu.toFixed(2)} ms`,
   );
+}
+
+if (wanted(5)) {
+  log("\n[5] stackmod audit, cold, against recorded engine answers on a unix socket: Node's http vs dockerode");
+  const dockerode = join(root, ".bench", "dockerode");
+  if (!existsSync(join(dockerode, "node_modules", "dockerode"))) {
+    log("  installing dockerode@5.0.1 into .bench/dockerode (npm; for the comparison only, not a dependency)");
+    mkdirSync(dockerode, { recursive: true });
+    writeFileSync(join(dockerode, "package.json"), '{"name": "bench-dockerode", "private": true}\n');
+    spawnSync("npm", ["install", "--no-audit", "--no-fund", "dockerode@5.0.1"], { cwd: dockerode, stdio: "inherit" });
+  }
+  const fixtures = join(root, "test", "engine-api");
+  const fixture = join(fixtures, readdirSync(fixtures).sort()[0], "audit.json");
+  const socket = join(root, ".bench", "engine.sock");
+  // The server runs in its own process: the measured runs block this one.
+  const server = spawn(node, [join(import.meta.dirname, "audit", "replay.mjs"), fixture, socket], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise((resolve) => server.stdout.once("data", resolve));
+  try {
+    const r = sideBySide(
+      {
+        node: () => runOnce([node, "-e", ""]),
+        http: () => runOnce([node, join(import.meta.dirname, "audit", "http-client.mjs"), socket], { okStatus: [0] }),
+        dockerode: () =>
+          runOnce([node, join(import.meta.dirname, "audit", "dockerode-client.mjs"), socket], { okStatus: [0] }),
+        audit: () => runOnce([node, cli, "audit", "--host", `unix://${socket}`], { okStatus: [1] }),
+        check: () => runOnce([node, cli, "check", inputs.one]),
+      },
+      { rounds: quick ? 8 : 30, warmup: 3 },
+    );
+    for (const label of Object.keys(r))
+      log(
+        `  ${label.padEnd(9)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`,
+      );
+    reference(
+      5,
+      "the audit's four requests with Node's http / with dockerode 5.0.1, cold process (wall)",
+      r.http.wall / r.dockerode.wall,
+      `${fmt(r.http.wall)} vs ${fmt(r.dockerode.wall)}; max RSS ${r.http.rssMiB.toFixed(0)} vs ${r.dockerode.rssMiB.toFixed(0)} MiB`,
+    );
+    reference(
+      5,
+      '`stackmod audit` (7 services) / `node -e ""`, cold (wall)',
+      r.audit.wall / r.node.wall,
+      `${fmt(r.audit.wall)} vs ${fmt(r.node.wall)}; \`check FILE\` ${fmt(r.check.wall)}`,
+    );
+  } finally {
+    server.kill();
+  }
 }
 
 const lines = ["| target | measure | ratio | goal | result | detail |", "|---|---|---|---|---|---|"];

@@ -5,6 +5,7 @@ import { reportFormats } from "./report/reporter.js";
 import { formatError } from "./report/text.js";
 import { internalError, type CommonFlags } from "./commands/common.js";
 import { processIO, type CliIO } from "./commands/io.js";
+import type { AuditFlags } from "./commands/audit.js";
 import type { RewriteFlags } from "./commands/rewrite.js";
 import { optionFlags } from "./commands/option-flags.js";
 import { version } from "./version.js";
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .version(version)
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts found, 2: bad input\n  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n  stackmod rewrite deploy/stack.yml --write  # apply it\n  stackmod transforms                        # the strategies and their options\n\nRun stackmod COMMAND --help for a command's options and examples.",
+      "\nExamples:\n  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts found, 2: bad input\n  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n  stackmod rewrite deploy/stack.yml --write  # apply it\n  stackmod transforms                        # the strategies and their options\n  stackmod audit --engine 28                 # what a running cluster loses at the upgrade to Engine 28\n\nRun stackmod COMMAND --help for a command's options and examples.",
     );
 
   withCommonFlags(
@@ -73,6 +74,31 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .action(async (paths: string[], flags: RewriteFlags) => {
       const { runRewrite } = await import("./commands/rewrite.js");
       exitCode = runRewrite(paths, flags, io, argv);
+    });
+
+  program
+    .command("audit")
+    .description("read a running cluster through the Engine API (GET only) and report what the engine refuses")
+    .option("-H, --host <url>", "the engine: unix:///var/run/docker.sock, tcp://HOST:2375 (default: as the docker CLI)")
+    .option("--context <name>", "a docker CLI context (docker context ls)")
+    .option("--engine <version>", "also judge for this engine, e.g. 28 or 28.0.1: what changes at the upgrade")
+    .option("--stack-dir <dir>", "where the stack files are (STACK.yml, STACK/docker-compose.yml, ...)")
+    .addOption(
+      new Option("--format <format>", "report format: text, json, sarif, github (on stdout)")
+        .choices(reportFormats)
+        .default("text"),
+    )
+    .option("-q, --quiet", "print only the findings")
+    .option("-v, --verbose", "also list clean services and the requests made")
+    .option("--color", "colour the output even when it is not a terminal")
+    .option("--no-color", "never colour the output")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  stackmod audit                                # the engine the docker CLI talks to\n  stackmod audit --engine 28 --stack-dir deploy/  # what stops at the upgrade to 28, and the fix per stack\n  stackmod audit --context prod --format json\n  stackmod audit --host tcp://manager:2375 --format sarif > audit.sarif",
+    )
+    .action(async (flags: AuditFlags) => {
+      const { runAudit } = await import("./commands/audit.js");
+      exitCode = await runAudit(flags, io);
     });
 
   program

@@ -48,7 +48,7 @@ export function formatSarif(run: RunOutcome): string {
   return JSON.stringify(sarifLog(run), null, 2) + "\n";
 }
 
-function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescriptor {
+export function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescriptor {
   const doc = ruleDocs[rule.id];
   return {
     id: rule.id,

@@ -10,7 +10,10 @@ const BUILT = join(REPO, "dist", "src", "cli.js");
 let warned = false;
 
 /** `node bin/stackmod.js ...args` (give absolute paths); never throws on a non-zero exit. */
-export async function stackmod(args: string[], opts: { input?: string } = {}): Promise<RunResult> {
+export async function stackmod(
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   if (!existsSync(BUILT)) throw new Error("dist/ is missing: run `npm run build` first (`npm test` does)");
   if (!warned) {
     warned = true;
@@ -20,7 +23,8 @@ export async function stackmod(args: string[], opts: { input?: string } = {}): P
         "[e2e] WARNING: src/ or transforms/ is newer than dist/: the scenarios run the built CLI; run `npm run build`",
       );
   }
-  return run(process.execPath, [BIN, ...args], { allowFail: true, env: { ...process.env, NO_COLOR: "1" }, ...opts });
+  const env = { ...process.env, NO_COLOR: "1", ...opts.env };
+  return run(process.execPath, [BIN, ...args], { allowFail: true, ...opts, env });
 }
 
 function newestSource(): number {

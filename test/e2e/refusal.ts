@@ -7,3 +7,10 @@ export const SHARED_NS =
 export const HOST_NET = "container cannot be disconnected from host network or connected to host network";
 export const REFUSAL = /connected to (any other network|host network)/;
 export const expectedRefusal = (serverVersion: string) => (parseInt(serverVersion, 10) >= 25 ? SHARED_NS : HOST_NET);
+export const CONNECT_HOST = "cannot connect container to host network - container must be created in host network mode";
+/** Every text an engine of this version may show for it: which one depends on the order of the attachments. */
+export const possibleRefusals = (serverVersion: string) => {
+  const [major = 0, minor = 0, patch = 0] = serverVersion.split(/[.+~-]/).map((x) => parseInt(x, 10) || 0);
+  const since2802 = major > 28 || (major === 28 && (minor > 0 || patch >= 2));
+  return since2802 ? [SHARED_NS, CONNECT_HOST] : [SHARED_NS, HOST_NET];
+};

@@ -1,0 +1,9 @@
+// The same requests through dockerode (docker-modem), installed by bench/run.mjs into .bench/dockerode.
+import { createRequire } from "node:module";
+
+const require = createRequire(new URL("../../.bench/dockerode/package.json", import.meta.url));
+const Docker = require("dockerode");
+const docker = new Docker({ socketPath: process.argv[2] });
+await docker.version();
+const answers = [await docker.listServices(), await docker.listNetworks(), await docker.listTasks()];
+if (!answers.every(Array.isArray)) throw new Error("unexpected answer");
