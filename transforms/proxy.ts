@@ -3,6 +3,7 @@ import { StackmodError } from "../src/errors.js";
 import { dropIngressPorts } from "../src/fixes.js";
 import { atLeast, placementOf, requireSameNode } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
+import { restartOf } from "../src/restart.js";
 import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "../src/socat.js";
 import type { PortRequest, Transform, TransformContext } from "../src/transform.js";
 import type { Plain } from "../src/yaml/render.js";
@@ -106,6 +107,12 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
       notes,
     );
   }
+  const update = (service.data.deploy as { update_config?: { order?: unknown } } | undefined)?.update_config;
+  if (newPorts.length > 0 && mode === "host" && !compose && update?.order === "start-first") {
+    notes.warn(
+      `${service.name}: its ports are now published with mode: host and its update_config says order: start-first: a new task cannot bind them on a node while the old one runs; use order: stop-first`,
+    );
+  }
   const hostKey = detachFromHost(ctx);
   if (newPorts.length > 0) edits.appendToList(service, "ports", newPorts);
   if (forwards.length === 0) return;
@@ -116,8 +123,10 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   };
   if (compose) body.network_mode = "host";
   else body.networks = [hostKey];
-  const placement = placementOf(service);
-  if (!compose && Object.keys(placement).length > 0) body.deploy = placement;
+  const restart = restartOf(service, model.dialect, name, true, notes);
+  if (restart.restart !== undefined) body.restart = restart.restart;
+  const deploy = { ...(compose ? {} : placementOf(service)), ...restart.deploy };
+  if (Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
   notes.info(
     `${service.name}: moved off the host network; "${name}" on the host network forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ${ctx.common.portsSource})`,
@@ -174,8 +183,14 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
     );
   }
   moveTraefikLabels(ctx, body, name);
-  const deploy = { ...placementOf(service), ...(body.deploy as Record<string, Plain> | undefined) };
-  if (!compose && Object.keys(deploy).length > 0) body.deploy = deploy;
+  const restart = restartOf(service, model.dialect, name, false, notes);
+  if (restart.restart !== undefined) body.restart = restart.restart;
+  const deploy = {
+    ...(compose ? {} : placementOf(service)),
+    ...(body.deploy as Record<string, Plain> | undefined),
+    ...restart.deploy,
+  };
+  if (Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
   notes.info(
     `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`,

@@ -3,6 +3,7 @@ import { StackmodError, type SourcePosition } from "../src/errors.js";
 import type { Attachment, ServiceModel, StackModel } from "../src/model/types.js";
 import { atLeast, placementOf, requireSameNode } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
+import { restartOf } from "../src/restart.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
 import type { ServiceEdits } from "../src/service-edits.js";
@@ -272,6 +273,7 @@ function findOrPlanQueue(
     networks: keep.map((a) => a.key),
     secrets,
     placement,
+    restart: restartOf(service, model.dialect, name, settings.publish === "host", ctx.notes),
   });
   return { state, body };
 }

@@ -1,3 +1,4 @@
+import type { RestartSettings } from "../restart.js";
 import type { Plain } from "../yaml/render.js";
 import type { QueueKind, QueueSecrets } from "./kind.js";
 
@@ -14,6 +15,8 @@ export interface QueueServicePlan {
   secrets: QueueSecrets | undefined;
   /** `deploy.placement` of the service it serves, for `mode: host`. */
   placement: Plain | undefined;
+  /** How the service it serves restarts and rolls out. */
+  restart: RestartSettings;
 }
 
 /** The queue service's body: the broker on the overlay, publishing its port for the collector. */
@@ -27,8 +30,11 @@ export function queueService(plan: QueueServicePlan): Record<string, Plain> {
   body.ports = [portEntry(plan)];
   if (kind.dataPath) body.volumes = [`${volumeName(plan.name)}:${kind.dataPath}`];
   if (plan.secrets) body.secrets = secretNames(plan.secrets);
+  if (plan.restart.restart !== undefined) body.restart = plan.restart.restart;
+  const deploy: Record<string, Plain> = { ...plan.restart.deploy };
   if (plan.dialect === "swarm" && plan.publish === "host" && plan.placement !== undefined)
-    body.deploy = { placement: plan.placement };
+    Object.assign(deploy, { placement: plan.placement }, plan.restart.deploy);
+  if (Object.keys(deploy).length > 0) body.deploy = deploy;
   return body;
 }
 
