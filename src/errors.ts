@@ -25,6 +25,7 @@ export type ErrorCode =
   | "PORT_COLLISION"
   | "UNSUPPORTED"
   | "READ_FAILED"
+  | "NO_STACK_FILES"
   | "WRITE_FAILED"
   | "INTERNAL"
   | "USAGE";

@@ -51,7 +51,7 @@ export function rewriteFile(path: string, options: RewriteFileOptions = {}): Rew
 export type CheckFilesOptions = Omit<CheckOptions, "file">;
 
 /**
- * Checks files and folders (folders are searched for compose and stack files); one
+ * Checks files and folders (folders are searched for stack and Compose files, see scanPaths); one
  * result or one StackmodError per file, in path order: it never throws for a bad file.
  *
  * @example

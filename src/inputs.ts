@@ -1,101 +1,12 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  statSync,
-  type Stats,
-} from "node:fs";
-import { join } from "node:path";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { StackmodError } from "./errors.js";
+import { fileKind, reason } from "./fs-reasons.js";
 import { defaultLimits } from "./yaml/parse.js";
-
-/** A file name stackmod looks at when given a directory. */
-const stackFileName = /(compose|stack)[^/]*\.ya?ml$/i;
-const skippedDirectories = new Set(["node_modules", ".git"]);
 
 /** One input of a run: a file to read, or why a path could not be listed. */
 export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
 
-/**
- * The files named by the paths: files as given, directories searched for compose
- * and stack files, `-` as is. A folder that cannot be listed is one error among
- * the inputs, so the other paths are still processed.
- */
-export function listInputs(paths: readonly string[]): Input[] {
-  const result: Input[] = [];
-  for (const path of paths) {
-    let isDirectory = false;
-    try {
-      isDirectory = path !== "-" && statSync(path).isDirectory();
-    } catch {
-      // Reading it will say what is wrong.
-    }
-    if (isDirectory) walk(path, result);
-    else result.push({ path });
-  }
-  return result;
-}
-
-/** Files named by the paths (see listInputs); throws the first folder that cannot be listed. */
-export function expandPaths(paths: readonly string[]): string[] {
-  return listInputs(paths).map((input) => {
-    if (input.error) throw input.error;
-    return input.path;
-  });
-}
-
-function walk(directory: string, result: Input[]): void {
-  let names: string[];
-  try {
-    names = readdirSync(directory).sort();
-  } catch (error) {
-    result.push({
-      path: directory,
-      error: new StackmodError("READ_FAILED", `cannot list the folder: ${reason(error)}`, {
-        file: directory,
-        line: 1,
-        column: 1,
-      }),
-    });
-    return;
-  }
-  for (const name of names) {
-    const path = join(directory, name);
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch {
-      // A broken symlink that looks like a stack file is reported, not silently skipped.
-      if (stackFileName.test(name) && isSymlink(path)) result.push({ path });
-      continue;
-    }
-    if (isDirectory) {
-      if (!skippedDirectories.has(name)) walk(path, result);
-    } else if (stackFileName.test(name)) result.push({ path });
-  }
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "EACCES" || code === "EPERM")
-    return "permission denied; give the user running stackmod read access (chmod u+r), or leave it out";
-  if (code === "ENOENT") return "no such file (or a symlink whose target is missing)";
-  if (code === "EISDIR") return "it is a folder";
-  return (error as Error).message;
-}
+export { expandPaths, listInputs } from "./scan.js";
 
 export interface ReadOptions {
   /** Reads standard input (for the path `-`), at most `maxBytes` + 1 bytes; tests pass their own. */
@@ -201,16 +112,6 @@ function readFileBounded(path: string, maxBytes: number): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-/** What a path that is not a regular file is, for messages. */
-export function fileKind(stat: Stats): string {
-  if (stat.isFIFO()) return "a FIFO";
-  if (stat.isSocket()) return "a socket";
-  if (stat.isCharacterDevice()) return "a character device";
-  if (stat.isBlockDevice()) return "a block device";
-  if (stat.isDirectory()) return "a folder";
-  return "not a file";
 }
 
 /** Reads `fd` to its end, or until it has given more than `maxBytes` (then at most one chunk more). */

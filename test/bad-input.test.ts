@@ -47,7 +47,7 @@ describe("bad input, one kind per case file", () => {
       const bad = ws.put(`${kind}.yml`, bytes);
       const run = await runMain(["rewrite", "--write", bad, ws.good]);
       expect(run.code).toBe(2);
-      expect(run.errors).toEqual([expected.replace("{file}", bad)]);
+      expect(run.errors).toEqual([expected.replaceAll("{file}", bad)]);
       ws.expectUntouched(bad);
       ws.expectGoodRewritten();
     });
@@ -61,7 +61,7 @@ describe("bad input, one kind per case file", () => {
         expect(run.errors).toEqual([]);
       } else {
         expect(run.code).toBe(2);
-        expect(run.errors).toEqual([expected.replace("{file}", bad)]);
+        expect(run.errors).toEqual([expected.replaceAll("{file}", bad)]);
       }
       ws.expectUntouched(bad);
     });
@@ -165,7 +165,7 @@ describe("bad input that needs the file system", () => {
     const expected = names.map((kind, i) =>
       readFileSync(join(casesDir, `${kind}.expected`), "utf8")
         .replace(/\n$/, "")
-        .replace("{file}", paths[i]!),
+        .replaceAll("{file}", paths[i]!),
     );
     expect(run.stderr.split("\n").filter((l) => l.includes(" error "))).toEqual(expected);
     for (const path of paths) ws.expectUntouched(path);

@@ -29,7 +29,7 @@ describe(".pre-commit-hooks.yaml", () => {
     }
   });
 
-  test("their files pattern picks the same files as a folder search", () => {
+  test("their files pattern (by name, all pre-commit can do) picks only files a folder search finds too", () => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-hooks-"));
     const names = [
       "docker-compose.yml",
@@ -38,26 +38,41 @@ describe(".pre-commit-hooks.yaml", () => {
       "prod-stack.yml",
       "stack.prod.yml",
       "values.yml",
+      "jitsi.yml",
       "composer.json",
       "stack.yml.bak",
       "my-stacks.yaml",
     ];
-    for (const name of names) writeFileSync(join(dir, name), "");
+    for (const name of names) writeFileSync(join(dir, name), "services:\n  a: {image: x}\n");
     const searched = expandPaths([dir])
       .map((p) => p.slice(dir.length + 1))
       .sort();
-    for (const hook of hooks) {
-      const pattern = new RegExp(hook.files.replace(/^\(\?i\)/, ""), hook.files.startsWith("(?i)") ? "i" : "");
-      expect(names.filter((n) => pattern.test(n)).sort(), hook.id).toEqual(searched);
-    }
+    // A folder search goes by content: every YAML file with a top-level services:.
     expect(searched).toEqual([
       "Stack.YML",
       "compose.yaml",
       "docker-compose.yml",
+      "jitsi.yml",
       "my-stacks.yaml",
       "prod-stack.yml",
       "stack.prod.yml",
+      "values.yml",
     ]);
+    for (const hook of hooks) {
+      const pattern = new RegExp(hook.files.replace(/^\(\?i\)/, ""), hook.files.startsWith("(?i)") ? "i" : "");
+      expect(
+        names.filter((n) => pattern.test(n)),
+        hook.id,
+      ).toEqual([
+        "docker-compose.yml",
+        "compose.yaml",
+        "Stack.YML",
+        "prod-stack.yml",
+        "stack.prod.yml",
+        "my-stacks.yaml",
+      ]);
+      for (const name of names.filter((n) => pattern.test(n))) expect(searched, hook.id).toContain(name);
+    }
   });
 
   test("the check hook fails on a conflict; the fix hook rewrites it; then the check passes", async () => {

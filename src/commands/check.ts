@@ -1,9 +1,9 @@
 import { checkInParallel, optionsFor } from "../batch/parallel-check.js";
 import { check } from "../check.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
-import { listInputs, readSource } from "../inputs.js";
+import { readSource } from "../inputs.js";
 import { Reporter } from "../report/reporter.js";
-import { internalError, loadOptions, readOptions, refuseCommonConflicts, type CommonFlags } from "./common.js";
+import { internalError, loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
 import type { CliIO } from "./io.js";
 
 /** `stackmod check`: findings for every file, exit 0 (none), 1 (conflicts) or 2 (bad input). */
@@ -19,9 +19,7 @@ export async function runCheck(
   const reporter = new Reporter("check", flags, io, argv);
   let found = false;
   let failed = false;
-  const inputs = flags.composeFile
-    ? flags.composeFile.map((path) => ({ path, error: undefined }))
-    : listInputs(paths.length > 0 ? paths : ["."]);
+  const inputs = listRun("check", paths, flags, reporter);
   // Loaded only for -c: the layered pipeline brings the rewrite path (transforms, diff) with it.
   const layered = flags.composeFile
     ? (await import("../layered-cli.js")).layeredCheck(

@@ -3,6 +3,10 @@ import { StackmodError } from "../errors.js";
 import { readSource, type ReadOptions } from "../inputs.js";
 import { parseEnvFile, type Environment } from "../interpolate.js";
 import type { ReportFlags } from "../report/reporter.js";
+import type { Input } from "../inputs.js";
+import { commandLine } from "../report/next-steps.js";
+import type { Reporter } from "../report/reporter.js";
+import { overrideBase, scanPaths } from "../scan.js";
 import type { CliIO } from "./io.js";
 import { usageError } from "./option-flags.js";
 
@@ -35,6 +39,35 @@ function environment(flags: CommonFlags, io: CliIO): Environment {
   if (!flags.envFile) return io.env;
   const files = flags.envFile.map((file) => parseEnvFile(readSource(file)));
   return { ...Object.assign({}, ...files), ...io.env };
+}
+
+/**
+ * The inputs of a run: the -c files, or what the paths name (folders scanned). What a
+ * scan skipped is said: other YAML under --verbose, anything but a regular file always;
+ * an override file found beside the file it overrides gets the layered command to run.
+ */
+export function listRun(
+  command: "check" | "rewrite",
+  paths: readonly string[],
+  flags: CommonFlags,
+  reporter: Reporter,
+): Input[] {
+  if (flags.composeFile) return flags.composeFile.map((path) => ({ path }));
+  const listing = scanPaths(paths.length > 0 ? paths : ["."]);
+  for (const skipped of listing.skipped) {
+    if (skipped.quiet) reporter.detail(`skipped ${skipped.path}: ${skipped.reason}`);
+    else reporter.warn(`${skipped.path}: skipped: ${skipped.reason}; stackmod reads only regular files`);
+  }
+  const found = new Set(listing.inputs.map((input) => input.path));
+  for (const { path } of listing.inputs) {
+    const base = paths.includes(path) ? undefined : overrideBase(path, found);
+    if (base) {
+      reporter.warn(
+        `${path} overrides ${base}: checked alone here, while it is deployed layered over it; check the two together: ${commandLine(["stackmod", command, "-c", base, "-c", path])}`,
+      );
+    }
+  }
+  return listing.inputs;
 }
 
 /** Combinations that `check` and `rewrite` both refuse (README, "Command line"). */

@@ -4,14 +4,14 @@ import { readConfigText } from "../config-file.js";
 import { StackmodError } from "../errors.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
 import { checkExtraFile, describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "../extra-files.js";
-import { listInputs, readSource } from "../inputs.js";
+import { readSource } from "../inputs.js";
 import { optionsFor } from "../batch/parallel-check.js";
 import { layeredRewrite } from "../layered-cli.js";
 import { Reporter } from "../report/reporter.js";
 import { rewrite, type RewriteResult } from "../rewrite.js";
 import { cliOptions, namedServices } from "./cli-options.js";
 import { closestName } from "./closest-name.js";
-import { internalError, loadOptions, readOptions, refuseCommonConflicts, type CommonFlags } from "./common.js";
+import { internalError, loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
 import { usageError } from "./option-flags.js";
 import type { CliIO } from "./io.js";
 
@@ -34,15 +34,13 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   const config = flags.config ? readConfigText(readSource(flags.config), flags.config) : undefined;
   const options = cliOptions(flags);
   const mode = flags.check ? "check" : flags.write ? "write" : flags.stdout ? "stdout" : "diff";
-  const inputs = flags.composeFile
-    ? flags.composeFile.map((path) => ({ path, error: undefined }))
-    : listInputs(paths.length > 0 ? paths : ["."]);
+  const reporter = new Reporter("rewrite", flags, io, argv, mode);
+  const inputs = listRun("rewrite", paths, flags, reporter);
   if (flags.stdout && inputs.length > 1) {
     throw usageError(
       `--stdout prints one rewritten file, and these paths name ${inputs.length}: name one file, or use --write or the diff`,
     );
   }
-  const reporter = new Reporter("rewrite", flags, io, argv, mode);
   const rewriteOptions = {
     ...base,
     options,

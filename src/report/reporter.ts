@@ -74,6 +74,13 @@ export class Reporter {
     this.io.stderr(this.err.dim(`stackmod: ${message}`) + "\n");
   }
 
+  /** A warning about the run itself (a file a scan skipped), on standard error; not with --quiet. */
+  warn(message: string): void {
+    if (this.flags.quiet) return;
+    this.progress.clear();
+    this.io.stderr(`${this.err.yellow("warning:")} ${message}\n`);
+  }
+
   starting(index: number, file: string): void {
     this.progress.update(index, file);
   }
