@@ -1,27 +1,32 @@
-// Scenario 4: split. The meter stack rewritten by the real CLI (`--strategy split --queue KIND`) converges into a
-// collector on the host network, a processor on the overlay and the generated queue between them, and a message
-// the collector sends arrives at the processor through that queue. NATS, Redis, MQTT and RabbitMQ, whose
-// brokers Debian packages (packed into images tagged with the names the rewrite emits); the app speaks the NATS
-// and Redis text protocols with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools.
+// Cluster scenario 4: split, each queue kind. The meter stack, its reader pinned to the edge worker (node-b),
+// rewritten by the real CLI (`--strategy split --queue KIND --publish host`): the engine runs the collector on
+// node-b's host network, the queue beside it on the overlay (it publishes in mode host, and the collector reaches
+// it at 127.0.0.1: the report says both are constrained to node-b), and the processor where the original's
+// placement puts it (node-b: split keeps the service's deploy settings for both halves); a message the collector
+// sends arrives at the processor through the queue exactly once. NATS, Redis, MQTT and RabbitMQ, whose brokers
+// Debian packages (packed into images tagged with the names the rewrite emits); the app speaks the NATS and
+// Redis text protocols with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools.
+// The images are imported into node-b only: a task scheduled anywhere else would fail for want of its image.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { queueKinds, type QueueKindName } from "../../src/queues/index.js";
-import { e2eEngine } from "./context.js";
-import { docker, type Engine } from "./engine.js";
-import { buildImage, SOCAT_IMAGE, type ImageSpec } from "./images.js";
-import { poll } from "./run.js";
-import { removeStackNow, rewriteToFile, runningTask } from "./scenario.js";
-import { deployStack, execInService, waitConverged } from "./stack.js";
-import { timed } from "./timing.js";
-import { nonce } from "./traffic.js";
+import { queueKinds, type QueueKindName } from "../../../src/queues/index.js";
+import { nodeNamed, runningTask, execInTask, type ClusterTask } from "../cluster.js";
+import { e2eCluster } from "../context.js";
+import { docker } from "../engine.js";
+import { buildImage, SOCAT_IMAGE, type ImageSpec } from "../images.js";
+import { poll, sleep } from "../run.js";
+import { removeStackNow, rewriteToFile } from "../scenario.js";
+import { deployStack, waitConverged } from "../stack.js";
+import { timed } from "../timing.js";
+import { nonce } from "../traffic.js";
 
-const engine = e2eEngine();
+const cluster = e2eCluster();
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
-const INPUT = here("./stacks/meter.yml");
-const DNSRR = here("./stacks/split-dnsrr.override.yml");
+const INPUT = here("../stacks/meter.yml");
+const DNSRR = here("../stacks/split-dnsrr.override.yml");
+const EDGE = "node-b";
 const APP_IMAGE = "stackmod-e2e/queue-app:latest";
 
 /**
@@ -68,19 +73,21 @@ const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
 /** The external secrets the rewrite names for a queue that needs credentials (rabbitmq), created before deploy. */
 const SECRETS = { "meter-queue-user": "stackmod", "meter-queue-password": nonce("pw") };
 
-const logsOf = async (e: Engine, id: string) => {
-  const r = await docker(e, ["logs", id]);
+const logsOf = async (task: ClusterTask) => {
+  const r = await docker(task.node, ["logs", task.containerId]);
   return r.stdout + r.stderr;
 };
 
-describe.skipIf(!engine)("split (real engine)", () => {
-  const e = engine!;
-  const stack = (kind: QueueKindName) => `e2esplit${kind}`;
+describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
+  const c = cluster!;
+  const e = c.manager;
+  const edge = nodeNamed(c, EDGE);
+  const stack = (kind: QueueKindName) => `c4split${kind}`;
   const kinds = Object.keys(BROKERS) as QueueKindName[];
 
   beforeAll(async () => {
-    await timed(e.dir, "split: images", async () => {
-      await buildImage(e, APP_IMAGE, {
+    await timed(c.dir, "split: images", async () => {
+      await buildImage(edge, APP_IMAGE, {
         ...SOCAT_IMAGE,
         binaries: [
           ...SOCAT_IMAGE.binaries!,
@@ -91,21 +98,21 @@ describe.skipIf(!engine)("split (real engine)", () => {
           "amqp-publish",
         ],
         files: {
-          "/usr/local/bin/queue-app.sh": readFileSync(here("./stacks/app/queue-app.sh"), "utf8"),
-          "/usr/local/bin/queue-send.sh": readFileSync(here("./stacks/app/queue-send.sh"), "utf8"),
+          "/usr/local/bin/queue-app.sh": readFileSync(here("../stacks/app/queue-app.sh"), "utf8"),
+          "/usr/local/bin/queue-send.sh": readFileSync(here("../stacks/app/queue-send.sh"), "utf8"),
         },
         cmd: ["sh", "/usr/local/bin/queue-app.sh"],
       });
-      for (const kind of kinds) await buildImage(e, queueKinds[kind].image, BROKERS[kind]!);
+      for (const kind of kinds) await buildImage(edge, queueKinds[kind].image, BROKERS[kind]!);
     });
     // one stack per queue kind, deployed at the same time
-    await timed(e.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () =>
+    await timed(c.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () =>
       Promise.all(kinds.map((kind) => deploy(kind))),
     );
   });
   afterAll(() =>
-    timed(e.dir, "split: remove", async () => {
-      await Promise.all(kinds.map((kind) => removeStackNow(e, stack(kind))));
+    timed(c.dir, "split: remove", async () => {
+      await Promise.all(kinds.map((kind) => removeStackNow(e, stack(kind), c.nodes)));
       if (kinds.some(needsSecrets)) await docker(e, ["secret", "rm", ...Object.keys(SECRETS)], { allowFail: true });
     }),
   );
@@ -115,16 +122,16 @@ describe.skipIf(!engine)("split (real engine)", () => {
   }
 
   async function deploy(kind: QueueKindName): Promise<void> {
-    const options = join(e.dir, `split-${kind}.yml`);
+    const options = join(c.dir, `split-${kind}.yml`);
     writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n`);
-    // With queue.publish: host the queue must run on the collector's node: pinned to this one.
-    const input = join(e.dir, `meter-${kind}.yml`);
-    const pin = `    deploy:\n      placement:\n        constraints: [node.hostname == ${hostname()}]\n`;
+    // With queue.publish: host the queue must run on the collector's node: the reader is pinned to the edge.
+    const input = join(c.dir, `meter-${kind}.yml`);
+    const pin = `    deploy:\n      placement:\n        constraints: [node.hostname == ${EDGE}]\n`;
     writeFileSync(
       input,
       readFileSync(INPUT, "utf8").replace("    networks: [hostnet, backend]\n", (m) => m + pin),
     );
-    const { file, text } = await rewriteToFile(e, input, [
+    const { file, text, report } = await rewriteToFile(e, input, [
       "--strategy",
       "split",
       "--queue",
@@ -135,6 +142,9 @@ describe.skipIf(!engine)("split (real engine)", () => {
       options,
     ]);
     expect(text).toContain(`image: ${queueKinds[kind].image}`);
+    expect(report).toContain(
+      `"meter-queue" runs on the node of each task of "meter": both are constrained to \`node.hostname == ${EDGE}\``,
+    );
     expect(text).toContain(`QUEUE_URL: ${queueKinds[kind].scheme}://127.0.0.1:${PUBLISHED[kind]}`);
     if (needsSecrets(kind)) {
       for (const [name, value] of Object.entries(SECRETS)) {
@@ -144,7 +154,7 @@ describe.skipIf(!engine)("split (real engine)", () => {
     }
     // the rewrite unchanged, plus endpoint_mode: dnsrr for the queue (no IPVS here; see the override file)
     await deployStack(e, [file, DNSRR], stack(kind));
-    const services = await waitConverged(e, stack(kind), 60_000);
+    const services = await waitConverged(e, stack(kind), 120_000);
     expect(services.map((s) => s.name).sort()).toEqual([
       `${stack(kind)}_meter-collector`,
       `${stack(kind)}_meter-processor`,
@@ -154,23 +164,24 @@ describe.skipIf(!engine)("split (real engine)", () => {
 
   describe.each(kinds)("--queue %s", (kind) => {
     const name = stack(kind);
-    let processorId = "";
+    let processor: ClusterTask;
     /** A timeout's error, with what the processor and the queue printed (a broker that never came up, a refusal). */
     const withLogs = async (err: Error): Promise<never> => {
       const queue = await docker(e, ["service", "logs", "--raw", "--tail", "30", `${name}_meter-queue`], {
         allowFail: true,
       });
       throw new Error(
-        `${err.message}\nprocessor:\n${(await logsOf(e, processorId)).slice(-2000)}\nqueue:\n${(queue.stdout + queue.stderr).slice(-3000)}`,
+        `${err.message}\nprocessor:\n${(await logsOf(processor)).slice(-2000)}\nqueue:\n${(queue.stdout + queue.stderr).slice(-3000)}`,
       );
     };
 
-    it("the engine runs the collector on the host network only, the processor and the queue on the overlay", async () => {
-      expect((await runningTask(e, `${name}_meter-collector`)).networks).toEqual(["host"]);
-      const processor = await runningTask(e, `${name}_meter-processor`);
-      processorId = processor.id;
-      expect(processor.networks).toEqual([`${name}_backend`]);
-      expect((await runningTask(e, `${name}_meter-queue`)).networks).toEqual([`${name}_backend`]);
+    it("the engine runs the collector on node-b's host network only, the queue beside it and the processor on the overlay", async () => {
+      const collector = await runningTask(c, `${name}_meter-collector`);
+      expect([collector.node.hostname, collector.networks]).toEqual([EDGE, ["host"]]);
+      processor = await runningTask(c, `${name}_meter-processor`);
+      expect([processor.node.hostname, processor.networks]).toEqual([EDGE, [`${name}_backend`]]);
+      const queue = await runningTask(c, `${name}_meter-queue`);
+      expect([queue.node.hostname, queue.networks]).toEqual([EDGE, [`${name}_backend`]]);
       const ports = await docker(e, [
         "service",
         "inspect",
@@ -181,20 +192,25 @@ describe.skipIf(!engine)("split (real engine)", () => {
       expect(ports.stdout.trim()).toBe(`host ${PUBLISHED[kind]}:${queueKinds[kind].port}`);
     });
 
-    it("a message sent by the collector arrives at the processor through the queue", async () => {
+    it("a message sent by the collector arrives at the processor through the queue, exactly once", async () => {
       // core NATS drops what is published before the processor has subscribed, MQTT before its first
       // subscription, RabbitMQ before it has declared its queue: wait for it to say so
       await poll(`${kind} processor to subscribe`, 60_000, async () =>
-        (await logsOf(e, processorId)).includes("subscribed to meter at meter-queue:") ? true : undefined,
+        (await logsOf(processor)).includes("subscribed to meter at meter-queue:") ? true : undefined,
       ).catch(withLogs);
       const payload = nonce(`reading-${kind}`);
-      const sent = await execInService(e, `${name}_meter-collector`, ["sh", "/usr/local/bin/queue-send.sh", payload]);
+      const collector = await runningTask(c, `${name}_meter-collector`);
+      const sent = await execInTask(collector, ["sh", "/usr/local/bin/queue-send.sh", payload]);
       expect(sent.stdout.trim()).toBe(`published ${payload}`);
       const received = await poll(`the processor to print ${payload}`, 10_000, async () => {
-        const lines = (await logsOf(e, processorId)).split("\n");
+        const lines = (await logsOf(processor)).split("\n");
         return lines.includes(`received ${payload}`) ? lines : undefined;
       }).catch(withLogs);
       expect(received.filter((l) => l.startsWith("received "))).toEqual([`received ${payload}`]);
+      // and no second delivery a moment later (a redelivery, a second consumer)
+      await sleep(2_000);
+      const later = (await logsOf(processor)).split("\n").filter((l) => l.startsWith("received "));
+      expect(later).toEqual([`received ${payload}`]);
     });
   });
 });
