@@ -21,3 +21,17 @@ export async function tcpFromHost(host: string, port: number, line: string, netn
 
 /** A payload no other run or service could have produced. */
 export const nonce = (what: string) => `${what}-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * Repeat `probe` (one request, same payload) until it gets a reply or `timeoutMs` passes; the last reply ("" when
+ * none). For the first contact with a service that has just converged: its task runs before its listener is up,
+ * and on a loaded machine the gap can exceed a socat timeout. Never for a check that expects no answer.
+ */
+export async function untilAnswered(probe: () => Promise<string>, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await probe();
+    if (reply !== "" || Date.now() > deadline) return reply;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -14,7 +14,7 @@ import { poll } from "../run.js";
 import { removeStackNow } from "../scenario.js";
 import { deployStack, taskErrors, waitConverged } from "../stack.js";
 import { timed } from "../timing.js";
-import { tcpFromHost, nonce } from "../traffic.js";
+import { nonce, tcpFromHost, untilAnswered } from "../traffic.js";
 
 const cluster = e2eCluster();
 const stackFile = (name: string) => fileURLToPath(new URL(`../stacks/${name}`, import.meta.url));
@@ -80,9 +80,9 @@ describe.skipIf(!cluster)("conflict detection on a three-node Swarm (real engine
       expect(tasks.map((t) => t.node.hostname).sort()).toEqual(hostnames);
       expect(tasks.every((t) => t.networks.join() === "host")).toBe(true);
       for (const node of c.nodes) {
-        expect(await tcpFromHost(node.address, 38090, nonce("tcp"), c.device.netns)).toBe(
-          `conflict-ok ${node.hostname}`,
-        );
+        const payload = nonce("tcp");
+        const reply = await untilAnswered(() => tcpFromHost(node.address, 38090, payload, c.device.netns));
+        expect(reply, node.hostname).toBe(`conflict-ok ${node.hostname}`);
       }
     });
   });

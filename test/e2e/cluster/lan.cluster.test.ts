@@ -15,7 +15,7 @@ import { docker, dockerEnv } from "../engine.js";
 import { removeStackNow } from "../scenario.js";
 import { deployStack, waitConverged } from "../stack.js";
 import { timed } from "../timing.js";
-import { nonce, tcpFromHost, udpFromHost } from "../traffic.js";
+import { nonce, tcpFromHost, udpFromHost, untilAnswered } from "../traffic.js";
 
 const cluster = e2eCluster();
 const INPUT = fileURLToPath(new URL("../stacks/cluster-lan.yml", import.meta.url));
@@ -124,9 +124,13 @@ describe.skipIf(!cluster)("lan: macvlan on every node's LAN interface, a range e
       const address = await lanAddress(task);
       const hostname = await containerHostname(task);
       const udp = nonce("udp");
-      expect(await udpFromHost(address, 21110, udp, c.device.netns)).toBe(`gateway-udp ${udp} ${hostname}`);
+      expect(await untilAnswered(() => udpFromHost(address, 21110, udp, c.device.netns))).toBe(
+        `gateway-udp ${udp} ${hostname}`,
+      );
       const tcp = nonce("tcp");
-      expect(await tcpFromHost(address, 21111, tcp, c.device.netns)).toBe(`gateway-tcp ${tcp} ${hostname}`);
+      expect(await untilAnswered(() => tcpFromHost(address, 21111, tcp, c.device.netns))).toBe(
+        `gateway-tcp ${tcp} ${hostname}`,
+      );
     }
   });
 

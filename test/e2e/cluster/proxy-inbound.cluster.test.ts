@@ -23,7 +23,7 @@ import { docker } from "../engine.js";
 import { removeStackNow, rewriteToFile } from "../scenario.js";
 import { deployStack, waitConverged } from "../stack.js";
 import { timed } from "../timing.js";
-import { nonce, tcpFromHost, udpFromHost } from "../traffic.js";
+import { nonce, tcpFromHost, udpFromHost, untilAnswered } from "../traffic.js";
 
 const cluster = e2eCluster();
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -92,9 +92,13 @@ describe.skipIf(!cluster)("proxy, inbound, --publish host, on a three-node Swarm
 
   it("the device's UDP and TCP to node-b's address reach the gateway, and its replies come back", async () => {
     const udp = nonce("udp");
-    expect(await udpFromHost(edge.address, 21110, udp, c.device.netns)).toBe(`gateway-udp ${udp} ${gatewayHost}`);
+    expect(await untilAnswered(() => udpFromHost(edge.address, 21110, udp, c.device.netns))).toBe(
+      `gateway-udp ${udp} ${gatewayHost}`,
+    );
     const tcp = nonce("tcp");
-    expect(await tcpFromHost(edge.address, 21111, tcp, c.device.netns)).toBe(`gateway-tcp ${tcp} ${gatewayHost}`);
+    expect(await untilAnswered(() => tcpFromHost(edge.address, 21111, tcp, c.device.netns))).toBe(
+      `gateway-tcp ${tcp} ${gatewayHost}`,
+    );
   });
 
   it("no other node answers on those ports: nothing new is exposed there", async () => {

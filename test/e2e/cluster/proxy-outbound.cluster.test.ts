@@ -15,7 +15,7 @@ import { docker } from "../engine.js";
 import { removeStackNow, rewriteToFile } from "../scenario.js";
 import { deployStack, waitConverged } from "../stack.js";
 import { timed } from "../timing.js";
-import { nonce } from "../traffic.js";
+import { nonce, untilAnswered } from "../traffic.js";
 
 const cluster = e2eCluster();
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -43,13 +43,11 @@ function variant(dir: string, name: string, gatewayDeploy?: string): string {
 /** UDP and TCP from the client task to HOST, one line each; the gateway answers with its (the node's) name. */
 async function ask(client: ClusterTask, host: string): Promise<{ udp: string; tcp: string; payloads: string[] }> {
   const payloads = [nonce("udp"), nonce("tcp")];
-  const udp = await execInTask(client, ["timeout", "5", "socat", "-T2", "-", `UDP4:${host}:21110`], {
-    input: `${payloads[0]}\n`,
-  });
-  const tcp = await execInTask(client, ["timeout", "5", "socat", "-T2", "-", `TCP4:${host}:21111,connect-timeout=2`], {
-    input: `${payloads[1]}\n`,
-  });
-  return { udp: udp.stdout.trim(), tcp: tcp.stdout.trim(), payloads };
+  const send = (target: string, payload: string) => async () =>
+    (await execInTask(client, ["timeout", "5", "socat", "-T2", "-", target], { input: `${payload}\n` })).stdout.trim();
+  const udp = await untilAnswered(send(`UDP4:${host}:21110`, payloads[0]!));
+  const tcp = await untilAnswered(send(`TCP4:${host}:21111,connect-timeout=2`, payloads[1]!));
+  return { udp, tcp, payloads };
 }
 
 describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)", () => {
