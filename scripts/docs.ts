@@ -4,12 +4,17 @@ import { resolve } from "node:path";
 import { transforms } from "../transforms/index.js";
 import { diffSectionPrefix, exampleDiffBlock } from "./example-diffs.js";
 import { optionsTable } from "./options-table.js";
+import { rulesTable } from "./rules-table.js";
+import { rules } from "../src/rules/index.js";
 import { readSection, sectionNames, writeSection } from "./readme-sections.js";
 
 // npm runs scripts from the package's root; the bundled script lives elsewhere.
 const path = resolve(process.cwd(), "README.md");
 const before = readFileSync(path, "utf8");
-const sections = new Map([["options-table", optionsTable(transforms) + "\n"]]);
+const sections = new Map([
+  ["options-table", optionsTable(transforms) + "\n"],
+  ["rules-table", rulesTable(rules) + "\n"],
+]);
 for (const name of sectionNames(before, diffSectionPrefix))
   sections.set(name, exampleDiffBlock(name.slice(diffSectionPrefix.length)));
 let after = before;

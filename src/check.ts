@@ -1,7 +1,7 @@
 import { withSlowHeapGrowth } from "./heap-growth.js";
 import type { Dialect } from "./model/types.js";
 import { loadModel, type LoadOptions } from "./load.js";
-import { detect } from "./rules/index.js";
+import { detect, engineFor } from "./rules/index.js";
 import type { Finding } from "./rules/rule.js";
 
 export type CheckOptions = LoadOptions;
@@ -10,6 +10,8 @@ export interface CheckResult {
   file: string;
   dialect: Dialect;
   findings: Finding[];
+  /** The engine the findings were judged for. */
+  engine: string;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface CheckResult {
 export function check(source: string, options: CheckOptions = {}): CheckResult {
   return withSlowHeapGrowth(source.length, () => {
     const model = loadModel(source, options);
-    return { file: model.file, dialect: model.dialect, findings: detect(model) };
+    const engine = engineFor(model, options.engine);
+    return { file: model.file, dialect: model.dialect, findings: detect(model, engine), engine: engine.text };
   });
 }

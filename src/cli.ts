@@ -60,6 +60,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")
     .addOption(
       repeatable("--service <name>", "rewrite only this service (repeatable, or a comma list: a,b)", commaList),
+    )
+    .addOption(
+      repeatable(
+        "--fix <rule>",
+        "also fix this rule's warnings (an id from `stackmod explain`, or all); errors' fixes always run",
+      ),
     );
   for (const flag of optionFlags) {
     rewriteCommand.addOption(
@@ -99,6 +105,19 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .action(async (flags: AuditFlags) => {
       const { runAudit } = await import("./commands/audit.js");
       exitCode = await runAudit(flags, io);
+    });
+
+  program
+    .command("explain")
+    .description("what a rule means, on which engines, the engine's own words and the way out")
+    .argument("[rule]", "a rule id (without one: the list of rules)")
+    .addHelpText("after", "\nExamples:\n  stackmod explain\n  stackmod explain host-plus-network")
+    .action(async (rule: string | undefined) => {
+      const { explainRule } = await import("./commands/explain.js");
+      const result = explainRule(rule);
+      if (result.ok) io.stdout(result.text);
+      else io.stderr(result.text);
+      exitCode = result.ok ? exitCodes.ok : exitCodes.error;
     });
 
   program
@@ -161,6 +180,10 @@ function withCommonFlags(command: Command): Command {
         "--max-aliases <n>",
         "alias expansions allowed while reading, against alias bombs (default 10000)",
       ).argParser(positiveInteger),
+    )
+    .option(
+      "--engine <version>",
+      "judge for this Docker Engine, e.g. 27.5, 28.0.1, 29.1 (default: x-stackmod.engine, else the newest known)",
     )
     .addOption(
       repeatable(

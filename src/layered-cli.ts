@@ -47,6 +47,7 @@ export function layeredCheck(
     return layers.map((layer) => ({
       file: layer.file,
       dialect: merged.dialect,
+      engine: merged.engine,
       findings: merged.findings.filter((f) => f.file === layer.file),
     }));
   });

@@ -1,10 +1,12 @@
+import { isMap } from "yaml";
 import type { CheckOptions, CheckResult } from "./check.js";
 import { StackmodError } from "./errors.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
 import { buildModel, declaredNetworks, detectDialect } from "./model/build.js";
 import type { Dialect, NetworkDecl, PortEntry, ServiceModel, StackModel } from "./model/types.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "./rewrite.js";
-import { rules } from "./rules/index.js";
+import { detectService, engineFor } from "./rules/index.js";
+import type { EngineVersion } from "./rules/engines.js";
 import type { Finding } from "./rules/rule.js";
 import { defaultLimits, parseStackFile } from "./yaml/parse.js";
 
@@ -112,7 +114,13 @@ function mergeData(base: unknown, over: unknown): unknown {
   return result;
 }
 
-function detectLayers(stack: Layers): Finding[] {
+/** `--engine`, else the first file's `x-stackmod.engine` that has one, else the newest engine. */
+function layersEngine(stack: Layers, option: string | undefined): EngineVersion {
+  const withEngine = stack.models.find((model) => isMap(model.options?.value) && model.options.value.has("engine"));
+  return engineFor(withEngine ?? stack.models[0]!, option);
+}
+
+function detectLayers(stack: Layers, engine: EngineVersion): Finding[] {
   const order = new Map(stack.models.map((model, index) => [model.file, index]));
   const findings = stack.services.flatMap((service) => {
     const model: StackModel = {
@@ -121,7 +129,7 @@ function detectLayers(stack: Layers): Finding[] {
       services: stack.services,
       networks: stack.networks,
     };
-    return rules.flatMap((rule) => rule.check(service, model));
+    return detectService(service, model, engine);
   });
   return findings.sort(
     (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column,
@@ -132,7 +140,13 @@ function detectLayers(stack: Layers): Finding[] {
 export function checkLayered(layers: readonly Layer[], options: Omit<CheckOptions, "file"> = {}): CheckResult {
   return withSlowHeapGrowth(totalLength(layers), () => {
     const stack = loadLayers(layers, options);
-    return { file: layers.map((l) => l.file).join(" + "), dialect: stack.dialect, findings: detectLayers(stack) };
+    const engine = layersEngine(stack, options.engine);
+    return {
+      file: layers.map((l) => l.file).join(" + "),
+      dialect: stack.dialect,
+      findings: detectLayers(stack, engine),
+      engine: engine.text,
+    };
   });
 }
 
@@ -165,7 +179,8 @@ export function rewriteLayered(
 
 function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "file">): LayeredRewriteResult {
   const stack = loadLayers(layers, options);
-  const findings = detectLayers(stack);
+  const engine = layersEngine(stack, options.engine);
+  const findings = detectLayers(stack, engine);
   const wanted = options.services ? new Set(options.services) : undefined;
   const byFile = new Map<string, Set<string>>();
   for (const finding of findings) {
@@ -178,6 +193,7 @@ function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "
     const services = byFile.get(layer.file);
     const result = rewrite(layer.text, {
       ...options,
+      engine: engine.text,
       file: layer.file,
       target: stack.dialect,
       layerNetworks: stack.networks,
@@ -193,7 +209,7 @@ function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "
     files.map((result) => ({ file: result.file, text: result.output })),
     options,
   );
-  const remaining = detectLayers(after);
+  const remaining = detectLayers(after, engine);
   const skipped = new Set(files.flatMap((result) => result.skipped.map((s) => s.service)));
   const left = remaining.find(
     (f) => f.severity === "error" && byFile.get(f.file)?.has(f.service) && !skipped.has(f.service),

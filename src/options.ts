@@ -63,7 +63,14 @@ function withoutDefaults(schema: z.ZodMiniObject): z.ZodMiniObject {
 export function fileOptionsSchema(transforms: readonly Transform[]) {
   return memo(fileSchemas, transforms, (list) => {
     const service = serviceOptionsSchema(list);
-    return z.extend(service, { services: z.optional(z.record(z.string(), service)) });
+    return z.extend(service, {
+      services: z.optional(z.record(z.string(), service)),
+      engine: z.optional(
+        z
+          .union([z.string(), z.number()])
+          .check(z.describe('the Docker Engine to judge for, e.g. "28.0.1" (quoted); --engine overrides it')),
+      ),
+    });
   });
 }
 
@@ -177,6 +184,6 @@ export function resolveServiceOptions(
 }
 
 function withoutServices(layer: RawOptions): Record<string, unknown> {
-  const { services: _ignored, ...rest } = layer;
+  const { services: _ignored, engine: _engine, ...rest } = layer;
   return rest;
 }

@@ -1,9 +1,8 @@
 import { unifiedDiff } from "./diff.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
 import { StackmodError } from "./errors.js";
-import { dropIngressPorts, dropNoneNetwork, fixNetworkModeWithNetworks } from "./fixes.js";
 import { loadModel, type LoadOptions } from "./load.js";
-import type { Dialect, ServiceModel, StackModel } from "./model/types.js";
+import type { Dialect, StackModel } from "./model/types.js";
 import {
   fileOptionsSchema,
   optionError,
@@ -15,11 +14,13 @@ import {
 } from "./options.js";
 import { atLeast } from "./placement.js";
 import { discoverPorts } from "./port-discovery.js";
-import { detect } from "./rules/index.js";
-import type { Finding } from "./rules/rule.js";
+import { detect, engineFor, findRule, rules } from "./rules/index.js";
+import type { EngineVersion } from "./rules/engines.js";
+import type { Finding, Rule, RuleId } from "./rules/rule.js";
+import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { ServiceEdits } from "./service-edits.js";
 import type { TextEdit } from "./text/edits.js";
-import type { ExtraFile, Notes, Transform } from "./transform.js";
+import type { ExtraFile, Notes, StrategyName, Transform } from "./transform.js";
 import { YamlEditor } from "./yaml/editor.js";
 import { detectStyle } from "./yaml/style.js";
 import { findTransform, transforms } from "../transforms/index.js";
@@ -31,6 +32,11 @@ export interface RewriteOptions extends LoadOptions {
   config?: RawOptions;
   /** Rewrite only these services (default: every service with a finding). */
   services?: string[];
+  /**
+   * Also apply the fixes of these rules (ids, or `all`) to their warnings. Fixes of
+   * errors always run: the file cannot deploy without them.
+   */
+  fix?: string[];
 }
 
 export interface Applied {
@@ -64,6 +70,8 @@ export interface RewriteResult {
   remaining: Finding[];
   /** Files the strategies want written beside the stack file (the lan setup script); never written here. */
   extraFiles: ExtraFile[];
+  /** The engine the findings were judged for. */
+  engine: string;
 }
 
 /**
@@ -76,11 +84,10 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     // plan() returns only plain data: the input's document and model are unreachable
     // while the output is parsed again, so a huge file's two parses do not add up in memory
     // (once collected: heap-growth.ts).
-    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles } = plan(
-      source,
-      options,
-    );
-    const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, skipped);
+    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine, left } =
+      plan(source, options);
+    const remaining =
+      output === source ? findings : verify(output, { ...options, file, target: dialect }, engine, skipped, left);
     return {
       file,
       serviceNames,
@@ -94,16 +101,20 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
       notes,
       remaining,
       extraFiles,
+      engine: engine.text,
     };
   });
 }
 
 interface Plan {
+  engine: EngineVersion;
+  /** Findings a fix left as they were, by service and rule: verify expects them. */
+  left: Set<string>;
   file: string;
   serviceNames: string[];
   dialect: Dialect;
   output: string;
-  edits: readonly TextEdit[];
+  edits: readonly TextEdit[] | undefined;
   findings: Finding[];
   applied: Applied[];
   skipped: Skipped[];
@@ -111,10 +122,12 @@ interface Plan {
   extraFiles: ExtraFile[];
 }
 
-/** Detects, resolves the options and applies the strategies: the new text, and what was done. */
+/** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
 function plan(source: string, options: RewriteOptions): Plan {
-  const model = loadModel(source, options);
-  const findings = detect(model);
+  const first = loadModel(source, options);
+  const fromConfig = options.config?.engine;
+  const engine = engineFor(first, options.engine, fromConfig === undefined ? undefined : String(fromConfig));
+  const findings = detect(first, engine);
   const notes: Note[] = [];
   const say: Notes = {
     info: (message) => notes.push({ level: "info", message }),
@@ -122,85 +135,183 @@ function plan(source: string, options: RewriteOptions): Plan {
   };
   const extraFiles = new Map<string, ExtraFile>();
   const files = { put: (file: ExtraFile) => void extraFiles.set(file.path, file) };
-  const sources = optionSources(model, options, say);
-  const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
-  const edits = new ServiceEdits(model, editor);
-  const applied: Applied[] = [];
+  const sources = optionSources(first, options, say);
+  const asked = askedFixes(options.fix);
   const skipped: Skipped[] = [];
+  const left = new Set<string>();
   const wanted = options.services ? new Set(options.services) : undefined;
 
   // Grouped once: filtering every finding per service is quadratic on a file with thousands of services.
-  const errorsByService = new Map<string, Finding[]>();
+  // A finding is this run's to fix when it is an error, or when --fix asked for its rule.
+  const chosenByService = new Map<string, Finding[]>();
   for (const finding of findings) {
-    if (finding.severity === "error")
-      errorsByService.set(finding.service, [...(errorsByService.get(finding.service) ?? []), finding]);
+    if (finding.severity !== "error" && !asked(finding.rule)) continue;
+    chosenByService.set(finding.service, [...(chosenByService.get(finding.service) ?? []), finding]);
   }
-  for (const service of model.services) {
-    const errors = errorsByService.get(service.name) ?? [];
-    if (errors.length === 0) continue;
+  const active = new Map<string, { findings: Finding[]; own: RawOptions }>();
+  for (const service of first.services) {
+    const chosen = chosenByService.get(service.name) ?? [];
+    if (chosen.length === 0) continue;
     if (wanted && !wanted.has(service.name)) {
       skipped.push({ service: service.name, reason: "not selected with --service" });
       continue;
     }
     const own = readOptionsNode(
       service.options?.value ?? null,
-      model,
+      first,
       serviceOptionsSchema(transforms),
       `services.${service.name}.x-stackmod`,
     );
-    const { common, byKey } = resolveServiceOptions(service, own, sources, transforms);
+    const { common } = resolveServiceOptions(service, own, sources, transforms);
     if (common.strategy === "skip") {
       skipped.push({ service: service.name, reason: "strategy: skip" });
       continue;
     }
-    const rules = new Set(errors.map((f) => f.rule));
-    if (rules.has("network-mode-with-networks") && service.networkMode?.value !== "host") {
-      fixNetworkModeWithNetworks(service, edits, say);
-      applied.push({ service: service.name, strategy: "fix" });
+    active.set(service.name, { findings: chosen, own });
+  }
+
+  // Pass 1: the fixes of keys (the stack rules), on their own, so that a strategy then sees a stack-ready file.
+  const done = new Map<string, string>();
+  const keysPass = runFixes(first, active, "keys", say, done, left);
+  const model = keysPass.output === source ? first : loadModel(keysPass.output, options);
+
+  // Pass 2: the network fixes and the strategies.
+  const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
+  const edits = new ServiceEdits(model, editor);
+  const deploy = new DeployAdditions(model, editor);
+  for (const service of model.services) {
+    const entry = active.get(service.name);
+    if (!entry) continue;
+    const ruleIds = new Set(entry.findings.map((f) => f.rule));
+    const fixing = rulesOf(ruleIds).filter((rule) => rule.fix?.pass === "network");
+    const context = (rule: Rule) => ({
+      model,
+      service,
+      findings: entry.findings.filter((f) => f.rule === rule.id),
+      edits,
+      deploy,
+      notes: say,
+    });
+    const alone = fixing.find((rule) => rule.fix!.alone?.(service));
+    if (alone) {
+      alone.fix!.apply!(context(alone));
+      done.set(service.name, "fix");
       continue;
     }
-    if (rules.has("none-plus-network")) dropNoneNetwork(service, edits, say);
-    if (rules.has("network-mode-with-networks") || (rules.has("host-plus-network") && hasOrdinaryNetwork(service))) {
+    const strategy = fixing.some((rule) => rule.fix!.strategy?.(service));
+    for (const rule of fixing) {
+      const apply = rule.fix!.apply;
+      if (!apply || (rule.supersededByStrategy && strategy)) continue;
+      if (apply(context(rule))) done.set(service.name, "fix");
+      else left.add(`${service.name}\0${rule.id}`);
+    }
+    if (!strategy && fixing.length > 0 && !done.has(service.name)) done.set(service.name, "fix");
+    if (strategy) {
+      const { common, byKey } = resolveServiceOptions(service, entry.own, sources, transforms);
       if (common.ports.length === 0) {
         const found = discoverPorts(service);
         common.ports = found.ports;
         common.portsSource = found.source;
       }
-      const transform = findTransform(common.strategy) as Transform;
+      const transform = findTransform(common.strategy as StrategyName) as Transform;
       transform.apply({ model, service, common, options: byKey[transform.optionsKey], edits, notes: say, files });
-      applied.push({ service: service.name, strategy: transform.name });
-    } else {
-      // Left on the host network alone (host + none loses none): no strategy, no ports to ask for.
-      if (rules.has("host-ingress-port")) dropIngressPorts(service, edits, say);
-      applied.push({ service: service.name, strategy: "fix" });
+      done.set(service.name, transform.name);
+    }
+    for (const rule of rulesOf(ruleIds)) if (!rule.fix) left.add(`${service.name}\0${rule.id}`);
+    if (!done.has(service.name)) {
+      const unfixed = [...ruleIds].join(", ");
+      skipped.push({
+        service: service.name,
+        reason: `no safe fix for ${unfixed}; run \`stackmod explain ${[...ruleIds][0]}\` for the way out`,
+      });
     }
   }
-
+  deploy.write();
   edits.topLevel.write();
+  const output = editor.result();
   return {
+    engine,
+    left,
     file: model.file,
     dialect: model.dialect,
     serviceNames: model.services.map((service) => service.name),
-    output: editor.result(),
-    edits: editor.edits.list(),
+    output,
+    // The diff cuts a large file at the edits; after two passes they are not against the original.
+    edits: model === first ? editor.edits.list() : output === keysPass.output ? keysPass.edits : undefined,
     findings,
-    applied,
+    applied: model.services.flatMap((s) =>
+      done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)! }] : [],
+    ),
     skipped,
     notes,
     extraFiles: [...extraFiles.values()],
   };
 }
 
-/** A network other than host and none: with it beside host, the service needs a strategy. */
-function hasOrdinaryNetwork(service: ServiceModel): boolean {
-  return service.attachments.some((a) => a.network !== undefined && a.network.special === undefined);
+/** The rules of these ids, in the registry's order (the order fixes run in). */
+function rulesOf(ids: Set<RuleId>): Rule[] {
+  return rules.filter((rule) => ids.has(rule.id));
 }
 
-/** The safety net: the output must parse and hold no error except for services left alone. */
-function verify(output: string, options: RewriteOptions & { file: string }, skipped: Skipped[]): Finding[] {
-  const after = detect(loadModel(output, options));
-  const left = new Set(skipped.map((s) => s.service));
-  const unexpected = after.find((f) => f.severity === "error" && !left.has(f.service));
+/** One pass of fixes over its own editor: the new text and its edits. */
+function runFixes(
+  model: StackModel,
+  active: Map<string, { findings: Finding[] }>,
+  pass: "keys",
+  notes: Notes,
+  done: Map<string, string>,
+  left: Set<string>,
+): { output: string; edits: readonly TextEdit[] } {
+  const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
+  const edits = new ServiceEdits(model, editor);
+  const deploy = new DeployAdditions(model, editor);
+  for (const service of model.services) {
+    const entry = active.get(service.name);
+    if (!entry) continue;
+    for (const rule of rulesOf(new Set(entry.findings.map((f) => f.rule)))) {
+      const fix = rule.fix;
+      if (!fix?.apply || fix.pass !== pass) continue;
+      const mine = entry.findings.filter((f) => f.rule === rule.id);
+      if (fix.apply({ model, service, findings: mine, edits, deploy, notes })) done.set(service.name, "fix");
+      else left.add(`${service.name}\0${rule.id}`);
+    }
+  }
+  deploy.write();
+  edits.topLevel.write();
+  return { output: editor.result(), edits: editor.edits.list() };
+}
+
+/** `--fix RULE` / `--fix all`: which warnings' fixes to run as well; an unknown rule is a usage error. */
+function askedFixes(fix: string[] | undefined): (rule: RuleId) => boolean {
+  const names = new Set(fix ?? []);
+  for (const name of names) {
+    if (name !== "all" && !findRule(name)) {
+      throw new StackmodError(
+        "USAGE",
+        `--fix ${name}: no such rule; the rules are ${rules.map((r) => r.id).join(", ")} (or all)`,
+        { file: "<command line>", line: 1, column: 1 },
+      );
+    }
+  }
+  return (rule) => names.has("all") || names.has(rule);
+}
+
+/**
+ * The safety net: the output must parse and hold no error except for services left
+ * alone and findings a fix said it could not make.
+ */
+function verify(
+  output: string,
+  options: RewriteOptions & { file: string },
+  engine: EngineVersion,
+  skipped: Skipped[],
+  left: Set<string>,
+): Finding[] {
+  const after = detect(loadModel(output, options), engine);
+  const alone = new Set(skipped.map((s) => s.service));
+  const unexpected = after.find(
+    (f) => f.severity === "error" && !alone.has(f.service) && !left.has(`${f.service}\0${f.rule}`),
+  );
   if (unexpected) {
     throw new StackmodError(
       "UNSUPPORTED",

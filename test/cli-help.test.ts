@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { version } from "../src/version.js";
 import { runCli } from "./helpers/run-cli.js";
 
-const commands = ["check", "rewrite", "transforms", "audit"];
+const commands = ["check", "rewrite", "explain", "transforms", "audit"];
 
 /** The lines under "Examples:", without their comments. */
 function examples(help: string): string[] {

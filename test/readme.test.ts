@@ -5,12 +5,19 @@ import { optionsTable } from "../scripts/options-table.js";
 import { diffSectionPrefix, exampleDiffBlock } from "../scripts/example-diffs.js";
 import { markers, readSection, sectionNames, writeSection } from "../scripts/readme-sections.js";
 import { transforms } from "../transforms/index.js";
+import { rulesTable } from "../scripts/rules-table.js";
+import { rules } from "../src/rules/index.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 describe("README", () => {
   test("the options table is the one the zod schemas give (run `npm run docs` when this fails)", () => {
     expect(readSection(readme, "options-table")).toBe(optionsTable(transforms) + "\n");
+  });
+
+  test("the rules table is the one the rules give, a row per rule (run `npm run docs` when this fails)", () => {
+    expect(readSection(readme, "rules-table")).toBe(rulesTable(rules) + "\n");
+    for (const rule of rules) expect(readme).toContain(`| \`${rule.id}\` |`);
   });
 
   test("every example diff in the README is what the rewrite prints today (run `npm run docs` when this fails)", () => {

@@ -17,6 +17,7 @@ export interface CommonFlags extends ReportFlags {
   maxBytes?: number;
   maxAliases?: number;
   composeFile?: string[];
+  engine?: string;
 }
 
 /** A bug must not stop the other files: it becomes this file's error, exit 2. */
@@ -88,6 +89,7 @@ export function loadOptions(flags: CommonFlags, io: CliIO) {
     // Compose reads the .env beside a Compose file unless --env-file names others.
     dotenvBeside: !flags.envFile,
     ...(flags.target ? { target: flags.target } : {}),
+    ...(flags.engine ? { engine: flags.engine } : {}),
     limits: {
       ...(flags.maxBytes ? { maxBytes: flags.maxBytes } : {}),
       ...(flags.maxAliases ? { maxAliasCount: flags.maxAliases } : {}),

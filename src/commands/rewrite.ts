@@ -22,6 +22,7 @@ export interface RewriteFlags extends CommonFlags {
   service?: string[];
   port?: string[];
   config?: string;
+  fix?: string[];
   [optionFlag: string]: unknown;
 }
 
@@ -46,6 +47,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     options,
     ...(config ? { config } : {}),
     ...(flags.service ? { services: flags.service } : {}),
+    ...(flags.fix ? { fix: flags.fix } : {}),
   };
   const layered = flags.composeFile
     ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), {

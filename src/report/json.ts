@@ -40,6 +40,7 @@ function fileEntry(outcome: FileOutcome): object {
       file: outcome.file,
       status: errors ? "findings" : "clean",
       dialect: result.dialect,
+      engine: result.engine,
       findings: result.findings.map(findingEntry),
     };
   }
@@ -47,6 +48,7 @@ function fileEntry(outcome: FileOutcome): object {
   return {
     file: outcome.file,
     status: result.changed ? "changed" : "unchanged",
+    engine: result.engine,
     findings: result.findings.map(findingEntry),
     changed: result.changed,
     written: outcome.written,
@@ -69,6 +71,7 @@ function findingEntry(finding: Finding): object {
     service: finding.service,
     message: finding.message,
     ...(finding.engineError ? { engineError: finding.engineError } : {}),
+    ...(finding.bitesFrom ? { bitesFrom: finding.bitesFrom } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import type { Finding } from "../rules/rule.js";
 import { version } from "../version.js";
 import { findingsOf, type RunOutcome } from "./outcome.js";
 import { ruleDocs } from "./rule-docs.js";
+import { describeRanges } from "../rules/engines.js";
+import { engineLine, fixLine } from "../rules/describe.js";
 
 const schemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -58,9 +60,18 @@ export function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescripto
     help: { text: plainText(doc.help), markdown: doc.help },
     defaultConfiguration: { level: rule.severity },
     properties: {
-      tags: ["docker", "swarm", "compose", "networking"],
+      tags: ["docker", "swarm", "compose", rule.tag ?? "networking", ...(rule.security ? ["security"] : [])],
       precision: "very-high",
       "problem.severity": rule.severity,
+      ...(rule.security ? { "security-severity": rule.security } : {}),
+      engines: engineLine(rule),
+      engineTexts: rule.texts.map((text) => ({
+        text: text.text,
+        engines: describeRanges(text.engines),
+        source: text.source,
+      })),
+      sources: [...doc.sources],
+      fix: fixLine(rule),
     },
   };
 }
@@ -82,7 +93,11 @@ function result(finding: Finding): Result {
       },
     ],
     partialFingerprints: { "stackmodFinding/v1": fingerprint(finding) },
-    properties: { service: finding.service, ...(finding.engineError ? { engineError: finding.engineError } : {}) },
+    properties: {
+      service: finding.service,
+      ...(finding.engineError ? { engineError: finding.engineError } : {}),
+      ...(finding.bitesFrom ? { bitesFrom: finding.bitesFrom } : {}),
+    },
   };
 }
 

@@ -1,10 +1,13 @@
-import type { StackModel } from "../model/types.js";
+import { isMap, isScalar } from "yaml";
+import { StackmodError } from "../errors.js";
+import type { ServiceModel, StackModel } from "../model/types.js";
+import { inRanges, newestEngine, nextBite, parseEngine, type EngineVersion } from "./engines.js";
 import { hostIngressPort } from "./host-ingress-port.js";
 import { hostPlusNetwork } from "./host-plus-network.js";
 import { networkModeInStack } from "./network-mode-in-stack.js";
 import { networkModeWithNetworks } from "./network-mode-with-networks.js";
 import { nonePlusNetwork } from "./none-plus-network.js";
-import type { Finding, Rule } from "./rule.js";
+import type { Finding, Rule, RuleId } from "./rule.js";
 
 export const rules: readonly Rule[] = [
   hostPlusNetwork,
@@ -14,8 +17,85 @@ export const rules: readonly Rule[] = [
   networkModeInStack,
 ];
 
-/** Every finding of every rule, in file order. */
-export function detect(model: StackModel): Finding[] {
-  const findings = model.services.flatMap((service) => rules.flatMap((rule) => rule.check(service, model)));
+export function findRule(id: string): Rule | undefined {
+  return rules.find((rule) => rule.id === id);
+}
+
+/** Every finding of every rule, in file order, judged for `engine` (default: the newest stackmod knows). */
+export function detect(model: StackModel, engine: EngineVersion = defaultEngine()): Finding[] {
+  const findings = model.services.flatMap((service) => detectService(service, model, engine));
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** One service's findings under every rule, judged for `engine`. */
+export function detectService(service: ServiceModel, model: StackModel, engine: EngineVersion): Finding[] {
+  return rules.flatMap((rule) => judge(rule, rule.check(service, model), model, engine));
+}
+
+export function defaultEngine(): EngineVersion {
+  return parseEngine(newestEngine)!;
+}
+
+/**
+ * On an engine where the rule does not bite yet, a finding is reported as what it
+ * will be: a warning that names the engine from which it bites. Where it never
+ * bites again, there is no finding.
+ */
+function judge(rule: Rule, findings: Finding[], model: StackModel, engine: EngineVersion): Finding[] {
+  if (findings.length === 0) return findings;
+  const ranges = rule.engines[model.dialect];
+  const target = inRanges(engine, ranges) ? engine : parseEngine(nextBite(engine, ranges) ?? "");
+  if (!target) return [];
+  const texts = rule.texts.filter((text) => inRanges(target, text.engines));
+  const withText = (finding: Finding): Finding => {
+    if (!finding.engineError || texts.length === 0) return finding;
+    if (texts.some((text) => finding.engineError!.includes(text.text))) return finding;
+    return { ...finding, engineError: texts[0]!.text };
+  };
+  if (target === engine) return findings.map(withText);
+  return findings.map((finding) => ({
+    ...withText(finding),
+    severity: "warning",
+    bitesFrom: target.text,
+    message: `${notYet(rule, engine, target.text)}: ${finding.message}`,
+  }));
+}
+
+function notYet(rule: Rule, engine: EngineVersion, from: string): string {
+  const loophole: RuleId[] = ["host-plus-network", "none-plus-network", "host-ingress-port"];
+  if (loophole.includes(rule.id)) return `on Engine ${engine.text} this runs today by a loophole closed in ${from}`;
+  return `on Engine ${engine.text} this still works; from ${from} it is refused`;
+}
+
+/**
+ * The engine to judge for: `--engine` (or the library's `engine`) first, then the
+ * file's top-level `x-stackmod: {engine: ...}`, then the newest engine stackmod knows.
+ */
+export function engineFor(model: StackModel, option: string | undefined, fallback?: string): EngineVersion {
+  if (option !== undefined) {
+    const parsed = parseEngine(option);
+    if (!parsed) {
+      throw new StackmodError("USAGE", `--engine ${option}: expected an engine version such as 27.5, 28.0.1 or 29.1`, {
+        file: "<command line>",
+        line: 1,
+        column: 1,
+      });
+    }
+    return parsed;
+  }
+  const block = model.options?.value;
+  const node = isMap(block) ? model.resolver.get(block, "engine")?.value : undefined;
+  if (!node) return fallback === undefined ? defaultEngine() : engineFor(model, fallback);
+  const at = model.parsed.source.position(node.range?.[0] ?? 0);
+  // The text as written: a plain `28.10` is the float 28.1 to YAML.
+  const raw = isScalar(node) && node.range ? model.parsed.source.text.slice(node.range[0], node.range[1]) : "";
+  const parsed = parseEngine(raw.replace(/^(["'])(.*)\1$/s, "$2"));
+  if (!parsed) {
+    throw new StackmodError(
+      "BAD_OPTION",
+      '`x-stackmod.engine`: expected an engine version such as "27.5", "28.0.1" or "29.1" (quoted)',
+      at,
+    );
+  }
+  return parsed;
 }

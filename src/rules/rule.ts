@@ -1,5 +1,10 @@
 import type { SourcePosition } from "../errors.js";
-import type { ServiceModel, StackModel } from "../model/types.js";
+import type { Dialect, ServiceModel, StackModel } from "../model/types.js";
+import type { ServiceEdits } from "../service-edits.js";
+import type { DeployAdditions } from "./stack/deploy-additions.js";
+import type { Notes } from "../transform.js";
+import type { EngineRange } from "./engines.js";
+import type { EngineText } from "./engine-texts.js";
 
 export type Severity = "error" | "warning";
 
@@ -8,7 +13,16 @@ export type RuleId =
   | "none-plus-network"
   | "host-ingress-port"
   | "network-mode-with-networks"
-  | "network-mode-in-stack";
+  | "network-mode-in-stack"
+  | "stack-ignored-key"
+  | "stack-deprecated-key"
+  | "stack-forbidden-key"
+  | "stack-refused-key"
+  | "stack-host-ip"
+  | "host-network-ports"
+  | "host-driver-network"
+  | "lan-without-gateway"
+  | "docker-sock-old-client";
 
 export interface Finding extends SourcePosition {
   rule: RuleId;
@@ -17,14 +31,74 @@ export interface Finding extends SourcePosition {
   message: string;
   /** The engine's own error text, for errors: what users see and search for. */
   engineError?: string;
+  /**
+   * Set when the finding does not bite on the engine it was judged for: the
+   * engine from which it does (the severity is then a warning).
+   */
+  bitesFrom?: string;
+  /** The Compose key the finding is about (the stack rules), for the fix. */
+  key?: string;
 }
 
-/** One detection rule: a pure function of the model, one finding per offending service or port. */
+/** What a rule's docs say: for `stackmod explain`, SARIF help and the README table. */
+export interface RuleDocs {
+  /** What the engine or `docker stack` does with such a file. */
+  full: string;
+  /** What to do about it. */
+  help: string;
+  /** Where each fact comes from: files at tags, issues, release notes, measurements here. */
+  sources: readonly string[];
+  /** The fix `rewrite` makes, in a few words, or undefined when there is none. */
+  fix?: string;
+}
+
+export interface FixContext {
+  model: StackModel;
+  service: ServiceModel;
+  /** This rule's findings for this service. */
+  findings: Finding[];
+  edits: ServiceEdits;
+  /** Keys to add under the service's `deploy:`, written once per pass (two fixes may add to it). */
+  deploy: DeployAdditions;
+  notes: Notes;
+}
+
+/**
+ * A rule's fix. `default` fixes run on every rewrite (an error the file cannot
+ * deploy with); `asked` ones only with `--fix RULE` or `--fix all`.
+ */
+export interface RuleFix {
+  runs: "default" | "asked";
+  /** `keys` fixes run first, on their own; `network` fixes run beside the strategies. */
+  pass: "keys" | "network";
+  /** When this holds, the service is rewritten by its strategy (proxy, split, lan, publish). */
+  strategy?: (service: ServiceModel) => boolean;
+  /** When this holds, `apply` settles the service on its own: no other fix or strategy runs for it. */
+  alone?: (service: ServiceModel) => boolean;
+  /** Returns false when it left the finding as it is (and said why in a note). */
+  apply?: (context: FixContext) => boolean;
+}
+
+/** One detection rule: a pure function of the model, one finding per offending service, key or port. */
 export interface Rule {
   id: RuleId;
   severity: Severity;
   summary: string;
+  /** The dialects it looks at (stack rules: swarm only). */
+  dialects: readonly Dialect[];
+  /** On which engines it bites, per dialect. */
+  engines: Readonly<Record<Dialect, readonly EngineRange[]>>;
+  /** What the engine or the CLI says, on which engines, and where the text is. */
+  texts: readonly EngineText[];
+  docs: RuleDocs;
   check(service: ServiceModel, model: StackModel): Finding[];
+  fix?: RuleFix;
+  /** The SARIF tag that groups it (default: networking). */
+  tag?: "networking" | "stack-compatibility" | "engine-upgrade";
+  /** A security finding's SARIF security-severity (0-10). */
+  security?: string;
+  /** A fix that the strategy's own rewrite makes unnecessary (it handles the ports itself). */
+  supersededByStrategy?: boolean;
 }
 
 /** A finding of `rule` for `service` at `position`, with the engine's own words when it has them. */
@@ -45,8 +119,7 @@ export function findingOf(
   };
 }
 
-export const engineErrors = {
-  host: "container sharing network namespace with another container or host cannot be connected to any other network",
-  none: "container cannot be connected to multiple networks with one of the networks in private (none) mode",
-  compose: "declares mutually exclusive `network_mode` and `networks`: invalid compose project",
-} as const;
+/** Same ranges for both dialects. */
+export function onEngines(ranges: readonly EngineRange[]): Record<Dialect, readonly EngineRange[]> {
+  return { swarm: ranges, compose: ranges };
+}
