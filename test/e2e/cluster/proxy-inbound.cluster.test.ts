@@ -43,7 +43,7 @@ describe.skipIf(!cluster)("proxy, inbound, --publish host, on a three-node Swarm
     await timed(c.dir, "proxy inbound: rewrite, deploy, converge", async () => {
       await labelNodes(c, LABELS);
       expect((await stackmod(["check", INPUT])).code).toBe(1);
-      const { file, text } = await rewriteToFile(c.manager, INPUT, ["--publish", "host"]);
+      const { file, text } = await rewriteToFile(c.manager, INPUT, ["--strategy", "proxy", "--publish", "host"]);
       expect(text).toContain(`image: ${defaultProxyImage}`);
       await deployStack(c.manager, [file, DNSRR], STACK);
       await waitConverged(c.manager, STACK, 90_000);
@@ -63,7 +63,7 @@ describe.skipIf(!cluster)("proxy, inbound, --publish host, on a three-node Swarm
     expect(text).toContain(PINNED);
     const file = join(mkdtempSync(join(c.dir, "label-only-")), "stack.yml");
     writeFileSync(file, text.replace(PINNED, "[node.labels.edge == true]"));
-    const r = await stackmod(["rewrite", "--stdout", "--publish", "host", file]);
+    const r = await stackmod(["rewrite", "--stdout", "--strategy", "proxy", "--publish", "host", file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     const line = text.split("\n").indexOf("  gateway:") + 1;

@@ -68,7 +68,12 @@ describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)
 
   it("pinned to node-b: the proxy lands on node-b, and the client on the manager reaches the gateway by name", async () => {
     await timed(c.dir, "proxy outbound: pinned, rewrite, deploy, converge", async () => {
-      const { file } = await rewriteToFile(c.manager, variant(dir, "pinned"), ["--direction", "outbound"]);
+      const { file } = await rewriteToFile(c.manager, variant(dir, "pinned"), [
+        "--strategy",
+        "proxy",
+        "--direction",
+        "outbound",
+      ]);
       await deployStack(c.manager, [file, DNSRR], STACK);
       await waitConverged(c.manager, STACK, 90_000);
     });
@@ -95,7 +100,7 @@ describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)
       "{{.Hostname}}",
     ]);
     expect(labelled.stdout.trim().split("\n").sort()).toEqual(["node-b", "node-c"]);
-    const r = await stackmod(["rewrite", "--stdout", "--direction", "outbound", file]);
+    const r = await stackmod(["rewrite", "--stdout", "--strategy", "proxy", "--direction", "outbound", file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     const line = readFileSync(file, "utf8").split("\n").indexOf("  gateway:") + 1;
@@ -108,6 +113,8 @@ describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)
     const deploy = `      mode: global\n      placement:\n        ${LABEL_ONLY}\n`;
     await timed(c.dir, "proxy outbound: global, rewrite, deploy, converge", async () => {
       const { file, text } = await rewriteToFile(c.manager, variant(dir, "global", deploy), [
+        "--strategy",
+        "proxy",
         "--direction",
         "outbound",
       ]);
