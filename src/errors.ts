@@ -21,6 +21,7 @@ export type ErrorCode =
   | "INTERPOLATION"
   | "BAD_OPTION"
   | "NO_PORT"
+  | "UNDECIDED"
   | "NAME_COLLISION"
   | "PORT_COLLISION"
   | "UNSUPPORTED"

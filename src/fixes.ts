@@ -71,3 +71,14 @@ export function fixNetworkModeWithNetworks(service: ServiceModel, edits: Service
     edits.model.parsed.source.position(value?.range?.[0] ?? 0),
   );
 }
+
+/** Leaves the host network: drops the host attachment (Swarm) or `network_mode: host` (Compose); its key. */
+export function leaveHostNetwork(service: ServiceModel, edits: ServiceEdits): string {
+  const host = service.attachments.find((a) => a.network?.special === "host");
+  if (host) {
+    edits.detach(service, (a) => a.network?.special === "host");
+    return host.key;
+  }
+  edits.removeKey(service, "network_mode");
+  return "host";
+}

@@ -4,7 +4,7 @@ import { StackmodError, type SourcePosition } from "./errors.js";
 import type { ServiceModel, StackModel } from "./model/types.js";
 import type { CommonOptions, PortRequest, StrategyName, Transform } from "./transform.js";
 
-export const strategyNames = ["proxy", "split", "lan", "skip"] as const;
+export const strategyNames = ["publish", "proxy", "split", "lan", "skip"] as const;
 
 const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
@@ -173,9 +173,15 @@ export function resolveServiceOptions(
     const merged = Object.assign({}, ...[...ordered].reverse().map((layer) => layer[t.optionsKey] ?? {}));
     byKey[t.optionsKey] = t.optionsSchema.parse(merged) as Record<string, unknown>;
   }
+  const strategy = pick<StrategyName | "skip">("strategy");
+  const direction = ordered
+    .map((layer) => (layer.proxy as { direction?: string } | undefined)?.direction)
+    .find(Boolean);
   return {
     common: {
-      strategy: pick<StrategyName | "skip">("strategy") ?? "proxy",
+      strategy: strategy ?? "proxy",
+      explicitStrategy: strategy !== undefined,
+      explicitDirection: direction as CommonOptions["explicitDirection"],
       ports: (ports ?? []).map(parsePortSpec),
       portsSource: ports ? "x-stackmod ports or --port" : "",
     },

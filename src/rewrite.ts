@@ -13,14 +13,17 @@ import {
   type RawOptions,
 } from "./options.js";
 import { atLeast } from "./placement.js";
-import { discoverPorts } from "./port-discovery.js";
+import { StackAnalysis } from "./analysis/index.js";
+import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./analysis/decide.js";
+import { flowsOf, type Flow } from "./analysis/flows.js";
+import { rewireReferences } from "./analysis/rewire.js";
 import { detect, engineFor, findRule, rules } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
 import type { Finding, Rule, RuleId } from "./rules/rule.js";
 import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { ServiceEdits } from "./service-edits.js";
 import type { TextEdit } from "./text/edits.js";
-import type { ExtraFile, Notes, StrategyName, Transform } from "./transform.js";
+import type { ExtraFile, Notes, Transform } from "./transform.js";
 import { YamlEditor } from "./yaml/editor.js";
 import { detectStyle } from "./yaml/style.js";
 import { findTransform, transforms } from "../transforms/index.js";
@@ -42,6 +45,10 @@ export interface RewriteOptions extends LoadOptions {
 export interface Applied {
   service: string;
   strategy: string;
+  /** proxy: inbound or outbound. */
+  direction?: "inbound" | "outbound";
+  /** Why this strategy: given in the options, or the default chosen from the evidence (with it). */
+  reason?: string;
 }
 
 export interface Skipped {
@@ -66,6 +73,8 @@ export interface RewriteResult {
   applied: Applied[];
   skipped: Skipped[];
   notes: Note[];
+  /** Each flow of every rewritten service, kept (and how) or lost (and why). */
+  flows: Flow[];
   /** Findings left in the output (warnings, and errors of skipped services). */
   remaining: Finding[];
   /** Files the strategies want written beside the stack file (the lan setup script); never written here. */
@@ -84,8 +93,9 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     // plan() returns only plain data: the input's document and model are unreachable
     // while the output is parsed again, so a huge file's two parses do not add up in memory
     // (once collected: heap-growth.ts).
+    const planned = plan(source, options);
     const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine, left } =
-      plan(source, options);
+      planned;
     const remaining =
       output === source ? findings : verify(output, { ...options, file, target: dialect }, engine, skipped, left);
     return {
@@ -99,6 +109,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
       applied,
       skipped,
       notes,
+      flows: planned.flows,
       remaining,
       extraFiles,
       engine: engine.text,
@@ -120,6 +131,7 @@ interface Plan {
   skipped: Skipped[];
   notes: Note[];
   extraFiles: ExtraFile[];
+  flows: Flow[];
 }
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
@@ -179,6 +191,9 @@ function plan(source: string, options: RewriteOptions): Plan {
   const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
   const edits = new ServiceEdits(model, editor);
   const deploy = new DeployAdditions(model, editor);
+  const analysis = new StackAnalysis(model);
+  const flows: Flow[] = [];
+  const decisions = new Map<string, Pick<Applied, "direction" | "reason">>();
   for (const service of model.services) {
     const entry = active.get(service.name);
     if (!entry) continue;
@@ -208,14 +223,24 @@ function plan(source: string, options: RewriteOptions): Plan {
     if (!strategy && fixing.length > 0 && !done.has(service.name)) done.set(service.name, "fix");
     if (strategy) {
       const { common, byKey } = resolveServiceOptions(service, entry.own, sources, transforms);
+      const facts = analysis.analyze(service, { ports: common.ports, source: common.portsSource });
+      const decided = decide(common, facts, service);
+      if (decided.direction) byKey.proxy = { ...byKey.proxy, direction: decided.direction };
+      const direction = decided.strategy === "proxy" ? (byKey.proxy as unknown as ProxyLike).direction : undefined;
       if (common.ports.length === 0) {
-        const found = discoverPorts(service);
+        const found = portsFor(decided.strategy, direction, facts);
         common.ports = found.ports;
         common.portsSource = found.source;
       }
-      const transform = findTransform(common.strategy as StrategyName) as Transform;
-      transform.apply({ model, service, common, options: byKey[transform.optionsKey], edits, notes: say, files });
+      const transform = findTransform(decided.strategy) as Transform;
+      const options = byKey[transform.optionsKey];
+      transform.apply({ model, service, analysis: facts, common, options, edits, notes: say, files });
+      const rewritten = direction === "outbound" ? rewireReferences(model, service, facts, edits, say) : undefined;
+      const placement = placementFor(decided.strategy, direction, model, service, common, byKey, rewritten);
+      if (direction === "inbound") sayExposure(model, service, common, placement, say);
+      flows.push(...flowsOf(facts, placement));
       done.set(service.name, transform.name);
+      decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
     }
     for (const rule of rulesOf(ruleIds)) if (!rule.fix) left.add(`${service.name}\0${rule.id}`);
     if (!done.has(service.name)) {
@@ -240,11 +265,12 @@ function plan(source: string, options: RewriteOptions): Plan {
     edits: model === first ? editor.edits.list() : output === keysPass.output ? keysPass.edits : undefined,
     findings,
     applied: model.services.flatMap((s) =>
-      done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)! }] : [],
+      done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)!, ...decisions.get(s.name) }] : [],
     ),
     skipped,
     notes,
     extraFiles: [...extraFiles.values()],
+    flows,
   };
 }
 

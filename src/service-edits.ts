@@ -79,6 +79,40 @@ export class ServiceEdits {
     this.override(service, key, [...existing, ...values]);
   }
 
+  /** Replaces a list key of the service with new values (written in place, or as a local override). */
+  replaceList(service: ServiceModel, key: string, values: Plain[]): void {
+    this.assertOwnBody(service);
+    const entry = this.entry(service, key);
+    if (entry?.local && !entry.viaAlias) {
+      if (entry.value) this.assertNotShared(service, key, entry.value);
+      this.editor.replacePair(service.map, entry.pair, key, values);
+      return;
+    }
+    this.override(service, key, values);
+  }
+
+  /**
+   * Replaces `from` by `to` inside one scalar the service writes itself (a reference in its
+   * environment or command), in the scalar's own text. False, changing nothing, when the text
+   * is not written literally there (escapes, interpolation) or the scalar is shared by an anchor.
+   */
+  replaceInScalar(service: ServiceModel, node: Node, from: string, to: string): boolean {
+    this.assertOwnBody(service);
+    const anchor = (node as { anchor?: string }).anchor;
+    const range = node.range;
+    if (!range || (anchor && this.aliasedAnchors.has(anchor))) return false;
+    const text = this.model.parsed.source.text.slice(range[0], range[1]);
+    const value = String((node as Scalar).value);
+    const count = (haystack: string) => haystack.split(from).length - 1;
+    if (count(text) === 0 || count(text) !== count(value)) return false;
+    let at = text.indexOf(from);
+    while (at !== -1) {
+      this.editor.edits.add(range[0] + at, range[0] + at + from.length, to);
+      at = text.indexOf(from, at + from.length);
+    }
+    return true;
+  }
+
   /** Removes some items of a list key; the key goes when nothing is left. */
   removeFromList(service: ServiceModel, key: string, items: Node[]): void {
     const entry = this.entry(service, key);

@@ -2,8 +2,9 @@ import type * as z from "./zod.js";
 import type { SourcePosition } from "./errors.js";
 import type { ServiceModel, StackModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
+import type { ServiceAnalysis } from "./analysis/types.js";
 
-export type StrategyName = "proxy" | "split" | "lan";
+export type StrategyName = "publish" | "proxy" | "split" | "lan";
 
 /** A port the service receives from the host side: `47808/udp`, `502`, or `57808:47808/udp`. */
 export interface PortRequest {
@@ -16,6 +17,10 @@ export interface PortRequest {
 /** Options shared by every strategy, after validation and precedence. */
 export interface CommonOptions {
   strategy: StrategyName | "skip";
+  /** The strategy was given (options, flags, config); otherwise the analysis chooses it. */
+  explicitStrategy: boolean;
+  /** proxy.direction as given, if it was: it implies the proxy strategy. */
+  explicitDirection: "inbound" | "outbound" | undefined;
   ports: PortRequest[];
   /** Where the ports came from, said in the report when they were guessed. */
   portsSource: string;
@@ -51,6 +56,8 @@ export interface ExtraFiles {
 export interface TransformContext<Options> {
   model: StackModel;
   service: ServiceModel;
+  /** What the file shows the service does on each side (the analysis stage). */
+  analysis: ServiceAnalysis | undefined;
   common: CommonOptions;
   options: Options;
   edits: ServiceEdits;

@@ -27,7 +27,7 @@ const kinds = readdirSync(casesDir)
   .map((name) => name.slice(0, -4))
   .sort();
 /** Codes raised only while rewriting: `check` reads such a file fine and reports its conflict. */
-const rewriteOnly = new Set(["BAD_OPTION", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION"]);
+const rewriteOnly = new Set(["UNDECIDED", "BAD_OPTION", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION"]);
 const repo = join(import.meta.dirname, "..");
 const bin = join(repo, "bin", "stackmod.js");
 

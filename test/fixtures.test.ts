@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, rewrite } from "../src/index.js";
 import { dockerStackConfigError } from "./helpers/docker.js";
+import { formatFlow } from "../src/analysis/flows.js";
 
 /**
  * Fixture pairs `test/fixtures/<group>/<case>.input.yml` / `.output.yml`, compared
@@ -12,6 +13,7 @@ import { dockerStackConfigError } from "./helpers/docker.js";
  * hold no error finding, and, for stack files, must pass `docker stack config`.
  * `<case>.report.json`, where present, holds what the report must say about the input as
  * data: its findings (rule, service, line, column), what was applied or skipped, and the notes.
+ * `<case>.flows.txt`, where present, holds the flow report expected for the case, one flow a line.
  */
 const root = join(import.meta.dirname, "fixtures");
 
@@ -35,6 +37,13 @@ for (const group of readdirSync(root).sort()) {
         expect(expected, `missing ${name}.output.yml`).toBeDefined();
         expect(run(input).output).toBe(expected);
       });
+
+      const flows = read(".flows.txt");
+      if (flows !== undefined) {
+        it(`${name}: the flows are the expected ones`, () => {
+          expect(run(input).flows.map(formatFlow).join("\n") + "\n").toBe(flows);
+        });
+      }
 
       const report = read(".report.json");
       if (report !== undefined) {

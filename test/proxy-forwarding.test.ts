@@ -98,7 +98,7 @@ describe("the generated proxy, run with real socat", () => {
     const udp = await freePort();
     const tcp = await freePort();
     const source = bacnet.replace('ports: ["47808/udp"]', `ports: ["${udp}/udp", ${tcp}]`);
-    const result = rewrite(source);
+    const result = rewrite(source, { options: { strategy: "proxy" } });
     const script = proxyScript(result.output, "bacnet-proxy");
     await udpEcho(udp + 10000);
     await tcpEcho(tcp + 10000);

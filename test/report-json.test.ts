@@ -70,6 +70,40 @@ describe("--format json", () => {
     expect(untouched).toMatchObject({ status: "unchanged", changed: false, diff: "" });
   });
 
+  test("rewrite: flows of each rewritten service, with the reason of the default; --strict exits 1 on a lost flow", async () => {
+    const run = await runCli([
+      "rewrite",
+      "examples/bacnet-stack.yml",
+      "examples/adguard-stack.yml",
+      "--format",
+      "json",
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    valid(report);
+    const [bacnet, adguard] = report.files;
+    expect(bacnet.applied[0]).toMatchObject({ strategy: "proxy", direction: "inbound" });
+    expect(bacnet.applied[0].reason).toMatch(/^default from the evidence: it receives BACnet\/IP broadcasts/);
+    const lost = bacnet.flows.filter((f: { status: string }) => f.status === "lost");
+    expect(lost.map((f: { text: string }) => f.text)).toEqual([
+      "bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups for it; use --direction outbound or --strategy lan",
+    ]);
+    expect(adguard.applied).toEqual([expect.objectContaining({ service: "adguard", strategy: "publish" })]);
+    expect(adguard.flows[0]).toEqual({
+      service: "adguard",
+      from: "LAN",
+      to: "adguard 53/udp",
+      status: "kept",
+      how: "published with mode: host at 53/udp on the node that runs it; clients keep their own address",
+      via: [{ service: "adguard", on: "published", port: 53, protocol: "udp" }],
+      text: "LAN → adguard 53/udp: kept, published with mode: host at 53/udp on the node that runs it; clients keep their own address",
+    });
+    const strict = await runCli(["rewrite", "examples/bacnet-stack.yml", "--strict", "--format", "json"]);
+    expect(strict.code).toBe(1);
+    valid(JSON.parse(strict.stdout));
+    expect((await runCli(["rewrite", "examples/adguard-stack.yml", "--strict"])).code).toBe(0);
+  });
+
   test("rewrite (dry run) prints no diff beside the report, and --stdout with --format json is a usage error", async () => {
     const run = await runCli(["rewrite", "examples/bacnet-stack.yml", "--format", "json"]);
     expect(run.code).toBe(0);

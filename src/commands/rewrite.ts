@@ -18,6 +18,7 @@ import type { CliIO } from "./io.js";
 export interface RewriteFlags extends CommonFlags {
   write?: boolean;
   check?: boolean;
+  strict?: boolean;
   stdout?: boolean;
   service?: string[];
   port?: string[];
@@ -79,6 +80,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   if (unknown) throw unknown;
   let failed = false;
   let wouldChange = false;
+  let lostFlow = false;
   const cleaned = new Set<string>();
   for (const done of computed) {
     const { path } = done;
@@ -86,6 +88,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       if ("error" in done) throw done.error;
       const { source, result } = done;
       wouldChange ||= result.changed;
+      lostFlow ||= result.flows.some((flow) => flow.status === "lost");
       const write = mode === "write" && result.changed;
       const context = { stackFile: path, inputs: read };
       // Checked in every mode: a path that would be refused at --write is bad input in a dry run too.
@@ -106,7 +109,8 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       reporter.failed(path, internalError(path, error));
     }
   }
-  const code = failed ? exitCodes.error : flags.check && wouldChange ? exitCodes.found : exitCodes.ok;
+  const found = (flags.check && wouldChange) || (flags.strict && lostFlow);
+  const code = failed ? exitCodes.error : found ? exitCodes.found : exitCodes.ok;
   reporter.finish(code);
   return code;
 }

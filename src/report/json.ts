@@ -1,6 +1,7 @@
 import type { StackmodError } from "../errors.js";
 import type { Finding } from "../rules/rule.js";
 import { version } from "../version.js";
+import { formatFlow } from "../analysis/flows.js";
 import { findingsOf, type FileOutcome, type RunOutcome } from "./outcome.js";
 
 /**
@@ -53,7 +54,21 @@ function fileEntry(outcome: FileOutcome): object {
     changed: result.changed,
     written: outcome.written,
     diff: result.diff,
-    applied: result.applied.map((a) => ({ service: a.service, strategy: a.strategy })),
+    applied: result.applied.map((a) => ({
+      service: a.service,
+      strategy: a.strategy,
+      ...(a.direction ? { direction: a.direction } : {}),
+      ...(a.reason ? { reason: a.reason } : {}),
+    })),
+    flows: result.flows.map((f) => ({
+      service: f.service,
+      from: f.from,
+      to: f.to,
+      status: f.status,
+      how: f.how,
+      via: f.via,
+      text: formatFlow(f),
+    })),
     skipped: result.skipped.map((s) => ({ service: s.service, reason: s.reason })),
     notes: result.notes.map((n) => ({ level: n.level, message: n.message })),
     remaining: result.remaining.map(findingEntry),

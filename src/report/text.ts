@@ -2,6 +2,7 @@ import type { StackmodError } from "../errors.js";
 import type { Finding } from "../rules/rule.js";
 import type { RewriteResult } from "../rewrite.js";
 import { palette, type Palette } from "./color.js";
+import { formatFlow } from "../analysis/flows.js";
 
 const plain = palette(false);
 
@@ -25,8 +26,15 @@ export function formatRewriteReport(
 ): string[] {
   if (quiet) return [];
   const lines: string[] = [];
-  for (const applied of result.applied)
-    lines.push(`${result.file}: rewrote "${applied.service}" with ${applied.strategy}${written ? "" : " (dry run)"}`);
+  for (const applied of result.applied) {
+    const how = applied.direction ? `${applied.strategy} ${applied.direction}` : applied.strategy;
+    lines.push(`${result.file}: rewrote "${applied.service}" with ${how}${written ? "" : " (dry run)"}`);
+    if (applied.reason) lines.push(`  ${applied.service}: ${applied.reason}`);
+    for (const flow of result.flows.filter((f) => f.service === applied.service)) {
+      const text = `flow ${formatFlow(flow)}`;
+      lines.push(flow.status === "lost" ? `${color.yellow("warning:")} ${text}` : `  ${text}`);
+    }
+  }
   for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
   for (const note of result.notes)
     lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);

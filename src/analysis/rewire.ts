@@ -1,0 +1,62 @@
+import type { ServiceModel, StackModel } from "../model/types.js";
+import type { ServiceEdits } from "../service-edits.js";
+import type { Notes } from "../transform.js";
+import type { Protocol, ServiceAnalysis } from "./types.js";
+
+/**
+ * A service that stays on the host network loses its overlay names: each `name:PORT` it refers to
+ * is rewritten to `127.0.0.1:PUBLISHED` where the other service publishes that port on every node
+ * (ingress in Swarm; a host binding in Compose). Every other reference is said, naming it.
+ */
+export function rewireReferences(
+  model: StackModel,
+  service: ServiceModel,
+  analysis: ServiceAnalysis,
+  edits: ServiceEdits,
+  notes: Notes,
+): Map<string, { service: string; port: number; protocol: Protocol }> {
+  const rewritten = new Map<string, { service: string; port: number; protocol: Protocol }>();
+  for (const ref of analysis.reaches) {
+    if (rewritten.has(ref.text)) continue;
+    const other = model.services.find((s) => s.name === ref.service);
+    const published = other && ref.port !== undefined ? reachableFromHost(model, other, ref.port) : undefined;
+    const where = `${ref.evidence.path} at line ${ref.evidence.position.line}`;
+    if (published === undefined) {
+      notes.warn(
+        `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; publish ${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT, or keep ${service.name} on the overlay`,
+      );
+      continue;
+    }
+    const to = `127.0.0.1:${published.port}`;
+    if (!ref.editable || !edits.replaceInScalar(service, ref.editable, ref.text, to)) {
+      notes.warn(
+        `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; "${ref.service}" publishes it at ${to}: write that there (stackmod edits only text the service writes itself, literally)`,
+      );
+      continue;
+    }
+    rewritten.set(ref.text, { service: ref.service, ...published });
+    notes.info(
+      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"), reachable from the host network`,
+    );
+  }
+  return rewritten;
+}
+
+/** The port at which a host-network container on any node reaches `target` of `other`. */
+function reachableFromHost(
+  model: StackModel,
+  other: ServiceModel,
+  target: number,
+): { port: number; protocol: Protocol } | undefined {
+  for (const port of other.ports) {
+    if (port.target !== target || port.published === undefined || port.protocol !== "tcp") continue;
+    if (model.dialect === "swarm" && port.mode !== "ingress") continue;
+    if (model.dialect === "compose") {
+      const hostIp = port.raw?.split("/")[0]!.split(":");
+      const ip = hostIp && hostIp.length === 3 ? hostIp[0] : "";
+      if (ip !== "" && ip !== "0.0.0.0" && ip !== "127.0.0.1") continue;
+    }
+    return { port: port.published, protocol: port.protocol };
+  }
+  return undefined;
+}
