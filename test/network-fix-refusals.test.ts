@@ -37,7 +37,7 @@ describe("the same node, or a refusal", () => {
     const text = stack(
       "    networks: [hostnet, backend]\n    deploy:\n      endpoint_mode: dnsrr\n      placement:\n        constraints: [node.role == worker]\n",
     );
-    const error = refusal(text, { ports: [53] });
+    const error = refusal(text, { strategy: "proxy", ports: [53] });
     expect(error.message).toContain("its constraints (node.role == worker) can match several nodes");
   });
 
@@ -46,7 +46,7 @@ describe("the same node, or a refusal", () => {
       '"3.8"',
       '"3.1"',
     );
-    const error = refusal(text, { ports: [53] });
+    const error = refusal(text, { strategy: "proxy", ports: [53] });
     expect(error.message).toContain("port published with ingress mode can't be used with dnsrr mode");
     expect(error.message).toContain('raise version: to "3.2" or later, or use endpoint_mode: vip');
   });
@@ -75,9 +75,11 @@ describe("the same node, or a refusal", () => {
   it("inbound through ingress needs no same node: the routing mesh reaches the service anywhere", () => {
     const result = rewrite(stack("    networks: [hostnet, backend]\n"), {
       file: "stack.yml",
-      options: { ports: [8080] },
+      options: { strategy: "proxy", ports: [8080] },
     });
-    expect(result.applied).toEqual([{ service: "gw", strategy: "proxy" }]);
+    expect(result.applied).toEqual([
+      { service: "gw", strategy: "proxy", direction: "inbound", reason: "strategy proxy as given" },
+    ]);
   });
 });
 

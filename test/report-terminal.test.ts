@@ -110,7 +110,9 @@ describe("what to do next, --quiet, --verbose", () => {
     expect((await runCli(["check", warned])).stdout).toContain("warning network-mode-in-stack");
     expect(await runCli(["check", warned, "-q"])).toEqual({ code: 0, stdout: "", stderr: "" });
     const loud = await runCli(["rewrite", "examples/homeassistant-stack.yml"]);
-    expect(loud.stderr).toContain(`examples/homeassistant-stack.yml: rewrote "homeassistant" with proxy outbound (dry run)`);
+    expect(loud.stderr).toContain(
+      `examples/homeassistant-stack.yml: rewrote "homeassistant" with proxy outbound (dry run)`,
+    );
     const quiet = await runCli(["rewrite", "examples/homeassistant-stack.yml", broken, "--quiet"]);
     expect(quiet.code).toBe(2);
     expect(quiet.stdout).toBe(loud.stdout);

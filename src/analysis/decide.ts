@@ -88,7 +88,9 @@ export function placementFor(
         return [`${p.target}/${p.protocol}`, already ? 0 : (p.published ?? p.target + proxy.offset)];
       }),
     );
-    placement.publish = proxy.publish;
+    // The proxy publishes a dnsrr service's ports in mode: host whatever was asked (swarmkit refuses ingress there).
+    const dnsrr = (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
+    placement.publish = dnsrr ? "host" : proxy.publish;
   }
   return placement;
 }
