@@ -173,7 +173,8 @@ const table: Record<string, Row> = {
   "rewrite --strategy proxi stack.yml": {
     args: ["rewrite", "--strategy", "proxi", "stack.yml"],
     code: 2,
-    stderr: "<command line>:1:1: error BAD_OPTION: --strategy proxi: expected one of publish, proxy, split, lan, skip\n",
+    stderr:
+      "<command line>:1:1: error BAD_OPTION: --strategy proxi: expected one of publish, proxy, split, lan, skip\n",
   },
   "rewrite --strategy split --strategy skip stack.yml --write (the last one wins)": {
     args: ["rewrite", "--strategy", "split", "--strategy", "skip", "stack.yml", "--write"],
