@@ -234,9 +234,11 @@ if (wanted(4)) {
 
 if (wanted(5)) {
   log("\n[5] stackmod audit, cold, against recorded engine answers on a unix socket: Node's http vs dockerode");
-  const dockerode = join(root, ".bench", "dockerode");
+  const dockerode = join(root, "node_modules", ".cache", "stackmod", "bench-dockerode");
   if (!existsSync(join(dockerode, "node_modules", "dockerode"))) {
-    log("  installing dockerode@5.0.1 into .bench/dockerode (npm; for the comparison only, not a dependency)");
+    log(
+      "  installing dockerode@5.0.1 into node_modules/.cache/stackmod/bench-dockerode (npm; for the comparison only, not a dependency)",
+    );
     mkdirSync(dockerode, { recursive: true });
     writeFileSync(join(dockerode, "package.json"), '{"name": "bench-dockerode", "private": true}\n');
     spawnSync("npm", ["install", "--no-audit", "--no-fund", "dockerode@5.0.1"], { cwd: dockerode, stdio: "inherit" });
@@ -269,13 +271,13 @@ if (wanted(5)) {
       5,
       "the audit's four requests with Node's http / with dockerode 5.0.1, cold process (wall)",
       r.http.wall / r.dockerode.wall,
-      `${fmt(r.http.wall)} vs ${fmt(r.dockerode.wall)}; max RSS ${r.http.rssMiB.toFixed(0)} vs ${r.dockerode.rssMiB.toFixed(0)} MiB`,
+      `${fmt(r.http.wall)} vs ${fmt(r.dockerode.wall)}; CPU ${fmt(r.http.cpu)} vs ${fmt(r.dockerode.cpu)}; max RSS ${r.http.rssMiB.toFixed(0)} vs ${r.dockerode.rssMiB.toFixed(0)} MiB`,
     );
     reference(
       5,
       '`stackmod audit` (7 services) / `node -e ""`, cold (wall)',
       r.audit.wall / r.node.wall,
-      `${fmt(r.audit.wall)} vs ${fmt(r.node.wall)}; \`check FILE\` ${fmt(r.check.wall)}`,
+      `${fmt(r.audit.wall)} vs ${fmt(r.node.wall)}; CPU ${fmt(r.audit.cpu)} vs ${fmt(r.node.cpu)}; \`check FILE\` ${fmt(r.check.wall)}, CPU ${fmt(r.check.cpu)}`,
     );
   } finally {
     server.kill();

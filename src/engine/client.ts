@@ -95,10 +95,11 @@ export class EngineClient {
           });
         },
       );
-      request.setTimeout(timeoutMs, () => {
+      const timer = setTimeout(() => {
         request.destroy();
         fail(`no answer in ${timeoutMs / 1000} s`);
-      });
+      }, timeoutMs);
+      request.on("close", () => clearTimeout(timer));
       request.on("error", (error) => fail(describeSocketError(error)));
       request.end();
     });
@@ -147,7 +148,7 @@ function engineMessage(body: string): string {
 }
 
 function describeSocketError(error: Error): string {
-  const code = (error as NodeJS.ErrnoException).code;
+  const { code } = error as NodeJS.ErrnoException;
   const hints: Record<string, string> = {
     ENOENT: "no such socket (is the engine running, and is this its address?)",
     ECONNREFUSED: "connection refused (is the engine running, and listening there?)",
