@@ -5,8 +5,9 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEngineVersion, inEngineRange } from "../src/engine-version.js";
-import { refusalOf } from "../src/rules/engine-refusals.js";
+import { engineOf } from "../src/audit/refusals.js";
+import { inRanges } from "../src/rules/engines.js";
+import { findRule } from "../src/rules/index.js";
 import { replayServer } from "./helpers/engine-api.mjs";
 import { runCli } from "./helpers/run-cli.js";
 
@@ -23,9 +24,9 @@ describe.each(engines)("recorded from engine %s", (engineVersion) => {
   beforeAll(async () => void (server = await replayServer(recorded.exchanges, socket)));
   afterAll(() => server.close());
 
-  const version = parseEngineVersion(engineVersion)!;
-  const texts = (refusalOf("host-plus-network")?.texts ?? [])
-    .filter((t) => inEngineRange(version, t.engines))
+  const version = engineOf(engineVersion)!;
+  const texts = findRule("host-plus-network")!
+    .texts.filter((t) => inRanges(version, t.engines))
     .map((t) => t.text);
 
   it("finds the refused services, their stacks, rule ids and the texts this engine shows", async () => {

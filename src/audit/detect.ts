@@ -1,6 +1,6 @@
-import { inEngineRange, parseEngineVersion, type EngineVersion } from "../engine-version.js";
-import { refusalOf, refusalTextsIn } from "../rules/engine-refusals.js";
+import { inRanges, type EngineVersion } from "../rules/engines.js";
 import type { RuleId } from "../rules/rule.js";
+import { refusalTextsIn, swarmEnginesOf, textsOf } from "./refusals.js";
 import type { AuditNetwork, AuditService, AuditTask } from "./inventory.js";
 
 /** What the engine will refuse about one service, and the tasks it already refused. */
@@ -27,7 +27,7 @@ export function detectService(service: AuditService, judgement: AuditJudgement):
   const failing = service.tasks.filter((t) => t.error && refusalTextsIn(t.error).length > 0);
   const claimed = new Set<AuditTask>();
   const findings = conflicts.map(({ rule, message }) => {
-    const texts = new Set(refusalOf(rule)?.texts.map((t) => t.text));
+    const texts = new Set(textsOf(rule).map((t) => t.text));
     const tasks = failing.filter((t) => refusalTextsIn(t.error!).some((r) => texts.has(r.text)));
     for (const task of tasks) claimed.add(task);
     return finding(rule, message, tasks, judgement);
@@ -45,8 +45,7 @@ export function detectService(service: AuditService, judgement: AuditJudgement):
 }
 
 function finding(rule: RuleId, message: string, tasks: AuditTask[], judgement: AuditJudgement): AuditFinding {
-  const refusal = refusalOf(rule);
-  const refusedBy = (version: EngineVersion) => refusal?.refused.some((r) => inEngineRange(version, r)) ?? true;
+  const refusedBy = (version: EngineVersion) => inRanges(version, swarmEnginesOf(rule));
   const result: AuditFinding = {
     rule,
     severity: "error",
@@ -59,7 +58,9 @@ function finding(rule: RuleId, message: string, tasks: AuditTask[], judgement: A
     result.target = {
       version: target.text,
       refused: refusedBy(target),
-      texts: (refusal?.texts ?? []).filter((t) => inEngineRange(target, t.engines)).map((t) => t.text),
+      texts: textsOf(rule)
+        .filter((t) => inRanges(target, t.engines))
+        .map((t) => t.text),
     };
   }
   return result;
@@ -98,8 +99,4 @@ export function specConflicts(service: AuditService): Conflict[] {
     }
   }
   return conflicts;
-}
-
-export function engineVersionOf(text: string | undefined): EngineVersion | undefined {
-  return text ? parseEngineVersion(text) : undefined;
 }

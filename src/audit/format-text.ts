@@ -1,5 +1,6 @@
 import type { Palette } from "../report/color.js";
-import { refusalOf } from "../rules/engine-refusals.js";
+import { nextBite } from "../rules/engines.js";
+import { engineOf, swarmEnginesOf } from "./refusals.js";
 import type { AuditFinding } from "./detect.js";
 import { qualifiedName, withFindings, type AuditedService, type AuditRun } from "./run.js";
 
@@ -40,7 +41,8 @@ function nowLine(finding: AuditFinding, run: AuditRun): string {
   const version = run.engine.Version;
   if (finding.failingTasks.length > 0) return `refused by this engine (${version}): its tasks fail`;
   if (finding.refusedNow) return `refused by this engine (${version}) when a task starts`;
-  const from = refusalOf(finding.rule)?.refused.find((r) => r.from)?.from ?? "28.0.0";
+  const current = engineOf(version);
+  const from = (current && nextBite(current, swarmEnginesOf(finding.rule))) ?? "28.0.0";
   return `runs on ${version} (Swarm skipped the check from 25.0 to 27.x); refused from ${from}`;
 }
 

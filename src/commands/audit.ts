@@ -1,15 +1,16 @@
-import { detectService, engineVersionOf } from "../audit/detect.js";
+import { detectService } from "../audit/detect.js";
 import { formatAuditGithub } from "../audit/format-github.js";
 import { formatAuditJson } from "../audit/format-json.js";
 import { formatAuditSarif } from "../audit/format-sarif.js";
 import { formatAuditText } from "../audit/format-text.js";
 import { readInventory } from "../audit/inventory.js";
 import { nextStep } from "../audit/next-step.js";
+import { engineOf } from "../audit/refusals.js";
 import type { AuditRun } from "../audit/run.js";
 import { EngineClient } from "../engine/client.js";
 import { resolveEndpoint } from "../engine/endpoint.js";
 import { EngineError } from "../engine/errors.js";
-import { parseEngineVersion } from "../engine-version.js";
+import { parseEngine } from "../rules/engines.js";
 import { exitCodes, type ExitCode } from "../exit-codes.js";
 import { colorEnabled, palette } from "../report/color.js";
 import type { ReportFlags } from "../report/reporter.js";
@@ -29,13 +30,13 @@ export interface AuditFlags extends ReportFlags {
 export async function runAudit(flags: AuditFlags, io: CliIO): Promise<ExitCode> {
   let client: EngineClient | undefined;
   try {
-    const target = flags.engine === undefined ? undefined : parseEngineVersion(flags.engine);
+    const target = flags.engine === undefined ? undefined : parseEngine(flags.engine);
     if (flags.engine !== undefined && !target)
       throw new EngineError("--engine", `"${flags.engine}" is not an engine version such as 28, 28.0 or 28.0.1`);
     const endpoint = resolveEndpoint({ host: flags.host, context: flags.context }, io.env);
     client = new EngineClient(endpoint, io.env.DOCKER_API_VERSION || undefined);
     const inventory = await readInventory(client);
-    const judgement = { current: engineVersionOf(inventory.engine.Version), target };
+    const judgement = { current: engineOf(inventory.engine.Version), target };
     const services = inventory.services.map((service) => {
       const findings = detectService(service, judgement);
       return findings.length > 0

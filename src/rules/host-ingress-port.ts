@@ -1,5 +1,5 @@
 import { dropIngressPorts } from "../fixes.js";
-import { sharedNetworkText } from "./engine-texts.js";
+import { connectToHostText, hostNetworkText, sharedNetworkText } from "./engine-texts.js";
 import { networkCheckSources, swarmNetworkCheckEngines } from "./host-plus-network.js";
 import { findingOf, type Rule } from "./rule.js";
 
@@ -10,7 +10,9 @@ export const hostIngressPort: Rule = {
   summary: "a host-network service publishes a port in ingress mode (Swarm then attaches it to the ingress network)",
   dialects: ["swarm"],
   engines: { swarm: swarmNetworkCheckEngines, compose: [] },
-  texts: [sharedNetworkText],
+  // The same check as host-plus-network, so the same texts: engine 20.10 refused such a task with
+  // hostNetworkText (test/e2e/audit.e2e.test.ts, auditbad_web).
+  texts: [sharedNetworkText, connectToHostText, hostNetworkText],
   docs: {
     full:
       "A Swarm service on the host network that publishes a port in ingress mode (the default) is attached to the ingress network by swarmkit, " +
