@@ -217,8 +217,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     for (const rule of fixing) {
       const apply = rule.fix!.apply;
       if (!apply || (rule.supersededByStrategy && strategy)) continue;
-      if (apply(context(rule))) done.set(service.name, "fix");
-      else left.add(`${service.name}\0${rule.id}`);
+      record(apply(context(rule)), service.name, rule.id, done, left);
     }
     if (!strategy && fixing.length > 0 && !done.has(service.name)) done.set(service.name, "fix");
     if (strategy) {
@@ -274,6 +273,18 @@ function plan(source: string, options: RewriteOptions): Plan {
   };
 }
 
+/** What a fix did: the service counts as fixed when it changed; what it left, verify expects. */
+function record(
+  outcome: boolean | "partial",
+  service: string,
+  rule: RuleId,
+  done: Map<string, string>,
+  left: Set<string>,
+): void {
+  if (outcome !== false && !done.has(service)) done.set(service, "fix");
+  if (outcome !== true) left.add(`${service}\0${rule}`);
+}
+
 /** The rules of these ids, in the registry's order (the order fixes run in). */
 function rulesOf(ids: Set<RuleId>): Rule[] {
   return rules.filter((rule) => ids.has(rule.id));
@@ -298,8 +309,7 @@ function runFixes(
       const fix = rule.fix;
       if (!fix?.apply || fix.pass !== pass) continue;
       const mine = entry.findings.filter((f) => f.rule === rule.id);
-      if (fix.apply({ model, service, findings: mine, edits, deploy, notes })) done.set(service.name, "fix");
-      else left.add(`${service.name}\0${rule.id}`);
+      record(fix.apply({ model, service, findings: mine, edits, deploy, notes }), service.name, rule.id, done, left);
     }
   }
   deploy.write();
@@ -336,7 +346,8 @@ function verify(
   const after = detect(loadModel(output, options), engine);
   const alone = new Set(skipped.map((s) => s.service));
   const unexpected = after.find(
-    (f) => f.severity === "error" && !alone.has(f.service) && !left.has(`${f.service}\0${f.rule}`),
+    // File-level findings (service "") have no fix: they stay, as check reports them.
+    (f) => f.severity === "error" && f.service !== "" && !alone.has(f.service) && !left.has(`${f.service}\0${f.rule}`),
   );
   if (unexpected) {
     throw new StackmodError(

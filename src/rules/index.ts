@@ -8,6 +8,10 @@ import { networkModeInStack } from "./network-mode-in-stack.js";
 import { networkModeWithNetworks } from "./network-mode-with-networks.js";
 import { nonePlusNetwork } from "./none-plus-network.js";
 import type { Finding, Rule, RuleId } from "./rule.js";
+import { stackDeprecatedKey } from "./stack-deprecated-key.js";
+import { stackForbiddenKey } from "./stack-forbidden-key.js";
+import { stackIgnoredKey } from "./stack-ignored-key.js";
+import { stackRefusedKey } from "./stack-refused-key.js";
 
 export const rules: readonly Rule[] = [
   hostPlusNetwork,
@@ -15,6 +19,10 @@ export const rules: readonly Rule[] = [
   hostIngressPort,
   networkModeWithNetworks,
   networkModeInStack,
+  stackIgnoredKey,
+  stackDeprecatedKey,
+  stackForbiddenKey,
+  stackRefusedKey,
 ];
 
 export function findRule(id: string): Rule | undefined {
@@ -24,6 +32,7 @@ export function findRule(id: string): Rule | undefined {
 /** Every finding of every rule, in file order, judged for `engine` (default: the newest stackmod knows). */
 export function detect(model: StackModel, engine: EngineVersion = defaultEngine()): Finding[] {
   const findings = model.services.flatMap((service) => detectService(service, model, engine));
+  for (const rule of rules) if (rule.checkFile) findings.push(...judge(rule, rule.checkFile(model), model, engine));
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 

@@ -75,8 +75,11 @@ export interface RuleFix {
   strategy?: (service: ServiceModel) => boolean;
   /** When this holds, `apply` settles the service on its own: no other fix or strategy runs for it. */
   alone?: (service: ServiceModel) => boolean;
-  /** Returns false when it left the finding as it is (and said why in a note). */
-  apply?: (context: FixContext) => boolean;
+  /**
+   * true: every finding fixed; "partial": some fixed, some left; false: none fixed.
+   * What it leaves it says in a note.
+   */
+  apply?: (context: FixContext) => boolean | "partial";
 }
 
 /** One detection rule: a pure function of the model, one finding per offending service, key or port. */
@@ -92,6 +95,8 @@ export interface Rule {
   texts: readonly EngineText[];
   docs: RuleDocs;
   check(service: ServiceModel, model: StackModel): Finding[];
+  /** Findings about the file rather than a service (service ""), e.g. top-level keys. */
+  checkFile?(model: StackModel): Finding[];
   fix?: RuleFix;
   /** The SARIF tag that groups it (default: networking). */
   tag?: "networking" | "stack-compatibility" | "engine-upgrade";

@@ -12,9 +12,25 @@ export interface TextEdit {
  */
 export class TextEdits {
   private readonly edits: (TextEdit & { order: number })[] = [];
+  private inFront = false;
 
   add(start: number, end: number, text: string): void {
-    this.edits.push({ start, end, text, order: this.edits.length });
+    const order = this.inFront ? this.edits.length - Number.MAX_SAFE_INTEGER : this.edits.length;
+    this.edits.push({ start, end, text, order });
+  }
+
+  /**
+   * Edits made inside `fn` go before those already at the same offset: text nested in a
+   * block (a key under `deploy:`) must precede a sibling that a later line of code happened
+   * to add first at the block's end.
+   */
+  ahead<T>(fn: () => T): T {
+    this.inFront = true;
+    try {
+      return fn();
+    } finally {
+      this.inFront = false;
+    }
   }
 
   insert(at: number, text: string): void {

@@ -41,7 +41,12 @@ export class DeployAdditions {
     node[last] = isTree(before) && isTree(value) ? { ...before, ...value } : value;
   }
 
+  /** Written ahead of other insertions at the same offset: the keys nest under `deploy:`, which may end there. */
   write(): void {
+    this.editor.edits.ahead(() => this.writeAll());
+  }
+
+  private writeAll(): void {
     for (const [service, tree] of this.byService) {
       const entry = this.model.resolver.get(service.map, "deploy");
       if (!entry) {

@@ -1,0 +1,34 @@
+import { isScalar, type Node } from "yaml";
+import type { ServiceModel, StackModel } from "../../model/types.js";
+import type { Entry } from "../../yaml/resolve.js";
+import { findingOf, type Finding, type Rule } from "../rule.js";
+
+/** The service's keys (merges applied) that `pick` names, each as a finding at the key. */
+export function keyFindings(
+  rule: Rule,
+  service: ServiceModel,
+  model: StackModel,
+  pick: (key: string, entry: Entry) => string | undefined,
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const entry of model.resolver.entries(service.map)) {
+    const message = pick(entry.key, entry);
+    if (message === undefined) continue;
+    const at = model.parsed.source.position((entry.pair.key as Node | null)?.range?.[0] ?? 0);
+    findings.push({ ...findingOf(rule, service, at, message), key: entry.key });
+  }
+  return findings;
+}
+
+/** The entry of a key written in the service itself, not through an anchor or a merge key. */
+export function localEntry(service: ServiceModel, model: StackModel, key: string): Entry | undefined {
+  const entry = model.resolver.get(service.map, key);
+  return entry?.local && !entry.viaAlias ? entry : undefined;
+}
+
+/** A scalar value as text (`64m`, `on-failure:3`), or undefined. */
+export function scalarText(entry: Entry | undefined): string | undefined {
+  const value = entry?.value;
+  if (!isScalar(value) || value.value === null) return undefined;
+  return String(value.value);
+}
