@@ -3,6 +3,8 @@ import type { Dialect } from "./model/types.js";
 import { loadModel, type LoadOptions } from "./load.js";
 import { detect, engineFor } from "./rules/index.js";
 import type { Finding } from "./rules/rule.js";
+import { readFileOptions } from "./file-options.js";
+import type { Note } from "./rewrite.js";
 
 export type CheckOptions = LoadOptions;
 
@@ -12,6 +14,8 @@ export interface CheckResult {
   findings: Finding[];
   /** The engine the findings were judged for. */
   engine: string;
+  /** Warnings about the file's x-stackmod blocks, the same `rewrite` gives (e.g. one docker stack would refuse). */
+  notes: Note[];
 }
 
 /**
@@ -22,6 +26,11 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
   return withSlowHeapGrowth(source.length, () => {
     const model = loadModel(source, options);
     const engine = engineFor(model, options.engine);
-    return { file: model.file, dialect: model.dialect, findings: detect(model, engine), engine: engine.text };
+    // The x-stackmod blocks are validated as rewrite validates them: a typo fails both.
+    const hasOptions = model.options !== undefined || model.services.some((service) => service.options);
+    const notes: Note[] = hasOptions
+      ? readFileOptions(model).warnings.map((message) => ({ level: "warning", message }))
+      : [];
+    return { file: model.file, dialect: model.dialect, findings: detect(model, engine), engine: engine.text, notes };
   });
 }

@@ -18,6 +18,7 @@ export {
 } from "./files.js";
 export { parseEnvFile, type Environment } from "./interpolate.js";
 export type { RawOptions } from "./options.js";
+export type { StackmodOptions, ServiceOptions, PortSpec } from "./option-types.js";
 export type { Dialect } from "./model/types.js";
 export { exitCodes, type ExitCode } from "./exit-codes.js";
 export { formatFinding, formatError } from "./report/text.js";

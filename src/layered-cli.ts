@@ -49,6 +49,7 @@ export function layeredCheck(
       dialect: merged.dialect,
       engine: merged.engine,
       findings: merged.findings.filter((f) => f.file === layer.file),
+      notes: merged.notes.filter((note) => note.message.startsWith(`${layer.file}:`)),
     }));
   });
 }

@@ -8,7 +8,9 @@ import { rewrite, type RewriteOptions, type RewriteResult } from "./rewrite.js";
 import { detectService, engineFor } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
 import type { Finding } from "./rules/rule.js";
-import { defaultLimits, parseStackFile } from "./yaml/parse.js";
+import { readFileOptions } from "./file-options.js";
+import type { Environment } from "./interpolate.js";
+import { defaultLimits, parseStackFile, type ParsedFile, type ParseLimits } from "./yaml/parse.js";
 
 /**
  * One stack layered from several files (`docker stack deploy -c A -c B`), merged
@@ -37,8 +39,20 @@ function loadLayers(layers: readonly Layer[], options: Omit<CheckOptions, "file"
   if (layers.length === 0)
     throw new StackmodError("USAGE", "no file given to -c", { file: "<command line>", line: 1, column: 1 });
   const limits = { ...defaultLimits, ...options.limits };
-  const env = options.env ?? {};
   const parsed = layers.map((layer) => parseStackFile(layer.text, layer.file, limits));
+  const env = options.env ?? {};
+  if (!options.dotenv) return buildLayers(parsed, env, limits, options);
+  // As for one file: the .env beside the first file applies once the stack is known to be a Compose stack.
+  const stack = buildLayers(parsed, { ...options.dotenv, ...env }, limits, options);
+  return stack.dialect === "compose" ? stack : buildLayers(parsed, env, limits, options);
+}
+
+function buildLayers(
+  parsed: ParsedFile[],
+  env: Environment,
+  limits: ParseLimits,
+  options: Omit<CheckOptions, "file">,
+): Layers {
   const networks = new Map<string, NetworkDecl>();
   for (const file of parsed) for (const [key, decl] of declaredNetworks(file, env)) networks.set(key, decl);
   const models = parsed.map((file) =>
@@ -141,11 +155,15 @@ export function checkLayered(layers: readonly Layer[], options: Omit<CheckOption
   return withSlowHeapGrowth(totalLength(layers), () => {
     const stack = loadLayers(layers, options);
     const engine = layersEngine(stack, options.engine);
+    const notes = stack.models.flatMap((model) =>
+      readFileOptions(model).warnings.map((message) => ({ level: "warning" as const, message })),
+    );
     return {
       file: layers.map((l) => l.file).join(" + "),
       dialect: stack.dialect,
       findings: detectLayers(stack, engine),
       engine: engine.text,
+      notes,
     };
   });
 }

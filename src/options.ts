@@ -154,24 +154,36 @@ export function resolveServiceOptions(
   own: RawOptions,
   sources: OptionSources,
   transforms: readonly Transform[],
-): { common: CommonOptions; byKey: Record<string, Record<string, unknown>> } {
+): { common: CommonOptions; byKey: Record<string, Record<string, unknown>>; origins: Map<string, string> } {
   const name = service.name;
-  const ordered: Record<string, unknown>[] = [
-    own,
-    sources.file.services?.[name] ?? {},
-    sources.cli.services?.[name] ?? {},
-    withoutServices(sources.cli),
-    withoutServices(sources.file),
-    sources.config.services?.[name] ?? {},
-    withoutServices(sources.config),
+  const layers: [Record<string, unknown>, string][] = [
+    [own, "its x-stackmod block"],
+    [sources.file.services?.[name] ?? {}, `the top-level x-stackmod's services.${name}`],
+    [sources.cli.services?.[name] ?? {}, "--port"],
+    [withoutServices(sources.cli), "the command line"],
+    [withoutServices(sources.file), "the top-level x-stackmod block"],
+    [sources.config.services?.[name] ?? {}, `--config's services.${name}`],
+    [withoutServices(sources.config), "--config"],
   ];
-  const pick = <T>(key: string): T | undefined =>
-    ordered.find((layer) => layer[key] !== undefined)?.[key] as T | undefined;
+  const ordered = layers.map(([layer]) => layer);
+  /** Where each option in effect came from: the most specific layer that sets it. */
+  const origins = new Map<string, string>();
+  const pick = <T>(key: string): T | undefined => {
+    const found = layers.find(([layer]) => layer[key] !== undefined);
+    if (found) origins.set(key, found[1]);
+    return found?.[0][key] as T | undefined;
+  };
   const ports = pick<(string | number)[]>("ports");
   const byKey: Record<string, Record<string, unknown>> = {};
   for (const t of transforms) {
     const merged = Object.assign({}, ...[...ordered].reverse().map((layer) => layer[t.optionsKey] ?? {}));
     byKey[t.optionsKey] = t.optionsSchema.parse(merged) as Record<string, unknown>;
+    for (const field of Object.keys(merged)) {
+      const from = layers.find(
+        ([layer]) => (layer[t.optionsKey] as Record<string, unknown> | undefined)?.[field] !== undefined,
+      );
+      if (from) origins.set(`${t.optionsKey}.${field}`, from[1]);
+    }
   }
   const strategy = pick<StrategyName | "skip">("strategy");
   const direction = ordered
@@ -183,13 +195,42 @@ export function resolveServiceOptions(
       explicitStrategy: strategy !== undefined,
       explicitDirection: direction as CommonOptions["explicitDirection"],
       ports: (ports ?? []).map(parsePortSpec),
-      portsSource: ports ? "x-stackmod ports or --port" : "",
+      portsSource: origins.get("ports") ?? "",
     },
     byKey,
+    origins,
   };
 }
 
 function withoutServices(layer: RawOptions): Record<string, unknown> {
   const { services: _ignored, engine: _engine, ...rest } = layer;
   return rest;
+}
+
+/** One option in effect for a service, with the layer it came from (`--verbose`). */
+export interface Setting {
+  option: string;
+  value: unknown;
+  from: string;
+}
+
+/** The options a strategy ran with: strategy, ports and the strategy's own block, each with its origin. */
+export function settingsOf(
+  common: CommonOptions,
+  options: Record<string, unknown>,
+  key: string,
+  origins: ReadonlyMap<string, string>,
+): Setting[] {
+  const ports = common.ports.map(
+    (p) => `${p.published === undefined ? "" : `${p.published}:`}${p.target}/${p.protocol}`,
+  );
+  return [
+    { option: "strategy", value: common.strategy, from: origins.get("strategy") ?? "the default" },
+    { option: "ports", value: ports, from: common.portsSource || "none given" },
+    ...Object.entries(options).map(([field, value]) => ({
+      option: `${key}.${field}`,
+      value,
+      from: origins.get(`${key}.${field}`) ?? "the default",
+    })),
+  ];
 }

@@ -6,13 +6,14 @@ import type { Dialect, StackModel } from "./model/types.js";
 import {
   fileOptionsSchema,
   optionError,
-  readOptionsNode,
   resolveServiceOptions,
-  serviceOptionsSchema,
+  settingsOf,
   type OptionSources,
   type RawOptions,
+  type Setting,
 } from "./options.js";
-import { atLeast } from "./placement.js";
+import { readFileOptions, type FileOptions } from "./file-options.js";
+import type { StackmodOptions } from "./option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
 import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./analysis/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
@@ -30,9 +31,9 @@ import { findTransform, transforms } from "../transforms/index.js";
 
 export interface RewriteOptions extends LoadOptions {
   /** Options as the command-line flags give them, shaped like the top-level `x-stackmod` block. */
-  options?: RawOptions;
+  options?: StackmodOptions;
   /** Options from a `--config` file, same shape. */
-  config?: RawOptions;
+  config?: StackmodOptions;
   /** Rewrite only these services (default: every service with a finding). */
   services?: string[];
   /**
@@ -56,6 +57,12 @@ export interface Skipped {
   reason: string;
 }
 
+/** The options in effect for a rewritten service, each with where it came from. */
+export interface ServiceSettings {
+  service: string;
+  settings: Setting[];
+}
+
 export interface Note {
   level: "info" | "warning";
   message: string;
@@ -77,6 +84,8 @@ export interface RewriteResult {
   flows: Flow[];
   /** Findings left in the output (warnings, and errors of skipped services). */
   remaining: Finding[];
+  /** The options each strategy ran with, and where each came from (`--verbose` shows them). */
+  settings: ServiceSettings[];
   /** Files the strategies want written beside the stack file (the lan setup script); never written here. */
   extraFiles: ExtraFile[];
   /** The engine the findings were judged for. */
@@ -111,6 +120,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
       notes,
       flows: planned.flows,
       remaining,
+      settings: planned.settings,
       extraFiles,
       engine: engine.text,
     };
@@ -130,6 +140,7 @@ interface Plan {
   applied: Applied[];
   skipped: Skipped[];
   notes: Note[];
+  settings: ServiceSettings[];
   extraFiles: ExtraFile[];
   flows: Flow[];
 }
@@ -150,6 +161,7 @@ function plan(source: string, options: RewriteOptions): Plan {
   const sources = optionSources(first, options, say);
   const asked = askedFixes(options.fix);
   const skipped: Skipped[] = [];
+  const settings: ServiceSettings[] = [];
   const left = new Set<string>();
   const wanted = options.services ? new Set(options.services) : undefined;
 
@@ -168,12 +180,7 @@ function plan(source: string, options: RewriteOptions): Plan {
       skipped.push({ service: service.name, reason: "not selected with --service" });
       continue;
     }
-    const own = readOptionsNode(
-      service.options?.value ?? null,
-      first,
-      serviceOptionsSchema(transforms),
-      `services.${service.name}.x-stackmod`,
-    );
+    const own = sources.services.get(service.name) ?? {};
     const { common } = resolveServiceOptions(service, own, sources, transforms);
     if (common.strategy === "skip") {
       skipped.push({ service: service.name, reason: "strategy: skip" });
@@ -221,7 +228,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     }
     if (!strategy && fixing.length > 0 && !done.has(service.name)) done.set(service.name, "fix");
     if (strategy) {
-      const { common, byKey } = resolveServiceOptions(service, entry.own, sources, transforms);
+      const { common, byKey, origins } = resolveServiceOptions(service, entry.own, sources, transforms);
       const facts = analysis.analyze(service, { ports: common.ports, source: common.portsSource });
       const decided = decide(common, facts, service);
       if (decided.direction) byKey.proxy = { ...byKey.proxy, direction: decided.direction };
@@ -233,6 +240,11 @@ function plan(source: string, options: RewriteOptions): Plan {
       }
       const transform = findTransform(decided.strategy) as Transform;
       const options = byKey[transform.optionsKey];
+      const chosen = new Map(origins);
+      if (!common.explicitStrategy) chosen.set("strategy", `chosen by stackmod: ${decided.reason}`);
+      if (decided.direction && !common.explicitDirection) chosen.set("proxy.direction", "chosen with the strategy");
+      const effective = { ...common, strategy: decided.strategy };
+      settings.push({ service: service.name, settings: settingsOf(effective, options!, transform.optionsKey, chosen) });
       transform.apply({ model, service, analysis: facts, common, options, edits, notes: say, files });
       const rewritten = direction === "outbound" ? rewireReferences(model, service, facts, edits, say) : undefined;
       const placement = placementFor(decided.strategy, direction, model, service, common, byKey, rewritten);
@@ -268,6 +280,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     ),
     skipped,
     notes,
+    settings,
     extraFiles: [...extraFiles.values()],
     flows,
   };
@@ -359,7 +372,7 @@ function verify(
   return after;
 }
 
-function optionSources(model: StackModel, options: RewriteOptions, notes: Notes): OptionSources {
+function optionSources(model: StackModel, options: RewriteOptions, notes: Notes): OptionSources & FileOptions {
   const schema = fileOptionsSchema(transforms);
   const validate = (value: RawOptions | undefined, label: string): RawOptions => {
     if (!value) return {};
@@ -368,18 +381,11 @@ function optionSources(model: StackModel, options: RewriteOptions, notes: Notes)
     const issue = result.error.issues[0]!;
     throw optionError(issue, [label, ...issue.path.map(String)].join("."), { file: label, line: 1, column: 1 });
   };
-  const file = readOptionsNode(model.options?.value ?? null, model, schema, "x-stackmod");
-  if (model.options && !atLeast(model.version, 3, 4)) {
-    notes.warn(
-      `${model.file}: a top-level x-stackmod block needs file format 3.4 or later for docker stack; move the options to --config`,
-    );
-  }
-  for (const service of model.services) {
-    if (service.options && !atLeast(model.version, 3, 7)) {
-      notes.warn(
-        `${model.file}: service "${service.name}" has an x-stackmod block, which docker stack refuses before file format 3.7; use the top-level block's services.${service.name} or --config`,
-      );
-    }
-  }
-  return { file, cli: validate(options.options, "options"), config: validate(options.config, "config") };
+  const own = readFileOptions(model);
+  for (const warning of own.warnings) notes.warn(warning);
+  return {
+    ...own,
+    cli: validate(options.options as RawOptions | undefined, "options"),
+    config: validate(options.config as RawOptions | undefined, "config"),
+  };
 }

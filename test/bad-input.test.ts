@@ -26,8 +26,11 @@ const kinds = readdirSync(casesDir)
   .filter((name) => name.endsWith(".yml"))
   .map((name) => name.slice(0, -4))
   .sort();
-/** Codes raised only while rewriting: `check` reads such a file fine and reports its conflict. */
-const rewriteOnly = new Set(["UNDECIDED", "BAD_OPTION", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION"]);
+/**
+ * Codes raised only while rewriting: `check` reads such a file fine and reports its conflict.
+ * An invalid x-stackmod block (BAD_OPTION) is not one of them: check validates it as rewrite does.
+ */
+const rewriteOnly = new Set(["UNDECIDED", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION"]);
 const repo = join(import.meta.dirname, "..");
 const bin = join(repo, "bin", "stackmod.js");
 

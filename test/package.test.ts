@@ -30,6 +30,16 @@ try {
 }
 // @ts-expect-error: proves the declarations are real types, not \`any\` (an unused expectation is an error too)
 const wrong: number = check(source).findings;
+// The options are real types, checked at compile time: a misspelt strategy or port does not type-check.
+const typos = () => [
+  // @ts-expect-error: "proxi" is not a strategy
+  rewrite(source, { options: { strategy: "proxi" } }),
+  // @ts-expect-error: "udp" alone is not a port
+  rewrite(source, { options: { services: { a: { ports: ["udp"] } } } }),
+  // @ts-expect-error: proxy.direction is inbound or outbound
+  rewrite(source, { config: { proxy: { direction: "sideways" } } }),
+];
+void typos;
 console.log(JSON.stringify({ version, rules: findings.map((f) => f.rule), changed: result.changed, strategies: transforms.map((t) => t.name), code }));
 `;
 

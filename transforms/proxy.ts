@@ -3,6 +3,7 @@ import { StackmodError } from "../src/errors.js";
 import { dropIngressPorts } from "../src/fixes.js";
 import { atLeast, placementOf, requireSameNode } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
+import { noPortMessage } from "../src/port-hints.js";
 import { restartOf } from "../src/restart.js";
 import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "../src/socat.js";
 import type { PortRequest, Transform, TransformContext } from "../src/transform.js";
@@ -48,11 +49,7 @@ export const proxy: Transform<ProxyOptions> = {
   optionsSchema: proxyOptions,
   apply(ctx) {
     if (ctx.common.ports.length === 0) {
-      throw new StackmodError(
-        "NO_PORT",
-        `service "${ctx.service.name}" needs the ports it receives for the proxy strategy, and none could be found; add \`x-stackmod: {ports: ["47808/udp", 502]}\` to the service, or pass --port ${ctx.service.name}=PORT/PROTO`,
-        ctx.service.position,
-      );
+      throw new StackmodError("NO_PORT", noPortMessage(ctx.service), ctx.service.position);
     }
     if (ctx.options.direction === "outbound") applyOutbound(ctx);
     else applyInbound(ctx);

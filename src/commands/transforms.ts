@@ -1,16 +1,30 @@
 import { transforms } from "../../transforms/index.js";
-import * as z from "../zod.js";
+import { optionRows, type OptionRow } from "../options-doc.js";
 
-/** `stackmod transforms`: the strategies and their options, from their schemas. */
+/**
+ * `stackmod transforms`: every strategy (skip included) and every option, with its allowed
+ * values and default, from the zod schemas that validate them (the README's table too).
+ */
 export function describeTransforms(): string {
-  return transforms
-    .map((t) => {
-      const shape = (t.optionsSchema as z.ZodMiniObject).shape;
-      const options = Object.entries(shape).map(
-        ([key, schema]) => `    ${t.optionsKey}.${key}: ${z.descriptionOf(schema) ?? ""}`,
-      );
-      return [`${t.name}: ${t.summary}`, ...options].join("\n");
-    })
+  const rows = optionRows(transforms);
+  const plain = (text: string) => text.replace(/`/g, "");
+  const option = (row: OptionRow) => {
+    const values = plain(row.values);
+    // strategy has no schema default: when no layer gives it, the rewrite chooses it from what the file shows.
+    const given = row.option === "`strategy`" ? "chosen from what the file shows" : plain(row.defaultValue);
+    const fallback = given ? `; default ${given}` : "";
+    return `    ${plain(row.option)}: ${values}${fallback}\n        ${plain(row.description)}`;
+  };
+  const inBlock = (key: string) => rows.filter((row) => row.option.startsWith(`\`${key}.`));
+  const sections = transforms.map((t) => [`${t.name}: ${t.summary}`, ...inBlock(t.optionsKey).map(option)].join("\n"));
+  const shared = rows.filter((row) => !transforms.some((t) => row.option.startsWith(`\`${t.optionsKey}.`)));
+  return [
+    ...sections,
+    "skip: leave the service as it is (reported as skipped, its findings remain)",
+    ["Every service, whatever its strategy (x-stackmod, the top-level block, --config):", ...shared.map(option)].join(
+      "\n",
+    ),
+  ]
     .join("\n\n")
     .concat("\n");
 }

@@ -43,6 +43,9 @@ function fileEntry(outcome: FileOutcome): object {
       dialect: result.dialect,
       engine: result.engine,
       findings: result.findings.map(findingEntry),
+      ...(result.notes && result.notes.length > 0
+        ? { notes: result.notes.map((n) => ({ level: n.level, message: n.message })) }
+        : {}),
     };
   }
   const { result } = outcome;

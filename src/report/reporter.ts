@@ -100,10 +100,16 @@ export class Reporter {
       if (this.flags.quiet && finding.severity !== "error") continue;
       this.io.stdout(formatFinding(finding, this.out) + "\n");
     }
+    if (!this.flags.quiet)
+      for (const note of result.notes ?? []) this.io.stderr(`${this.err.yellow("warning:")} ${note.message}\n`);
   }
 
   rewritten(file: string, result: RewriteResult, written: boolean): void {
     this.outcomes.push({ kind: "rewritten", file, result, written });
+    for (const { service, settings } of result.settings ?? []) {
+      for (const setting of settings)
+        this.detail(`${file}: "${service}": ${setting.option} = ${JSON.stringify(setting.value)} (${setting.from})`);
+    }
     this.detail(
       `${file}: ${result.findings.length} finding(s), ${result.changed ? "changed" : "unchanged"}${written ? ", written" : ""}`,
     );

@@ -36,6 +36,8 @@ export function formatRewriteReport(
     }
   }
   for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
+  // The warnings check gives (network_mode in a stack file...), so that both commands say the same.
+  for (const finding of result.findings) if (finding.severity === "warning") lines.push(formatFinding(finding, color));
   for (const note of result.notes)
     lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);
   return lines;

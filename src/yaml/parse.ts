@@ -16,6 +16,7 @@ import { indexAliases } from "./aliases.js";
 import { composeDocuments } from "./compose.js";
 import { hasDuplicateKeys } from "./duplicate-keys.js";
 import { SourceText } from "../text/source-text.js";
+import { explainSyntaxError } from "./syntax-messages.js";
 
 export interface ParseLimits {
   /** Largest input accepted, in characters of text (default 5 MiB; `--max-bytes`). */
@@ -86,10 +87,10 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
     if (/call stack/i.test(problem.message))
       throw tooDeep(limits, source.position(overflowOffset(text, limits.maxDepth)));
     const key = /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(problem.pos[0]))?.[1] ?? "";
-    throw new StackmodError(
-      ...syntaxError(problem.code, firstLine(problem.message), key),
-      source.position(problem.pos[0]),
-    );
+    if (problem.code === "DUPLICATE_KEY" || problem.code === "TAB_AS_INDENT")
+      throw new StackmodError(...syntaxError(problem.code, key), source.position(problem.pos[0]));
+    const explained = explainSyntaxError(problem.code, firstLine(problem.message), problem.pos[0], text);
+    throw new StackmodError("YAML_SYNTAX", explained.message, source.position(explained.offset));
   }
   if (!doc || doc.contents === null) {
     throw new StackmodError(
@@ -113,18 +114,13 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   return parsed;
 }
 
-function syntaxError(code: string, message: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {
+function syntaxError(code: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {
   if (code === "DUPLICATE_KEY")
     return [
       "YAML_DUPLICATE_KEY",
       `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them`,
     ];
-  if (code === "TAB_AS_INDENT")
-    return [
-      "YAML_SYNTAX",
-      "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces",
-    ];
-  return ["YAML_SYNTAX", `${message}; fix the YAML syntax here`];
+  return ["YAML_SYNTAX", "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces"];
 }
 
 function tooDeep(limits: ParseLimits, where: SourcePosition): StackmodError {
