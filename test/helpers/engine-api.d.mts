@@ -17,4 +17,5 @@ export function recordingProxy(
 export function replayServer(
   exchanges: Exchange[],
   listenPath: string,
-): Promise<{ asked: string[]; close: () => Promise<void> }>;
+  tls?: { key: string | Buffer; cert: string | Buffer; ca: string | Buffer },
+): Promise<{ asked: string[]; port?: number; close: () => Promise<void> }>;

@@ -2,6 +2,7 @@
 // to the real engine and recorded with its answer; anything but GET refused and recorded as a violation), and a
 // replay server that answers recorded requests. Plain JS: the bench uses it too.
 import { createServer, request } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { rmSync } from "node:fs";
 
 /** Recorded answers are matched without the /vX.Y prefix; the prefix asked is kept in `path`. */
@@ -58,12 +59,14 @@ export async function recordingProxy(upstream, listenPath) {
 
 /**
  * Answers the recorded exchanges on `listenPath` (the last one recorded per method and unversioned path wins);
- * anything else gets the engine's 404 shape. `asked` lists every request as it came.
+ * anything else gets the engine's 404 shape. `asked` lists every request as it came. With `tls` ({ key, cert,
+ * ca }) it is an https server on 127.0.0.1 that asks for a client certificate signed by `ca`, as
+ * `dockerd --tlsverify` does, and `listenPath` is ignored: `port` says where it listens.
  */
-export async function replayServer(exchanges, listenPath) {
+export async function replayServer(exchanges, listenPath, tls) {
   const answers = new Map(exchanges.map((e) => [`${e.method} ${unversioned(e.path)}`, e]));
   const asked = [];
-  const server = createServer((req, res) => {
+  const handler = (req, res) => {
     asked.push(`${req.method} ${req.url}`);
     req.resume();
     const recorded = answers.get(`${req.method} ${unversioned(req.url ?? "")}`);
@@ -74,7 +77,14 @@ export async function replayServer(exchanges, listenPath) {
     }
     res.writeHead(recorded.status, { "content-type": recorded.contentType });
     res.end(recorded.body);
-  });
+  };
+  if (tls) {
+    const server = createTlsServer({ ...tls, requestCert: true, rejectUnauthorized: true }, handler);
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const close = () => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve)));
+    return { asked, port: server.address().port, close };
+  }
+  const server = createServer(handler);
   rmSync(listenPath, { force: true });
   await new Promise((resolve) => server.listen(listenPath, resolve));
   return { asked, close: () => new Promise((resolve) => server.close(resolve)) };
