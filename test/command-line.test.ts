@@ -38,6 +38,7 @@ const tree: Record<string, string> = {
   "--odd.yml": gateway,
   // A NODE_OPTIONS line that would write ./PWNED if Node.js ever read this file itself.
   "site.env": `HOST=plant\nNODE_OPTIONS=--require=${JSON.stringify("./pwn.cjs").slice(1, -1)}\n`,
+  "opts.yml": "strategy: split\n",
   "pwn.cjs": 'require("node:fs").writeFileSync(require("node:path").join(process.cwd(), "PWNED"), "ran");\n',
 };
 
@@ -89,6 +90,8 @@ interface Row {
   stderr?: string;
   stdout?: string;
   stdin?: string;
+  /** Whether standard output carries colour (ANSI escapes). */
+  colour?: boolean;
 }
 
 const stackFix = (options: RewriteOptions = {}) => ({ "stack.yml": options });
@@ -307,6 +310,117 @@ const table: Record<string, Row> = {
   "check --format=sarif -- clean.yml": { args: ["check", "--format=sarif", "--", "clean.yml"], code: 0 },
   "check -c stack.yml": { args: ["check", "-c", "stack.yml"], code: 1 },
   "check clean.yml -q stack.yml": { args: ["check", "clean.yml", "-q", "stack.yml"], code: 1 },
+  "check -v clean.yml": { args: ["check", "-v", "clean.yml"], code: 0 },
+  // The other flags of --help, each at least once.
+  "rewrite --write (no path: the current folder)": {
+    args: ["rewrite", "--write"],
+    code: 0,
+    writes: { "stack.yml": {}, "gateway.yml": {}, "--odd.yml": {} },
+  },
+  "rewrite --service bacnet -- stack.yml --write (after --, --write is a path)": {
+    args: ["rewrite", "--service", "bacnet", "--", "stack.yml", "--write"],
+    code: 2,
+  },
+  "rewrite --config opts.yml stack.yml --write": {
+    args: ["rewrite", "--config", "opts.yml", "stack.yml", "--write"],
+    code: 0,
+    writes: stackFix({ config: { strategy: "split" } }),
+  },
+  "rewrite stack.yml --target=compose --write": {
+    args: ["rewrite", "stack.yml", "--target=compose", "--write"],
+    code: 0,
+    writes: stackFix({ target: "compose" }),
+  },
+  "rewrite --direction outbound stack.yml --write": {
+    args: ["rewrite", "--direction", "outbound", "stack.yml", "--write"],
+    code: 0,
+    writes: stackFix({ options: { proxy: { direction: "outbound" } } }),
+  },
+  "rewrite --publish=host stack.yml --write": {
+    args: ["rewrite", "--publish=host", "stack.yml", "--write"],
+    code: 0,
+    writes: stackFix({ options: { proxy: { publish: "host" }, queue: { publish: "host" } } }),
+  },
+  "rewrite --strategy split --queue redis stack.yml --write": {
+    args: ["rewrite", "--strategy", "split", "--queue", "redis", "stack.yml", "--write"],
+    code: 0,
+    writes: stackFix({ options: { strategy: "split", queue: { kind: "redis" } } }),
+  },
+  "rewrite --strategy lan with every --lan-* flag, --lan-script custom.sh": {
+    args: [
+      "rewrite",
+      "--strategy=lan",
+      "--lan-parent=eth0",
+      "--lan-subnet",
+      "192.168.50.0/24",
+      "--lan-driver",
+      "ipvlan",
+      "--lan-ipvlan-mode",
+      "l2",
+      "--lan-gateway",
+      "192.168.50.1",
+      "--lan-network",
+      "plant-lan",
+      "--lan-script",
+      "custom.sh",
+      "stack.yml",
+      "--write",
+    ],
+    code: 0,
+    writes: stackFix({
+      options: {
+        strategy: "lan",
+        lan: {
+          parent: "eth0",
+          subnet: "192.168.50.0/24",
+          driver: "ipvlan",
+          ipvlanMode: "l2",
+          gateway: "192.168.50.1",
+          network: "plant-lan",
+          script: "custom.sh",
+        },
+      },
+    }),
+    creates: ["custom.sh"],
+  },
+  "check --max-bytes 100 stack.yml": {
+    args: ["check", "--max-bytes", "100", "stack.yml"],
+    code: 2,
+    stderr:
+      "stack.yml:1:1: error FILE_TOO_LARGE: the file is 814 bytes, over the limit of 100; if it is a genuine stack file, raise the limit with --max-bytes 814\n",
+  },
+  "check --max-aliases=50 stack.yml": { args: ["check", "--max-aliases=50", "stack.yml"], code: 1 },
+  "check --color stack.yml": { args: ["check", "--color", "stack.yml"], code: 1, colour: true },
+  "check stack.yml --no-color": { args: ["check", "stack.yml", "--no-color"], code: 1, colour: false },
+  "check --color --no-color stack.yml (the last one wins)": {
+    args: ["check", "--color", "--no-color", "stack.yml"],
+    code: 1,
+    colour: false,
+  },
+  "check --no-color --color stack.yml (the last one wins)": {
+    args: ["check", "--no-color", "--color", "stack.yml"],
+    code: 1,
+    colour: true,
+  },
+  "check --format github stack.yml": { args: ["check", "--format", "github", "stack.yml"], code: 1 },
+  "check --engine 27.5 stack.yml (the loophole of engines 25-27)": {
+    args: ["check", "--engine", "27.5", "stack.yml"],
+    code: 0,
+  },
+  "check --engine=28 stack.yml": { args: ["check", "--engine=28", "stack.yml"], code: 1 },
+  "check --compose-file=stack.yml": { args: ["check", "--compose-file=stack.yml"], code: 1 },
+  "check -h": { args: ["check", "-h"], code: 0, stderr: "" },
+  "rewrite --strict --check stack.yml": { args: ["rewrite", "--strict", "--check", "stack.yml"], code: 1 },
+  "rewrite --fix all stack.yml --write": {
+    args: ["rewrite", "--fix", "all", "stack.yml", "--write"],
+    code: 0,
+    writes: stackFix({ fix: ["all"] }),
+  },
+  transforms: { args: ["transforms"], code: 0, stderr: "" },
+  "--help": { args: ["--help"], code: 0, stderr: "" },
+  "check --help": { args: ["check", "--help"], code: 0, stderr: "" },
+  "rewrite --help": { args: ["rewrite", "--help"], code: 0, stderr: "" },
+  "--version": { args: ["--version"], code: 0, stderr: "" },
 };
 
 const hints: Record<string, string> = {
@@ -343,6 +457,7 @@ describe("the command line through bin/stackmod.js", () => {
     if (row.stderr !== undefined) expect(result.stderr).toBe(row.stderr);
     if (row.stdout !== undefined) expect(result.stdout).toBe(row.stdout);
     if (hints[name]) expect(result.stderr.endsWith(hints[name])).toBe(true);
+    if (row.colour !== undefined) expect(result.stdout.includes("\x1b["), "colour on stdout").toBe(row.colour);
     const after = snapshot(dir);
     const expectedNames = [...before.keys(), ...(row.creates ?? [])].sort();
     expect([...after.keys()].sort()).toEqual(expectedNames);
@@ -356,6 +471,16 @@ describe("the command line through bin/stackmod.js", () => {
       const expected = rewrite(old.text, { ...options, file });
       expect(expected.changed).toBe(true);
       expect(now.text, `${file}: the rewritten text`).toBe(expected.output);
+    }
+  });
+
+  it("every flag that check --help and rewrite --help document is in some row", async () => {
+    const typed = new Set(entries.flatMap(([, row]) => row.args.map((arg) => arg.replace(/=.*$/, ""))));
+    for (const command of ["check", "rewrite"]) {
+      const help = (await run(root, [command, "--help"])).stdout;
+      const flags = [...new Set(help.match(/(?<=^|[\s,])--?[a-z][a-z-]*/gm))].filter((flag) => flag !== "--help");
+      expect(flags.length).toBeGreaterThan(10);
+      for (const flag of flags) expect(typed, `${command} ${flag}`).toContain(flag);
     }
   });
 
