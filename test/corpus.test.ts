@@ -34,6 +34,8 @@ interface Expectation {
   companions?: string[];
   stackConfig: string;
   rewrites?: Record<string, unknown>[];
+  /** Option sets that stackmod must refuse for this file, with the error code and why (reviewed by hand). */
+  refusals?: { why: string; options: Record<string, unknown>; code: string }[];
 }
 
 const corpus = resolve(import.meta.dirname, "..", process.env.STACKMOD_CORPUS ?? "../shared/corpus");
@@ -114,6 +116,12 @@ describe("corpus", () => {
           expect(result.output).toBe(text);
         });
         return;
+      }
+
+      for (const { why, options, code } of expected.refusals ?? []) {
+        it(`rewrite ${JSON.stringify(options)} is refused with ${code} (${why})`, () => {
+          expect(() => rewrite(text, { file: name, env, options })).toThrow(expect.objectContaining({ code }));
+        });
       }
 
       for (const options of expected.rewrites ?? []) {
