@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineOf } from "../src/audit/refusals.js";
 import { inRanges } from "../src/rules/engines.js";
@@ -12,6 +13,8 @@ import { replayServer } from "./helpers/engine-api.mjs";
 import { runCli } from "./helpers/run-cli.js";
 
 const root = new URL("./engine-api/", import.meta.url);
+const schema = JSON.parse(readFileSync(new URL("../schema/audit-v1.schema.json", import.meta.url), "utf8"));
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false }).compile(schema);
 const engines = readdirSync(root);
 
 describe.each(engines)("recorded from engine %s", (engineVersion) => {
@@ -34,6 +37,12 @@ describe.each(engines)("recorded from engine %s", (engineVersion) => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     const audit = JSON.parse(r.stdout);
+    expect(validate(audit), JSON.stringify(validate.errors)).toBe(true);
+    const withTarget = JSON.parse(
+      (await runCli(["audit", "--host", host, "--format", "json", "--engine", "28"])).stdout,
+    );
+    expect(validate(withTarget), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...audit, services: [{ ...audit.services[0], status: "maybe" }] })).toBe(false);
     expect(audit.engine.version).toBe(engineVersion);
     const found = audit.services.filter((s: { findings: unknown[] }) => s.findings.length > 0);
     expect(

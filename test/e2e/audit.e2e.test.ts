@@ -1,9 +1,10 @@
 // `stackmod audit` against the real engine: refused stacks and clean ones, a service made without a stack, every
 // request seen by a recording proxy that refuses anything but GET. STACKMOD_AUDIT_CAPTURE=1 also writes what the
 // engine answered to test/engine-api/<engine version>/ for the recorded-response test.
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordingProxy } from "../helpers/engine-api.mjs";
 import { REPO, stackmod } from "./cli.js";
@@ -16,6 +17,8 @@ import { deployStack, removeStack, waitConverged, waitForTaskError } from "./sta
 import { timed } from "./timing.js";
 
 const engine = e2eEngine();
+const schema = JSON.parse(readFileSync(join(REPO, "schema", "audit-v1.schema.json"), "utf8"));
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false }).compile(schema);
 const stackFile = (name: string) => fileURLToPath(new URL(`./stacks/${name}`, import.meta.url));
 
 interface JsonFinding {
@@ -194,6 +197,7 @@ describe.skipIf(!engine)("stackmod audit on a real engine", () => {
     const r = await stackmod(["audit", "--host", host, "--format", "json", "--engine", "28.0.2", "--stack-dir", dir]);
     expect(r.code).toBe(1);
     const audit = JSON.parse(r.stdout) as JsonAudit;
+    expect(validate(audit), JSON.stringify(validate.errors)).toBe(true);
     const gw = audit.services.find((s) => s.name === "auditbad_gw")!;
     expect(gw.findings[0]!.target).toEqual({
       version: "28.0.2",
