@@ -72,7 +72,11 @@ export const lanOptions = z.object({
   subnet: z.optional(checked(cidrProblem)).check(z.describe("required: the LAN's IPv4 subnet, e.g. 192.168.50.0/24")),
   gateway: z
     .optional(checked(addressProblem))
-    .check(z.describe("the LAN's router; default: Docker takes the subnet's first address")),
+    .check(
+      z.describe(
+        "the LAN's router; without it, Engine 29 and later give the containers no default route (moby/moby#50929), older engines took the subnet's first address",
+      ),
+    ),
   network: z
     .optional(checked(networkNameProblem))
     .check(

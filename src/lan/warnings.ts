@@ -33,13 +33,15 @@ export function networkWarnings(network: LanNetwork, dialect: "swarm" | "compose
       );
     }
     warnings.push(
-      `${network.name}: Swarm's routing mesh and service VIPs do not carry traffic on ${network.driver} networks: on ${network.name} each task is reached at its own LAN address, and other services reach it by name over its other networks`,
+      `${network.name}: Swarm's routing mesh and service VIPs do not carry traffic on ${network.driver} networks (its swarm scope only gathers each node's own configuration, moby/moby#32981): on ${network.name} each task is reached at its own LAN address, and other services reach it by name over its other networks`,
     );
   }
   if (network.gateway === undefined && !l3) {
+    // moby/moby#50929 (first in docker-v29.0.0): macvlan and ipvlan l2 configure a default route only for a
+    // gateway given at creation; before, Docker picked the subnet's first address from IPAM as the gateway.
     const subnet = parseCidr(network.subnet)!.cidr;
     warnings.push(
-      `${network.name}: no lan.gateway: Docker takes ${formatAddress(subnet.base + 1)} as the gateway; if the LAN's router has another address, set lan.gateway`,
+      `${network.name}: no lan.gateway: from Engine 29 a ${network.driver} container gets no default route without one (moby/moby#50929), so it reaches only ${network.subnet}; engines before 29 took ${formatAddress(subnet.base + 1)} as the gateway, router or not. Set lan.gateway to the LAN's router`,
     );
   }
   return warnings;
