@@ -4,11 +4,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { check, rewrite } from "../src/index.js";
 import { dockerStackConfigError } from "./helpers/docker.js";
+import { unbackedFlow } from "./helpers/flow-backing.js";
 import { changesOutside, serviceRegions } from "./helpers/untouched.js";
 import { renderStack, stackSpec } from "./property/grammar.js";
 
 /**
- * SPEC section 6, guarantees 1-5, on stack files generated from a grammar.
+ * SPEC section 6, guarantees 1-5 and the flows of 8, on stack files generated from a grammar.
  * `npm test` runs a bounded number; `STACKMOD_PROPERTY_RUNS=2000 npm run test:property`
  * runs more (and STACKMOD_PROPERTY_SEED replays one). A failing case is kept as a
  * file in test/property/regressions/ and checked on every run.
@@ -43,6 +44,10 @@ export function assertGuarantees(text: string, withDocker: boolean): void {
   expect(errors(result.output), "guarantee 4").toEqual([]);
   // 5. docker stack config accepts it.
   if (withDocker) expect(dockerStackConfigError(result.output), "guarantee 5").toBeUndefined();
+  // 8. Every flow the report marks kept is backed by an attachment or a published port in the output.
+  for (const { service } of result.applied.filter((a) => a.strategy !== "fix"))
+    expect(result.flows.filter((f) => f.service === service).length, `guarantee 8: no flow for ${service}`).not.toBe(0);
+  expect(unbackedFlow(result.flows, result.output), "guarantee 8").toBeUndefined();
 }
 
 describe("guarantees 1-5 on generated stack files", () => {

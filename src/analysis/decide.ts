@@ -81,13 +81,21 @@ export function placementFor(
   }
   if (direction === "inbound") {
     const proxy = byKey.proxy as unknown as ProxyLike;
-    const mesh = new Set(service.ports.filter((p) => p.mode === "ingress").map((p) => `${p.target}/${p.protocol}`));
-    placement.forwarded = new Map(
-      common.ports.map((p) => {
-        const already = model.dialect === "swarm" && mesh.has(`${p.target}/${p.protocol}`);
-        return [`${p.target}/${p.protocol}`, already ? 0 : (p.published ?? p.target + proxy.offset)];
-      }),
+    const mesh = new Map(
+      service.ports.filter((p) => p.mode === "ingress").map((p) => [`${p.target}/${p.protocol}`, p.published]),
     );
+    placement.forwarded = new Map(
+      common.ports.map(
+        (p) => [`${p.target}/${p.protocol}`, p.published ?? p.target + proxy.offset] as [string, number],
+      ),
+    );
+    if (model.dialect === "swarm") {
+      placement.meshed = new Map();
+      for (const p of common.ports) {
+        const key = `${p.target}/${p.protocol}`;
+        if (mesh.has(key)) placement.meshed.set(key, mesh.get(key) ?? 0);
+      }
+    }
     // The proxy publishes a dnsrr service's ports in mode: host whatever was asked (swarmkit refuses ingress there).
     const dnsrr = (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
     placement.publish = dnsrr ? "host" : proxy.publish;
@@ -106,7 +114,8 @@ export function sayExposure(
   if (model.dialect !== "swarm" || placement.publish !== "ingress") return;
   const ports: string[] = [];
   for (const port of common.ports) {
-    const published = placement.forwarded?.get(`${port.target}/${port.protocol}`);
+    const key = `${port.target}/${port.protocol}`;
+    const published = placement.meshed?.has(key) ? undefined : placement.forwarded?.get(key);
     if (published) ports.push(`${published}/${port.protocol as Protocol}`);
   }
   if (ports.length === 0) return;

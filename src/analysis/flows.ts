@@ -24,8 +24,10 @@ export interface Placement {
   strategy: string;
   direction?: "inbound" | "outbound";
   dialect: "swarm" | "compose";
-  /** proxy inbound: the published port each forwarded port goes to, by `PORT/PROTO`; "mesh" when already published. */
+  /** proxy inbound: the published port each forwarded port goes to, by `PORT/PROTO`. */
   forwarded?: Map<string, number>;
+  /** proxy inbound, Swarm: ports the service already publishes in ingress mode (no forwarder), and at which port. */
+  meshed?: Map<string, number>;
   /** proxy inbound: how the forwarded ports are published. */
   publish?: "ingress" | "host";
   /** proxy outbound: the ports the overlay proxy carries, by `PORT/PROTO`. */
@@ -70,9 +72,16 @@ export function flowsOf(a: ServiceAnalysis, at: Placement): Flow[] {
       kept("LAN", to, how, [published(port.port, port.protocol)]);
     } else if (at.strategy === "proxy" && at.direction === "inbound") {
       const target = at.forwarded?.get(key);
-      if (target === undefined) lost("LAN", to, `not forwarded: add ${key} to the service's x-stackmod ports`);
-      else if (target === 0)
+      const meshed = at.meshed?.get(key);
+      if (meshed === port.port)
         kept("LAN", to, "already published through the routing mesh", [published(port.port, port.protocol)]);
+      else if (meshed !== undefined)
+        lost(
+          "LAN",
+          to,
+          `the service already publishes it at ${meshed} through the routing mesh, not at ${port.port}: clients must use ${meshed}, or publish it at ${port.port}`,
+        );
+      else if (target === undefined) lost("LAN", to, `not forwarded: add ${key} to the service's x-stackmod ports`);
       else
         kept(
           "LAN",

@@ -28,7 +28,8 @@ const hostKey = /HOST|URL|URI|ADDR|SERVER|BROKER|ENDPOINT|UPSTREAM|DSN|PEER|TARG
 /**
  * The other services a service refers to by name in its environment, command, entrypoint and
  * inline configs. A bare word counts only where it reads as a host: with a port (`broker:1883`),
- * after `//` or `@`, as a whole value, or as the value of a key such as `*_HOST` or `*_URL`.
+ * after `//` or `@`, as a whole command item, or as the value of a key such as `*_HOST` or `*_URL`
+ * (so `DB_NAME: db` is not a reference to a service `db`).
  */
 export function referencesOf(model: StackModel, service: ServiceModel, names: Map<string, string>): Reference[] {
   const found: Reference[] = [];
@@ -69,7 +70,8 @@ function scan(
     if (value.startsWith("://", start + word.length)) continue;
     const before = value.slice(Math.max(0, start - 2), start);
     const port = /^:(\d{1,5})(?!\d)/.exec(value.slice(start + word.length));
-    const whole = word.length === value.trim().length;
+    // A whole value names a host in a command (`--cache redis`); in the environment only under a host-like key.
+    const whole = word.length === value.trim().length && !at.path.startsWith("environment");
     const asHost = /\/\/$|@$/.test(before) || (before.endsWith("=") && at.path.startsWith("command"));
     if (!port && !asHost && !whole && !hostish) continue;
     const text = port ? `${word}:${port[1]}` : word;

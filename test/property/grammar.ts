@@ -34,7 +34,8 @@ interface ServiceSpec {
   midComment: boolean;
   /** Where it runs: loose (no deploy), global on labelled nodes, pinned to one node, replicated on labelled nodes. */
   deploy: "none" | "global" | "pinned" | "labels";
-  proxy: "default" | "outbound" | "publish-host";
+  /** default: what the evidence chooses (publish, for these unicast ports); inbound: strategy proxy. */
+  proxy: "default" | "inbound" | "outbound" | "publish-host";
   /** The first port received is one the service already publishes in ingress mode. */
   receivesPublished: boolean;
 }
@@ -76,7 +77,7 @@ const serviceSpec = fc.record({
   quoted: fc.boolean(),
   midComment: fc.boolean(),
   deploy: fc.constantFrom("none" as const, "global" as const, "pinned" as const, "labels" as const),
-  proxy: fc.constantFrom("default" as const, "outbound" as const, "publish-host" as const),
+  proxy: fc.constantFrom("default" as const, "inbound" as const, "outbound" as const, "publish-host" as const),
   receivesPublished: fc.boolean(),
 });
 
@@ -115,7 +116,9 @@ export const stackSpec: fc.Arbitrary<StackSpec> = fc
       // A proxy that must run on the service's node (outbound, publish: host) needs a placement that
       // guarantees it, or the rewrite is refused (tested on its own): pinned or global here.
       deploy:
-        service.proxy !== "default" && (service.deploy === "none" || service.deploy === "labels")
+        service.proxy !== "default" &&
+        service.proxy !== "inbound" &&
+        (service.deploy === "none" || service.deploy === "labels")
           ? service.deploy === "none"
             ? ("pinned" as const)
             : ("global" as const)
@@ -217,6 +220,7 @@ export function renderStack(spec: StackSpec): string {
       const receives = received.map((r) => `"${r.target}${r.protocol === "udp" ? "/udp" : ""}"`);
       lines.push(`${i2}x-stackmod:`, `${i2}${u}ports: [${receives.join(", ")}]`);
       if (service.proxy === "outbound") lines.push(`${i2}${u}proxy: {direction: outbound}`);
+      if (service.proxy === "inbound") lines.push(`${i2}${u}strategy: proxy`);
       if (service.proxy === "publish-host") lines.push(`${i2}${u}proxy:`, `${i2}${u}${u}publish: host`);
     }
   }
