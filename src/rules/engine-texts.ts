@@ -104,3 +104,9 @@ export const ignoringHostIpText: EngineText = {
   engines: [{}],
   source: `${cliCommit} opts/swarmopts/port.go (ConvertPortToPortConfig; docker stack config prints it too)`,
 };
+
+export const portsDiscardedText: EngineText = {
+  text: "Published ports are discarded when using host network mode",
+  engines: [{}],
+  source: "moby/moby daemon/daemon_unix.go (verifyPlatformContainerSettings, a warning) at v28.5.2 and docker-v29.7.2",
+};

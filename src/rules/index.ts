@@ -12,6 +12,10 @@ import { stackDeprecatedKey } from "./stack-deprecated-key.js";
 import { stackForbiddenKey } from "./stack-forbidden-key.js";
 import { stackIgnoredKey } from "./stack-ignored-key.js";
 import { stackRefusedKey } from "./stack-refused-key.js";
+import { stackHostIp } from "./stack-host-ip.js";
+import { hostNetworkPorts } from "./host-network-ports.js";
+import { hostDriverNetwork } from "./host-driver-network.js";
+import { lanWithoutGateway } from "./lan-without-gateway.js";
 
 export const rules: readonly Rule[] = [
   hostPlusNetwork,
@@ -23,6 +27,10 @@ export const rules: readonly Rule[] = [
   stackDeprecatedKey,
   stackForbiddenKey,
   stackRefusedKey,
+  stackHostIp,
+  hostNetworkPorts,
+  hostDriverNetwork,
+  lanWithoutGateway,
 ];
 
 export function findRule(id: string): Rule | undefined {
@@ -73,7 +81,7 @@ function judge(rule: Rule, findings: Finding[], model: StackModel, engine: Engin
 function notYet(rule: Rule, engine: EngineVersion, from: string): string {
   const loophole: RuleId[] = ["host-plus-network", "none-plus-network", "host-ingress-port"];
   if (loophole.includes(rule.id)) return `on Engine ${engine.text} this runs today by a loophole closed in ${from}`;
-  return `on Engine ${engine.text} this still works; from ${from} it is refused`;
+  return `on Engine ${engine.text} this still works as written; from ${from} it does not`;
 }
 
 /**

@@ -21,8 +21,7 @@ export type RuleId =
   | "stack-host-ip"
   | "host-network-ports"
   | "host-driver-network"
-  | "lan-without-gateway"
-  | "docker-sock-old-client";
+  | "lan-without-gateway";
 
 export interface Finding extends SourcePosition {
   rule: RuleId;

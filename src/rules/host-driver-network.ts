@@ -1,0 +1,43 @@
+import type { Node } from "yaml";
+import { onlyOneHostText } from "./engine-texts.js";
+import { everyEngine } from "./engines.js";
+import { onEngines, type Finding, type Rule } from "./rule.js";
+
+/** `networks: {hostnet: {driver: host}}`: a second network of the host driver, which the engine refuses to create. */
+export const hostDriverNetwork: Rule = {
+  id: "host-driver-network",
+  severity: "error",
+  summary: "a network declared with `driver: host` that is not external: the engine refuses to create it",
+  dialects: ["swarm", "compose"],
+  engines: onEngines(everyEngine),
+  texts: [onlyOneHostText],
+  docs: {
+    full:
+      "The host network exists once per engine, predefined. Declaring a network with `driver: host` asks `docker stack deploy` " +
+      '(or Compose) to create another one, which the host driver refuses ("only one instance of "host" network is allowed"); the deploy fails.',
+    help: "Refer to the predefined network instead: `hostnet: {external: true, name: host}` (and attach the service to `hostnet`).",
+    sources: [onlyOneHostText.source],
+  },
+  check() {
+    return [];
+  },
+  checkFile(model) {
+    const findings: Finding[] = [];
+    for (const network of model.networks.values()) {
+      if (network.external || !network.entry.local) continue;
+      const body = network.entry.value;
+      const driver = body && "get" in body ? model.resolver.get(body as never, "driver")?.value : undefined;
+      if (!driver || (driver as { value?: unknown }).value !== "host") continue;
+      const at = model.parsed.source.position((network.entry.pair.key as Node | null)?.range?.[0] ?? 0);
+      findings.push({
+        ...at,
+        rule: this.id,
+        severity: this.severity,
+        service: "",
+        message: `network "${network.key}" is declared with \`driver: host\`: the engine refuses to create a second host network ("${onlyOneHostText.text}"); write \`${network.key}: {external: true, name: host}\``,
+        engineError: onlyOneHostText.text,
+      });
+    }
+    return findings;
+  },
+};
