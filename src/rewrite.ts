@@ -1,5 +1,6 @@
 import { unifiedDiff } from "./diff.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
+import { hostPortBindings, newDoubleBindings } from "./host-ports.js";
 import { StackmodError } from "./errors.js";
 import { loadModel, type LoadOptions } from "./load.js";
 import type { Dialect, StackModel } from "./model/types.js";
@@ -103,10 +104,12 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     // while the output is parsed again, so a huge file's two parses do not add up in memory
     // (once collected: heap-growth.ts).
     const planned = plan(source, options);
-    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine, left } =
-      planned;
+    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles } = planned;
+    const { engine, left, bindings } = planned;
     const remaining =
-      output === source ? findings : verify(output, { ...options, file, target: dialect }, engine, skipped, left);
+      output === source
+        ? findings
+        : verify(output, { ...options, file, target: dialect }, engine, skipped, left, bindings);
     return {
       file,
       serviceNames,
@@ -143,6 +146,8 @@ interface Plan {
   settings: ServiceSettings[];
   extraFiles: ExtraFile[];
   flows: Flow[];
+  /** The input's host ports, for the verify step. */
+  bindings: Map<string, string[]>;
 }
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
@@ -283,6 +288,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     settings,
     extraFiles: [...extraFiles.values()],
     flows,
+    bindings: hostPortBindings(first),
   };
 }
 
@@ -355,8 +361,18 @@ function verify(
   engine: EngineVersion,
   skipped: Skipped[],
   left: Set<string>,
+  before: Map<string, string[]>,
 ): Finding[] {
-  const after = detect(loadModel(output, options), engine);
+  const model = loadModel(output, options);
+  const twice = newDoubleBindings(before, hostPortBindings(model))[0];
+  if (twice) {
+    throw new StackmodError(
+      "INTERNAL",
+      `internal check failed: the rewrite would bind host port ${twice[0]} twice (${twice[1].join("; ")}); nothing was written. Please report this with the file`,
+      { file: options.file, line: 1, column: 1 },
+    );
+  }
+  const after = detect(model, engine);
   const alone = new Set(skipped.map((s) => s.service));
   const unexpected = after.find(
     // File-level findings (service "") have no fix: they stay, as check reports them.

@@ -14,6 +14,8 @@ import type { Plain } from "./yaml/render.js";
 export class ServiceEdits {
   private readonly serviceNames: Set<string>;
   private readonly publishedPorts = new Map<string, string>();
+  /** Host ports something on the host network listens on (a generated proxy, a service that stays there). */
+  private readonly hostListens = new Map<string, string>();
   /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
   private readonly aliasedAnchors = new Set<string>();
 
@@ -194,6 +196,14 @@ export class ServiceEdits {
   /** Reserves a published port for `service`; a port already published in the stack is an error. */
   claimPublishedPort(port: number, protocol: "tcp" | "udp", service: ServiceModel): void {
     const key = `${port}/${protocol}`;
+    const listener = this.hostListens.get(key);
+    if (listener !== undefined) {
+      throw new StackmodError(
+        "PORT_COLLISION",
+        `stackmod would publish ${key} for "${service.name}", but "${listener}" listens on that host port; choose another with \`ports: ["PUBLISHED:TARGET/${protocol}"]\` in x-stackmod`,
+        service.position,
+      );
+    }
     const owner = this.publishedPorts.get(key);
     if (owner !== undefined) {
       throw new StackmodError(
@@ -203,6 +213,25 @@ export class ServiceEdits {
       );
     }
     this.publishedPorts.set(key, service.name);
+  }
+
+  /**
+   * Reserves a host port that `listener` (on the host network) binds for `service`: a port
+   * another service publishes, or something else on the host network listens on, would be
+   * bound twice on a node, and one of the two would fail.
+   */
+  claimHostListen(port: number, protocol: "tcp" | "udp", listener: string, service: ServiceModel): void {
+    const key = `${port}/${protocol}`;
+    const owner = this.publishedPorts.get(key) ?? this.hostListens.get(key);
+    if (owner !== undefined && owner !== listener) {
+      const how = this.publishedPorts.has(key) ? "publishes" : "listens on";
+      throw new StackmodError(
+        "PORT_COLLISION",
+        `"${listener}" would listen on host port ${key} for "${service.name}", but "${owner}" already ${how} it, and a port cannot be bound twice on a node; publish the other one elsewhere, or give "${service.name}" another strategy`,
+        service.position,
+      );
+    }
+    this.hostListens.set(key, listener);
   }
 
   /** Adds a top-level network declaration, creating `networks:` when the file has none. */

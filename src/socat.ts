@@ -8,22 +8,38 @@ export interface Forward {
   to: string;
 }
 
+/** The most UDP peers one forwarder serves at a time; a peer idle for `udpIdleSeconds` frees its place. */
+export const udpMaxPeers = 256;
+export const udpIdleSeconds = 60;
+
 /**
- * The proxy's shell script: one socat per port, all in the background, and the
- * container lives as long as they do. Every value is a number or a validated
- * host name, so nothing here can inject shell.
+ * The proxy's shell script: one socat per port, all in the background. When any of
+ * them stops (a port it cannot bind, a crash), the script says which on stderr and
+ * exits 1, so the container stops and the orchestrator restarts it: a proxy that
+ * forwards only some of its ports never looks healthy. Every value is a number or a
+ * validated host name, so nothing here can inject shell.
+ *
+ * UDP is forwarded per peer (UDP4-LISTEN with fork: one child per client address,
+ * connected to it and to the target, so replies go back to that client), at most
+ * `udpMaxPeers` at a time; UDP4-RECVFROM with fork made one process per datagram.
+ * No reuseaddr on UDP: with it a second socket binds the same port silently.
  */
 export function forwarderScript(forwards: readonly Forward[]): string {
   const usesGateway = forwards.some((f) => f.to.startsWith(`${gatewayVariable}:`));
   const commands = forwards.map((f) => {
     checkForward(f);
-    return f.protocol === "udp"
-      ? `socat -T 60 ${word(`UDP4-RECVFROM:${f.listen},fork,reuseaddr`)} ${word(`UDP4-SENDTO:${f.to}`)}`
-      : `socat ${word(`TCP4-LISTEN:${f.listen},fork,reuseaddr`)} ${word(`TCP4:${f.to}`)}`;
+    const socat =
+      f.protocol === "udp"
+        ? `socat -T ${udpIdleSeconds} ${word(`UDP4-LISTEN:${f.listen},fork,max-children=${udpMaxPeers}`)} ${word(`UDP4:${f.to}`)}`
+        : `socat ${word(`TCP4-LISTEN:${f.listen},fork,reuseaddr`)} ${word(`TCP4:${f.to}`)}`;
+    const stopped = `echo "stackmod proxy: the forwarder of ${f.listen}/${f.protocol} stopped (exit $?)" >&2`;
+    return `{ ${socat}; ${stopped}; kill -USR1 $$; } &`;
   });
   // sh runs as PID 1, which ignores SIGTERM unless trapped: without the trap every
-  // stop or rolling update would wait out the whole grace period.
-  const script = `trap 'exit 0' TERM INT; ${commands.join(" & ")} & wait`;
+  // stop or rolling update would wait out the whole grace period. USR1 comes from a
+  // forwarder that stopped and interrupts the wait; should every forwarder stop before it is
+  // handled, the wait ends by itself, and that is a failure too.
+  const script = `trap 'exit 0' TERM INT; trap 'exit 1' USR1; ${commands.join(" ")} wait; exit 1`;
   // `;`, not `&&`: `a && b & c` would set GW only in the background subshell of b.
   return usesGateway ? script.replace("; ", `; ${findGateway}; [ -n "$GW" ] || exit 1; `) : script;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rewrite } from "../src/index.js";
+import { hostPortBindings, newDoubleBindings } from "../src/host-ports.js";
+import { loadModel } from "../src/load.js";
 import { stackmodErrorOf } from "./helpers/stackmod-error.js";
 
 /**
@@ -100,5 +102,43 @@ describe("Compose network_mode beside networks: that is no host conflict", () =>
     const result = rewrite(text, { file: "compose.yml", options: { strategy: "split", ports: [80] } });
     expect(result.applied).toEqual([{ service: "app", strategy: "fix" }]);
     expect(result.output).toBe(text.replace("    networks: [backend]\n", ""));
+  });
+});
+
+describe("never a host port bound twice", () => {
+  const two = (a: string, b: string) =>
+    `version: "3.8"\nservices:\n  a:\n    image: a:1\n    networks: [hostnet, backend]\n${a}  b:\n    image: b:1\n    networks: [hostnet, backend]\n${b}${networks}`;
+
+  it("two services that receive the same host port: the second proxy is refused", () => {
+    const text = two("    x-stackmod: {ports: [502]}\n", '    x-stackmod: {ports: ["15020:502"]}\n');
+    const error = refusal(text);
+    expect([error.code, error.line]).toEqual(["PORT_COLLISION", 7]);
+    expect(error.message).toBe(
+      '"b-proxy" would listen on host port 502/tcp for "b", but "a-proxy" already listens on it, and a port cannot be bound twice on a node; publish the other one elsewhere, or give "b" another strategy',
+    );
+  });
+
+  it("a host port another service publishes: refused", () => {
+    const text = `version: "3.8"\nservices:\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ["8080:80"]\n  gw:\n    image: gw:1\n    networks: [hostnet, backend]\n    x-stackmod: {ports: [8080]}\n${networks}`;
+    expect(refusal(text).message).toContain('but "web" already publishes it');
+  });
+
+  it("a port an outbound service keeps listening on: a later inbound proxy may not take it", () => {
+    const text = two(
+      "    x-stackmod: {ports: [8123], proxy: {direction: outbound}}\n    deploy: {mode: global}\n",
+      '    x-stackmod: {ports: ["18123:8123"]}\n',
+    );
+    expect(refusal(text).message).toContain('but "a" already listens on it');
+  });
+
+  it("the verify step reads the bindings of the output on its own", () => {
+    const text = `version: "3.8"\nservices:\n  p:\n    image: alpine/socat:1.8.0.1\n    command: ["sh", "-c", "socat TCP4-LISTEN:502,fork TCP4:127.0.0.1:10502"]\n    networks: [hostnet]\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ["502:502", {target: 53, published: 53, protocol: udp, mode: host}]\n${networks}`;
+    const bindings = hostPortBindings(loadModel(text, { file: "s.yml" }));
+    expect(Object.fromEntries(bindings)).toEqual({
+      "502/tcp": ["p listens on it", "web publishes it"],
+      "53/udp": ["web publishes it"],
+    });
+    expect(newDoubleBindings(new Map(), bindings)).toEqual([["502/tcp", ["p listens on it", "web publishes it"]]]);
+    expect(newDoubleBindings(bindings, bindings)).toEqual([]);
   });
 });

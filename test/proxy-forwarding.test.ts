@@ -127,7 +127,7 @@ describe("the generated proxy, run with real socat", () => {
     startScript(
       onLoopback
         .replace(`TCP4-LISTEN:${tcp},`, `TCP4-LISTEN:${listenTcp},`)
-        .replace(`UDP4-RECVFROM:${udp},`, `UDP4-RECVFROM:${listenUdp},`),
+        .replace(`UDP4-LISTEN:${udp},`, `UDP4-LISTEN:${listenUdp},`),
     );
     expect(await untilAnswered(() => tcpRequest(listenTcp, "GET /"))).toBe("echo:GET /");
     expect(await untilAnswered(() => udpRequest(listenUdp, "ping"))).toBe("echo:ping");
@@ -156,6 +156,34 @@ describe("the generated proxy, run with real socat", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
   });
+
+  for (const taken of ["udp", "tcp"] as const) {
+    it(`a forwarder that cannot bind its port (${taken} taken) makes the proxy exit 1, naming it`, async () => {
+      const udp = await freePort();
+      const tcp = await freePort();
+      const source = bacnet.replace('ports: ["47808/udp"]', `ports: ["${udp}/udp", ${tcp}]`);
+      const script = proxyScript(rewrite(source).output, "bacnet-proxy");
+      // Someone else holds the port already, as the service's own port or another proxy would.
+      if (taken === "udp") {
+        const holder = createSocket("udp4");
+        servers.push({ close: () => holder.close() });
+        await new Promise<void>((resolve) => holder.bind(udp, "0.0.0.0", resolve));
+      } else {
+        const holder = createServer();
+        servers.push(holder);
+        await new Promise<void>((resolve) => holder.listen(tcp, "0.0.0.0", resolve));
+      }
+      const child = spawn("/bin/sh", ["-c", script], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+      running.push(child);
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+      expect(code).toBe(1);
+      const port = taken === "udp" ? udp : tcp;
+      expect(stderr).toContain("Address already in use");
+      expect(stderr).toContain(`stackmod proxy: the forwarder of ${port}/${taken} stopped (exit 1)`);
+    });
+  }
 
   it("outbound: forwards overlay traffic to a given host address", async () => {
     const port = await freePort();

@@ -1,4 +1,5 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { interpolate } from "../src/interpolate.js";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,11 +69,14 @@ describe("the proxy's script: every word reaches socat exactly as meant", () => 
     const log = join(dir, "calls");
     writeFileSync(
       join(dir, "socat"),
-      `#!/bin/sh\nfor a in "$@"; do printf '[%s]' "$a"; done >> '${log}'\necho >> '${log}'\n`,
+      // Records, then stops a moment later like a forwarder that dies: the script must then exit 1.
+      `#!/bin/sh\nfor a in "$@"; do printf '[%s]' "$a"; done >> '${log}'\necho >> '${log}'\nsleep 0.3\n`,
     );
     writeFileSync(join(dir, "ip"), "#!/bin/sh\necho 'default via 10.9.8.7 dev eth0'\n");
     for (const tool of ["socat", "ip"]) chmodSync(join(dir, tool), 0o755);
-    execFileSync("/bin/sh", ["-c", script], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` } });
+    const run = spawnSync("/bin/sh", ["-c", script], { cwd: dir, env: { PATH: `${dir}:/usr/bin:/bin` } });
+    expect(run.status).toBe(1);
+    expect(run.stderr.toString()).toMatch(/^stackmod proxy: the forwarder of \d+\/(tcp|udp) stopped \(exit 0\)$/m);
     return { calls: readFileSync(log, "utf8").trim().split("\n").sort(), files: readdirSync(dir).sort() };
   };
 
@@ -81,10 +85,11 @@ describe("the proxy's script: every word reaches socat exactly as meant", () => 
     const output = parse(rewrite(text, { file: "s.yml" }).output) as {
       services: Record<string, { command: string[] }>;
     };
-    const { calls, files } = runScript(output.services["bacnet-proxy"]!.command[0]!);
+    // What docker does to the value before the container sees it: `$$` is a literal `$`.
+    const { calls, files } = runScript(interpolate(output.services["bacnet-proxy"]!.command[0]!, {}));
     expect(calls).toEqual(
       [
-        "[-T][60][UDP4-RECVFROM:47808,fork,reuseaddr][UDP4-SENDTO:127.0.0.1:57808]",
+        "[-T][60][UDP4-LISTEN:47808,fork,max-children=256][UDP4:127.0.0.1:57808]",
         "[TCP4-LISTEN:502,fork,reuseaddr][TCP4:127.0.0.1:10502]",
       ].sort(),
     );

@@ -77,26 +77,49 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
       `${service.name}: deploy.endpoint_mode is dnsrr, which Swarm refuses with ingress ports ("port published with ingress mode can't be used with dnsrr mode"): its forwarded ports are published with mode: host`,
     );
   }
-  const alreadyPublished = new Set(
-    service.ports.filter((p) => p.mode === "ingress").map((p) => `${p.target}/${p.protocol}`),
-  );
+  const name = `${service.name}-proxy`;
   const forwards: Forward[] = [];
   const newPorts: Plain[] = [];
+  let forwardsToHostMode = false;
+  const requested = new Set(ctx.common.ports.map((p) => `${p.target}/${p.protocol}`));
   for (const port of ctx.common.ports) {
-    if (!compose && alreadyPublished.has(`${port.target}/${port.protocol}`)) {
+    const key = `${port.target}/${port.protocol}`;
+    // Its own ports: entries were ignored on the host network and take effect once it leaves.
+    const own = service.ports.find(
+      (p) => p.target === port.target && p.protocol === port.protocol && p.published !== undefined,
+    );
+    if (own) {
+      const how = compose ? "" : own.mode === "host" ? " with mode: host" : " in ingress mode";
+      if (own.published === port.target) {
+        notes.info(
+          `${service.name}: it publishes ${key} itself at the same host port${how}, which serves it once it is off the host network; no forwarder, so nothing binds ${key} twice`,
+        );
+        continue;
+      }
+      edits.claimHostListen(port.target, port.protocol, name, service);
+      forwards.push({ protocol: port.protocol, listen: port.target, to: `127.0.0.1:${own.published}` });
+      forwardsToHostMode ||= own.mode === "host";
       notes.info(
-        `${service.name}: ${port.target}/${port.protocol} is already published in ingress mode; the routing mesh serves it on the host, no forwarder needed`,
+        `${service.name}: ${key} is forwarded to ${own.published}/${port.protocol}, which it already publishes${how}`,
       );
       continue;
     }
     const published = publishedPort(port, options.offset, ctx);
+    edits.claimHostListen(port.target, port.protocol, name, service);
     edits.claimPublishedPort(published, port.protocol, service);
     forwards.push({ protocol: port.protocol, listen: port.target, to: `127.0.0.1:${published}` });
     newPorts.push(portEntry(port, published, { compose, longSyntax, mode }));
   }
+  const woken = service.ports.filter(
+    (p) => p.published !== undefined && !requested.has(`${p.target}/${p.protocol}`) && (compose || p.mode === "host"),
+  );
+  if (woken.length > 0) {
+    notes.info(
+      `${service.name}: its ports ${woken.map((p) => `${p.published}:${p.target}/${p.protocol}`).join(", ")} were ignored on the host network and are published once it leaves it`,
+    );
+  }
 
-  const name = `${service.name}-proxy`;
-  if (forwards.length > 0 && mode === "host" && !compose) {
+  if (forwards.length > 0 && (mode === "host" || forwardsToHostMode) && !compose) {
     requireSameNode(
       service,
       name,
@@ -149,6 +172,8 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   }
   edits.detach(service, (a) => a.network?.special !== "host");
   if (!compose) dropIngressPorts(service, edits, notes);
+  // It keeps listening on the host: nothing else the rewrite adds may take those ports.
+  for (const port of ctx.common.ports) edits.claimHostListen(port.target, port.protocol, service.name, service);
 
   const host = targetHost(options.hostAddress);
   const forwards: Forward[] = ctx.common.ports.map((port: PortRequest) => ({

@@ -38,7 +38,12 @@ interface ServiceSpec {
   proxy: "default" | "inbound" | "outbound" | "publish-host";
   /** The first port received is one the service already publishes in ingress mode. */
   receivesPublished: boolean;
+  /** It also receives `sharedHostPort`, which other services may receive too (a host port bound twice). */
+  receivesShared: boolean;
 }
+
+/** A host port several generated services may want: the rewrite must refuse, never bind it twice. */
+export const sharedHostPort = 30999;
 
 export interface StackSpec {
   eol: "\n" | "\r\n";
@@ -79,6 +84,7 @@ const serviceSpec = fc.record({
   deploy: fc.constantFrom("none" as const, "global" as const, "pinned" as const, "labels" as const),
   proxy: fc.constantFrom("default" as const, "inbound" as const, "outbound" as const, "publish-host" as const),
   receivesPublished: fc.boolean(),
+  receivesShared: fc.boolean(),
 });
 
 export const stackSpec: fc.Arbitrary<StackSpec> = fc
@@ -217,7 +223,8 @@ export function renderStack(spec: StackSpec): string {
         service.receivesPublished && published
           ? [{ target: published.target, protocol: published.protocol }, ...service.receives.slice(1)]
           : service.receives;
-      const receives = received.map((r) => `"${r.target}${r.protocol === "udp" ? "/udp" : ""}"`);
+      const shared = service.receivesShared ? [{ target: sharedHostPort, protocol: "tcp" as const }] : [];
+      const receives = [...received, ...shared].map((r) => `"${r.target}${r.protocol === "udp" ? "/udp" : ""}"`);
       lines.push(`${i2}x-stackmod:`, `${i2}${u}ports: [${receives.join(", ")}]`);
       if (service.proxy === "outbound") lines.push(`${i2}${u}proxy: {direction: outbound}`);
       if (service.proxy === "inbound") lines.push(`${i2}${u}strategy: proxy`);
