@@ -111,7 +111,7 @@ describe("never a host port bound twice", () => {
 
   it("two services that receive the same host port: the second proxy is refused", () => {
     const text = two("    x-stackmod: {ports: [502]}\n", '    x-stackmod: {ports: ["15020:502"]}\n');
-    const error = refusal(text);
+    const error = refusal(text, { strategy: "proxy" });
     expect([error.code, error.line]).toEqual(["PORT_COLLISION", 7]);
     expect(error.message).toBe(
       '"b-proxy" would listen on host port 502/tcp for "b", but "a-proxy" already listens on it, and a port cannot be bound twice on a node; publish the other one elsewhere, or give "b" another strategy',
@@ -120,7 +120,7 @@ describe("never a host port bound twice", () => {
 
   it("a host port another service publishes: refused", () => {
     const text = `version: "3.8"\nservices:\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ["8080:80"]\n  gw:\n    image: gw:1\n    networks: [hostnet, backend]\n    x-stackmod: {ports: [8080]}\n${networks}`;
-    expect(refusal(text).message).toContain('but "web" already publishes it');
+    expect(refusal(text, { strategy: "proxy" }).message).toContain('but "web" already publishes it');
   });
 
   it("a port an outbound service keeps listening on: a later inbound proxy may not take it", () => {
@@ -128,7 +128,7 @@ describe("never a host port bound twice", () => {
       "    x-stackmod: {ports: [8123], proxy: {direction: outbound}}\n    deploy: {mode: global}\n",
       '    x-stackmod: {ports: ["18123:8123"]}\n',
     );
-    expect(refusal(text).message).toContain('but "a" already listens on it');
+    expect(refusal(text, { strategy: "proxy" }).message).toContain('but "a" already listens on it');
   });
 
   it("the verify step reads the bindings of the output on its own", () => {

@@ -30,7 +30,7 @@ export function assertGuarantees(text: string, withDocker: boolean): void {
   } catch (error) {
     // Two services that receive the same host port: refused, never bound twice.
     const shared = error instanceof StackmodError && error.code === "PORT_COLLISION";
-    if (shared && error.message.includes(`host port ${sharedHostPort}/tcp`)) return;
+    if (shared && error.message.includes(`${sharedHostPort}/tcp`)) return;
     throw error;
   }
   // 1. Nothing to rewrite: identical output.

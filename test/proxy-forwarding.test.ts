@@ -162,7 +162,7 @@ describe("the generated proxy, run with real socat", () => {
       const udp = await freePort();
       const tcp = await freePort();
       const source = bacnet.replace('ports: ["47808/udp"]', `ports: ["${udp}/udp", ${tcp}]`);
-      const script = proxyScript(rewrite(source).output, "bacnet-proxy");
+      const script = proxyScript(rewrite(source, { options: { strategy: "proxy" } }).output, "bacnet-proxy");
       // Someone else holds the port already, as the service's own port or another proxy would.
       if (taken === "udp") {
         const holder = createSocket("udp4");

@@ -62,6 +62,8 @@ interface Measured {
   answered: number;
   /** Replies that reached another client, with the datagram's index in its sender's sequence. */
   misrouted: number[];
+  /** The indices of datagrams whose reply never reached their sender. */
+  unanswered: number[];
   maxProcesses: number;
   processesAfter: number;
 }
@@ -81,14 +83,17 @@ async function measure(load: Load): Promise<Measured> {
   const sampler = setInterval(() => (maxProcesses = Math.max(maxProcesses, descendants(shell.pid!))), 20);
   let answered = 0;
   const misrouted: number[] = [];
+  const replied = Array.from({ length: load.clients }, () => new Set<number>());
   const clients = await Promise.all(
     Array.from({ length: load.clients }, async (_, c) => {
       const socket = createSocket("udp4");
       sockets.push(socket);
       socket.on("message", (message) => {
         const [from, index] = message.toString().split(":");
-        if (from === `c${c}`) answered += 1;
-        else misrouted.push(Number(index));
+        if (from === `c${c}`) {
+          answered += 1;
+          replied[c]!.add(Number(index));
+        } else misrouted.push(Number(index));
       });
       await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
       return socket;
@@ -106,11 +111,16 @@ async function measure(load: Load): Promise<Measured> {
   const sent = load.clients * load.perClient;
   await until(() => answered + misrouted.length >= sent, 3000);
   clearInterval(sampler);
-  return { sent, answered, misrouted, maxProcesses, processesAfter: descendants(shell.pid!) };
+  const unanswered = replied.flatMap((got) =>
+    Array.from({ length: load.perClient }, (_, i) => i).filter((i) => !got.has(i)),
+  );
+  return { sent, answered, misrouted, unanswered, maxProcesses, processesAfter: descendants(shell.pid!) };
 }
 
 function proxyScript(port: number): string {
-  const output = rewrite(bacnet.replace('ports: ["47808/udp"]', `ports: ["${port}/udp"]`)).output;
+  const output = rewrite(bacnet.replace('ports: ["47808/udp"]', `ports: ["${port}/udp"]`), {
+    options: { strategy: "proxy" },
+  }).output;
   const proxy = (parse(output) as { services: Record<string, { command: string[] }> }).services["bacnet-proxy"]!;
   // What docker does to the value before the container sees it: `$$` is a literal `$`.
   return interpolate(proxy.command[0]!, {});
@@ -126,30 +136,41 @@ function report(name: string, load: Load, m: Measured): void {
   const lost = m.sent - m.answered - m.misrouted.length;
   console.log(
     `udp forwarder, ${name}: ${load.clients} client(s) x ${load.perClient} datagrams, ${load.staggerMs} ms apart: ` +
-      `${m.answered}/${m.sent} answered to their sender, ${m.misrouted.length} to another client, ${lost} lost; ` +
+      `${m.answered}/${m.sent} answered to their sender, ${m.misrouted.length} to another client, ${lost} lost ` +
+      `(unanswered: the first ${Math.max(-1, ...m.unanswered) + 1} of a client at most); ` +
       `at most ${m.maxProcesses} processes (subshell, socat and its children), ${m.processesAfter} after`,
   );
 }
+
+/**
+ * socat hands its listening socket to a new client's child before connecting it to that
+ * client: what arrives in that moment (the new client's next datagrams, or another new
+ * client's first ones) can be lost or answered to that client. How long the moment lasts
+ * depends on the machine's load (with other tests beside it: up to 12 of 300); after a
+ * client's first 25 datagrams every one is answered, to its sender.
+ */
+function expectSteadyState(m: Measured): void {
+  expect(m.misrouted.filter((index) => index >= handOver)).toEqual([]);
+  expect(m.unanswered.filter((index) => index >= handOver)).toEqual([]);
+}
+const handOver = 25;
 
 describe("the UDP forwarder under load (real socat, loopback)", () => {
   it("one client, 300 datagrams: one child process, not one per datagram", async () => {
     const load = { clients: 1, perClient: 300, staggerMs: 0 };
     const m = await measure(load);
     report("one client", load, m);
-    // A few of the first datagrams can be lost while socat hands the client to its child
-    // (measured: 0 to 3 of 300 on this shared machine); never one process per datagram.
-    expect(m.answered).toBeGreaterThanOrEqual(m.sent * 0.98);
+    expectSteadyState(m);
     expect(m.misrouted).toEqual([]);
     // the forwarder's subshell, socat listening, the client's child (a second one in that race)
     expect(m.maxProcesses).toBeLessThanOrEqual(4);
   }, 30_000);
 
-  it("8 clients joining one after the other, 4,000 datagrams: every reply to its sender", async () => {
+  it("8 clients joining one after the other, 4,000 datagrams: every reply to its sender once it has its child", async () => {
     const load = { clients: 8, perClient: 500, staggerMs: 40 };
     const m = await measure(load);
     report("clients one after the other", load, m);
-    expect(m.misrouted).toEqual([]);
-    expect(m.answered).toBeGreaterThanOrEqual(m.sent * 0.99);
+    expectSteadyState(m);
     // One child per client; a client whose datagrams reach the listening socket again before
     // its child has connected gets a second one (measured: 12 for 8 clients). Never one per datagram.
     expect(m.maxProcesses).toBeLessThanOrEqual(2 + 2 * load.clients);
@@ -161,9 +182,6 @@ describe("the UDP forwarder under load (real socat, loopback)", () => {
     const m = await measure(load);
     report("clients at once", load, m);
     expect(m.maxProcesses).toBeLessThanOrEqual(2 + 2 * load.clients);
-    // socat hands the listening socket to the first client's child before connecting it
-    // to that client: what other new clients sent in that moment is answered to it.
-    expect(m.misrouted.every((index) => index < 25)).toBe(true);
-    expect(m.answered).toBeGreaterThanOrEqual(m.sent * 0.95);
+    expectSteadyState(m);
   }, 30_000);
 });

@@ -81,21 +81,17 @@ export function placementFor(
   }
   if (direction === "inbound") {
     const proxy = byKey.proxy as unknown as ProxyLike;
-    const mesh = new Map(
-      service.ports.filter((p) => p.mode === "ingress").map((p) => [`${p.target}/${p.protocol}`, p.published]),
-    );
+    // As transforms/proxy.ts does: a port the service publishes itself (its ports: take effect once it
+    // leaves the host network) needs no new one: none at all at the same number (0), else forwarded there.
     placement.forwarded = new Map(
-      common.ports.map(
-        (p) => [`${p.target}/${p.protocol}`, p.published ?? p.target + proxy.offset] as [string, number],
-      ),
+      common.ports.map((p) => {
+        const own = service.ports.find(
+          (o) => o.target === p.target && o.protocol === p.protocol && o.published !== undefined,
+        );
+        const to = own ? (own.published === p.target ? 0 : own.published!) : (p.published ?? p.target + proxy.offset);
+        return [`${p.target}/${p.protocol}`, to];
+      }),
     );
-    if (model.dialect === "swarm") {
-      placement.meshed = new Map();
-      for (const p of common.ports) {
-        const key = `${p.target}/${p.protocol}`;
-        if (mesh.has(key)) placement.meshed.set(key, mesh.get(key) ?? 0);
-      }
-    }
     // The proxy publishes a dnsrr service's ports in mode: host whatever was asked (swarmkit refuses ingress there).
     const dnsrr = (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
     placement.publish = dnsrr ? "host" : proxy.publish;

@@ -72,16 +72,9 @@ export function flowsOf(a: ServiceAnalysis, at: Placement): Flow[] {
       kept("LAN", to, how, [published(port.port, port.protocol)]);
     } else if (at.strategy === "proxy" && at.direction === "inbound") {
       const target = at.forwarded?.get(key);
-      const meshed = at.meshed?.get(key);
-      if (meshed === port.port)
-        kept("LAN", to, "already published through the routing mesh", [published(port.port, port.protocol)]);
-      else if (meshed !== undefined)
-        lost(
-          "LAN",
-          to,
-          `the service already publishes it at ${meshed} through the routing mesh, not at ${port.port}: clients must use ${meshed}, or publish it at ${port.port}`,
-        );
-      else if (target === undefined) lost("LAN", to, `not forwarded: add ${key} to the service's x-stackmod ports`);
+      if (target === undefined) lost("LAN", to, `not forwarded: add ${key} to the service's x-stackmod ports`);
+      else if (target === 0)
+        kept("LAN", to, "published by the service itself at that port", [published(port.port, port.protocol)]);
       else
         kept(
           "LAN",

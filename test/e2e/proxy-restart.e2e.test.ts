@@ -31,7 +31,7 @@ describe.skipIf(!engine)("a proxy whose port is taken exits 1 and is restarted (
       await buildImage(e, defaultProxyImage, SOCAT_IMAGE);
       const input = join(e.dir, "gateway-restart.yml");
       writeFileSync(input, readFileSync(INPUT, "utf8").replaceAll("21110", `${UDP}`).replaceAll("21111", `${TCP}`));
-      const { file } = await rewriteToFile(e, input, ["--publish", "host"]);
+      const { file } = await rewriteToFile(e, input, ["--strategy", "proxy", "--publish", "host"]);
       // Something on the node holds the proxy's TCP port already.
       const server = createServer((socket) => socket.end("holder\n"));
       holder = server;
