@@ -40,7 +40,7 @@ describe("the analysis stage", () => {
       file: "stack.yml",
       options: { strategy: "proxy" },
     });
-    expect(result.output).toContain("UDP4-RECVFROM:53,fork");
+    expect(result.output).toContain("UDP4-LISTEN:53,fork");
     expect(result.output).toContain("TCP4-LISTEN:53,fork");
     expect(result.output).not.toContain("LISTEN:3000");
     expect(result.flows.map((f) => `${f.from} → ${f.to}: ${f.status}`)).toEqual([
