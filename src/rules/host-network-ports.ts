@@ -28,6 +28,9 @@ export const hostNetworkPorts: Rule = {
     // Compose only: in a stack file an ingress port is host-ingress-port's, and what the engine does with a
     // host-mode port of a host-network task was not measured here.
     if (model.dialect !== "compose" || !hostNetworked(service)) return [];
+    // With networks: as well Compose refuses the service (network-mode-with-networks), and its rewrite takes it
+    // off the host network, where the ports do publish.
+    if (service.attachments.length > 0) return [];
     return service.ports.map((port) =>
       findingOf(
         this,
