@@ -90,6 +90,30 @@ export function generate({ manyCount = 1000 } = {}) {
     paths.huge[count] = join(benchDir, "huge", `stack-${count}.yml`);
     writeFileSync(paths.huge[count], syntheticStack(count));
   }
+  paths.hostile = hostileInputs();
+  return paths;
+}
+
+/**
+ * Inputs shaped to hit a worst case (issue 14): one duplicate among 100,000 keys of a
+ * mapping (and the same file without it), and 5 MB of `[` under the 5 MiB limit.
+ */
+function hostileInputs() {
+  const folder = join(benchDir, "hostile");
+  mkdirSync(folder, { recursive: true });
+  const keys = Array.from({ length: 100_000 }, (_, i) => `      K${i}: v`);
+  const head = ["services:", "  big:", "    image: x", "    environment:"];
+  const paths = {
+    unique: join(folder, "keys-100000.yml"),
+    duplicate: join(folder, "keys-100000-one-duplicate.yml"),
+    brackets: join(folder, "brackets-5mb.yml"),
+  };
+  writeFileSync(paths.unique, [...head, ...keys, ""].join("\n"));
+  writeFileSync(
+    paths.duplicate,
+    [...head, ...keys.slice(0, 60_000), "      K5: dup", ...keys.slice(60_000), ""].join("\n"),
+  );
+  writeFileSync(paths.brackets, "[".repeat(5 * 1024 * 1024 - 16));
   return paths;
 }
 

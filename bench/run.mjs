@@ -284,6 +284,28 @@ if (wanted(5)) {
   }
 }
 
+if (wanted(6)) {
+  log("\n[6] hostile shapes: one duplicate key among 100,000; 5 MB of `[`");
+  const r = sideBySide(
+    {
+      unique: () => runOnce([node, cli, "check", inputs.hostile.unique], { okStatus: [0] }),
+      duplicate: () => runOnce([node, cli, "check", inputs.hostile.duplicate], { okStatus: [2] }),
+      brackets: () => runOnce([node, cli, "check", inputs.hostile.brackets], { okStatus: [2] }),
+    },
+    { rounds: quick ? 2 : 5, warmup: 1 },
+  );
+  for (const label of Object.keys(r))
+    log(`  ${label.padEnd(10)} wall ${fmt(r[label].wall).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`);
+  record(
+    6,
+    "one duplicate among 100,000 keys / no duplicate (wall)",
+    r.duplicate.wall / r.unique.wall,
+    "≤2",
+    `${fmt(r.duplicate.wall)} vs ${fmt(r.unique.wall)}`,
+  );
+  record(6, "5 MB of `[` / 100,000 keys (wall)", r.brackets.wall / r.unique.wall, "≤1", fmt(r.brackets.wall));
+}
+
 const lines = ["| target | measure | ratio | goal | result | detail |", "|---|---|---|---|---|---|"];
 for (const row of rows) {
   const value =

@@ -1,6 +1,7 @@
 import { hugeText } from "../heap-growth.js";
 import {
   Composer,
+  Lexer,
   Parser,
   type CST,
   type Document,
@@ -27,9 +28,35 @@ export function composeDocuments(
   lineCounter: LineCounter,
   // A typical file gains nothing from letting go and pays for the generators: by default only huge ones do.
   letGo = text.length >= hugeText,
+  maxDepth = Infinity,
 ): Document.Parsed[] {
-  const tokens = new Parser(lineCounter.addNewLine).parse(text);
+  const tokens = boundedParse(text, lineCounter, maxDepth);
   return Array.from(new Composer(options).compose(letGo ? releasing(tokens) : tokens)) as Document.Parsed[];
+}
+
+/** Thrown while parsing when the parser holds more than the allowed nesting; `offset` is where it went past. */
+export class NestingTooDeep extends Error {
+  constructor(readonly offset: number) {
+    super(`nesting too deep at offset ${offset}`);
+  }
+}
+
+/**
+ * yaml's `Parser.parse`, stopped once the parser holds twice `maxDepth` open nodes.
+ * The parser keeps one object per open level, so 5 MB of `[` (or of `- `) would
+ * hold millions of them and exhaust the heap long before the depth check on the
+ * composed document could run. Twice, so that a file just past the limit is still
+ * composed and its deepest node found exactly; a bomb stops within a few hundred bytes.
+ */
+function* boundedParse(text: string, lineCounter: LineCounter, maxDepth: number): Generator<CST.Token> {
+  const parser = new Parser(lineCounter.addNewLine);
+  const limit = 2 * maxDepth;
+  lineCounter.addNewLine(0);
+  for (const lexeme of new Lexer().lex(text)) {
+    yield* parser.next(lexeme);
+    if (parser.stack.length > limit) throw new NestingTooDeep(parser.offset);
+  }
+  yield* parser.end();
 }
 
 /** The parser's tokens, each document's top two levels of block collections made to let go of their items as they are read. */

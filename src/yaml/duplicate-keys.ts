@@ -1,29 +1,30 @@
-import { isMap, visit, type Document } from "yaml";
+import { isMap, isScalar, visit, type Document, type Node } from "yaml";
 
 /**
- * Whether any mapping repeats a key, compared the way yaml's `uniqueKeys` does
- * (the same node, or scalars with `===` values). yaml checks each key against
- * every earlier key of its mapping, which is quadratic for a file with thousands
- * of services; this is one pass with a set per mapping.
+ * The offset of the first key (in document order) that repeats an earlier key of its mapping,
+ * compared the way yaml's `uniqueKeys` does (the same node, or scalars with `===`
+ * values). yaml checks each key against every earlier key of its mapping, which
+ * is quadratic (100,000 keys: over a minute); this is one pass with a set per mapping.
  */
-export function hasDuplicateKeys(doc: Document.Parsed): boolean {
-  let found = false;
+export function firstDuplicateKey(doc: Document.Parsed): number | undefined {
+  let at = Infinity;
   visit(doc, {
     Map(_key, map) {
       if (!isMap(map)) return undefined;
       const seen = new Set<unknown>();
       for (const pair of map.items) {
-        const key = pair.key as { value?: unknown } | null;
-        const value = key !== null && typeof key === "object" && "value" in key ? key.value : key;
+        const key = pair.key as Node | null;
+        const value = isScalar(key) ? key.value : key;
         if (typeof value === "number" && Number.isNaN(value)) continue;
         if (seen.has(value)) {
-          found = true;
-          return visit.BREAK;
+          const offset = key?.range?.[0] ?? map.range?.[0] ?? 0;
+          at = Math.min(at, offset);
+          return undefined;
         }
         seen.add(value);
       }
       return undefined;
     },
   });
-  return found;
+  return at === Infinity ? undefined : at;
 }

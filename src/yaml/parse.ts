@@ -1,20 +1,9 @@
-import {
-  isAlias,
-  isCollection,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseAllDocuments,
-  visit,
-  type Document,
-  type YAMLMap,
-} from "yaml";
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Document, type YAMLMap } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { indexAliases } from "./aliases.js";
-import { composeDocuments } from "./compose.js";
-import { hasDuplicateKeys } from "./duplicate-keys.js";
+import { composeDocuments, NestingTooDeep } from "./compose.js";
+import { firstDuplicateKey } from "./duplicate-keys.js";
 import { SourceText } from "../text/source-text.js";
 import { explainSyntaxError } from "./syntax-messages.js";
 
@@ -42,7 +31,7 @@ export interface ParsedFile {
   data: unknown;
 }
 
-const parseOptions = { merge: true, uniqueKeys: true, prettyErrors: false, strict: true } as const;
+const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false, strict: true } as const;
 
 /** Parses one stack file; every problem becomes one StackmodError with its position. */
 export function parseStackFile(text: string, file: string, limits: ParseLimits = defaultLimits): ParsedFile {
@@ -65,10 +54,11 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const source = new SourceText(text, file);
   let docs: Document.Parsed[];
   try {
-    docs = composeDocuments(text, { ...parseOptions, uniqueKeys: false }, source.lineCounter);
-    // yaml's own duplicate-key check is quadratic: it runs only on a file that has one, for its exact error.
-    if (docs.some(hasDuplicateKeys)) docs = parseAllDocuments(text, parseOptions) as Document.Parsed[];
+    // yaml's own duplicate-key check is quadratic (each key against every earlier one): ours is linear.
+    docs = composeDocuments(text, parseOptions, source.lineCounter, undefined, limits.maxDepth);
   } catch (error) {
+    if (error instanceof NestingTooDeep)
+      throw tooDeep(limits, source.position(deepestBefore(text, error.offset, limits)));
     if (error instanceof RangeError) throw tooDeep(limits, before(0));
     throw error;
   }
@@ -82,11 +72,17 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
     );
   }
   const doc = docs[0];
+  const duplicate = doc ? firstDuplicateKey(doc) : undefined;
   const problem = doc?.errors[0];
+  const keyAt = (offset: number) =>
+    /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(offset, offset + 1024))?.[1] ?? "";
+  if (duplicate !== undefined && (!problem || duplicate < problem.pos[0])) {
+    throw new StackmodError(...syntaxError("DUPLICATE_KEY", keyAt(duplicate)), source.position(duplicate));
+  }
   if (problem) {
     if (/call stack/i.test(problem.message))
       throw tooDeep(limits, source.position(overflowOffset(text, limits.maxDepth)));
-    const key = /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(problem.pos[0]))?.[1] ?? "";
+    const key = keyAt(problem.pos[0]);
     if (problem.code === "DUPLICATE_KEY" || problem.code === "TAB_AS_INDENT")
       throw new StackmodError(...syntaxError(problem.code, key), source.position(problem.pos[0]));
     const explained = explainSyntaxError(problem.code, firstLine(problem.message), problem.pos[0], text);
@@ -129,6 +125,19 @@ function tooDeep(limits: ParseLimits, where: SourcePosition): StackmodError {
     `mappings and lists are nested more than ${limits.maxDepth} levels deep (a nesting bomb?); a stack file never needs that, check where this file comes from`,
     where,
   );
+}
+
+/**
+ * Where a nesting bomb first goes past the limit: the text up to where the parser
+ * stopped holds at most twice the limit, so it is composed (errors and all) and its
+ * deepest node is the one a complete parse would have found.
+ */
+function deepestBefore(text: string, stop: number, limits: ParseLimits): number {
+  const counter = new SourceText("", "").lineCounter;
+  const [doc] = composeDocuments(text.slice(0, stop), parseOptions, counter, false, 2 * limits.maxDepth + 1);
+  const root = doc?.contents;
+  const deepest = isMap(root) ? deepestNode(root, limits.maxDepth) : undefined;
+  return deepest?.range?.[0] ?? stop;
 }
 
 /** The first node deeper than `max` levels, walked without recursion so that depth cannot overflow the stack. */
