@@ -1,7 +1,8 @@
 import { unifiedDiff } from "./diff.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
 import { hostPortBindings, newDoubleBindings } from "./host-ports.js";
-import { StackmodError } from "./errors.js";
+import { isDeepStrictEqual } from "node:util";
+import { StackmodError, type SourcePosition } from "./errors.js";
 import { loadModel, type LoadOptions } from "./load.js";
 import type { Dialect, StackModel } from "./model/types.js";
 import {
@@ -104,12 +105,9 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
     // while the output is parsed again, so a huge file's two parses do not add up in memory
     // (once collected: heap-growth.ts).
     const planned = plan(source, options);
-    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles } = planned;
-    const { engine, left, bindings } = planned;
-    const remaining =
-      output === source
-        ? findings
-        : verify(output, { ...options, file, target: dialect }, engine, skipped, left, bindings);
+    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine } =
+      planned;
+    const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
     return {
       file,
       serviceNames,
@@ -148,6 +146,49 @@ interface Plan {
   flows: Flow[];
   /** The input's host ports, for the verify step. */
   bindings: Map<string, string[]>;
+  /** What must read the same after the rewrite: the services no strategy or fix was applied to, and the other top-level keys. */
+  unchanged: Unchanged;
+  /** Where the first rewritten service is: stackmod's own mistakes are reported there. */
+  where: SourcePosition;
+}
+
+interface Unchanged {
+  services: Map<string, unknown>;
+  /** Keys of those services that a strategy changed on purpose (split's `depends_on` following a rename). */
+  followed: Map<string, Set<string>>;
+  /** Top-level keys besides `services:`; in the sections a rewrite declares into, each existing entry. */
+  topLevel: Map<string, unknown>;
+  sections: Map<string, Map<string, unknown>>;
+}
+
+/** Top-level sections a rewrite may add declarations to (and never changes an existing one of). */
+const declarationSections = new Set(["networks", "volumes", "secrets", "configs"]);
+
+function unchangedData(model: StackModel, applied: Applied[], followed: Map<string, Set<string>>): Unchanged {
+  const rewritten = new Set(applied.map((a) => a.service));
+  const services = new Map<string, unknown>();
+  for (const service of model.services) {
+    if (!rewritten.has(service.name)) services.set(service.name, without(service.data, followed.get(service.name)));
+  }
+  const topLevel = new Map<string, unknown>();
+  const sections = new Map<string, Map<string, unknown>>();
+  const data = (model.parsed.data ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(data)) {
+    if (key === "services") continue;
+    if (declarationSections.has(key) && isRecord(value)) sections.set(key, new Map(Object.entries(value)));
+    else topLevel.set(key, value);
+  }
+  return { services, followed, topLevel, sections };
+}
+
+/** The data less the keys a strategy changed on purpose. */
+function without(data: unknown, keys: Set<string> | undefined): unknown {
+  if (!keys || !isRecord(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !keys.has(key)));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
@@ -209,6 +250,8 @@ function plan(source: string, options: RewriteOptions): Plan {
   for (const service of model.services) {
     const entry = active.get(service.name);
     if (!entry) continue;
+    // One protection for every strategy and fix: a body that other services use is never changed.
+    edits.assertOwnBody(service);
     const ruleIds = new Set(entry.findings.map((f) => f.rule));
     const fixing = rulesOf(ruleIds).filter((rule) => rule.fix?.pass === "network");
     const context = (rule: Rule) => ({
@@ -270,6 +313,9 @@ function plan(source: string, options: RewriteOptions): Plan {
   deploy.write();
   edits.topLevel.write();
   const output = editor.result();
+  const applied = model.services.flatMap((s) =>
+    done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)!, ...decisions.get(s.name) }] : [],
+  );
   return {
     engine,
     left,
@@ -280,15 +326,20 @@ function plan(source: string, options: RewriteOptions): Plan {
     // The diff cuts a large file at the edits; after two passes they are not against the original.
     edits: model === first ? editor.edits.list() : output === keysPass.output ? keysPass.edits : undefined,
     findings,
-    applied: model.services.flatMap((s) =>
-      done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)!, ...decisions.get(s.name) }] : [],
-    ),
+    applied,
     skipped,
     notes,
     settings,
     extraFiles: [...extraFiles.values()],
     flows,
     bindings: hostPortBindings(first),
+    // Against the input as it was read: the first pass's fixes count as rewrites of their services.
+    unchanged: unchangedData(first, applied, edits.followed),
+    where: first.services.find((service) => done.has(service.name))?.position ?? {
+      file: first.file,
+      line: 1,
+      column: 1,
+    },
   };
 }
 
@@ -324,6 +375,8 @@ function runFixes(
   for (const service of model.services) {
     const entry = active.get(service.name);
     if (!entry) continue;
+    const fixes = rulesOf(new Set(entry.findings.map((f) => f.rule))).filter((rule) => rule.fix?.pass === pass);
+    if (fixes.some((rule) => rule.fix?.apply)) edits.assertOwnBody(service);
     for (const rule of rulesOf(new Set(entry.findings.map((f) => f.rule)))) {
       const fix = rule.fix;
       if (!fix?.apply || fix.pass !== pass) continue;
@@ -352,40 +405,64 @@ function askedFixes(fix: string[] | undefined): (rule: RuleId) => boolean {
 }
 
 /**
- * The safety net: the output must parse and hold no error except for services left
- * alone and findings a fix said it could not make.
+ * The safety net: the output must parse, hold no error except for services left
+ * alone and findings a fix said it could not make, and read (as data, the way the
+ * model reads it) exactly as the input did everywhere no strategy or fix was
+ * applied. A failure here is stackmod's own mistake, never the user's: an INTERNAL
+ * error at the rewritten service.
  */
-function verify(
-  output: string,
-  options: RewriteOptions & { file: string },
-  engine: EngineVersion,
-  skipped: Skipped[],
-  left: Set<string>,
-  before: Map<string, string[]>,
-): Finding[] {
-  const model = loadModel(output, options);
-  const twice = newDoubleBindings(before, hostPortBindings(model))[0];
-  if (twice) {
-    throw new StackmodError(
+function verify(output: string, options: RewriteOptions & { file: string }, planned: Plan): Finding[] {
+  const internal = (what: string) =>
+    new StackmodError(
       "INTERNAL",
-      `internal check failed: the rewrite would bind host port ${twice[0]} twice (${twice[1].join("; ")}); nothing was written. Please report this with the file`,
-      { file: options.file, line: 1, column: 1 },
+      `stackmod's rewrite is wrong: ${what}; nothing was written. This is a bug in stackmod, not in your file: please report it with the file`,
+      planned.where,
+    );
+  let model: StackModel;
+  try {
+    model = loadModel(output, options);
+  } catch (error) {
+    if (!(error instanceof StackmodError)) throw error;
+    throw internal(
+      `its output does not read back (${error.code} at line ${error.line} of the output: ${error.message})`,
     );
   }
-  const after = detect(model, engine);
-  const alone = new Set(skipped.map((s) => s.service));
+  const twice = newDoubleBindings(planned.bindings, hostPortBindings(model))[0];
+  if (twice) throw internal(`it would bind host port ${twice[0]} twice (${twice[1].join("; ")})`);
+  const after = detect(model, planned.engine);
+  const alone = new Set(planned.skipped.map((s) => s.service));
   const unexpected = after.find(
     // File-level findings (service "") have no fix: they stay, as check reports them.
-    (f) => f.severity === "error" && f.service !== "" && !alone.has(f.service) && !left.has(`${f.service}\0${f.rule}`),
+    (f) =>
+      f.severity === "error" &&
+      f.service !== "" &&
+      !alone.has(f.service) &&
+      !planned.left.has(`${f.service}\0${f.rule}`),
   );
-  if (unexpected) {
-    throw new StackmodError(
-      "UNSUPPORTED",
-      `internal check failed: the rewrite of "${unexpected.service}" still has ${unexpected.rule}; nothing was written. Please report this with the file`,
-      { file: options.file, line: unexpected.line, column: unexpected.column },
-    );
-  }
+  if (unexpected) throw internal(`the rewrite of "${unexpected.service}" still has ${unexpected.rule}`);
+  const changed = changedUnchanged(model, planned.unchanged);
+  if (changed) throw internal(`${changed}, which it was not asked to change`);
   return after;
+}
+
+/** What reads differently after the rewrite, of what had to stay the same; undefined when nothing does. */
+function changedUnchanged(model: StackModel, unchanged: Unchanged): string | undefined {
+  const services = new Map(model.services.map((service) => [service.name, service.data]));
+  for (const [name, data] of unchanged.services) {
+    const now = without(services.get(name), unchanged.followed.get(name));
+    if (!isDeepStrictEqual(now, data)) return `service "${name}" reads differently`;
+  }
+  const data = (model.parsed.data ?? {}) as Record<string, unknown>;
+  for (const [key, value] of unchanged.topLevel) {
+    if (!isDeepStrictEqual(data[key], value)) return `the top-level \`${key}:\` reads differently`;
+  }
+  for (const [section, entries] of unchanged.sections) {
+    const now = data[section];
+    for (const [key, value] of entries) {
+      if (!isRecord(now) || !isDeepStrictEqual(now[key], value)) return `\`${section}.${key}\` reads differently`;
+    }
+  }
+  return undefined;
 }
 
 function optionSources(model: StackModel, options: RewriteOptions, notes: Notes): OptionSources & FileOptions {

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isSeq, visit, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
+import { SharedNodes } from "./shared-nodes.js";
 import { TopLevelDeclarations } from "./top-level.js";
 import type { YamlEditor } from "./yaml/editor.js";
 import type { Plain } from "./yaml/render.js";
@@ -19,6 +20,13 @@ export class ServiceEdits {
   /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
   private readonly aliasedAnchors = new Set<string>();
 
+  /**
+   * Keys of services no strategy was applied to that a strategy changed on purpose
+   * (split's `depends_on` and `links` following a renamed service), by service:
+   * the verify step expects those, and only those, to read differently.
+   */
+  readonly followed = new Map<string, Set<string>>();
+
   /** Top-level `networks:`, `volumes:`, `secrets:` the run adds, written once by `finish()`. */
   readonly topLevel: TopLevelDeclarations;
 
@@ -27,6 +35,9 @@ export class ServiceEdits {
     readonly editor: YamlEditor,
   ) {
     this.topLevel = new TopLevelDeclarations(model, editor);
+    // Every edit, through these methods or spliced by a strategy, passes this one check.
+    const shared = new SharedNodes(model);
+    editor.edits.guard = (start, end) => shared.check(start, end);
     this.serviceNames = new Set(model.services.map((s) => s.name));
     visit(model.parsed.doc, {
       Alias: (_, alias) => {
@@ -179,7 +190,8 @@ export class ServiceEdits {
   /** Adds new services right after `after`, in the file's style; their names must be free. */
   addServices(after: ServiceModel, services: [string, Plain][]): void {
     for (const [name] of services) this.claimServiceName(name, after);
-    this.editor.addPairsAfter(after.pair, services);
+    const parent = this.model.servicesEntry?.value;
+    this.editor.addPairsAfter(isMap(parent) ? parent : undefined, after.pair, services);
   }
 
   claimServiceName(name: string, near: ServiceModel): void {
@@ -239,8 +251,11 @@ export class ServiceEdits {
     this.topLevel.declare("networks", key, body);
   }
 
-  /** A service written as `b: *a`, or one whose body other services alias, cannot be changed alone. */
-  private assertOwnBody(service: ServiceModel): void {
+  /**
+   * A service written as `b: *a`, or one whose body other services alias or merge,
+   * cannot be changed alone: checked before any strategy or fix touches a service.
+   */
+  assertOwnBody(service: ServiceModel): void {
     const value = service.pair.value;
     if (isAlias(value)) {
       throw new StackmodError(

@@ -153,6 +153,7 @@ function renameEntries(edits: ServiceEdits, key: string, rename: (entry: string)
     const entry = edits.model.resolver.get(other.map, key);
     const data = other.data[key] as Plain;
     if (!entry || ![...namesIn(data)].some((name) => rename(name) !== undefined)) continue;
+    edits.followed.set(other.name, new Set([...(edits.followed.get(other.name) ?? []), key]));
     const collection = entry.value;
     if (!entry.local || entry.viaAlias || !(isSeq(collection) || isMap(collection))) {
       const renamed = Array.isArray(data)

@@ -3,6 +3,7 @@ import { StackmodError } from "./errors.js";
 import type { StackModel } from "./model/types.js";
 import type { YamlEditor } from "./yaml/editor.js";
 import { flow, scalar, type Plain } from "./yaml/render.js";
+import { keyStart } from "./yaml/style.js";
 
 /**
  * Top-level declarations (`networks:`, `volumes:`, `secrets:`) the strategies need,
@@ -68,7 +69,7 @@ export class TopLevelDeclarations {
       return;
     }
     const { source } = this.editor;
-    const column = source.indentAt((map.items[0]!.key as Node).range![0]);
+    const column = source.indentAt(keyStart(source, map.items[0]!));
     const lines = entries.map(([key, body]) =>
       isFlat(body)
         ? `${" ".repeat(column)}${scalar(key)}: ${flow(body)}`
@@ -92,7 +93,7 @@ export class TopLevelDeclarations {
     const text = this.model.parsed.source.text;
     const spaced =
       previous !== undefined &&
-      /\n[ \t]*\r?\n/.test(text.slice(endOf(this.editor, previous) - 1, (last.key as Node).range![0]));
+      /\n[ \t]*\r?\n/.test(text.slice(endOf(this.editor, previous) - 1, keyStart(this.editor.source, last)));
     this.editor.insertLines(endOf(this.editor, last), [
       ...(spaced ? [""] : []),
       ...this.editor.render({ [section]: body }, 0),

@@ -14,7 +14,11 @@ export class TextEdits {
   private readonly edits: (TextEdit & { order: number })[] = [];
   private inFront = false;
 
+  /** Called with every edit before it is recorded; it throws to refuse one (text that must not change). */
+  guard: ((start: number, end: number) => void) | undefined;
+
   add(start: number, end: number, text: string): void {
+    this.guard?.(start, end);
     const order = this.inFront ? this.edits.length - Number.MAX_SAFE_INTEGER : this.edits.length;
     this.edits.push({ start, end, text, order });
   }

@@ -2,7 +2,7 @@ import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq 
 import { TextEdits, type TextEdit } from "../text/edits.js";
 import type { SourceText } from "../text/source-text.js";
 import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
-import { dashOffset } from "./style.js";
+import { dashOffset, keyStart, nodeStart } from "./style.js";
 
 /**
  * Edits a YAML file by splicing text at node ranges. Nothing is ever re-printed:
@@ -23,7 +23,7 @@ export class YamlEditor {
 
   /** Removes one item of a list or one pair of a mapping, block or flow. */
   remove(collection: YAMLSeq | YAMLMap, item: Node | Pair): void {
-    const start = isPair(item) ? (item.key as Node).range![0] : item.range![0];
+    const start = isPair(item) ? keyStart(this.source, item) : nodeStart(this.source, item);
     if (collection.flow) {
       const end = isPair(item) ? this.valueEnd(item) : item.range![1];
       this.removeFlowItem(start, end);
@@ -39,6 +39,7 @@ export class YamlEditor {
 
   /** Adds items at the end of a list, in its own style. */
   append(seq: YAMLSeq, values: Plain[]): void {
+    this.growing(seq);
     const last = seq.items[seq.items.length - 1] as Node | undefined;
     if (seq.flow || !last) {
       const at = last ? last.range![1] : this.source.text.indexOf("[", seq.range![0]) + 1;
@@ -54,22 +55,28 @@ export class YamlEditor {
 
   /** Adds `key: value` at the end of a mapping. */
   addPair(map: YAMLMap, key: string, value: Plain): void {
+    this.growing(map);
     const last = map.items[map.items.length - 1];
     if (map.flow || !last) {
       const at = last ? this.valueEnd(last) : this.source.text.indexOf("{", map.range![0]) + 1;
       this.edits.insert(at, `${last ? ", " : ""}${flow({ [key]: value })}`.replace(/^(, )?\{|\}$/g, "$1"));
       return;
     }
-    const column = this.source.indentAt((map.items[0]!.key as Node).range![0]);
+    const column = this.source.indentAt(keyStart(this.source, map.items[0]!));
     this.insertLines(
       this.blockEnd((last.value as Node | null) ?? (last.key as Node)),
       mapEntry(key, value, column, this.style),
     );
   }
 
-  /** Adds pairs right after `pair` in its block mapping (a new service after the one it comes from). */
-  addPairsAfter(pair: Pair, entries: [string, Plain][]): void {
-    const column = this.source.indentAt((pair.key as Node).range![0]);
+  /** Adds pairs right after `pair` in its mapping `map` (a new service after the one it comes from). */
+  addPairsAfter(map: YAMLMap | undefined, pair: Pair, entries: [string, Plain][]): void {
+    if (map?.flow) {
+      const pairs = entries.map(([key, value]) => flow({ [key]: value }).slice(1, -1));
+      this.edits.insert(this.valueEnd(pair), pairs.map((text) => `, ${text}`).join(""));
+      return;
+    }
+    const column = this.source.indentAt(keyStart(this.source, pair));
     const at = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
     // Sticky, at `at`: slicing the rest of the text per insertion is quadratic on big files.
     const blank = /[ \t]*\r?\n/y;
@@ -90,11 +97,11 @@ export class YamlEditor {
   /** Replaces a whole pair (key and value) with new entries at the same place, in block style. */
   replacePair(map: YAMLMap, pair: Pair, key: string, value: Plain): void {
     if (map.flow) {
-      this.edits.add((pair.key as Node).range![0], this.valueEnd(pair), flow({ [key]: value }).slice(1, -1));
+      this.edits.add(keyStart(this.source, pair), this.valueEnd(pair), flow({ [key]: value }).slice(1, -1));
       return;
     }
-    const start = this.source.lineStart((pair.key as Node).range![0]);
-    const column = this.source.indentAt((pair.key as Node).range![0]);
+    const start = this.source.lineStart(keyStart(this.source, pair));
+    const column = this.source.indentAt(keyStart(this.source, pair));
     const end = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
     const lines = mapEntry(key, value, column, this.style);
     const atEof = end === this.source.text.length && !this.source.text.endsWith("\n");
@@ -117,6 +124,16 @@ export class YamlEditor {
     while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end -= 1;
     if (end > 0 && text[end - 1] === "\n") return end;
     return this.source.lineEnd(end);
+  }
+
+  /**
+   * Text added at the end of a collection lands after its last byte, where an edit
+   * guard cannot tell it from text added after the collection: the guard is asked
+   * about the collection's own first byte instead.
+   */
+  private growing(collection: YAMLSeq | YAMLMap): void {
+    const start = collection.range?.[0];
+    if (start !== undefined) this.edits.guard?.(start, start + 1);
   }
 
   private valueEnd(pair: Pair): number {
