@@ -8,6 +8,7 @@ export interface SourcePosition {
 export type ErrorCode =
   | "YAML_SYNTAX"
   | "YAML_DUPLICATE_KEY"
+  | "DUPLICATE_ITEM"
   | "YAML_MULTIPLE_DOCUMENTS"
   | "YAML_ALIAS_LIMIT"
   | "YAML_TOO_DEEP"

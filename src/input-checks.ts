@@ -66,6 +66,20 @@ export function checkInput(file: Checked): void {
     }
   }
   for (const [name, body] of Object.entries((data.services ?? {}) as Record<string, Record<string, unknown> | null>)) {
+    const networks = body?.networks;
+    if (Array.isArray(networks)) {
+      const seen = new Set<unknown>();
+      networks.forEach((network, index) => {
+        if (seen.has(network)) {
+          throw new StackmodError(
+            "DUPLICATE_ITEM",
+            `service "${name}" lists the network ${JSON.stringify(network)} twice; docker refuses such a file ("array items must be unique"): remove one of them`,
+            at(["services", name, "networks", index]),
+          );
+        }
+        seen.add(network);
+      });
+    }
     const ports = body?.ports;
     if (!Array.isArray(ports)) continue;
     ports.forEach((port, index) => {

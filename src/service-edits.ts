@@ -17,6 +17,8 @@ export class ServiceEdits {
   private readonly publishedPorts = new Map<string, string>();
   /** Host ports something on the host network listens on (a generated proxy, a service that stays there). */
   private readonly hostListens = new Map<string, string>();
+  /** Attachments already taken off each service, so that a second detach (a fix, then a strategy) knows. */
+  private readonly detached = new WeakMap<ServiceModel, Set<Attachment>>();
   /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
   private readonly aliasedAnchors = new Set<string>();
 
@@ -51,14 +53,18 @@ export class ServiceEdits {
     }
   }
 
-  /** Takes the matching attachments off a service's `networks:`. */
+  /** Takes the matching attachments off a service's `networks:` (those an earlier fix took off stay off). */
   detach(service: ServiceModel, leaving: (a: Attachment) => boolean): void {
     const entry = service.networks;
-    const gone = service.attachments.filter(leaving);
+    const done = this.detached.get(service) ?? new Set<Attachment>();
+    const present = service.attachments.filter((a) => !done.has(a));
+    const gone = present.filter(leaving);
     if (!entry || gone.length === 0) return;
     this.assertOwnBody(service);
+    for (const attachment of gone) done.add(attachment);
+    this.detached.set(service, done);
     const collection = entry.value;
-    if (gone.length === service.attachments.length) {
+    if (gone.length === present.length) {
       this.removeKey(service, "networks");
       return;
     }
@@ -67,7 +73,7 @@ export class ServiceEdits {
       for (const attachment of gone) this.editor.remove(collection, attachment.item as Node);
       return;
     }
-    const goneKeys = new Set(gone.map((a) => a.key));
+    const goneKeys = new Set([...done].map((a) => a.key));
     const data = service.data.networks as Plain;
     const remaining: Plain = Array.isArray(data)
       ? data.filter((key) => !goneKeys.has(String(key)))

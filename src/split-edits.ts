@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
 import type { Attachment, ServiceModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
 import { flow, scalar, type Plain } from "./yaml/render.js";
-import { dashOffset } from "./yaml/style.js";
+import { dashOffset, nodeStart } from "./yaml/style.js";
 
 /**
  * Edits the split strategy makes to the service it renames in place: each one
@@ -94,8 +94,9 @@ export function keepNetworksWithAlias(
       editor.edits.add(close - 1, close, "}");
       for (const attachment of keep) {
         const node = attachment.item as Node;
+        // From its tag and anchor on: `!!merge backend` as a key would be a merge key.
         editor.edits.add(
-          node.range![0],
+          nodeStart(source, node),
           node.range![1],
           flow({ [attachment.key]: wanted[attachment.key]! }).slice(1, -1),
         );

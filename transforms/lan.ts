@@ -50,9 +50,11 @@ export const lan: Transform<LanOptions> = {
       for (const warning of networkWarnings(network, dialect)) notes.warn(warning);
     }
 
-    const host = service.attachments.find((a) => a.network?.special === "host");
-    if (host) replaceHostAttachment(edits, service, host, key);
-    else {
+    const hosts = service.attachments.filter((a) => a.network?.special === "host");
+    if (hosts.length > 0) {
+      replaceHostAttachment(edits, service, hosts, key);
+      if (service.networkMode?.value === "host") edits.removeKey(service, "network_mode");
+    } else {
       edits.removeKey(service, "network_mode");
       attachNetwork(edits, service, key);
     }

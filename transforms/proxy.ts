@@ -156,7 +156,8 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
 function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   const { service, edits, options, model, notes } = ctx;
   const compose = model.dialect === "compose";
-  const others = service.attachments.filter((a) => a.network?.special !== "host");
+  // `none` beside them is dropped by its fix: the proxy does not join it either.
+  const others = service.attachments.filter((a) => a.network?.special !== "host" && a.network?.special !== "none");
   const data = service.data.networks;
   const networks: Record<string, Plain> = {};
   for (const attachment of others) {
@@ -255,6 +256,8 @@ function detachFromHost(ctx: TransformContext<ProxyOptions>): string {
   const host = service.attachments.find((a) => a.network?.special === "host");
   if (host) {
     edits.detach(service, (a) => a.network?.special === "host");
+    // `network_mode: host` as well as a host attachment (Compose): both go.
+    if (service.networkMode?.value === "host") edits.removeKey(service, "network_mode");
     return host.key;
   }
   edits.removeKey(service, "network_mode");

@@ -5,24 +5,39 @@ import { scalar, type Plain } from "../yaml/render.js";
 
 /**
  * Puts the service on `key` where it was on the host network: the same list item
- * or map key, renamed, so its place, comment and settings stay. Where the
- * networks come from an anchor or a merge, the service gets a local override.
+ * or map key, renamed, so its place, comment and settings stay; a second host
+ * attachment (host declared under two keys) goes. Where the networks come from an
+ * anchor or a merge, the service gets a local override.
  */
-export function replaceHostAttachment(edits: ServiceEdits, service: ServiceModel, host: Attachment, key: string): void {
+export function replaceHostAttachment(
+  edits: ServiceEdits,
+  service: ServiceModel,
+  hosts: Attachment[],
+  key: string,
+): void {
+  const [first, ...others] = hosts;
+  if (!first) return;
   if (service.attachments.some((a) => a.key === key)) {
-    edits.detach(service, (a) => a === host);
+    edits.detach(service, (a) => hosts.includes(a));
     return;
   }
   const entry = service.networks!;
-  if (entry.local && !entry.viaAlias && (isSeq(entry.value) || isMap(entry.value))) {
-    const node = (isPair(host.item) ? host.item.key : host.item) as Node;
+  const collection = entry.value;
+  if (entry.local && !entry.viaAlias && (isSeq(collection) || isMap(collection))) {
+    const node = (isPair(first.item) ? first.item.key : first.item) as Node;
     edits.editor.edits.add(node.range![0], node.range![1], scalar(key));
+    for (const other of others) edits.editor.remove(collection, other.item as Node);
     return;
   }
+  const gone = new Set(others.map((a) => a.key));
   const data = service.data.networks as Plain;
   const renamed: Plain = Array.isArray(data)
-    ? data.map((name) => (name === host.key ? key : name))
-    : Object.fromEntries(Object.entries(data as Record<string, Plain>).map(([k, v]) => [k === host.key ? key : k, v]));
+    ? data.filter((name) => !gone.has(String(name))).map((name) => (name === first.key ? key : name))
+    : Object.fromEntries(
+        Object.entries(data as Record<string, Plain>)
+          .filter(([k]) => !gone.has(k))
+          .map(([k, v]) => [k === first.key ? key : k, v]),
+      );
   override(edits, service, renamed);
 }
 

@@ -51,7 +51,10 @@ export class TextEdits {
   }
 
   apply(original: string): string {
-    const sorted = [...this.edits].sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
+    const covered = this.covered();
+    const sorted = this.edits
+      .filter((edit) => !covered.has(edit))
+      .sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
     let result = "";
     let cursor = 0;
     for (const edit of sorted) {
@@ -62,5 +65,30 @@ export class TextEdits {
       cursor = edit.end;
     }
     return result + original.slice(cursor);
+  }
+
+  /**
+   * Edits inside text that another edit deletes: two fixes removing the same list
+   * item, or a whole key removed after one of its items was. They change nothing
+   * the deletion does not, so they are dropped instead of counted as overlapping.
+   * An insertion at either end of the deletion is kept (it is outside it).
+   */
+  private covered(): Set<TextEdit> {
+    const covered = new Set<TextEdit>();
+    const byExtent = [...this.edits].sort((a, b) => a.start - b.start || b.end - a.end || a.order - b.order);
+    let cover: TextEdit | undefined;
+    for (const edit of byExtent) {
+      const inside =
+        cover !== undefined &&
+        edit.start >= cover.start &&
+        edit.end <= cover.end &&
+        (edit.start < edit.end || (edit.start > cover.start && edit.start < cover.end));
+      if (inside) {
+        covered.add(edit);
+        continue;
+      }
+      if (edit.text === "" && edit.end > edit.start && edit.end > (cover?.end ?? -1)) cover = edit;
+    }
+    return covered;
   }
 }

@@ -104,10 +104,56 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   }
   const deepest = deepestNode(doc.contents, limits.maxDepth);
   if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
+  readMergeTagsAsDocker(doc);
+  checkMergeValues(doc, source);
   indexAliases(doc);
   const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, source) };
   checkInput(parsed);
   return parsed;
+}
+
+/**
+ * `!!merge` on a value (`- !!merge backend`): yaml reads it as its merge-key marker (a
+ * symbol, which then breaks every string operation), go-yaml, which docker uses, as the
+ * plain string. Read as docker does.
+ */
+function readMergeTagsAsDocker(doc: Document.Parsed): void {
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === "key" || typeof node.value !== "symbol") return;
+      node.value = node.source ?? "<<";
+    },
+  });
+}
+
+/**
+ * A merge key takes a mapping, an alias of one, or a list of those; yaml throws a
+ * bare Error at anything else (`<<: 5`), docker refuses it ("map merge requires map
+ * or sequence of maps as the value"): said here, at the value.
+ */
+function checkMergeValues(doc: Document.Parsed, source: SourceText): void {
+  const isMapping = (node: unknown): boolean => {
+    if (isMap(node)) return true;
+    if (!isAlias(node)) return false;
+    const target = node.resolve(doc);
+    return isMap(target);
+  };
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (!isScalar(key) || (key.value !== "<<" && typeof key.value !== "symbol")) return;
+      if (key.value === "<<" && key.tag !== undefined && key.tag !== "tag:yaml.org,2002:merge") return;
+      const value = pair.value;
+      if (isMapping(value) || (isSeq(value) && value.items.every(isMapping))) return;
+      const node = (value ?? key) as { range?: [number, number, number] | null };
+      throw new StackmodError(
+        "WRONG_TYPE",
+        "the merge key `<<` takes a mapping, an alias of one (`<<: *defaults`) or a list of them, but this is not one;" +
+          ' docker refuses it too ("map merge requires map or sequence of maps as the value")',
+        source.position(node.range?.[0] ?? 0),
+      );
+    },
+  });
 }
 
 function syntaxError(code: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {
