@@ -1,9 +1,10 @@
 import {
   closeSync,
+  fstatSync,
   fsyncSync,
   openSync,
   readdirSync,
-  readFileSync,
+  readSync,
   realpathSync,
   renameSync,
   statSync,
@@ -11,6 +12,8 @@ import {
   writeSync,
   chownSync,
   chmodSync,
+  type BigIntStats,
+  type Stats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { StackmodError } from "./errors.js";
@@ -51,13 +54,73 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
       where,
     );
   }
-  if (options.expected !== undefined && readFileSync(target, "utf8") !== options.expected) {
-    throw new StackmodError(
+  const changed = () =>
+    new StackmodError(
       "WRITE_FAILED",
       "the file changed while stackmod was working on it; nothing was written: run stackmod again",
       where,
     );
+  // Held open from the check to after the rename: the old file (its inode) can still be read then.
+  let held: Held | undefined;
+  if (options.expected !== undefined) {
+    held = holdIfUnchanged(target, options.expected);
+    if (!held) throw changed();
   }
+  try {
+    replace(target, text, stat, where, held, changed);
+  } finally {
+    if (held) closeSync(held.fd);
+  }
+}
+
+/** The file as checked: an open descriptor and what its stat said. */
+interface Held {
+  fd: number;
+  stat: BigIntStats;
+}
+
+function holdIfUnchanged(target: string, expected: string): Held | undefined {
+  const fd = openSync(target, "r");
+  const stat = fstatSync(fd, { bigint: true });
+  if (readFrom(fd) === expected) return { fd, stat };
+  closeSync(fd);
+  return undefined;
+}
+
+/** The whole file behind `fd`, read from its start whatever the descriptor's position. */
+function readFrom(fd: number): string {
+  const chunks: Buffer[] = [];
+  for (let position = 0; ;) {
+    const chunk = Buffer.alloc(64 * 1024);
+    const read = readSync(fd, chunk, 0, chunk.length, position);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    position += read;
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Same inode, size and modification time: nobody wrote it since `before`. */
+function sameFile(before: BigIntStats, now: BigIntStats): boolean {
+  return before.ino === now.ino && before.dev === now.dev && before.size === now.size && before.mtimeNs === now.mtimeNs;
+}
+
+/**
+ * Writes, checks once more and renames. An edit saved while stackmod worked is
+ * caught twice: just before the rename (a save by rename gives the path a new
+ * inode; a save in place changes the size or mtime), and just after it, through
+ * the descriptor still open on the old file: a save in place in between is then put
+ * back (the user's text replaces stackmod's) and reported. What stays uncaught: a
+ * save by rename in the microseconds between the last stat and the rename.
+ */
+function replace(
+  target: string,
+  text: string,
+  stat: Stats,
+  where: { file: string; line: number; column: number },
+  held: Held | undefined,
+  changed: () => StackmodError,
+): void {
   const folder = dirname(target);
   const temporary = join(folder, `.${basename(target)}.stackmod-${process.pid}-${Date.now().toString(36)}.tmp`);
   try {
@@ -75,6 +138,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     } catch {
       // Only root may give a file away; a user's own file keeps the user as owner anyway.
     }
+    if (held && !sameFile(held.stat, statSync(target, { bigint: true }))) throw changed();
     renameSync(temporary, target);
   } catch (error) {
     try {
@@ -82,6 +146,7 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     } catch {
       // Nothing was created.
     }
+    if (error instanceof StackmodError) throw error;
     throw new StackmodError(
       "WRITE_FAILED",
       `cannot write the file: ${(error as Error).message}; it was left as it was`,
@@ -89,6 +154,15 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     );
   }
   flushFolder(folder);
+  if (held && !sameFile(held.stat, fstatSync(held.fd, { bigint: true }))) {
+    // Saved in place between the last check and the rename: the user's text wins.
+    writeFileAtomic(target, readFrom(held.fd));
+    throw new StackmodError(
+      "WRITE_FAILED",
+      "the file was saved by someone else while stackmod replaced it; their version was put back and nothing of stackmod's was kept: run stackmod again",
+      where,
+    );
+  }
 }
 
 /** The rename is durable only once the folder itself is flushed; some file systems refuse, which is no error. */

@@ -20,9 +20,12 @@ export function unifiedDiff(
 ): string {
   if (before === after) return "";
   const name = path.replace(/^\.\//, "");
+  const [oldName, newName] = [gitQuoted(`a/${name}`), gitQuoted(`b/${name}`)];
+  // git ends a header line whose unquoted name holds a space with a tab, so that the name's end is plain.
+  const header = oldName.includes(" ") && !oldName.startsWith('"') ? "" : undefined;
   const cuts = edits && before.length >= limit ? cutPoints(before, after, edits) : undefined;
   if (!cuts) {
-    return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, {
+    return createTwoFilesPatch(oldName, newName, before, after, header, header, {
       context: 3,
       headerOptions: FILE_HEADERS_ONLY,
     });
@@ -42,9 +45,39 @@ export function unifiedDiff(
     from = to;
   }
   return formatPatch(
-    { oldFileName: `a/${name}`, newFileName: `b/${name}`, oldHeader: undefined, newHeader: undefined, hunks },
+    { oldFileName: oldName, newFileName: newName, oldHeader: header, newHeader: header, hunks },
     FILE_HEADERS_ONLY,
   );
+}
+
+const escapes: Record<number, string> = {
+  7: "a",
+  8: "b",
+  9: "t",
+  10: "n",
+  11: "v",
+  12: "f",
+  13: "r",
+  34: '"',
+  92: "\\",
+};
+
+/**
+ * A path in a diff header as git writes it (`core.quotePath`, its default): left
+ * alone unless it holds a double quote, a backslash, a control character or a
+ * non-ASCII one; then in double quotes, with C escapes (`\t`, `\n`, `\"`, `\\`) and
+ * every other such byte of its UTF-8 as three octal digits. `git apply` reads it back.
+ */
+export function gitQuoted(path: string): string {
+  if (!/["\\\u0000-\u001f\u007f-\uffff]/.test(path)) return path;
+  let quoted = '"';
+  for (const byte of Buffer.from(path, "utf8")) {
+    const escape = escapes[byte];
+    if (escape !== undefined) quoted += `\\${escape}`;
+    else if (byte < 0x20 || byte >= 0x7f) quoted += `\\${byte.toString(8).padStart(3, "0")}`;
+    else quoted += String.fromCharCode(byte);
+  }
+  return quoted + '"';
 }
 
 /**

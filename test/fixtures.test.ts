@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, rewrite } from "../src/index.js";
-import { dockerStackConfigError } from "./helpers/docker.js";
+import { dockerComposeConfigError, dockerStackConfigError } from "./helpers/docker.js";
 import { formatFlow } from "../src/analysis/flows.js";
 
 /**
@@ -10,7 +10,8 @@ import { formatFlow } from "../src/analysis/flows.js";
  * byte for byte. `<case>.options.json` holds the options given as flags (the shape
  * of the top-level x-stackmod block); `<case>.target` forces swarm or compose.
  * Every output is also rewritten again and must not change (idempotence), must
- * hold no error finding, and, for stack files, must pass `docker stack config`.
+ * hold no error finding, and, for stack files, must pass `docker stack config`; a
+ * Compose output must pass `docker-compose config` (Debian's v1, .ci/install-deps.sh).
  * `<case>.report.json`, where present, holds what the report must say about the input as
  * data: its findings (rule, service, line, column), what was applied or skipped, and the notes.
  * `<case>.flows.txt`, where present, holds the flow report expected for the case, one flow a line.
@@ -76,6 +77,12 @@ for (const group of readdirSync(root)
         const findings = check(expected!, { file: name, ...(target ? { target } : {}) }).findings;
         expect(findings.filter((f) => f.severity === "error")).toEqual([]);
       });
+
+      if (check(input, { file: name, ...(target ? { target } : {}) }).dialect === "compose") {
+        it(`${name}: docker-compose config accepts the output (Compose)`, () => {
+          expect(dockerComposeConfigError(expected!)).toBeUndefined();
+        });
+      }
 
       if (target !== "compose" && !input.includes("network_mode")) {
         it(`${name}: docker stack config accepts the output`, () => {
