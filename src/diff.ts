@@ -69,7 +69,8 @@ const escapes: Record<number, string> = {
  * every other such byte of its UTF-8 as three octal digits. `git apply` reads it back.
  */
 export function gitQuoted(path: string): string {
-  if (!/["\\\u0000-\u001f\u007f-\uffff]/.test(path)) return path;
+  // A code-point test instead of a regular expression with control characters in it.
+  if (![...path].some((char) => char === '"' || char === "\\" || char < " " || char > "~")) return path;
   let quoted = '"';
   for (const byte of Buffer.from(path, "utf8")) {
     const escape = escapes[byte];
