@@ -75,6 +75,11 @@ export function keepNetworksWithAlias(
 ): void {
   const entry = service.networks;
   const collection = entry?.value;
+  if (entry && keep.length === 0) {
+    // Only the host network (and none) was there: the processor is left on the default network.
+    edits.removeKey(service, "networks");
+    return;
+  }
   if (!entry || !entry.local || entry.viaAlias || !(isSeq(collection) || isMap(collection))) {
     setKey(edits, service, "networks", networksWithAlias(service, keep, alias));
     return;

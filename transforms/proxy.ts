@@ -171,7 +171,9 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
     // Only the names travel: a fixed address (ipv4_address, ...) stays the service's own.
     networks[attachment.key] = { aliases: [...new Set([service.name, ...aliases.map(String)])] };
   }
-  edits.detach(service, (a) => a.network?.special !== "host");
+  // With `network_mode: host` it stays on the host that way: a host attachment beside it goes too.
+  const onHostByMode = service.networkMode?.value === "host";
+  edits.detach(service, (a) => onHostByMode || a.network?.special !== "host");
   if (!compose) dropIngressPorts(service, edits, notes);
   // It keeps listening on the host: nothing else the rewrite adds may take those ports.
   for (const port of ctx.common.ports) edits.claimHostListen(port.target, port.protocol, service.name, service);

@@ -1,0 +1,160 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isMap, LineCounter, parse, parseDocument, type Node } from "yaml";
+import { check, rewrite, StackmodError, type RewriteOptions, type RewriteResult } from "../../src/index.js";
+import { changesOutside, serviceRegions } from "../helpers/untouched.js";
+import { stackConfig } from "../helpers/stack-config.js";
+import { repoRoot } from "./repo.js";
+
+/** One fuzz case: a text and the options it is rewritten with. */
+export interface FuzzCase {
+  text: string;
+  options: Pick<RewriteOptions, "options" | "services" | "target">;
+}
+
+export interface CheckWith {
+  /** Also ask `docker stack config` (about 50 ms a call). */
+  docker: boolean;
+  /** Also run the built CLI on it (a process). */
+  cli: boolean;
+}
+
+const cli = join(repoRoot(), "bin", "stackmod.js");
+const file = "stack.yml";
+
+/**
+ * The oracles of issue 14's campaign. Returns what went wrong (the first oracle
+ * that failed), or undefined. Thrown errors must be StackmodErrors other than
+ * INTERNAL, at a position inside the file; a changed output holds no error, is
+ * idempotent, keeps every line outside the rewritten services and the file's CRLF,
+ * BOM and final newline, leaves the other services reading the same (as docker reads
+ * them), and `docker stack config` accepts it when it accepted the input.
+ */
+export function failureOf(fuzz: FuzzCase, using: CheckWith): string | undefined {
+  const { text } = fuzz;
+  const options = { file, ...fuzz.options };
+  let result: RewriteResult;
+  let dialect: string;
+  try {
+    dialect = check(text, options).dialect;
+    result = rewrite(text, options);
+  } catch (error) {
+    return refusalProblem(error, text) ?? (using.cli ? cliProblem(fuzz) : undefined);
+  }
+  if (using.cli) {
+    const problem = cliProblem(fuzz);
+    if (problem) return problem;
+  }
+  if (!result.changed) return undefined;
+  const { output } = result;
+  const skipped = new Set(result.skipped.map((s) => s.service));
+  const left = check(output, options).findings.filter((f) => f.severity === "error" && !skipped.has(f.service));
+  if (left.length > 0) return `the output still has ${left[0]!.rule} for "${left[0]!.service}"`;
+  let again: RewriteResult;
+  try {
+    again = rewrite(output, options);
+  } catch (error) {
+    return `a second run refuses the output: ${(error as Error).message}`;
+  }
+  if (again.output !== output) return "not idempotent: a second run changes the output";
+  const regions = [...serviceRegions(text, rewrittenOrFollowing(result)), ...declarationRegions(text)];
+  const outside = changesOutside(text, output, regions);
+  if (outside) return outside;
+  const framing = framingProblem(text, output);
+  if (framing) return framing;
+  // A Compose output is for docker compose: docker stack config's schema refuses some of it (README, lan).
+  if (using.docker && dialect === "swarm") return dockerProblem(text, output, result);
+  return undefined;
+}
+
+function refusalProblem(error: unknown, text: string): string | undefined {
+  if (!(error instanceof StackmodError)) return `crash: ${(error as Error)?.stack ?? String(error)}`;
+  if (error.code === "INTERNAL") return `INTERNAL: ${error.message}`;
+  if (error.file !== file) return undefined;
+  const lines = text.split("\n").length;
+  if (error.line < 1 || error.line > lines || error.column < 1)
+    return `exit 2 outside the file (${error.line}:${error.column} of ${lines} lines): ${error.message}`;
+  return undefined;
+}
+
+/** The services a rewrite may change: those it applied to, and those whose depends_on/links follow a rename. */
+function rewrittenOrFollowing(result: RewriteResult): string[] {
+  const applied = new Set(result.applied.map((a) => a.service));
+  const data = parse(result.original, { merge: true, uniqueKeys: false }) as { services?: Record<string, unknown> };
+  const following = Object.entries(data?.services ?? {}).flatMap(([name, body]) => {
+    const refers = JSON.stringify([
+      (body as Record<string, unknown>)?.depends_on,
+      (body as Record<string, unknown>)?.links,
+    ]);
+    return [...applied].some((a) => refers.includes(`"${a}`)) ? [name] : [];
+  });
+  return [...applied, ...following];
+}
+
+/**
+ * The top-level sections a rewrite declares new entries in (`networks:`, `volumes:`,
+ * `secrets:`, `configs:`): text may be added there; that what was declared stays
+ * declared is the verify step's data comparison.
+ */
+function declarationRegions(text: string): [number, number][] {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: false });
+  const root = doc.contents;
+  if (!isMap(root)) return [];
+  const lineOf = (node: unknown) => counter.linePos((node as Node).range![0]).line;
+  const lines = text.split("\n").length;
+  return root.items.flatMap((pair, index) => {
+    if (!["networks", "volumes", "secrets", "configs"].includes(String((pair.key as { value?: unknown })?.value)))
+      return [];
+    const next = root.items[index + 1];
+    return [[lineOf(pair.key), next ? lineOf(next.key) - 1 : lines] as [number, number]];
+  });
+}
+
+function framingProblem(text: string, output: string): string | undefined {
+  if (text.startsWith("\uFEFF") !== output.startsWith("\uFEFF")) return "the BOM was added or lost";
+  const crlf = text.includes("\r\n");
+  if (crlf && /(?<!\r)\n/.test(output)) return "a bare LF in a CRLF file";
+  if (!crlf && output.includes("\r\n") && !text.includes("\r")) return "a CRLF in an LF file";
+  if (text.endsWith("\n") !== output.endsWith("\n")) return "the final newline was added or lost";
+  return undefined;
+}
+
+function dockerProblem(text: string, output: string, result: RewriteResult): string | undefined {
+  const before = stackConfig({ files: [[file, text]] });
+  if (!before.ok) return undefined;
+  const after = stackConfig({ files: [[file, output]] });
+  if (!after.ok) return `docker stack config accepted the input but refuses the output: ${after.error.trim()}`;
+  const servicesOf = (normalised: string) =>
+    ((parse(normalised) as { services?: Record<string, unknown> })?.services ?? {}) as Record<string, unknown>;
+  const [was, now] = [servicesOf(before.output), servicesOf(after.output)];
+  const changed = new Set(rewrittenOrFollowing(result));
+  for (const name of Object.keys(was)) {
+    if (changed.has(name)) continue;
+    if (JSON.stringify(was[name]) !== JSON.stringify(now[name]))
+      return `service "${name}" was not rewritten but docker reads it differently after the rewrite`;
+  }
+  return undefined;
+}
+
+/** The real CLI on the case: exit 0, 1 or 2, and never a stack trace. */
+function cliProblem(fuzz: FuzzCase): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "stackmod-fuzz-"));
+  try {
+    const path = join(dir, file);
+    writeFileSync(path, fuzz.text);
+    writeFileSync(join(dir, "options.json"), JSON.stringify(fuzz.options.options ?? {}));
+    const args = [cli, "rewrite", path, "--config", join(dir, "options.json")];
+    if (fuzz.options.target) args.push("--target", fuzz.options.target);
+    for (const service of fuzz.options.services ?? []) args.push("--service", service);
+    const run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000, cwd: dir });
+    if (run.signal) return `the CLI was killed by ${run.signal}`;
+    if (![0, 1, 2].includes(run.status ?? -1)) return `the CLI exited with ${run.status}: ${run.stderr.slice(0, 500)}`;
+    if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr)) return `a stack trace on stderr: ${run.stderr.slice(0, 500)}`;
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
