@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { runCampaign, seedFiles } from "../test/fuzz/campaign.js";
+import { fuzzCase, runCampaign, seedFiles } from "../test/fuzz/campaign.js";
 import { repoRoot } from "../test/fuzz/repo.js";
 
 /**
- * `npm run fuzz -- [--seed N] [--count N] [--seconds N] [--docker-every N] [--cli-every N] [--keep]`:
+ * `npm run fuzz -- [--seed N] [--count N] [--seconds N] [--docker-every N] [--cli-every N] [--keep]`
+ * (or `--seed N --case I`: print case I):
  * mutates the fixture inputs and the shared corpus, checks every case against the
  * oracles of test/fuzz/oracles.ts, and prints each failure with the seed and case
  * number that replay it. With --keep, each failure is written to
@@ -20,6 +21,13 @@ const seed = flag("seed", Date.now() % 1_000_000);
 const count = flag("count", 1_000_000);
 const seconds = flag("seconds", 60);
 const seeds = seedFiles();
+if (args.includes("--case")) {
+  // One case, to look at: its text on stdout, its options on stderr.
+  const one = fuzzCase(seed, flag("case", 0), seeds);
+  process.stdout.write(one.text);
+  process.stderr.write(`${JSON.stringify(one.options)} from ${one.from}, mutations ${one.mutations.join(", ")}\n`);
+  process.exit(0);
+}
 process.stderr.write(`fuzz: seed ${seed}, up to ${count} cases or ${seconds} s, ${seeds.length} seed files\n`);
 const result = runCampaign({
   seed,

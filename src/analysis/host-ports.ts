@@ -45,12 +45,12 @@ export function hostPortsOf(
     });
   });
   for (const at of scalarsUnder(model, service.map, "expose")) {
-    const match = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/.exec(at.value.trim());
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i.exec(at.value.trim());
     const port = match ? Number(match[1]) : 0;
     if (!match || port < 1 || port > 65535) continue;
     found.push({
       port,
-      protocol: match[3] === "udp" ? "udp" : "tcp",
+      protocol: match[3]?.toLowerCase() === "udp" ? "udp" : "tcp",
       published: undefined,
       source: "expose",
       rangeEnd: match[2] === undefined ? undefined : Number(match[2]),

@@ -17,7 +17,7 @@ export function parsePort(item: Node, resolver: Resolver, source: SourceText, te
       raw: undefined,
       target: toPort(field("target")),
       published: toPort(field("published")),
-      protocol: field("protocol") === "udp" ? "udp" : "tcp",
+      protocol: protocolOf(field("protocol")),
       mode: field("mode") === "host" ? "host" : "ingress",
     };
   }
@@ -31,7 +31,12 @@ export function parseShortPort(raw: string): Pick<PortEntry, "target" | "publish
   const parts = spec.split(":");
   const target = toPort(parts[parts.length - 1]);
   const published = parts.length >= 2 ? toPort(parts[parts.length - 2]) : undefined;
-  return { target, published, protocol: protocol === "udp" ? "udp" : "tcp" };
+  return { target, published, protocol: protocolOf(protocol) };
+}
+
+/** Docker reads the protocol without regard to case (`161/UDP` is UDP): so does stackmod. */
+function protocolOf(text: string | undefined): "tcp" | "udp" {
+  return text?.trim().toLowerCase() === "udp" ? "udp" : "tcp";
 }
 
 function toPort(value: string | undefined): number | undefined {

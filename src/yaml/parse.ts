@@ -51,6 +51,15 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
       before(nul),
     );
   }
+  const breaker = /[\u0085\u2028\u2029]/.exec(text);
+  if (breaker) {
+    const name = { "\u0085": "NEXT LINE (NEL, U+0085)", "\u2028": "LINE SEPARATOR (U+2028)" }[breaker[0]];
+    throw new StackmodError(
+      "YAML_SYNTAX",
+      `the file holds a ${name ?? "PARAGRAPH SEPARATOR (U+2029)"} here, which docker's YAML parser (go-yaml, YAML 1.1) reads as a line break and YAML 1.2 (stackmod's) does not, so the two would read different files; replace it with a newline or remove it`,
+      before(breaker.index),
+    );
+  }
   const source = new SourceText(text, file);
   let docs: Document.Parsed[];
   try {
@@ -105,6 +114,7 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   const deepest = deepestNode(doc.contents, limits.maxDepth);
   if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
   readMergeTagsAsDocker(doc);
+  refuseInexactIntegers(doc, source);
   checkMergeValues(doc, source);
   indexAliases(doc);
   const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, source) };
@@ -122,6 +132,25 @@ function readMergeTagsAsDocker(doc: Document.Parsed): void {
     Scalar(key, node) {
       if (key === "key" || typeof node.value !== "symbol") return;
       node.value = node.source ?? "<<";
+    },
+  });
+}
+
+/**
+ * An integer literal beyond 2^53 reads as a JavaScript number that is not it
+ * (`9007199254740993` becomes ...992), so text a strategy copies from it (split's
+ * collector) would say another number than the file: refused at the value.
+ */
+function refuseInexactIntegers(doc: Document.Parsed, source: SourceText): void {
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value !== "number" || Number.isSafeInteger(node.value) || !Number.isInteger(node.value)) return;
+      if (!/^[-+]?(0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/.test(node.source ?? "")) return;
+      throw new StackmodError(
+        "WRONG_TYPE",
+        `the integer ${node.source} is larger than stackmod can copy exactly (2^53); quote it ("${node.source}") if it is a string, which is what docker passes on anyway`,
+        source.position(node.range?.[0] ?? 0),
+      );
     },
   });
 }

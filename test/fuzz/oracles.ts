@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, LineCounter, parse, parseDocument, type Node } from "yaml";
 import { check, rewrite, StackmodError, type RewriteOptions, type RewriteResult } from "../../src/index.js";
+import { loadModel } from "../../src/load.js";
 import { changesOutside, serviceRegions } from "../helpers/untouched.js";
 import { stackConfig } from "../helpers/stack-config.js";
 import { repoRoot } from "./repo.js";
@@ -125,10 +126,17 @@ function framingProblem(text: string, output: string): string | undefined {
 function dockerProblem(text: string, output: string, result: RewriteResult): string | undefined {
   const before = stackConfig({ files: [[file, text]] });
   if (!before.ok) return undefined;
+  const differs = readsAsDocker(text, before.output);
+  if (differs) return differs;
   const after = stackConfig({ files: [[file, output]] });
   if (!after.ok) return `docker stack config accepted the input but refuses the output: ${after.error.trim()}`;
+  // Each run has its own scratch folder, which docker puts into relative bind mounts.
   const servicesOf = (normalised: string) =>
-    ((parse(normalised) as { services?: Record<string, unknown> })?.services ?? {}) as Record<string, unknown>;
+    ((
+      parse(normalised.replace(/\/[^\s"']*stackmod-layers-[A-Za-z0-9]+/g, "DIR")) as {
+        services?: Record<string, unknown>;
+      }
+    )?.services ?? {}) as Record<string, unknown>;
   const [was, now] = [servicesOf(before.output), servicesOf(after.output)];
   const changed = new Set(rewrittenOrFollowing(result));
   for (const name of Object.keys(was)) {
@@ -137,6 +145,34 @@ function dockerProblem(text: string, output: string, result: RewriteResult): str
       return `service "${name}" was not rewritten but docker reads it differently after the rewrite`;
   }
   return undefined;
+}
+
+/**
+ * What stackmod reads where docker reads otherwise (issue 14.3): each service's
+ * networks and its ports' protocols, against `docker stack config`'s normalised file.
+ */
+function readsAsDocker(text: string, normalised: string): string | undefined {
+  const model = loadModel(text, { file });
+  const docker = (parse(normalised) as { services?: Record<string, DockerService> })?.services ?? {};
+  for (const service of model.services) {
+    const theirs = docker[service.name];
+    if (!theirs) return `docker has no service "${service.name}"`;
+    const networks = Object.keys(theirs.networks ?? {}).sort();
+    const ours = [...new Set(service.attachments.map((a) => a.key))].sort();
+    if (service.networkMode === undefined && JSON.stringify(ours) !== JSON.stringify(networks))
+      return `service "${service.name}": stackmod reads the networks ${ours.join(", ")}, docker ${networks.join(", ")}`;
+    // As sets: docker expands a port range into one entry per port.
+    const protocols = [...new Set((theirs.ports ?? []).map((p) => String(p.protocol ?? "tcp").toLowerCase()))].sort();
+    const mine = [...new Set(service.ports.map((p) => p.protocol))].sort();
+    if (JSON.stringify(protocols) !== JSON.stringify(mine))
+      return `service "${service.name}": stackmod reads the protocols ${mine.join(", ")}, docker ${protocols.join(", ")}`;
+  }
+  return undefined;
+}
+
+interface DockerService {
+  networks?: Record<string, unknown>;
+  ports?: { protocol?: string }[];
 }
 
 /** The real CLI on the case: exit 0, 1 or 2, and never a stack trace. */
