@@ -150,6 +150,8 @@ interface Plan {
   unchanged: Unchanged;
   /** Where the first rewritten service is: stackmod's own mistakes are reported there. */
   where: SourcePosition;
+  /** Services renamed in place, new name to old (split). */
+  renamed: Map<string, string>;
 }
 
 interface Unchanged {
@@ -335,6 +337,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     bindings: hostPortBindings(first),
     // Against the input as it was read: the first pass's fixes count as rewrites of their services.
     unchanged: unchangedData(first, applied, edits.followed),
+    renamed: edits.renamed,
     where: first.services.find((service) => done.has(service.name))?.position ?? {
       file: first.file,
       line: 1,
@@ -431,13 +434,14 @@ function verify(output: string, options: RewriteOptions & { file: string }, plan
   if (twice) throw internal(`it would bind host port ${twice[0]} twice (${twice[1].join("; ")})`);
   const after = detect(model, planned.engine);
   const alone = new Set(planned.skipped.map((s) => s.service));
+  const was = (service: string) => planned.renamed.get(service) ?? service;
   const unexpected = after.find(
     // File-level findings (service "") have no fix: they stay, as check reports them.
     (f) =>
       f.severity === "error" &&
       f.service !== "" &&
-      !alone.has(f.service) &&
-      !planned.left.has(`${f.service}\0${f.rule}`),
+      !alone.has(was(f.service)) &&
+      !planned.left.has(`${was(f.service)}\0${f.rule}`),
   );
   if (unexpected) throw internal(`the rewrite of "${unexpected.service}" still has ${unexpected.rule}`);
   const changed = changedUnchanged(model, planned.unchanged);

@@ -28,6 +28,8 @@ export class ServiceEdits {
    * the verify step expects those, and only those, to read differently.
    */
   readonly followed = new Map<string, Set<string>>();
+  /** Services renamed in place (split's NAME-processor), new name to old: findings left on them are the old one's. */
+  readonly renamed = new Map<string, string>();
 
   /** Top-level `networks:`, `volumes:`, `secrets:` the run adds, written once by `finish()`. */
   readonly topLevel: TopLevelDeclarations;

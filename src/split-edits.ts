@@ -13,6 +13,7 @@ import { dashOffset, nodeStart } from "./yaml/style.js";
 export function renameService(edits: ServiceEdits, service: ServiceModel, name: string): void {
   const key = service.pair.key as Node;
   edits.editor.edits.add(key.range![0], key.range![1], scalar(name));
+  edits.renamed.set(name, service.name);
 }
 
 export type EnvVar = [name: string, value: string];
