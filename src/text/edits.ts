@@ -57,12 +57,20 @@ export class TextEdits {
       .sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
     let result = "";
     let cursor = 0;
+    let deleting = false;
     for (const edit of sorted) {
+      const deletion = edit.text === "" && edit.end > edit.start;
       if (edit.start < cursor) {
+        // Two removals that share text (a list item and the comma of its neighbour): remove both.
+        if (deleting && deletion) {
+          cursor = Math.max(cursor, edit.end);
+          continue;
+        }
         throw new Error(`internal: overlapping edits at offset ${edit.start}`);
       }
       result += original.slice(cursor, edit.start) + edit.text;
       cursor = edit.end;
+      deleting = deletion;
     }
     return result + original.slice(cursor);
   }
