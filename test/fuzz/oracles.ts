@@ -125,7 +125,8 @@ function declarationRegions(text: string): [number, number][] {
 
 function framingProblem(text: string, output: string): string | undefined {
   if (text.startsWith("\uFEFF") !== output.startsWith("\uFEFF")) return "the BOM was added or lost";
-  const crlf = text.includes("\r\n");
+  // Judged on files that are all CRLF: a mixed file keeps the bare LFs it had.
+  const crlf = text.includes("\r\n") && !/(?<!\r)\n/.test(text);
   if (crlf && /(?<!\r)\n/.test(output)) return "a bare LF in a CRLF file";
   if (!crlf && output.includes("\r\n") && !text.includes("\r")) return "a CRLF in an LF file";
   if (text.endsWith("\n") !== output.endsWith("\n")) return "the final newline was added or lost";
