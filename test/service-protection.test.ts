@@ -34,7 +34,7 @@ services:
   a:
     image: x
     ports: &p
-      - "8080:80"
+      - "80"
     networks: [hostnet, backend]
     x-stackmod: {ports: ["47808/udp"]}
   b:
