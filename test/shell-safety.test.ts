@@ -70,7 +70,8 @@ describe("the proxy's script: every word reaches socat exactly as meant", () => 
     writeFileSync(
       join(dir, "socat"),
       // Records, then stops a moment later like a forwarder that dies: the script must then exit 1.
-      `#!/bin/sh\nfor a in "$@"; do printf '[%s]' "$a"; done >> '${log}'\necho >> '${log}'\nsleep 0.3\n`,
+      // One write per call: the forwarders run side by side, and line pieces written apart interleaved.
+      `#!/bin/sh\nline=\nfor a in "$@"; do line="$line[$a]"; done\nprintf '%s\\n' "$line" >> '${log}'\nsleep 0.3\n`,
     );
     writeFileSync(join(dir, "ip"), "#!/bin/sh\necho 'default via 10.9.8.7 dev eth0'\n");
     for (const tool of ["socat", "ip"]) chmodSync(join(dir, tool), 0o755);
