@@ -115,8 +115,9 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
   readMergeTagsAsDocker(doc);
   refuseInexactIntegers(doc, source);
-  checkMergeValues(doc, source);
+  // The index first: yaml's own Alias.resolve searches the whole document for each alias.
   indexAliases(doc);
+  checkMergeValues(doc, source);
   const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, source) };
   checkInput(parsed);
   return parsed;
