@@ -108,6 +108,7 @@ export const split: Transform<SplitOptions> = {
         `${names.processor}: dropped its ports; "${names.collector}" on the host network listens on the host directly`,
       );
     }
+    dropHostPrivileges(ctx, names);
     addEnvironment(edits, service, processorEnv);
     const ownSecrets = secretSources(service.data.secrets);
     const missingSecrets = secrets.filter((s) => !ownSecrets.includes(s));
@@ -146,6 +147,60 @@ export const split: Transform<SplitOptions> = {
     }
   },
 };
+
+/**
+ * Keys that open the host to the container: its devices (a USB Coral or a serial
+ * Zigbee stick cannot be opened by two containers), its privileges and the host's
+ * namespaces. The collector on the host network is the half that touches the host,
+ * so it keeps them; the processor on the overlay handles messages and gets none.
+ */
+const hostBound: { key: string; what: string; only?: string }[] = [
+  { key: "devices", what: "host devices" },
+  { key: "device_cgroup_rules", what: "device access rules" },
+  { key: "gpus", what: "GPUs" },
+  { key: "privileged", what: "full access to the host" },
+  { key: "cap_add", what: "added capabilities" },
+  { key: "pid", what: "the host's process namespace", only: "host" },
+  { key: "ipc", what: "the host's IPC namespace", only: "host" },
+  { key: "uts", what: "the host's hostname namespace", only: "host" },
+  { key: "userns_mode", what: "the host's user namespace", only: "host" },
+  { key: "cgroup", what: "the host's cgroup namespace", only: "host" },
+];
+
+/** The host-bound keys of the service, in the order of the list above, with their values. */
+export function hostBoundKeys(data: Record<string, unknown>): { key: string; what: string }[] {
+  return hostBound.filter(({ key, only }) => {
+    const value = data[key];
+    if (value === undefined || value === null || value === false) return false;
+    if (Array.isArray(value) && value.length === 0) return false;
+    return only === undefined || String(value) === only;
+  });
+}
+
+/** Takes the host-bound keys off the processor (the service renamed in place), and says which. */
+function dropHostPrivileges(ctx: Ctx, names: { processor: string; collector: string }): void {
+  const { edits, service, notes } = ctx;
+  const found = hostBoundKeys(service.data);
+  if (found.length === 0) return;
+  for (const { key } of found) {
+    const entry = ctx.model.resolver.get(service.map, key);
+    if (entry?.local) edits.removeKey(service, key);
+    else if (key === "privileged") setKey(edits, service, key, false);
+    else if (Array.isArray(service.data[key])) setKey(edits, service, key, []);
+    else {
+      // A namespace mode merged in from an anchor: no value means "the default" when written.
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service.name}" gets \`${key}: ${String(service.data[key])}\` through a merge key, which split cannot take off "${names.processor}"; move it out of the shared anchor, then rewrite`,
+        service.position,
+      );
+    }
+  }
+  const list = found.map(({ key, what }) => `${key} (${what})`).join(", ");
+  notes.info(
+    `${names.processor}: does not get ${list}; "${names.collector}" on the host network keeps them (a device cannot be opened by both halves); give the processor back what it needs itself`,
+  );
+}
 
 /** The collector: the service's own settings on the host network only, without its ports. */
 function collectorBody(
