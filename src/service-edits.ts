@@ -213,6 +213,12 @@ export class ServiceEdits {
     this.serviceNames.add(name);
   }
 
+  /** Who publishes or listens on a host port already (a service of the file, or one a strategy added), if anyone. */
+  hostPortOwner(port: number, protocol: "tcp" | "udp"): string | undefined {
+    const key = `${port}/${protocol}`;
+    return this.publishedPorts.get(key) ?? this.hostListens.get(key);
+  }
+
   /** Reserves a published port for `service`; a port already published in the stack is an error. */
   claimPublishedPort(port: number, protocol: "tcp" | "udp", service: ServiceModel): void {
     const key = `${port}/${protocol}`;

@@ -82,15 +82,32 @@ describe("split options", () => {
     expect(failure(text).code).toBe("NAME_COLLISION");
   });
 
-  it("a queue port another service publishes is a collision that says how to choose another", () => {
+  it("a queue port another service publishes: the next free one, said in the report", () => {
     const text = stack("{}", [
       "  nats:",
       "    image: nats:2.10-alpine",
       '    ports: ["4222:4222"]',
       "    networks: [backend]",
     ]);
+    const result = rewrite(text, { file: "stack.yml" });
+    expect(result.output).toContain("QUEUE_URL: nats://127.0.0.1:4223");
+    expect(result.notes.map((n) => n.message)).toContain(
+      'bacnet-queue: publishes 4223, not nats\'s 4222, which "nats" already publishes; set `queue.published` to choose, or `queue.shared` for one queue',
+    );
+  });
+
+  it("a chosen queue port another service publishes is a collision at the option, naming both", () => {
+    const text = stack("{published: 4222}", [
+      "  nats:",
+      "    image: nats:2.10-alpine",
+      '    ports: ["4222:4222"]',
+      "    networks: [backend]",
+    ]);
     const error = failure(text);
-    expect(error.code).toBe("PORT_COLLISION");
+    expect(at(error)).toBe(where(text, 8, "4222", "PORT_COLLISION"));
+    expect(error.message).toContain(
+      '"bacnet-queue" of "bacnet" would publish 4222/tcp, which "nats" already publishes',
+    );
     expect(error.message).toContain("queue.published");
   });
 

@@ -265,7 +265,7 @@ function findOrPlanQueue(
     return { state: known };
   }
 
-  const published = settings.published ?? kind.port;
+  const published = settings.published ?? freeQueuePort(ctx, name, kind);
   const compose = model.dialect === "compose";
   const auth = kind.auth === "required" || settings.auth === true;
   if (settings.auth === true && kind.auth === "never") {
@@ -304,7 +304,7 @@ function findOrPlanQueue(
     if (!(error instanceof StackmodError) || error.code !== "PORT_COLLISION") throw error;
     throw new StackmodError(
       "PORT_COLLISION",
-      `the queue "${name}" would publish ${published}/tcp, which another service of this file already publishes; choose another with \`queue.published\`, or share one queue with \`queue.shared\``,
+      `the queue "${name}" of "${service.name}" would publish ${published}/tcp, which ${portOwner(ctx, published)} already publishes or listens on; give "${service.name}" another \`queue.published\` (or leave it unset: stackmod then picks the next free port), or share one queue with \`queue.shared\``,
       optionPosition(ctx, "published"),
     );
   }
@@ -331,6 +331,37 @@ function findOrPlanQueue(
     restart: restartOf(service, model.dialect, name, settings.publish === "host", ctx.notes),
   });
   return { state, body };
+}
+
+/**
+ * The broker's own port, or, when something in the file already publishes it (the
+ * queue of a service split before this one, in file order), the next free one above
+ * it: several split services in one file need no options, and the same file always
+ * gets the same ports. Said in the report.
+ */
+function freeQueuePort(ctx: Ctx, name: string, kind: QueueKind): number {
+  const owner = portOwner(ctx, kind.port);
+  if (owner === undefined) return kind.port;
+  for (let port = kind.port + 1; port <= 65535; port++) {
+    if (ctx.edits.hostPortOwner(port, "tcp") !== undefined) continue;
+    ctx.notes.info(
+      `${name}: publishes ${port}, not ${kind.name}'s ${kind.port}, which ${owner} already publishes; set \`queue.published\` to choose, or \`queue.shared\` for one queue`,
+    );
+    return port;
+  }
+  throw new StackmodError(
+    "PORT_COLLISION",
+    `the queue "${name}" of "${ctx.service.name}" finds no free port from ${kind.port} up; set \`queue.published\` or \`queue.shared\``,
+    optionPosition(ctx, "published"),
+  );
+}
+
+/** Who has the host port already: `"a-queue" (the queue of "a")`, `"broker"`; undefined when it is free. */
+function portOwner(ctx: Ctx, port: number): string | undefined {
+  const owner = ctx.edits.hostPortOwner(port, "tcp");
+  if (owner === undefined) return undefined;
+  const queue = [...runState(ctx.edits).queues].find(([, state]) => state.published === port)?.[0];
+  return queue === undefined ? `"${owner}"` : `"${queue}" (the queue of "${owner}")`;
 }
 
 /** A queue service already in the file (an earlier run split another service onto it). */

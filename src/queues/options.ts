@@ -44,7 +44,7 @@ export const splitOptions = z.object({
     .optional(z.number().check(z.int(), z.minimum(1), z.maximum(65535)))
     .check(
       z.describe(
-        "the port the queue publishes for the collector, which reaches it at 127.0.0.1:PUBLISHED (default: the broker's port: 4222, 6379, 5672, 1883)",
+        "the port the queue publishes for the collector, which reaches it at 127.0.0.1:PUBLISHED (default: the broker's port: 4222, 6379, 5672, 1883, or the next free one when the file already publishes it)",
       ),
     ),
   publish: z
