@@ -9,6 +9,7 @@ export const dockerNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 interface Checked {
   source: SourceText;
   doc: ConstructorParameters<typeof Resolver>[0];
+  aliases: ConstructorParameters<typeof Resolver>[1];
   root: YAMLMap;
   /** The file's plain data, aliases and merges resolved (already bounded by the alias limit). */
   data: unknown;
@@ -20,7 +21,7 @@ interface Checked {
  * no name can carry shell or YAML syntax into generated text), ports are in range.
  */
 export function checkInput(file: Checked): void {
-  const resolver = new Resolver(file.doc);
+  const resolver = new Resolver(file.doc, file.aliases);
   const at = (path: (string | number)[], key?: string) => position(file, resolver, path, key);
   const data = file.data as Record<string, unknown>;
   for (const section of ["services", "networks"] as const) {

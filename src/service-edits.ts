@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isSeq, visit, type Node, type Scalar, type YAMLMap } from "yaml";
+import { isAlias, isMap, isPair, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
 import { SharedNodes } from "./shared-nodes.js";
@@ -43,11 +43,7 @@ export class ServiceEdits {
     const shared = new SharedNodes(model);
     editor.edits.guard = (start, end) => shared.check(start, end);
     this.serviceNames = new Set(model.services.map((s) => s.name));
-    visit(model.parsed.doc, {
-      Alias: (_, alias) => {
-        this.aliasedAnchors.add(alias.source);
-      },
-    });
+    for (const alias of model.parsed.aliases.keys()) this.aliasedAnchors.add(alias.source);
     for (const service of model.services) {
       for (const port of service.ports) {
         if (port.published !== undefined) this.publishedPorts.set(`${port.published}/${port.protocol}`, service.name);

@@ -1,4 +1,3 @@
-import { visit, type Node } from "yaml";
 import { StackmodError } from "./errors.js";
 import type { StackModel } from "./model/types.js";
 import { nodeStart } from "./yaml/style.js";
@@ -22,21 +21,16 @@ export class SharedNodes {
   private readonly reach: number[] = [];
 
   constructor(private readonly model: StackModel) {
+    // The parse's walk found the aliases and the anchored nodes: no walk of its own.
     const used = new Set<string>();
-    visit(model.parsed.doc, {
-      Alias: (_, alias) => {
-        used.add(alias.source);
-      },
-    });
+    for (const alias of model.parsed.aliases.keys()) used.add(alias.source);
     if (used.size === 0) return;
     const source = model.parsed.source;
-    visit(model.parsed.doc, {
-      Node: (_, node) => {
-        const anchor = (node as { anchor?: string }).anchor;
-        if (!anchor || !used.has(anchor) || !node.range) return;
-        this.regions.push({ start: nodeStart(source, node as Node), end: node.range[1], anchor });
-      },
-    });
+    for (const node of model.parsed.anchored) {
+      const anchor = node.anchor;
+      if (!anchor || !used.has(anchor) || !node.range) continue;
+      this.regions.push({ start: nodeStart(source, node), end: node.range[1], anchor });
+    }
     this.regions.sort((a, b) => a.start - b.start);
     let reach = -1;
     for (const region of this.regions) this.reach.push((reach = Math.max(reach, region.end)));

@@ -22,7 +22,7 @@ export function buildModel(parsed: ParsedFile, options: ModelOptions): StackMode
   const { source, doc, root } = parsed;
   // parseStackFile already turned the document into plain data within the alias limit: once is enough.
   const data = parsed.data;
-  const resolver = new Resolver(doc);
+  const resolver = new Resolver(doc, parsed.aliases);
   const checked = fileShape.safeParse(data);
   if (!checked.success) throw shapeError(checked.error, parsed, resolver);
 
@@ -75,7 +75,7 @@ interface BuildContext {
 
 /** The top-level networks a file declares, by key, with their resolved names. */
 export function declaredNetworks(parsed: ParsedFile, env: Environment): Map<string, NetworkDecl> {
-  const resolver = new Resolver(parsed.doc);
+  const resolver = new Resolver(parsed.doc, parsed.aliases);
   const text = (node: Node | null | undefined) =>
     isScalar(node) && node.value !== null ? interpolateAt(String(node.value), env, parsed, node) : undefined;
   const result = new Map<string, NetworkDecl>();

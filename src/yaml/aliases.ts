@@ -1,20 +1,4 @@
-import { isAlias, visit, type Alias, type Document, type Node } from "yaml";
-
-/**
- * What `alias.resolve(doc)` finds for every alias of the document (the last node
- * before it with its anchor), from one walk in yaml's own order.
- */
-export function aliasTargets(doc: Document.Parsed): Map<Alias, Node | undefined> {
-  const targets = new Map<Alias, Node | undefined>();
-  const anchored = new Map<string, Node>();
-  visit(doc, {
-    Node: (_key, node) => {
-      if (isAlias(node)) targets.set(node, anchored.get(node.source));
-      else if (node.anchor) anchored.set(node.anchor, node);
-    },
-  });
-  return targets;
-}
+import type { Alias, Document, Node } from "yaml";
 
 /**
  * yaml's `Alias.resolve(doc, ctx)` looks for the anchor by scanning every alias
@@ -22,10 +6,9 @@ export function aliasTargets(doc: Document.Parsed): Map<Alias, Node | undefined>
  * `doc.toJS()` is quadratic in the number of aliases: 20,000 `<<: *defaults`
  * take minutes. Each alias gets a `resolve` that hands yaml's own a list holding
  * only its target, so yaml still does the rest (anchor data, alias-count limit,
- * errors) exactly as before.
+ * errors) exactly as before. `targets`: what `walkDocument` found.
  */
-export function indexAliases(doc: Document.Parsed): Map<Alias, Node | undefined> {
-  const targets = aliasTargets(doc);
+export function indexAliases(targets: ReadonlyMap<Alias, Node | undefined>): void {
   for (const [alias, target] of targets) {
     const resolve = alias.resolve;
     const only = target ? [target, alias] : [alias];
@@ -44,5 +27,4 @@ export function indexAliases(doc: Document.Parsed): Map<Alias, Node | undefined>
       },
     });
   }
-  return targets;
 }

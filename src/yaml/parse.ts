@@ -1,11 +1,24 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit, type Document, type YAMLMap } from "yaml";
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { checkInput } from "../input-checks.js";
 import { indexAliases } from "./aliases.js";
 import { composeDocuments, NestingTooDeep } from "./compose.js";
-import { firstDuplicateKey } from "./duplicate-keys.js";
 import { SourceText } from "../text/source-text.js";
 import { explainSyntaxError } from "./syntax-messages.js";
+import { walkDocument } from "./walk.js";
 
 export interface ParseLimits {
   /** Largest input accepted, in characters of text (default 5 MiB; `--max-bytes`). */
@@ -29,6 +42,10 @@ export interface ParsedFile {
   root: YAMLMap;
   /** The plain data, aliases and merges resolved, within the alias limit. */
   data: unknown;
+  /** What each alias refers to (the last node before it with its anchor). */
+  aliases: ReadonlyMap<Alias, Node | undefined>;
+  /** Every node that carries an anchor, in document order. */
+  anchored: readonly Node[];
 }
 
 const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false, strict: true } as const;
@@ -81,7 +98,9 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
     );
   }
   const doc = docs[0];
-  const duplicate = doc ? firstDuplicateKey(doc) : undefined;
+  // One walk for every check below and for the readers of the model (aliases, anchors).
+  const walked = doc ? walkDocument(doc) : undefined;
+  const duplicate = walked?.duplicateKey;
   const problem = doc?.errors[0];
   const keyAt = (offset: number) =>
     /^("[^"\r\n]*"|'[^'\r\n]*'|[^\s:#][^:#\r\n]*?)\s*:/.exec(text.slice(offset, offset + 1024))?.[1] ?? "";
@@ -111,30 +130,25 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
       source.position(doc.contents.range?.[0] ?? 0),
     );
   }
-  const deepest = deepestNode(doc.contents, limits.maxDepth);
-  if (deepest) throw tooDeep(limits, source.position(deepest.range?.[0] ?? 0));
-  readMergeTagsAsDocker(doc);
-  refuseInexactIntegers(doc, source);
+  const walk = walked!;
+  if (walk.depth > limits.maxDepth) {
+    const deepest = deepestNode(doc.contents, limits.maxDepth);
+    throw tooDeep(limits, source.position(deepest?.range?.[0] ?? 0));
+  }
+  if (walk.inexactInteger) throw inexactInteger(walk.inexactInteger, source);
   // The index first: yaml's own Alias.resolve searches the whole document for each alias.
-  indexAliases(doc);
-  checkMergeValues(doc, source);
-  const parsed = { source, doc, root: doc.contents, data: plainData(doc, limits, source) };
+  indexAliases(walk.aliases);
+  checkMergeValues(walk.mergePairs, doc, source);
+  const parsed = {
+    source,
+    doc,
+    root: doc.contents,
+    data: plainData(doc, limits, source),
+    aliases: walk.aliases,
+    anchored: walk.anchored,
+  };
   checkInput(parsed);
   return parsed;
-}
-
-/**
- * `!!merge` on a value (`- !!merge backend`): yaml reads it as its merge-key marker (a
- * symbol, which then breaks every string operation), go-yaml, which docker uses, as the
- * plain string. Read as docker does.
- */
-function readMergeTagsAsDocker(doc: Document.Parsed): void {
-  visit(doc, {
-    Scalar(key, node) {
-      if (key === "key" || typeof node.value !== "symbol") return;
-      node.value = node.source ?? "<<";
-    },
-  });
 }
 
 /**
@@ -142,18 +156,13 @@ function readMergeTagsAsDocker(doc: Document.Parsed): void {
  * (`9007199254740993` becomes ...992), so text a strategy copies from it (split's
  * collector) would say another number than the file: refused at the value.
  */
-function refuseInexactIntegers(doc: Document.Parsed, source: SourceText): void {
-  visit(doc, {
-    Scalar(_, node) {
-      if (typeof node.value !== "number" || Number.isSafeInteger(node.value) || !Number.isInteger(node.value)) return;
-      if (!/^[-+]?(0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/.test(node.source ?? "")) return;
-      throw new StackmodError(
-        "WRONG_TYPE",
-        `the integer ${node.source} is larger than stackmod can copy exactly (2^53); quote it ("${node.source}") if it is a string, which is what docker passes on anyway`,
-        source.position(node.range?.[0] ?? 0),
-      );
-    },
-  });
+function inexactInteger(node: Node, source: SourceText): StackmodError {
+  const literal = (node as { source?: string }).source;
+  return new StackmodError(
+    "WRONG_TYPE",
+    `the integer ${literal} is larger than stackmod can copy exactly (2^53); quote it ("${literal}") if it is a string, which is what docker passes on anyway`,
+    source.position(node.range?.[0] ?? 0),
+  );
 }
 
 /**
@@ -161,29 +170,27 @@ function refuseInexactIntegers(doc: Document.Parsed, source: SourceText): void {
  * bare Error at anything else (`<<: 5`), docker refuses it ("map merge requires map
  * or sequence of maps as the value"): said here, at the value.
  */
-function checkMergeValues(doc: Document.Parsed, source: SourceText): void {
+function checkMergeValues(pairs: readonly Pair[], doc: Document.Parsed, source: SourceText): void {
   const isMapping = (node: unknown): boolean => {
     if (isMap(node)) return true;
     if (!isAlias(node)) return false;
     const target = node.resolve(doc);
     return isMap(target);
   };
-  visit(doc, {
-    Pair(_, pair) {
-      const key = pair.key;
-      if (!isScalar(key) || (key.value !== "<<" && typeof key.value !== "symbol")) return;
-      if (key.value === "<<" && key.tag !== undefined && key.tag !== "tag:yaml.org,2002:merge") return;
-      const value = pair.value;
-      if (isMapping(value) || (isSeq(value) && value.items.every(isMapping))) return;
-      const node = (value ?? key) as { range?: [number, number, number] | null };
-      throw new StackmodError(
-        "WRONG_TYPE",
-        "the merge key `<<` takes a mapping, an alias of one (`<<: *defaults`) or a list of them, but this is not one;" +
-          ' docker refuses it too ("map merge requires map or sequence of maps as the value")',
-        source.position(node.range?.[0] ?? 0),
-      );
-    },
-  });
+  for (const pair of pairs) {
+    const key = pair.key;
+    if (!isScalar(key) || (key.value !== "<<" && typeof key.value !== "symbol")) continue;
+    if (key.value === "<<" && key.tag !== undefined && key.tag !== "tag:yaml.org,2002:merge") continue;
+    const value = pair.value;
+    if (isMapping(value) || (isSeq(value) && value.items.every(isMapping))) continue;
+    const node = (value ?? key) as { range?: [number, number, number] | null };
+    throw new StackmodError(
+      "WRONG_TYPE",
+      "the merge key `<<` takes a mapping, an alias of one (`<<: *defaults`) or a list of them, but this is not one;" +
+        ' docker refuses it too ("map merge requires map or sequence of maps as the value")',
+      source.position(node.range?.[0] ?? 0),
+    );
+  }
 }
 
 function syntaxError(code: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {

@@ -28,9 +28,11 @@ export interface Entry {
  * the whole-document expansion is bounded once, before, by `toJS({ maxAliasCount })`.
  */
 export class Resolver {
-  private targets: Map<Alias, Node | undefined> | undefined;
-
-  constructor(private readonly doc: Document.Parsed) {}
+  /** `targets`: what each alias refers to, when the parse has walked the document already (`ParsedFile.aliases`). */
+  constructor(
+    private readonly doc: Document.Parsed,
+    private targets?: ReadonlyMap<Alias, Node | undefined>,
+  ) {}
 
   deref(node: unknown): Node | null {
     let current = node;
@@ -57,8 +59,35 @@ export class Resolver {
     return this.targets.has(alias) ? this.targets.get(alias) : alias.resolve(this.doc);
   }
 
-  /** The keys of a mapping in order, with `<<` merges applied as YAML 1.1 defines them (own keys win). */
+  /** Each mapping's entries and their index by key, once read: the model and the rules ask for the same ones often. */
+  private readonly read = new WeakMap<YAMLMap, { list: Entry[]; byKey: Map<string, Entry> }>();
+
+  /**
+   * The keys of a mapping in order, with `<<` merges applied as YAML 1.1 defines them (own keys win).
+   * The same array on every call for the same mapping (the document is never changed once parsed): read it only.
+   */
   entries(map: YAMLMap): Entry[] {
+    return this.readMap(map).list;
+  }
+
+  get(map: YAMLMap, key: string): Entry | undefined {
+    return this.readMap(map).byKey.get(key);
+  }
+
+  private readMap(map: YAMLMap): { list: Entry[]; byKey: Map<string, Entry> } {
+    let read = this.read.get(map);
+    if (!read) {
+      const list = this.entriesOf(map);
+      const byKey = new Map<string, Entry>();
+      // The first entry of each key, as a search from the start finds it.
+      for (const entry of list) if (!byKey.has(entry.key)) byKey.set(entry.key, entry);
+      read = { list, byKey };
+      this.read.set(map, read);
+    }
+    return read;
+  }
+
+  private entriesOf(map: YAMLMap): Entry[] {
     const own: Entry[] = [];
     const merged: Entry[] = [];
     for (const pair of map.items) {
@@ -83,10 +112,6 @@ export class Resolver {
       result.push(entry);
     }
     return result;
-  }
-
-  get(map: YAMLMap, key: string): Entry | undefined {
-    return this.entries(map).find((entry) => entry.key === key);
   }
 
   /** Follows a path of keys and indexes through aliases and merges; the node there, or null. */
