@@ -1,4 +1,4 @@
-import { isMap, isSeq, visit, type Node, type Pair, type YAMLMap } from "yaml";
+import { isCollection, isMap, isPair, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { SourceText } from "../text/source-text.js";
 import type { RenderStyle } from "./render.js";
 
@@ -6,29 +6,36 @@ import type { RenderStyle } from "./render.js";
 export function detectStyle(root: YAMLMap, source: SourceText): RenderStyle {
   let indent: number | undefined;
   let seqIndent: number | undefined;
-  visit(root, {
-    Pair(_, pair) {
-      const keyNode = pair.key as Node | null;
-      const value = pair.value as Node | null;
-      if (!keyNode?.range || !value?.range || (value as { flow?: boolean }).flow) return undefined;
-      const keyColumn = source.indentAt(keyStart(source, pair));
-      if (isMap(value) && indent === undefined && value.items.length > 0 && !value.flow) {
-        const firstKey = value.items[0]!.key as Node | null;
-        const firstStart = firstKey?.range ? keyStart(source, value.items[0]!) : undefined;
-        if (firstStart !== undefined && onLaterLine(source, keyNode.range[0], firstStart)) {
-          const step = source.indentAt(firstStart) - keyColumn;
-          if (step > 0) indent = step;
-        }
+  // The pairs in yaml's `visit` order (depth first, a key before its value), without its frozen path per collection.
+  const stack: unknown[] = [root];
+  while (stack.length > 0 && (indent === undefined || seqIndent === undefined)) {
+    const node = stack.pop();
+    if (isCollection(node)) {
+      for (let index = node.items.length - 1; index >= 0; index -= 1) stack.push(node.items[index]);
+      continue;
+    }
+    if (!isPair(node)) continue;
+    stack.push(node.value, node.key);
+    const pair = node;
+    const keyNode = pair.key as Node | null;
+    const value = pair.value as Node | null;
+    if (!keyNode?.range || !value?.range || (value as { flow?: boolean }).flow) continue;
+    const keyColumn = source.indentAt(keyStart(source, pair));
+    if (isMap(value) && indent === undefined && value.items.length > 0 && !value.flow) {
+      const firstKey = value.items[0]!.key as Node | null;
+      const firstStart = firstKey?.range ? keyStart(source, value.items[0]!) : undefined;
+      if (firstStart !== undefined && onLaterLine(source, keyNode.range[0], firstStart)) {
+        const step = source.indentAt(firstStart) - keyColumn;
+        if (step > 0) indent = step;
       }
-      if (isSeq(value) && seqIndent === undefined && value.items.length > 0) {
-        const dash = dashOffset(source, value.items[0] as Node);
-        if (dash !== undefined && onLaterLine(source, keyNode.range[0], dash)) {
-          seqIndent = source.indentAt(dash) - keyColumn;
-        }
+    }
+    if (isSeq(value) && seqIndent === undefined && value.items.length > 0) {
+      const dash = dashOffset(source, value.items[0] as Node);
+      if (dash !== undefined && onLaterLine(source, keyNode.range[0], dash)) {
+        seqIndent = source.indentAt(dash) - keyColumn;
       }
-      return indent !== undefined && seqIndent !== undefined ? visit.BREAK : undefined;
-    },
-  });
+    }
+  }
   const unit = indent ?? 2;
   return { indent: unit, seqIndent: seqIndent ?? unit };
 }
