@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Node, type Pair } from "yaml";
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from "yaml";
 import type { Attachment, ServiceModel } from "./model/types.js";
 import type { ServiceEdits } from "./service-edits.js";
 import { flow, scalar, type Plain } from "./yaml/render.js";
@@ -60,6 +60,40 @@ export function setKey(edits: ServiceEdits, service: ServiceModel, key: string, 
   const entry = edits.model.resolver.get(service.map, key);
   if (entry?.local) edits.editor.replacePair(service.map, entry.pair, key, value);
   else edits.editor.addPair(service.map, key, value);
+}
+
+/**
+ * Sets `deploy.placement.constraints` (or another path under a key of the service): each mapping on
+ * the way that the service writes itself is edited in place, key by key; one that comes from an
+ * anchor or a merge key stays as it is and the service gets its own copy with the new value.
+ */
+export function setNested(edits: ServiceEdits, service: ServiceModel, path: string[], value: Plain): void {
+  setIn(edits, service.map, path, value, service.data);
+}
+
+function setIn(edits: ServiceEdits, map: YAMLMap, path: string[], value: Plain, resolved: unknown): void {
+  const [key, ...rest] = path as [string, ...string[]];
+  const entry = edits.model.resolver.get(map, key);
+  const below = isPlainMap(resolved) ? resolved[key] : undefined;
+  if (rest.length > 0 && entry?.local && !entry.viaAlias && isMap(entry.value)) {
+    setIn(edits, entry.value, rest, value, below);
+    return;
+  }
+  const written = rest.length === 0 ? value : withPath(below, rest, value);
+  if (entry?.local) edits.editor.replacePair(map, entry.pair, key, written);
+  else edits.editor.addPair(map, key, written);
+}
+
+/** `base` (a resolved mapping, or nothing) with `value` at `path`. */
+function withPath(base: unknown, path: string[], value: Plain): Plain {
+  const [key, ...rest] = path as [string, ...string[]];
+  const copy: Record<string, Plain> = isPlainMap(base) ? { ...(base as Record<string, Plain>) } : {};
+  copy[key] = rest.length === 0 ? value : withPath(copy[key], rest, value);
+  return copy;
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /**

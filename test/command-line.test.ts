@@ -346,6 +346,25 @@ const table: Record<string, Row> = {
     code: 0,
     writes: stackFix({ options: { strategy: "split", queue: { kind: "redis" } } }),
   },
+  "rewrite --strategy split --processor-constraint A --processor-constraint=B stack.yml --write": {
+    args: [
+      "rewrite",
+      "--strategy",
+      "split",
+      "--processor-constraint",
+      "node.role == manager",
+      "--processor-constraint=node.labels.db != false",
+      "stack.yml",
+      "--write",
+    ],
+    code: 0,
+    writes: stackFix({
+      options: {
+        strategy: "split",
+        queue: { processor: { constraints: ["node.role == manager", "node.labels.db != false"] } },
+      },
+    }),
+  },
   "rewrite --strategy lan with every --lan-* flag, --lan-script custom.sh": {
     args: [
       "rewrite",

@@ -198,6 +198,105 @@ describe("split report notes", () => {
   });
 });
 
+describe("queue.processor.constraints: the processor's own placement", () => {
+  it("a constraint the engine would refuse is an error at the item, naming swarmkit's syntax", () => {
+    const text = stack('{processor: {constraints: [node.role == manager, "node.role >= manager"]}}');
+    const error = failure(text);
+    expect(at(error)).toBe(where(text, 8, '"node.role >= manager"', "BAD_OPTION"));
+    expect(error.message).toBe(
+      '`services.bacnet.x-stackmod.queue.processor.constraints.1`: invalid placement constraint "node.role >= manager": expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit\'s syntax)',
+    );
+  });
+
+  it.each([["node.labels.zone == a;b"], ["== manager"], ["node.role"], ["node role == manager"]])(
+    "refuses %j (no operator, no key, or a character swarmkit refuses)",
+    (constraint) => {
+      const error = failure(stack(`{processor: {constraints: [${JSON.stringify(constraint)}]}}`));
+      expect(error.code).toBe("BAD_OPTION");
+      expect(error.message).toContain("invalid placement constraint");
+    },
+  );
+
+  it("one string instead of a list is an error at the value", () => {
+    const text = stack("{processor: {constraints: node.role == manager}}");
+    const error = failure(text);
+    expect(at(error)).toBe(where(text, 8, "node.role == manager", "BAD_OPTION"));
+    expect(error.message).toContain("expected a list here");
+  });
+
+  it("replaces the processor's constraints only; the collector and a host-published queue keep the service's", () => {
+    const text = stack("{publish: host, processor: {constraints: [node.role == manager]}}", [
+      "    deploy: {placement: {constraints: [node.hostname == edge-1]}}",
+    ]);
+    const { output, notes } = rewrite(text, { file: "stack.yml" });
+    expect(output).toContain("    deploy: {placement: {constraints: [node.role == manager]}}\n");
+    expect(output.match(/node\.hostname == edge-1/g)).toHaveLength(2);
+    expect(notes.map((n) => n.message)).toContain(
+      'bacnet-processor: placed by queue.processor.constraints on node.role == manager instead of the service\'s node.hostname == edge-1; it reaches "bacnet-queue" over the overlay from there',
+    );
+  });
+
+  it("warns that volumes stay on their node when the processor may move", () => {
+    const text = stack("{processor: {constraints: []}}", ["    volumes: [./data:/data]"]);
+    const { notes } = rewrite(text, { file: "stack.yml" });
+    expect(notes).toContainEqual({
+      level: "warning",
+      message:
+        "bacnet-processor: its volumes are mounted on whichever node it now runs on; a bind mount or a local volume does not move with it",
+    });
+  });
+
+  it("a deploy: shared by an anchor is not edited for one service: refused at the anchor", () => {
+    const text = [
+      'version: "3.8"',
+      "services:",
+      "  bacnet:",
+      "    image: example/bacnet:1",
+      "    networks: [hostnet, backend]",
+      "    deploy: &edge",
+      "      placement: {constraints: [node.labels.plant == true]}",
+      "  pump:",
+      "    image: example/pump:1",
+      "    deploy: *edge",
+      "networks:",
+      "  hostnet: {external: true, name: host}",
+      "  backend: {driver: overlay}",
+      "",
+    ].join("\n");
+    const error = stackmodErrorOf(() =>
+      rewrite(text, {
+        file: "stack.yml",
+        options: { strategy: "split", queue: { processor: { constraints: ["node.role == manager"] } } },
+      }),
+    );
+    expect([error.code, error.line, error.column]).toEqual(["UNSUPPORTED", 6, 13]);
+    expect(error.message).toContain("would change the node anchored as &edge, which is also used elsewhere");
+  });
+
+  it("in a Compose file (one host) the option is ignored, with a warning", () => {
+    const text = [
+      "services:",
+      "  bacnet:",
+      "    image: example/bacnet:1",
+      "    network_mode: host",
+      "    networks: [backend]",
+      "networks:",
+      "  backend: {}",
+      "",
+    ].join("\n");
+    const result = rewrite(text, {
+      file: "compose.yml",
+      options: { strategy: "split", queue: { processor: { constraints: ["node.role == manager"] } } },
+    });
+    expect(result.output).not.toContain("constraints");
+    expect(result.notes).toContainEqual({
+      level: "warning",
+      message:
+        "bacnet-processor: `queue.processor.constraints` ignored: a Compose file runs every service on its one host",
+    });
+  });
+});
+
 describe("split options through the command line", () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -251,6 +350,30 @@ describe("split options through the command line", () => {
     const output = readFileSync(result.file, "utf8");
     expect(output).toContain("        published: 6379\n        protocol: tcp\n        mode: host\n");
     expect(output.match(/node\.hostname == edge-1/g)).toHaveLength(3);
+  });
+
+  it("--processor-constraint, repeated, gives the processor its own constraints", async () => {
+    const text = stack("{}", ["    deploy: {placement: {constraints: [node.hostname == edge-1]}}"]);
+    const args = [
+      "--processor-constraint",
+      "node.role == manager",
+      "--processor-constraint",
+      "node.hostname != edge-1",
+    ];
+    const result = await cli(args, text);
+    expect(result.code).toBe(0);
+    expect(readFileSync(result.file, "utf8")).toContain(
+      '    deploy: {placement: {constraints: [node.role == manager, "node.hostname != edge-1"]}}\n',
+    );
+  });
+
+  it("--processor-constraint the engine would refuse: exit 2 naming the flag, nothing written", async () => {
+    const result = await cli(["--processor-constraint", "node.role=manager"], stack("{}"));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      '<command line>:1:1: error BAD_OPTION: --processor-constraint node.role=manager: invalid placement constraint "node.role=manager": expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit\'s syntax)\n',
+    );
+    expect(result.unchanged).toBe(true);
   });
 
   it("--queue rabbitmq --write rewrites the file", async () => {

@@ -15,6 +15,7 @@ import {
   renameReferences,
   renameService,
   setKey,
+  setNested,
   type EnvVar,
 } from "../src/split-edits.js";
 import type { Transform, TransformContext } from "../src/transform.js";
@@ -100,6 +101,7 @@ export const split: Transform<SplitOptions> = {
     renameService(edits, service, names.processor);
     if (settings.processor.image) setKey(edits, service, "image", settings.processor.image);
     if (settings.processor.command) setKey(edits, service, "command", settings.processor.command);
+    if (settings.processor.constraints) placeProcessor(ctx, settings.processor.constraints, names);
     keepNetworksWithAlias(edits, service, keep, service.name);
     if (service.data.network_mode !== undefined) edits.removeKey(service, "network_mode");
     if (service.data.ports !== undefined) {
@@ -200,6 +202,36 @@ function dropHostPrivileges(ctx: Ctx, names: { processor: string; collector: str
   notes.info(
     `${names.processor}: does not get ${list}; "${names.collector}" on the host network keeps them (a device cannot be opened by both halves); give the processor back what it needs itself`,
   );
+}
+
+/**
+ * The processor needs nothing from the host: it reaches the queue by name over the overlay from any
+ * node, so `queue.processor.constraints` may put it elsewhere. Only its constraints change; the
+ * collector (and a queue published in mode host, which must be beside it) keep the service's placement.
+ */
+function placeProcessor(ctx: Ctx, constraints: string[], names: { processor: string; queue: string }): void {
+  const { service, edits, notes, model } = ctx;
+  if (model.dialect === "compose") {
+    notes.warn(
+      `${names.processor}: \`queue.processor.constraints\` ignored: a Compose file runs every service on its one host`,
+    );
+    return;
+  }
+  const placement = (placementOf(service).placement ?? {}) as { constraints?: unknown };
+  const own = Array.isArray(placement.constraints) ? placement.constraints.map(String) : [];
+  if (constraints.length > 0 || own.length > 0)
+    setNested(edits, service, ["deploy", "placement", "constraints"], constraints);
+  const where = constraints.length > 0 ? `on ${constraints.join(", ")}` : "on any node";
+  const instead = own.length > 0 ? `instead of the service's ${own.join(", ")}` : "(the service had no constraint)";
+  notes.info(
+    `${names.processor}: placed by queue.processor.constraints ${where} ${instead}; it reaches "${names.queue}" over the overlay from there`,
+  );
+  const volumes = Array.isArray(service.data.volumes) ? service.data.volumes.length : 0;
+  if (volumes > 0) {
+    notes.warn(
+      `${names.processor}: its volumes are mounted on whichever node it now runs on; a bind mount or a local volume does not move with it`,
+    );
+  }
 }
 
 /** The collector: the service's own settings on the host network only, without its ports. */

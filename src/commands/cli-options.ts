@@ -30,8 +30,10 @@ export function cliOptions(values: Readonly<Record<string, unknown>>): RawOption
   if (result.success) return result.data as RawOptions;
   const issue = result.error.issues[0]!;
   const path = issue.path.map(String);
-  const key = path[0] === "services" ? `services.${path[1]}.ports.${path[3]}` : path.slice(0, 2).join(".");
-  const given = origin.get(key) ?? origin.get(path.slice(0, 1).join(".")) ?? path.join(".");
+  const key = path[0] === "services" ? `services.${path[1]}.ports.${path[3]}` : undefined;
+  // The flag that set the option: the longest prefix of the issue's path that a flag names.
+  const prefixes = path.map((_, i) => path.slice(0, path.length - i).join("."));
+  const given = [key, ...prefixes].map((k) => k && origin.get(k)).find(Boolean) ?? path.join(".");
   throw new StackmodError("BAD_OPTION", `${given}: ${flagMessage(issue)}`, {
     file: "<command line>",
     line: 1,

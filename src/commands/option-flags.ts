@@ -42,6 +42,13 @@ export const optionFlags: readonly OptionFlag[] = [
     sets: ["queue.kind"],
   },
   {
+    flags: "--processor-constraint <expr>",
+    attribute: "processorConstraint",
+    description: "split: where the processor runs instead of the service's placement, e.g. 'node.role == manager'",
+    sets: ["queue.processor.constraints"],
+    repeatable: true,
+  },
+  {
     flags: "--lan-driver <driver>",
     attribute: "lanDriver",
     description: "lan: macvlan or ipvlan",

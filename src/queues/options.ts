@@ -19,6 +19,23 @@ const resourceName = z
   );
 const nonEmpty = () => z.string().check(z.minLength(1));
 
+// swarmkit's own syntax (manager/constraint/constraint.go): KEY == VALUE or KEY != VALUE, the first operator
+// found splitting it; the engine refuses anything else at deploy, long after the rewrite said it was fine.
+const constraintKey = /^[a-z_][a-z0-9\-_.]+$/i;
+const constraintValue = /^[a-z0-9:\-_\t\n\f\r .*()?+[\]\\^$|/]+$/i;
+const constraint = z.string().check(
+  z.superRefine((value, ctx) => {
+    const op = ["==", "!="].find((o) => value.includes(o));
+    const [key, rest] = op ? [value.slice(0, value.indexOf(op)), value.slice(value.indexOf(op) + 2)] : ["", ""];
+    if (!op || !constraintKey.test(key.trim()) || !constraintValue.test(rest.trim())) {
+      ctx.addIssue({
+        code: "custom",
+        message: `invalid placement constraint ${JSON.stringify(value)}: expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit's syntax)`,
+      });
+    }
+  }),
+);
+
 // No defaults here: options are merged layer by layer (service, flags, file,
 // --config), and a default filled into a specific layer would hide a value given in
 // a broader one. The defaults are applied once, in `withDefaults`.
@@ -95,9 +112,14 @@ export const splitOptions = z.object({
       z.strictObject({
         image: z.optional(nonEmpty()),
         command: z.optional(z.union([z.string(), z.array(z.string())])),
+        constraints: z.optional(z.array(constraint)),
       }),
     )
-    .check(z.describe("{image, command}: what the processor runs instead of the service's own image and command")),
+    .check(
+      z.describe(
+        "{image, command, constraints}: what the processor runs instead of the service's own image and command, and where: constraints replace the service's deploy.placement.constraints on the processor only ([] lets it run on any node; default: the service's own); --processor-constraint EXPR",
+      ),
+    ),
 });
 
 export type SplitOptions = z.infer<typeof splitOptions>;
@@ -112,7 +134,12 @@ export interface SplitSettings {
   auth: boolean | undefined;
   secrets: { user: string | undefined; password: string | undefined };
   env: { url: string; topic: string; role: string; userFile: string; passwordFile: string };
-  processor: { image: string | undefined; command: string | string[] | undefined };
+  processor: {
+    image: string | undefined;
+    command: string | string[] | undefined;
+    /** Undefined: the service's own placement (the processor is the service, renamed in place). */
+    constraints: string[] | undefined;
+  };
 }
 
 export function withDefaults(options: SplitOptions, service: string): SplitSettings {
@@ -132,6 +159,10 @@ export function withDefaults(options: SplitOptions, service: string): SplitSetti
       userFile: options.env?.userFile ?? "QUEUE_USER_FILE",
       passwordFile: options.env?.passwordFile ?? "QUEUE_PASSWORD_FILE",
     },
-    processor: { image: options.processor?.image, command: options.processor?.command },
+    processor: {
+      image: options.processor?.image,
+      command: options.processor?.command,
+      constraints: options.processor?.constraints,
+    },
   };
 }
