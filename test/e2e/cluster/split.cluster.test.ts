@@ -1,12 +1,15 @@
 // Cluster scenario 4: split, each queue kind. The meter stack, its reader pinned to the edge worker (node-b),
-// rewritten by the real CLI (`--strategy split --queue KIND --publish host`): the engine runs the collector on
-// node-b's host network, the queue beside it on the overlay (it publishes in mode host, and the collector reaches
-// it at 127.0.0.1: the report says both are constrained to node-b), and the processor where the original's
-// placement puts it (node-b: split keeps the service's deploy settings for both halves); a message the collector
-// sends arrives at the processor through the queue exactly once. NATS, Redis, MQTT and RabbitMQ, whose brokers
-// Debian packages (packed into images tagged with the names the rewrite emits); the app speaks the NATS and
-// Redis text protocols with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools.
-// The images are imported into node-b only: a task scheduled anywhere else would fail for want of its image.
+// rewritten by the real CLI (`--strategy split --queue KIND --publish host`, and the processor's own placement
+// from `--processor-constraint` or the --config file's `queue.processor.constraints`): the engine runs the
+// collector on node-b's host network, the queue beside it on the overlay (it publishes in mode host, and the
+// collector reaches it at 127.0.0.1: the report says both are constrained to node-b), and the processor on
+// another node (the manager or node-c, each kind a different constraint), as `docker service ps` and the
+// service's placement show; a message the collector sends arrives at the processor, across nodes over the
+// overlay, through the queue exactly once. NATS, Redis, MQTT and RabbitMQ, whose brokers Debian packages
+// (packed into images tagged with the names the rewrite emits); the app speaks the NATS and Redis text protocols
+// with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools. The brokers' images are
+// imported into node-b only (a queue scheduled anywhere else would fail for want of its image), the app's into
+// every node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -70,6 +73,17 @@ const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
   },
 };
 
+/**
+ * Where each kind's processor goes: a constraint of its own (the reader's `node.hostname == node-b` stays on
+ * the collector and the queue), given as flags for some kinds and in the --config file for the others.
+ */
+const PROCESSOR: Record<string, { constraints: string[]; via: "flag" | "config"; nodes: string[] }> = {
+  nats: { constraints: ["node.role == manager"], via: "flag", nodes: ["node-a"] },
+  redis: { constraints: ["node.hostname == node-c"], via: "config", nodes: ["node-c"] },
+  mqtt: { constraints: ["node.hostname != node-b"], via: "flag", nodes: ["node-a", "node-c"] },
+  rabbitmq: { constraints: ["node.role == worker", "node.hostname != node-b"], via: "config", nodes: ["node-c"] },
+};
+
 /** The external secrets the rewrite names for a queue that needs credentials (rabbitmq), created before deploy. */
 const SECRETS = { "meter-queue-user": "stackmod", "meter-queue-password": nonce("pw") };
 
@@ -87,7 +101,7 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
 
   beforeAll(async () => {
     await timed(c.dir, "split: images", async () => {
-      await buildImage(edge, APP_IMAGE, {
+      await buildImage(c.nodes, APP_IMAGE, {
         ...SOCAT_IMAGE,
         binaries: [
           ...SOCAT_IMAGE.binaries!,
@@ -123,7 +137,10 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
 
   async function deploy(kind: QueueKindName): Promise<void> {
     const options = join(c.dir, `split-${kind}.yml`);
-    writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n`);
+    const processor = PROCESSOR[kind]!;
+    const inConfig =
+      processor.via === "config" ? `  processor:\n    constraints: ${JSON.stringify(processor.constraints)}\n` : "";
+    writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n${inConfig}`);
     // With queue.publish: host the queue must run on the collector's node: the reader is pinned to the edge.
     const input = join(c.dir, `meter-${kind}.yml`);
     const pin = `    deploy:\n      placement:\n        constraints: [node.hostname == ${EDGE}]\n`;
@@ -140,7 +157,11 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       "host",
       "--config",
       options,
+      ...(processor.via === "flag" ? processor.constraints.flatMap((c) => ["--processor-constraint", c]) : []),
     ]);
+    expect(report).toContain(
+      `meter-processor: placed by queue.processor.constraints on ${processor.constraints.join(", ")} instead of the service's node.hostname == ${EDGE}`,
+    );
     expect(text).toContain(`image: ${queueKinds[kind].image}`);
     expect(report).toContain(
       `"meter-queue" runs on the node of each task of "meter": both are constrained to \`node.hostname == ${EDGE}\``,
@@ -175,13 +196,30 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       );
     };
 
-    it("the engine runs the collector on node-b's host network only, the queue beside it and the processor on the overlay", async () => {
+    it("the engine runs the collector on node-b's host network only, the queue beside it, the processor on another node", async () => {
       const collector = await runningTask(c, `${name}_meter-collector`);
       expect([collector.node.hostname, collector.networks]).toEqual([EDGE, ["host"]]);
-      processor = await runningTask(c, `${name}_meter-processor`);
-      expect([processor.node.hostname, processor.networks]).toEqual([EDGE, [`${name}_backend`]]);
       const queue = await runningTask(c, `${name}_meter-queue`);
       expect([queue.node.hostname, queue.networks]).toEqual([EDGE, [`${name}_backend`]]);
+      processor = await runningTask(c, `${name}_meter-processor`);
+      expect(processor.networks).toEqual([`${name}_backend`]);
+      expect(PROCESSOR[kind]!.nodes).toContain(processor.node.hostname);
+      expect(processor.node.hostname).not.toBe(EDGE);
+      const placement = async (service: string) =>
+        JSON.parse(
+          (
+            await docker(e, [
+              "service",
+              "inspect",
+              "--format",
+              "{{json .Spec.TaskTemplate.Placement.Constraints}}",
+              `${name}_${service}`,
+            ])
+          ).stdout,
+        ) as string[];
+      expect(await placement("meter-processor")).toEqual(PROCESSOR[kind]!.constraints);
+      expect(await placement("meter-collector")).toEqual([`node.hostname == ${EDGE}`]);
+      expect(await placement("meter-queue")).toEqual([`node.hostname == ${EDGE}`]);
       const ports = await docker(e, [
         "service",
         "inspect",
@@ -192,7 +230,7 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       expect(ports.stdout.trim()).toBe(`host ${PUBLISHED[kind]}:${queueKinds[kind].port}`);
     });
 
-    it("a message sent by the collector arrives at the processor through the queue, exactly once", async () => {
+    it("a message sent by the collector on node-b arrives at the processor on its other node, exactly once", async () => {
       // core NATS drops what is published before the processor has subscribed, MQTT before its first
       // subscription, RabbitMQ before it has declared its queue: wait for it to say so
       await poll(`${kind} processor to subscribe`, 60_000, async () =>
