@@ -111,10 +111,17 @@ export const split: Transform<SplitOptions> = {
       );
     }
     dropHostPrivileges(ctx, names);
-    addEnvironment(edits, service, processorEnv);
     const ownSecrets = secretSources(service.data.secrets);
     const missingSecrets = secrets.filter((s) => !ownSecrets.includes(s));
-    if (missingSecrets.length > 0) edits.appendToList(service, "secrets", missingSecrets);
+    const addSecrets = () => {
+      if (missingSecrets.length > 0) edits.appendToList(service, "secrets", missingSecrets);
+    };
+    // A `secrets:` the service has gets its items first: when it is the service's last key, its new items and
+    // a new `environment:` are inserted at the same offset, in the order they are added. A new `secrets:`
+    // comes after the environment, as before.
+    if (service.data.secrets !== undefined) addSecrets();
+    addEnvironment(edits, service, processorEnv);
+    if (service.data.secrets === undefined) addSecrets();
     renameReferences(edits, service.name, names.processor);
 
     const collector = collectorBody(ctx, host, collectorEnv, secrets);
