@@ -32,9 +32,29 @@ export class YamlEditor {
     const first = isPair(item) ? start : (dashOffset(this.source, item) ?? start);
     const end = this.blockEnd(isPair(item) ? ((item.value as Node | null) ?? (item.key as Node)) : item);
     const lineStart = this.source.lineStart(first);
+    if (/[^ \t]/.test(this.source.text.slice(lineStart, first))) {
+      this.removeAfterIndicator(first, end);
+      return;
+    }
     // The last line of a file without a final newline: take the newline before it instead, so none is left dangling.
     const unterminated = end === this.source.text.length && !this.source.text.endsWith("\n") && lineStart > 0;
     this.edits.add(unterminated ? lineStart - this.source.eol.length : lineStart, end, "");
+  }
+
+  /**
+   * The item shares its first line with the indicator that opens its collection
+   * (`: hostnet:` under `? networks`, `- name: x` in a list of mappings). Taking its
+   * whole lines would take the indicator too: the item's text goes, the indicator
+   * stays on a line of its own, and the next items keep their lines and columns.
+   */
+  private removeAfterIndicator(first: number, end: number): void {
+    const text = this.source.text;
+    let start = first;
+    while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start -= 1;
+    let stop = end;
+    if (text[stop - 1] === "\n") stop -= 1;
+    if (text[stop - 1] === "\r") stop -= 1;
+    this.edits.add(start, stop, "");
   }
 
   /** Adds items at the end of a list, in its own style. */
