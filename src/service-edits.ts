@@ -154,11 +154,18 @@ export class ServiceEdits {
     const entry = this.entry(service, key);
     if (!entry) return;
     this.assertOwnBody(service);
-    if (entry.local) {
+    const beneath = entry.local ? this.model.resolver.beneath(service.map, key) : undefined;
+    if (entry.local && !beneath) {
       this.editor.remove(service.map, entry.pair);
       return;
     }
     const empty: Plain = key === "network_mode" ? null : Array.isArray(service.data[key]) ? [] : {};
+    if (entry.local && key !== "network_mode") {
+      // A merge gives the key too: without the service's own, the merged value would show.
+      if (entry.value) this.assertNotShared(service, key, entry.value);
+      this.editor.replacePair(service.map, entry.pair, key, empty);
+      return;
+    }
     if (key === "network_mode") {
       throw new StackmodError(
         "UNSUPPORTED",

@@ -30,7 +30,7 @@ const kinds = readdirSync(casesDir)
  * Codes raised only while rewriting: `check` reads such a file fine and reports its conflict.
  * An invalid x-stackmod block (BAD_OPTION) is not one of them: check validates it as rewrite does.
  */
-const rewriteOnly = new Set(["UNDECIDED", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION"]);
+const rewriteOnly = new Set(["UNDECIDED", "NO_PORT", "NAME_COLLISION", "PORT_COLLISION", "UNSUPPORTED"]);
 const repo = join(import.meta.dirname, "..");
 const bin = join(repo, "bin", "stackmod.js");
 

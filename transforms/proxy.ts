@@ -173,6 +173,7 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   }
   // With `network_mode: host` it stays on the host that way: a host attachment beside it goes too.
   const onHostByMode = service.networkMode?.value === "host";
+  if (onHostByMode && compose) refuseMergedNetworks(ctx);
   edits.detach(service, (a) => onHostByMode || a.network?.special !== "host");
   if (!compose) dropIngressPorts(service, edits, notes);
   // It keeps listening on the host: nothing else the rewrite adds may take those ports.
@@ -219,6 +220,26 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   edits.addServices(service, [[name, body]]);
   notes.info(
     `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`,
+  );
+}
+
+/**
+ * Compose takes `network_mode` only with no `networks:` at all (not even an empty one,
+ * `docker-compose config`: "'network_mode' and 'networks' cannot be combined"). When a
+ * merge gives the service `networks:`, it cannot be left with none without changing the
+ * block it merges, which other services may merge too.
+ */
+function refuseMergedNetworks(ctx: TransformContext<ProxyOptions>): void {
+  const { service, model } = ctx;
+  const merged = model.resolver.beneath(service.map, "networks");
+  const own = model.resolver.get(service.map, "networks");
+  const shown = own && !own.local ? own : merged;
+  if (!shown) return;
+  const keyNode = shown.pair.key as { range?: [number, number, number] } | null;
+  throw new StackmodError(
+    "UNSUPPORTED",
+    `service "${service.name}" stays on the host by \`network_mode: host\` (direction outbound), which Compose allows only with no \`networks:\`, but a merge key (<<) gives it the \`networks:\` here; stackmod does not change a block that services merge: move \`networks:\` out of it into the services that need it, or use --direction inbound`,
+    model.parsed.source.position(keyNode?.range?.[0] ?? 0),
   );
 }
 

@@ -89,29 +89,39 @@ export class Resolver {
 
   private entriesOf(map: YAMLMap): Entry[] {
     const own: Entry[] = [];
-    const merged: Entry[] = [];
     for (const pair of map.items) {
-      if (isMergeKey(pair.key)) {
-        const sources = this.deref(pair.value);
-        const list = isSeq(sources) ? sources.items.map((item) => this.deref(item)) : [sources];
-        for (const item of list) {
-          if (!isMap(item)) continue;
-          for (const entry of this.entries(item)) merged.push({ ...entry, local: false });
-        }
-        continue;
-      }
+      if (isMergeKey(pair.key)) continue;
       const key = keyText(pair.key);
       if (key === undefined) continue;
       own.push({ key, pair, value: this.deref(pair.value), local: true, viaAlias: isAlias(pair.value) });
     }
     const seen = new Set(own.map((entry) => entry.key));
-    const result = [...own];
-    for (const entry of merged) {
-      if (seen.has(entry.key)) continue;
-      seen.add(entry.key);
-      result.push(entry);
+    return [...own, ...this.merged(map).filter((entry) => !seen.has(entry.key))];
+  }
+
+  /** What the mapping's merges give `key`: the value that shows once the mapping's own `key` is gone. */
+  beneath(map: YAMLMap, key: string): Entry | undefined {
+    return this.merged(map).find((entry) => entry.key === key);
+  }
+
+  /** The keys the mapping's `<<` merges bring, the first source winning. */
+  private merged(map: YAMLMap): Entry[] {
+    const merged: Entry[] = [];
+    const seen = new Set<string>();
+    for (const pair of map.items) {
+      if (!isMergeKey(pair.key)) continue;
+      const sources = this.deref(pair.value);
+      const list = isSeq(sources) ? sources.items.map((item) => this.deref(item)) : [sources];
+      for (const item of list) {
+        if (!isMap(item)) continue;
+        for (const entry of this.entries(item)) {
+          if (seen.has(entry.key)) continue;
+          seen.add(entry.key);
+          merged.push({ ...entry, local: false });
+        }
+      }
     }
-    return result;
+    return merged;
   }
 
   /** Follows a path of keys and indexes through aliases and merges; the node there, or null. */
