@@ -1,6 +1,6 @@
 import { isAlias, isMap, isPair, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "./errors.js";
-import type { Attachment, ServiceModel, StackModel } from "./model/types.js";
+import { hostNetworked, type Attachment, type ServiceModel, type StackModel } from "./model/types.js";
 import { SharedNodes } from "./shared-nodes.js";
 import { TopLevelDeclarations } from "./top-level.js";
 import type { YamlEditor } from "./yaml/editor.js";
@@ -12,6 +12,8 @@ import type { Plain } from "./yaml/render.js";
  * (`<<: *x`), the service gets a local override and the anchor stays untouched
  * for its other users.
  */
+const isHost = (a: Attachment) => a.network?.special === "host";
+
 export class ServiceEdits {
   private readonly serviceNames: Set<string>;
   private readonly publishedPorts = new Map<string, string>();
@@ -21,6 +23,8 @@ export class ServiceEdits {
   private readonly detached = new WeakMap<ServiceModel, Set<Attachment>>();
   /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
   private readonly aliasedAnchors = new Set<string>();
+  /** Services this run takes off the host network. */
+  private readonly leftHost = new Set<ServiceModel>();
 
   /**
    * Keys of services no strategy was applied to that a strategy changed on purpose
@@ -61,6 +65,8 @@ export class ServiceEdits {
     this.assertOwnBody(service);
     for (const attachment of gone) done.add(attachment);
     this.detached.set(service, done);
+    const stays = present.filter((a) => !gone.includes(a));
+    if (gone.some(isHost) && !stays.some(isHost) && service.networkMode?.value !== "host") this.leavingHost(service);
     const collection = entry.value;
     if (gone.length === present.length) {
       this.removeKey(service, "networks");
@@ -154,6 +160,8 @@ export class ServiceEdits {
     const entry = this.entry(service, key);
     if (!entry) return;
     this.assertOwnBody(service);
+    const hostAttached = service.attachments.some((a) => isHost(a) && !this.detached.get(service)?.has(a));
+    if (key === "network_mode" && service.networkMode?.value === "host" && !hostAttached) this.leavingHost(service);
     const beneath = entry.local ? this.model.resolver.beneath(service.map, key) : undefined;
     if (entry.local && !beneath) {
       this.editor.remove(service.map, entry.pair);
@@ -261,6 +269,37 @@ export class ServiceEdits {
       );
     }
     this.hostListens.set(key, listener);
+  }
+
+  /**
+   * A service that leaves the host network publishes the ports it lists (on the host
+   * network the engine discards them): one that another service publishes too, often
+   * through a shared anchor (`ports: &p` / `ports: *p`), would be bound twice.
+   */
+  leavingHost(service: ServiceModel): void {
+    if (this.leftHost.has(service)) return;
+    this.leftHost.add(service);
+    const source = this.model.parsed.source;
+    for (const port of service.ports) {
+      if (port.published === undefined) continue;
+      const key = `${port.published}/${port.protocol}`;
+      const other = this.model.services.find(
+        (s) =>
+          s !== service &&
+          (!hostNetworked(s) || this.leftHost.has(s)) &&
+          s.ports.some((p) => p.published === port.published && p.protocol === port.protocol),
+      );
+      if (!other) continue;
+      const alias = [service, other].map((s) => s.portsEntry?.pair.value).find((v) => isAlias(v));
+      const shared = isAlias(alias)
+        ? ` (the ports: list anchored &${alias.source} and used at ${source.position(alias.range![0]).line}:${source.position(alias.range![0]).column} through *${alias.source})`
+        : "";
+      throw new StackmodError(
+        "PORT_COLLISION",
+        `"${service.name}" leaves the host network, so the ports: it lists are published, and ${key} is published by "${other.name}" too${shared}: a port cannot be bound twice; give one of them another published port (a ports: list of its own), or another strategy for "${service.name}"`,
+        port.position,
+      );
+    }
   }
 
   /** Adds a top-level network declaration, creating `networks:` when the file has none. */

@@ -41,6 +41,18 @@ services:
     image: y
     ports: *p
 ${tail}`,
+  "ports with a fixed host port aliased by another service": `version: "3.8"
+services:
+  a:
+    image: x
+    ports: &p
+      - "8080:80"
+    networks: [hostnet, backend]
+    x-stackmod: {ports: ["47808/udp"]}
+  b:
+    image: y
+    ports: *p
+${tail}`,
   "one network item aliased": `version: "3.8"
 services:
   a:
@@ -132,6 +144,13 @@ describe("services not in `applied` are never changed, whatever the strategy", (
       }
     }
   }
+
+  it("a fixed host port that both would publish once lan takes a off the host: refused at the port, naming the alias", () => {
+    const text = shapes["ports with a fixed host port aliased by another service"]!;
+    expect(() => rewrite(text, { file: "stack.yml", options: strategies.lan })).toThrow(
+      expect.objectContaining({ code: "PORT_COLLISION", line: 6, column: 9, message: expect.stringContaining("*p") }),
+    );
+  });
 
   it("the supported shape is rewritten, not refused", () => {
     const result = rewrite(shapes["an x- block merged by both (the supported way)"]!, {

@@ -51,6 +51,7 @@ export const lan: Transform<LanOptions> = {
     }
 
     const hosts = service.attachments.filter((a) => a.network?.special === "host");
+    edits.leavingHost(service);
     if (hosts.length > 0) {
       replaceHostAttachment(edits, service, hosts, key);
       if (service.networkMode?.value === "host") edits.removeKey(service, "network_mode");
