@@ -67,9 +67,13 @@ export class YamlEditor {
       return;
     }
     const column = this.source.indentAt(dashOffset(this.source, last) ?? last.range![0]);
-    this.insertLines(
-      this.blockEnd(last),
-      values.flatMap((value) => listItem(value, column, this.style)),
+    // Ahead of keys added to the mapping the list ends (a service's last key is `secrets:`,
+    // split appends to it and adds `environment:` after it, at the same offset).
+    this.edits.ahead(() =>
+      this.insertLines(
+        this.blockEnd(last),
+        values.flatMap((value) => listItem(value, column, this.style)),
+      ),
     );
   }
 
