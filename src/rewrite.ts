@@ -19,7 +19,7 @@ import type { StackmodOptions } from "./option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
 import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./analysis/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
-import { rewireReferences } from "./analysis/rewire.js";
+import { collectorAddresses, rewireReferences } from "./analysis/rewire.js";
 import { detect, engineFor, findRule, rules } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
 import type { Finding, Rule, RuleId } from "./rules/rule.js";
@@ -296,7 +296,12 @@ function plan(source: string, options: RewriteOptions): Plan {
       const effective = { ...common, strategy: decided.strategy };
       settings.push({ service: service.name, settings: settingsOf(effective, options!, transform.optionsKey, chosen) });
       transform.apply({ model, service, analysis: facts, common, options, edits, notes: say, files });
-      const rewritten = direction === "outbound" ? rewireReferences(model, service, facts, edits, say) : undefined;
+      const rewritten =
+        direction === "outbound"
+          ? rewireReferences(model, service, facts, edits, say)
+          : decided.strategy === "split"
+            ? collectorAddresses(model, facts)
+            : undefined;
       const placement = placementFor(decided.strategy, direction, model, service, common, byKey, rewritten);
       if (direction === "inbound") sayExposure(model, service, common, placement, say);
       flows.push(...flowsOf(facts, placement));

@@ -4,6 +4,7 @@ import type { Attachment, ServiceModel, StackModel } from "../src/model/types.js
 import { atLeast, placementOf, requireSameNode } from "../src/placement.js";
 import { labelEntries } from "../src/port-discovery.js";
 import { restartOf } from "../src/restart.js";
+import { collectorAddresses, replaceReference } from "../src/analysis/rewire.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "../src/queues/index.js";
 import { queueService, secretNames, volumeName } from "../src/queues/service.js";
 import type { ServiceEdits } from "../src/service-edits.js";
@@ -268,11 +269,45 @@ function collectorBody(
     else if (key !== "ports" && key !== "x-stackmod" && key !== "container_name") body[key] = value as Plain;
   }
   if (body.environment === undefined) body.environment = environmentWith(undefined, env);
+  rewireCollector(ctx, body);
   if (secrets.length > 0) {
     const own = (body.secrets as Plain[] | undefined) ?? [];
     body.secrets = [...own, ...secrets.filter((s) => !own.includes(s))];
   }
   return body;
+}
+
+/**
+ * The collector is on the host network, where the overlay's names do not resolve: each
+ * `name:PORT` its copy of the environment, command and entrypoint refers to becomes
+ * `127.0.0.1:PUBLISHED` where that service publishes the port on every node (the same
+ * rule as the outbound proxy, TCP or UDP); every other reference is said, naming it.
+ * The processor, on the overlay, keeps the names.
+ */
+function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
+  const { model, service, notes } = ctx;
+  if (!ctx.analysis) return;
+  const collector = `${service.name}-collector`;
+  const addresses = collectorAddresses(model, ctx.analysis);
+  const said = new Set<string>();
+  for (const ref of ctx.analysis.reaches) {
+    if (said.has(ref.text)) continue;
+    said.add(ref.text);
+    const where = `${ref.evidence.path} at line ${ref.evidence.position.line}`;
+    const target = addresses.get(ref.text);
+    if (!target) {
+      notes.warn(
+        `${collector}: ${where} refers to "${ref.text}", which does not resolve on the host network; publish ${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT there, or leave that flow to "${service.name}-processor"`,
+      );
+      continue;
+    }
+    const to = `127.0.0.1:${target.port}`;
+    for (const key of ["environment", "command", "entrypoint"])
+      if (body[key] !== undefined) body[key] = replaceReference(body[key], ref.text, to) as Plain;
+    notes.info(
+      `${collector}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${target.protocol === "udp" ? " in UDP" : ""}), reachable from the host network; "${service.name}-processor" keeps "${ref.text}"`,
+    );
+  }
 }
 
 /** The shared queue an earlier service created or the file already has, or a new one. */

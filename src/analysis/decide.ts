@@ -75,10 +75,8 @@ export function placementFor(
 ): Placement {
   const placement: Placement = { strategy, dialect: model.dialect, ...(direction ? { direction } : {}) };
   const keys = common.ports.map((p) => `${p.target}/${p.protocol}`);
-  if (direction === "outbound") {
-    placement.carried = new Set(keys);
-    if (rewritten) placement.rewritten = rewritten;
-  }
+  if (direction === "outbound") placement.carried = new Set(keys);
+  if (rewritten) placement.rewritten = rewritten;
   if (direction === "inbound") {
     const proxy = byKey.proxy as unknown as ProxyLike;
     // As transforms/proxy.ts does: a port the service publishes itself (its ports: take effect once it

@@ -32,7 +32,7 @@ export interface Placement {
   publish?: "ingress" | "host";
   /** proxy outbound: the ports the overlay proxy carries, by `PORT/PROTO`. */
   carried?: Set<string>;
-  /** proxy outbound: references rewritten to a published port, by reference text. */
+  /** proxy outbound (the service), split (its collector): references rewritten to a published port, by text. */
   rewritten?: Map<string, { service: string; port: number; protocol: Protocol }>;
 }
 
@@ -143,8 +143,29 @@ export function flowsOf(a: ServiceAnalysis, at: Placement): Flow[] {
           [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
         );
       else lost(name, to, referenceLost(ref.service, ref.port));
-    } else if (at.strategy === "split") kept(name, to, `from ${processor} on the overlay`, [onOverlay(processor)]);
-    else kept(name, to, "the service keeps its overlay networks", [onOverlay()]);
+    } else if (at.strategy === "split") {
+      kept(name, to, `from ${processor} on the overlay`, [onOverlay(processor)]);
+      // The collector is a copy of the service on the host network: its references are rewritten or lost.
+      const target = at.rewritten?.get(ref.text);
+      if (target)
+        flows.push({
+          service: name,
+          from: collector,
+          to,
+          status: "kept",
+          how: `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${at.dialect === "swarm" ? "on every node" : "on the host"}`,
+          via: [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
+        });
+      else
+        flows.push({
+          service: name,
+          from: collector,
+          to,
+          status: "lost",
+          how: referenceLost(ref.service, ref.port),
+          via: [],
+        });
+    } else kept(name, to, "the service keeps its overlay networks", [onOverlay()]);
   }
   return flows;
 }

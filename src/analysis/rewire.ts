@@ -36,20 +36,56 @@ export function rewireReferences(
     }
     rewritten.set(ref.text, { service: ref.service, ...published });
     notes.info(
-      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"), reachable from the host network`,
+      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${published.protocol === "udp" ? " in UDP" : ""}), reachable from the host network`,
     );
   }
   return rewritten;
 }
 
-/** The port at which a host-network container on any node reaches `target` of `other`. */
+/**
+ * Where the split's collector (a copy of the service on the host network) reaches what the service
+ * refers to in its environment, command and entrypoint: `name:PORT` to `127.0.0.1:PUBLISHED`, by
+ * reference text. A reference in a config's content, a bare name, or one whose service publishes
+ * no such port is not there, and is lost for the collector.
+ */
+export function collectorAddresses(
+  model: StackModel,
+  analysis: ServiceAnalysis,
+): Map<string, { service: string; port: number; protocol: Protocol }> {
+  const found = new Map<string, { service: string; port: number; protocol: Protocol }>();
+  for (const ref of analysis.reaches) {
+    if (!/^(environment|command|entrypoint)\b/.test(ref.evidence.path) || found.has(ref.text)) continue;
+    const other = model.services.find((s) => s.name === ref.service);
+    const published = other && ref.port !== undefined ? reachableFromHost(model, other, ref.port) : undefined;
+    if (published) found.set(ref.text, { service: ref.service, ...published });
+  }
+  return found;
+}
+
+/** `text` replaced by `to` in every string of a value, where it stands as a whole host name (not `xbroker:1883`). */
+export function replaceReference(value: unknown, text: string, to: string): unknown {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`(?<![A-Za-z0-9_.-])${escaped}(?!\\d)`, "g");
+  if (typeof value === "string") return value.replace(pattern, to);
+  if (Array.isArray(value)) return value.map((item) => replaceReference(item, text, to));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceReference(v, text, to)]));
+  return value;
+}
+
+/**
+ * The port at which a host-network container on any node reaches `target` of `other`: TCP where
+ * it publishes the target in TCP, else UDP (a name and a port say no protocol; a service that
+ * publishes the port only in UDP is reached in UDP).
+ */
 function reachableFromHost(
   model: StackModel,
   other: ServiceModel,
   target: number,
 ): { port: number; protocol: Protocol } | undefined {
-  for (const port of other.ports) {
-    if (port.target !== target || port.published === undefined || port.protocol !== "tcp") continue;
+  const ordered = [...other.ports].sort((a, b) => (a.protocol === b.protocol ? 0 : a.protocol === "tcp" ? -1 : 1));
+  for (const port of ordered) {
+    if (port.target !== target || port.published === undefined) continue;
     if (model.dialect === "swarm" && port.mode !== "ingress") continue;
     if (model.dialect === "compose") {
       const hostIp = port.raw?.split("/")[0]!.split(":");
