@@ -24,6 +24,7 @@ import { detect, engineFor, findRule, rules } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
 import type { Finding, Rule, RuleId } from "./rules/rule.js";
 import { DeployAdditions } from "./rules/stack/deploy-additions.js";
+import { inlineExtends } from "./rules/stack/extends.js";
 import { ServiceEdits } from "./service-edits.js";
 import type { TextEdit } from "./text/edits.js";
 import type { ExtraFile, Notes, Transform } from "./transform.js";
@@ -195,10 +196,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
 function plan(source: string, options: RewriteOptions): Plan {
-  const first = loadModel(source, options);
+  const input = loadModel(source, options);
   const fromConfig = options.config?.engine;
-  const engine = engineFor(first, options.engine, fromConfig === undefined ? undefined : String(fromConfig));
-  const findings = detect(first, engine);
+  const engine = engineFor(input, options.engine, fromConfig === undefined ? undefined : String(fromConfig));
+  const findings = detect(input, engine);
   const notes: Note[] = [];
   const say: Notes = {
     info: (message) => notes.push({ level: "info", message }),
@@ -206,41 +207,49 @@ function plan(source: string, options: RewriteOptions): Plan {
   };
   const extraFiles = new Map<string, ExtraFile>();
   const files = { put: (file: ExtraFile) => void extraFiles.set(file.path, file) };
-  const sources = optionSources(first, options, say);
+  const sources = optionSources(input, options, say);
   const asked = askedFixes(options.fix);
   const skipped: Skipped[] = [];
   const settings: ServiceSettings[] = [];
   const left = new Set<string>();
   const wanted = options.services ? new Set(options.services) : undefined;
 
-  // Grouped once: filtering every finding per service is quadratic on a file with thousands of services.
-  // A finding is this run's to fix when it is an error, or when --fix asked for its rule.
-  const chosenByService = new Map<string, Finding[]>();
-  for (const finding of findings) {
-    if (finding.severity !== "error" && !asked(finding.rule)) continue;
-    chosenByService.set(finding.service, [...(chosenByService.get(finding.service) ?? []), finding]);
-  }
-  const active = new Map<string, { findings: Finding[]; own: RawOptions }>();
-  for (const service of first.services) {
-    const chosen = chosenByService.get(service.name) ?? [];
-    if (chosen.length === 0) continue;
-    if (wanted && !wanted.has(service.name)) {
-      skipped.push({ service: service.name, reason: "not selected with --service" });
-      continue;
+  const activeOf = (model: StackModel, found: Finding[], report: boolean) => {
+    // Grouped once: filtering every finding per service is quadratic on a file with thousands of services.
+    // A finding is this run's to fix when it is an error, or when --fix asked for its rule.
+    const chosenByService = new Map<string, Finding[]>();
+    for (const finding of found) {
+      if (finding.severity !== "error" && !asked(finding.rule)) continue;
+      chosenByService.set(finding.service, [...(chosenByService.get(finding.service) ?? []), finding]);
     }
-    const own = sources.services.get(service.name) ?? {};
-    const { common } = resolveServiceOptions(service, own, sources, transforms);
-    if (common.strategy === "skip") {
-      skipped.push({ service: service.name, reason: "strategy: skip" });
-      continue;
+    const active = new Map<string, { findings: Finding[]; own: RawOptions }>();
+    for (const service of model.services) {
+      const chosen = chosenByService.get(service.name) ?? [];
+      if (chosen.length === 0) continue;
+      if (wanted && !wanted.has(service.name)) {
+        if (report) skipped.push({ service: service.name, reason: "not selected with --service" });
+        continue;
+      }
+      const own = sources.services.get(service.name) ?? {};
+      const { common } = resolveServiceOptions(service, own, sources, transforms);
+      if (common.strategy === "skip") {
+        if (report) skipped.push({ service: service.name, reason: "strategy: skip" });
+        continue;
+      }
+      active.set(service.name, { findings: chosen, own });
     }
-    active.set(service.name, { findings: chosen, own });
-  }
+    return active;
+  };
+
+  // Pass 0: same-file `extends` inlined first, so that the fixes and strategies see the keys it brings.
+  const done = new Map<string, string>();
+  const inlined = inlineExtendsPass(input, activeOf(input, findings, false), options, say, done, left);
+  const first = inlined === source ? input : loadModel(inlined, options);
+  const active = activeOf(first, first === input ? findings : detect(first, engine), true);
 
   // Pass 1: the fixes of keys (the stack rules), on their own, so that a strategy then sees a stack-ready file.
-  const done = new Map<string, string>();
   const keysPass = runFixes(first, active, "keys", say, done, left);
-  const model = keysPass.output === source ? first : loadModel(keysPass.output, options);
+  const model = keysPass.output === inlined ? first : loadModel(keysPass.output, options);
 
   // Pass 2: the network fixes and the strategies.
   const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
@@ -331,7 +340,14 @@ function plan(source: string, options: RewriteOptions): Plan {
     serviceNames: model.services.map((service) => service.name),
     output,
     // The diff cuts a large file at the edits; after two passes they are not against the original.
-    edits: model === first ? editor.edits.list() : output === keysPass.output ? keysPass.edits : undefined,
+    edits:
+      first !== input
+        ? undefined
+        : model === first
+          ? editor.edits.list()
+          : output === keysPass.output
+            ? keysPass.edits
+            : undefined,
     findings,
     applied,
     skipped,
@@ -395,6 +411,49 @@ function runFixes(
   deploy.write();
   edits.topLevel.write();
   return { output: editor.result(), edits: editor.edits.list() };
+}
+
+/**
+ * Pass 0: every chosen `extends` of a same-file service inlined (stack-forbidden-key's fix), one
+ * level a round: a service whose base extends another waits until its base has been inlined.
+ */
+function inlineExtendsPass(
+  input: StackModel,
+  active: Map<string, { findings: Finding[] }>,
+  options: RewriteOptions,
+  notes: Notes,
+  done: Map<string, string>,
+  left: Set<string>,
+): string {
+  let waiting = input.services
+    .filter((s) => active.get(s.name)?.findings.some((f) => f.rule === "stack-forbidden-key" && f.key === "extends"))
+    .map((s) => s.name);
+  let model = input;
+  while (waiting.length > 0) {
+    const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
+    const edits = new ServiceEdits(model, editor);
+    const next: string[] = [];
+    for (const name of waiting) {
+      const service = model.services.find((s) => s.name === name)!;
+      edits.assertOwnBody(service);
+      const outcome = inlineExtends(model, service, editor, notes, (base) => waiting.includes(base));
+      if (outcome === "wait") next.push(name);
+      else if (outcome) done.set(name, "fix");
+      else left.add(`${name}\0stack-forbidden-key`);
+    }
+    const output = editor.result();
+    if (next.length === waiting.length) {
+      for (const name of next) {
+        const service = model.services.find((s) => s.name === name)!;
+        inlineExtends(model, service, editor, notes, () => false);
+        left.add(`${name}\0stack-forbidden-key`);
+      }
+      break;
+    }
+    waiting = next;
+    if (output !== model.parsed.source.text) model = loadModel(output, options);
+  }
+  return model.parsed.source.text;
 }
 
 /** `--fix RULE` / `--fix all`: which warnings' fixes to run as well; an unknown rule is a usage error. */

@@ -25,11 +25,16 @@ export const stackForbiddenKey: Rule = {
       "`rewrite` moves `mem_limit` to `deploy.resources.limits.memory` (with `mem_reservation` and `cpus`, see stack-refused-key). " +
       "For the others: `volume_driver` → a top-level volume with that driver; `volumes_from` → a named top-level volume in both services; " +
       "`cpu_shares`, `cpu_quota`, `cpuset`, `memswap_limit` have no Swarm equivalent: `deploy.resources.limits.cpus` is the closest; " +
-      "`extends` → write the service out (or merge an `x-` anchor with `<<`).",
+      "`extends` of a service of the same file: `rewrite` inlines it as Compose merges it; one it cannot inline safely " +
+      "(another file, a cycle, anchors the copy would share, a merge it does not write) it leaves, saying why: " +
+      "write the service out (or merge an `x-` anchor with `<<`).",
     sources: [
       `${cliCommit} cli/compose/types/types.go (ForbiddenProperties), cli/compose/loader/loader.go validateForbidden`,
+      "extends merged as docker-compose 1.29.2 merges it (compose/config/config.py merge_service_dicts, " +
+        "merge_deploy, merge_networks) and the compose-spec says (spec.md extends, merge.md); " +
+        "checked against the real docker-compose config in test/extends-inline.test.ts",
     ],
-    fix: "`mem_limit` → `deploy.resources.limits.memory`; the rest: finding with the way out",
+    fix: "`mem_limit` → `deploy.resources.limits.memory`; same-file `extends` inlined; the rest: finding with the way out",
   },
   check(service, model) {
     if (model.dialect !== "swarm") return [];
