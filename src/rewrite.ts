@@ -1,6 +1,6 @@
 import { unifiedDiff } from "./diff.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
-import { hostPortBindings, newDoubleBindings } from "./host-ports.js";
+import { hostPortBindings, newDoubleBindings, type Binding } from "./host-ports.js";
 import { isDeepStrictEqual } from "node:util";
 import { StackmodError, type SourcePosition } from "./errors.js";
 import { loadModel, type LoadOptions } from "./load.js";
@@ -146,7 +146,7 @@ interface Plan {
   extraFiles: ExtraFile[];
   flows: Flow[];
   /** The input's host ports, for the verify step. */
-  bindings: Map<string, string[]>;
+  bindings: Map<string, Binding[]>;
   /** What must read the same after the rewrite: the services no strategy or fix was applied to, and the other top-level keys. */
   unchanged: Unchanged;
   /** Where the first rewritten service is: stackmod's own mistakes are reported there. */

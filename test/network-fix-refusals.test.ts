@@ -135,10 +135,32 @@ describe("never a host port bound twice", () => {
     const text = `version: "3.8"\nservices:\n  p:\n    image: alpine/socat:1.8.0.1\n    command: ["sh", "-c", "socat TCP4-LISTEN:502,fork TCP4:127.0.0.1:10502"]\n    networks: [hostnet]\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ["502:502", {target: 53, published: 53, protocol: udp, mode: host}]\n${networks}`;
     const bindings = hostPortBindings(loadModel(text, { file: "s.yml" }));
     expect(Object.fromEntries(bindings)).toEqual({
-      "502/tcp": ["p listens on it", "web publishes it"],
-      "53/udp": ["web publishes it"],
+      "502/tcp": [{ who: "p listens on it" }, { who: "web publishes it" }],
+      "53/udp": [{ who: "web publishes it" }],
     });
     expect(newDoubleBindings(new Map(), bindings)).toEqual([["502/tcp", ["p listens on it", "web publishes it"]]]);
     expect(newDoubleBindings(bindings, bindings)).toEqual([]);
+  });
+
+  it("host_ip: in Compose two addresses on one port are no double bind; the same address, or every address, is", () => {
+    const compose = (ports: string) =>
+      hostPortBindings(loadModel(`services:\n  a:\n    image: a:1\n    ports: [${ports}]\n`, { file: "c.yml" }));
+    const twice = (ports: string) => newDoubleBindings(new Map(), compose(ports)).map(([port, by]) => [port, by]);
+    expect(twice('"127.0.0.1:80:80", "192.168.1.5:80:81", "[::1]:80:82"')).toEqual([]);
+    expect(twice('{target: 80, published: 80, host_ip: 127.0.0.1}, "10.0.0.1:80:81"')).toEqual([]);
+    expect(twice('"127.0.0.1:80:80", {target: 81, published: 80, host_ip: 127.0.0.1}')).toEqual([
+      ["80/tcp", ["a publishes it on 127.0.0.1", "a publishes it on 127.0.0.1"]],
+    ]);
+    expect(twice('"127.0.0.1:80:80", "80:81"')).toEqual([
+      ["80/tcp", ["a publishes it on 127.0.0.1", "a publishes it"]],
+    ]);
+    expect(twice('"127.0.0.1:80:80", "0.0.0.0:80:81"')).toEqual([
+      ["80/tcp", ["a publishes it on 127.0.0.1", "a publishes it"]],
+    ]);
+    // Swarm publishes on every address whatever host_ip says (stack-host-ip): there it is a double bind.
+    const stack = `version: "3.8"\nservices:\n  a:\n    image: a:1\n    ports: ["127.0.0.1:80:80", "10.0.0.1:80:81"]\n    deploy: {}\n`;
+    expect(newDoubleBindings(new Map(), hostPortBindings(loadModel(stack, { file: "s.yml" })))).toEqual([
+      ["80/tcp", ["a publishes it", "a publishes it"]],
+    ]);
   });
 });

@@ -19,6 +19,7 @@ export function parsePort(item: Node, resolver: Resolver, source: SourceText, te
       published: toPort(field("published")),
       protocol: protocolOf(field("protocol")),
       mode: field("mode") === "host" ? "host" : "ingress",
+      ...hostIpOf(field("host_ip")),
     };
   }
   const raw = isScalar(node) ? (text(node) ?? "") : "";
@@ -26,12 +27,22 @@ export function parsePort(item: Node, resolver: Resolver, source: SourceText, te
 }
 
 /** `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`, ranges reduced to their first port. */
-export function parseShortPort(raw: string): Pick<PortEntry, "target" | "published" | "protocol"> {
-  const [spec = "", protocol] = raw.split("/");
+export function parseShortPort(raw: string): Pick<PortEntry, "target" | "published" | "protocol" | "hostIp"> {
+  const [whole = "", protocol] = raw.split("/");
+  // An IPv6 address is written in brackets: `[::1]:8080:80`.
+  const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(whole);
+  const spec = bracketed ? bracketed[2]! : whole;
   const parts = spec.split(":");
   const target = toPort(parts[parts.length - 1]);
   const published = parts.length >= 2 ? toPort(parts[parts.length - 2]) : undefined;
-  return { target, published, protocol: protocolOf(protocol) };
+  const host = bracketed ? bracketed[1] : parts.length >= 3 ? parts.slice(0, -2).join(":") : undefined;
+  return { target, published, protocol: protocolOf(protocol), ...hostIpOf(host) };
+}
+
+/** A host address that is one address; every address (unset, empty, 0.0.0.0, ::) is none. */
+function hostIpOf(text: string | undefined): { hostIp?: string } {
+  const ip = text?.trim();
+  return !ip || ip === "0.0.0.0" || ip === "::" ? {} : { hostIp: ip };
 }
 
 /** Docker reads the protocol without regard to case (`161/UDP` is UDP): so does stackmod. */

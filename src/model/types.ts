@@ -33,6 +33,8 @@ export interface PortEntry {
   published: number | undefined;
   protocol: "tcp" | "udp";
   mode: "ingress" | "host";
+  /** The host address it binds (`127.0.0.1:8080:80`, `host_ip:`); undefined for every address. */
+  hostIp?: string;
 }
 
 export interface ServiceModel {
