@@ -19,7 +19,8 @@ export function unifiedDiff(
   limit = wholeFileLimit,
 ): string {
   if (before === after) return "";
-  const name = path.replace(/^\.\//, "");
+  // git drops one leading slash of an absolute path (`git diff --no-index /tmp/x` prints `a/tmp/x`).
+  const name = path.replace(/^\.\//, "").replace(/^\//, "");
   const [oldName, newName] = [gitQuoted(`a/${name}`), gitQuoted(`b/${name}`)];
   // git ends a header line whose unquoted name holds a space with a tab, so that the name's end is plain.
   const header = oldName.includes(" ") && !oldName.startsWith('"') ? "" : undefined;

@@ -34,4 +34,24 @@ describe("diff headers name the file the way git does", () => {
     git(dir, "apply", "change.patch");
     expect(readFileSync(join(dir, name), "utf8")).toBe(output);
   });
+
+  it("an absolute path: the headers git diff --no-index prints, and git apply takes the diff from /", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stackmod-diff-"));
+    const file = join(dir, "stack.yml");
+    writeFileSync(file, example);
+    const { diff, output } = rewrite(example, { file });
+    writeFileSync(join(dir, "new.yml"), output);
+    let theirs = "";
+    try {
+      git(dir, "diff", "--no-index", "--", file, join(dir, "new.yml"));
+    } catch (error) {
+      theirs = (error as { stdout: string }).stdout; // exit 1: the files differ
+    }
+    const headers = (text: string) => text.split("\n").filter((line) => /^(---|\+\+\+) /.test(line));
+    expect(headers(diff)[0]).toBe(headers(theirs)[0]);
+    expect(headers(diff)[0]).toBe(`--- a${file}`);
+    writeFileSync(join(dir, "change.patch"), diff);
+    git("/", "apply", join(dir, "change.patch"));
+    expect(readFileSync(file, "utf8")).toBe(output);
+  });
 });
