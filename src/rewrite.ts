@@ -243,7 +243,10 @@ function plan(source: string, options: RewriteOptions): Plan {
 
   // Pass 0: same-file `extends` inlined first, so that the fixes and strategies see the keys it brings.
   const done = new Map<string, string>();
-  const inlined = inlineExtendsPass(input, activeOf(input, findings, false), options, say, done, left);
+  const extending = findings.some((f) => f.rule === "stack-forbidden-key" && f.key === "extends");
+  const inlined = extending
+    ? inlineExtendsPass(input, activeOf(input, findings, false), options, say, done, left)
+    : source;
   const first = inlined === source ? input : loadModel(inlined, options);
   const active = activeOf(first, first === input ? findings : detect(first, engine), true);
 
