@@ -13,7 +13,7 @@ const cacheFile = bundle + ".cache";
 /** The bundle is usable when it exists and is not older than tsc's output (a stale bundle would hide edits). */
 function bundleIsCurrent() {
   try {
-    return statSync(bundle).mtimeMs >= statSync(join(dist, "src", "cli.js")).mtimeMs - 1000;
+    return statSync(bundle).mtimeMs >= statSync(join(dist, "src", "cli", "main.js")).mtimeMs - 1000;
   } catch {
     return false;
   }
@@ -39,7 +39,7 @@ function loadBundle() {
 /** The CLI module (`main`, the worker entry): from the bundle when it is current, else from tsc's modules. */
 async function loadCli() {
   if (bundleIsCurrent()) return loadBundle().exports;
-  return import("../dist/src/cli.js");
+  return import("../dist/src/cli/main.js");
 }
 
 module.exports = { bundle, cacheFile, loadBundle, loadCli };

@@ -31,7 +31,7 @@ const lazyChildProcess = {
 
 rmSync(loader.cacheFile, { force: true });
 await build({
-  entryPoints: [join(root, "src", "cli.ts")],
+  entryPoints: [join(root, "src", "cli", "main.ts")],
   outfile: loader.bundle,
   bundle: true,
   platform: "node",

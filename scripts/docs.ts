@@ -1,7 +1,7 @@
 // `npm run docs`: regenerates the README's generated sections; `--check` only reports a difference (exit 1).
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { transforms } from "../transforms/index.js";
+import { transforms } from "../src/strategies/index.js";
 import { diffSectionPrefix, exampleDiffBlock } from "./example-diffs.js";
 import { optionsTable } from "./options-table.js";
 import { rulesTable } from "./rules-table.js";

@@ -1,5 +1,5 @@
-import { optionRows } from "../src/options-doc.js";
-import type { Transform } from "../src/transform.js";
+import { optionRows } from "../src/plan/options-doc.js";
+import type { Transform } from "../src/strategies/strategy.js";
 
 /**
  * The README's options table, built from the same zod schemas that validate

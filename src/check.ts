@@ -1,9 +1,9 @@
-import { withSlowHeapGrowth } from "./heap-growth.js";
+import { withSlowHeapGrowth } from "./cli/heap-growth.js";
 import type { Dialect } from "./model/types.js";
-import { loadModel, type LoadOptions } from "./load.js";
+import { loadModel, type LoadOptions } from "./model/load.js";
 import { detect, engineFor } from "./rules/index.js";
 import type { Finding } from "./rules/rule.js";
-import { readFileOptions } from "./file-options.js";
+import { readFileOptions } from "./plan/file-options.js";
 import type { Note } from "./rewrite.js";
 
 export type CheckOptions = LoadOptions;

@@ -4,9 +4,9 @@ export { rewrite, type RewriteOptions, type RewriteResult, type Applied, type Sk
 export { StackmodError, isStackmodError, type ErrorCode, type SourcePosition } from "./errors.js";
 export type { Finding, RuleId, Severity } from "./rules/rule.js";
 export { rules } from "./rules/index.js";
-export type { Transform, StrategyName, PortRequest, ExtraFile } from "./transform.js";
-export { transforms } from "../transforms/index.js";
-export { checkExtraFile, writeExtraFile, type ExtraFileContext, type ExtraFileWrite } from "./extra-files.js";
+export type { Transform, StrategyName, PortRequest, ExtraFile } from "./strategies/strategy.js";
+export { transforms } from "./strategies/index.js";
+export { checkExtraFile, writeExtraFile, type ExtraFileContext, type ExtraFileWrite } from "./io/extra-files.js";
 export {
   checkFiles,
   rewriteFile,
@@ -15,11 +15,11 @@ export {
   writeFileAtomic,
   type RewriteFileOptions,
   type CheckFilesOptions,
-} from "./files.js";
-export { parseEnvFile, type Environment } from "./interpolate.js";
-export type { RawOptions } from "./options.js";
-export type { StackmodOptions, ServiceOptions, PortSpec } from "./option-types.js";
+} from "./io/files.js";
+export { parseEnvFile, type Environment } from "./model/interpolate.js";
+export type { RawOptions } from "./plan/options.js";
+export type { StackmodOptions, ServiceOptions, PortSpec } from "./plan/option-types.js";
 export type { Dialect } from "./model/types.js";
 export { exitCodes, type ExitCode } from "./exit-codes.js";
-export { formatFinding, formatError } from "./report/text.js";
+export { formatFinding, formatError } from "./emit/text.js";
 export { version } from "./version.js";

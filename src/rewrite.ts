@@ -1,9 +1,9 @@
-import { unifiedDiff } from "./diff.js";
-import { withSlowHeapGrowth } from "./heap-growth.js";
-import { hostPortBindings, newDoubleBindings, type Binding } from "./host-ports.js";
+import { unifiedDiff } from "./emit/diff.js";
+import { withSlowHeapGrowth } from "./cli/heap-growth.js";
+import { hostPortBindings, newDoubleBindings, type Binding } from "./model/host-ports.js";
 import { isDeepStrictEqual } from "node:util";
 import { StackmodError, type SourcePosition } from "./errors.js";
-import { loadModel, type LoadOptions } from "./load.js";
+import { loadModel, type LoadOptions } from "./model/load.js";
 import type { Dialect, StackModel } from "./model/types.js";
 import {
   fileOptionsSchema,
@@ -13,9 +13,9 @@ import {
   type OptionSources,
   type RawOptions,
   type Setting,
-} from "./options.js";
-import { readFileOptions, type FileOptions } from "./file-options.js";
-import type { StackmodOptions } from "./option-types.js";
+} from "./plan/options.js";
+import { readFileOptions, type FileOptions } from "./plan/file-options.js";
+import type { StackmodOptions } from "./plan/option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
 import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./analysis/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
@@ -25,12 +25,12 @@ import type { EngineVersion } from "./rules/engines.js";
 import type { Finding, Rule, RuleId } from "./rules/rule.js";
 import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { inlineExtends } from "./rules/stack/extends.js";
-import { ServiceEdits } from "./service-edits.js";
-import type { TextEdit } from "./text/edits.js";
-import type { ExtraFile, Notes, Transform } from "./transform.js";
-import { YamlEditor } from "./yaml/editor.js";
-import { detectStyle } from "./yaml/style.js";
-import { findTransform, transforms } from "../transforms/index.js";
+import { ServiceEdits } from "./edit/service-edits.js";
+import type { TextEdit } from "./edit/text-edits.js";
+import type { ExtraFile, Notes, Transform } from "./strategies/strategy.js";
+import { YamlEditor } from "./edit/yaml-editor.js";
+import { detectStyle } from "./edit/style.js";
+import { findTransform, transforms } from "./strategies/index.js";
 
 export interface RewriteOptions extends LoadOptions {
   /** Options as the command-line flags give them, shaped like the top-level `x-stackmod` block. */

@@ -4,7 +4,7 @@ import { exitCodes } from "../src/exit-codes.js";
 import { optionsTable } from "../scripts/options-table.js";
 import { diffSectionPrefix, exampleDiffBlock } from "../scripts/example-diffs.js";
 import { markers, readSection, sectionNames, writeSection } from "../scripts/readme-sections.js";
-import { transforms } from "../transforms/index.js";
+import { transforms } from "../src/strategies/index.js";
 import { rulesTable } from "../scripts/rules-table.js";
 import { rules } from "../src/rules/index.js";
 

@@ -1,5 +1,5 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
-import type { CommonOptions, Notes, PortRequest, StrategyName } from "../transform.js";
+import type { CommonOptions, Notes, PortRequest, StrategyName } from "../strategies/strategy.js";
 import { chooseDefault } from "./choose.js";
 import type { Placement } from "./flows.js";
 import type { Protocol, ServiceAnalysis } from "./types.js";
@@ -79,7 +79,7 @@ export function placementFor(
   if (rewritten) placement.rewritten = rewritten;
   if (direction === "inbound") {
     const proxy = byKey.proxy as unknown as ProxyLike;
-    // As transforms/proxy.ts does: a port the service publishes itself (its ports: take effect once it
+    // As strategies/proxy/proxy.ts does: a port the service publishes itself (its ports: take effect once it
     // leaves the host network) needs no new one: none at all at the same number (0), else forwarded there.
     placement.forwarded = new Map(
       common.ports.map((p) => {

@@ -1,4 +1,4 @@
-import { command } from "../report/github.js";
+import { command } from "../emit/github.js";
 import { qualifiedName, type AuditRun } from "./run.js";
 
 /** GitHub Actions annotations, one per finding; on the stack file when --stack-dir found it. */

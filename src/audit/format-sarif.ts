@@ -1,5 +1,5 @@
 import type { Log, Result } from "sarif";
-import { ruleDescriptor } from "../report/sarif.js";
+import { ruleDescriptor } from "../emit/sarif.js";
 import { rules } from "../rules/index.js";
 import { version } from "../version.js";
 import type { AuditFinding } from "./detect.js";

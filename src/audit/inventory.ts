@@ -1,5 +1,5 @@
-import type { EngineClient, EngineVersionInfo } from "../engine/client.js";
-import { EngineError } from "../engine/errors.js";
+import type { EngineClient, EngineVersionInfo } from "./engine/client.js";
+import { EngineError } from "./engine/errors.js";
 import type { ApiNetwork, ApiService, ApiTask } from "./api-types.js";
 
 export interface AuditNetwork {

@@ -1,5 +1,5 @@
-import type { EngineVersionInfo } from "../engine/client.js";
-import type { EngineEndpoint } from "../engine/endpoint.js";
+import type { EngineVersionInfo } from "./engine/client.js";
+import type { EngineEndpoint } from "./engine/endpoint.js";
 import type { ExitCode } from "../exit-codes.js";
 import type { AuditFinding } from "./detect.js";
 import type { AuditService } from "./inventory.js";

@@ -1,9 +1,9 @@
 import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type * as z from "../zod.js";
 import { StackmodError } from "../errors.js";
-import { InterpolationError, interpolate, type Environment } from "../interpolate.js";
-import type { ParsedFile } from "../yaml/parse.js";
-import { Resolver, type Entry } from "../yaml/resolve.js";
+import { InterpolationError, interpolate, type Environment } from "./interpolate.js";
+import type { ParsedFile } from "../parse/parse.js";
+import { Resolver, type Entry } from "../parse/resolve.js";
 import { parsePort } from "./ports.js";
 import { fileShape } from "./shape.js";
 import type { Attachment, Dialect, NetworkDecl, ServiceModel, StackModel } from "./types.js";

@@ -1,6 +1,6 @@
 import { isMap, isScalar, type Node } from "yaml";
-import type { SourceText } from "../text/source-text.js";
-import type { Resolver } from "../yaml/resolve.js";
+import type { SourceText } from "../parse/source-text.js";
+import type { Resolver } from "../parse/resolve.js";
 import type { PortEntry } from "./types.js";
 
 type TextOf = (node: Node | null | undefined) => string | undefined;

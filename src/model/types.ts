@@ -1,7 +1,7 @@
 import type { Node, Pair, YAMLMap } from "yaml";
 import type { SourcePosition } from "../errors.js";
-import type { Entry, Resolver } from "../yaml/resolve.js";
-import type { ParsedFile } from "../yaml/parse.js";
+import type { Entry, Resolver } from "../parse/resolve.js";
+import type { ParsedFile } from "../parse/parse.js";
 
 export type Dialect = "swarm" | "compose";
 

@@ -1,4 +1,4 @@
-import { dropIngressPorts } from "../fixes.js";
+import { dropIngressPorts } from "./fixes.js";
 import { connectToHostText, hostNetworkText, sharedNetworkText } from "./engine-texts.js";
 import { networkCheckSources, swarmNetworkCheckEngines } from "./host-plus-network.js";
 import { findingOf, type Rule } from "./rule.js";

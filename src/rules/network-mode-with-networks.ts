@@ -1,4 +1,4 @@
-import { fixNetworkModeWithNetworks } from "../fixes.js";
+import { fixNetworkModeWithNetworks } from "./fixes.js";
 import { composeNetworkModeText } from "./engine-texts.js";
 import { rewriteHelp } from "./host-plus-network.js";
 import { findingOf, type Rule } from "./rule.js";

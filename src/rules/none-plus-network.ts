@@ -1,4 +1,4 @@
-import { dropNoneNetwork } from "../fixes.js";
+import { dropNoneNetwork } from "./fixes.js";
 import { noneNetworkText } from "./engine-texts.js";
 import { networkCheckSources, swarmNetworkCheckEngines } from "./host-plus-network.js";
 import type { Rule } from "./rule.js";

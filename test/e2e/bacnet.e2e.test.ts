@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { defaultProxyImage } from "../../transforms/proxy.js";
+import { defaultProxyImage } from "../../src/strategies/proxy/proxy.js";
 import { e2eEngine } from "./context.js";
 import { REPO, stackmod } from "./cli.js";
 import { docker } from "./engine.js";

@@ -6,7 +6,7 @@ import { run, type RunResult } from "./run.js";
 
 export const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(REPO, "bin", "stackmod.js");
-const BUILT = join(REPO, "dist", "src", "cli.js");
+const BUILT = join(REPO, "dist", "src", "cli", "main.js");
 let warned = false;
 
 /** `node bin/stackmod.js ...args` (give absolute paths); never throws on a non-zero exit. */
@@ -36,6 +36,6 @@ function newestSource(): number {
       else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
-  for (const dir of ["src", "transforms"]) walk(join(REPO, dir));
+  for (const dir of ["src"]) walk(join(REPO, dir));
   return newest;
 }

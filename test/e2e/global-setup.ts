@@ -7,7 +7,7 @@ import { startEngine, stopEngine, stopEngineSync } from "./engine.js";
 import { buildImage, SOCAT_IMAGE } from "./images.js";
 import { timed, timingReport } from "./timing.js";
 import type { E2EContext } from "./context.js";
-import { defaultProxyImage } from "../../transforms/proxy.js";
+import { defaultProxyImage } from "../../src/strategies/proxy/proxy.js";
 
 /** Image names the scenarios deploy; all are the same offline busybox + socat image. */
 export const SOCAT_TAGS = ["stackmod-e2e/socat:latest", defaultProxyImage, "alpine/socat:latest"];

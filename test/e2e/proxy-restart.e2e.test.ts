@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultProxyImage } from "../../transforms/proxy.js";
+import { defaultProxyImage } from "../../src/strategies/proxy/proxy.js";
 import { e2eEngine } from "./context.js";
 import { docker } from "./engine.js";
 import { buildImage, SOCAT_IMAGE } from "./images.js";

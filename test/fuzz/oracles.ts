@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, LineCounter, parse, parseDocument, type Node } from "yaml";
 import { check, rewrite, StackmodError, type RewriteOptions, type RewriteResult } from "../../src/index.js";
-import { loadModel } from "../../src/load.js";
+import { loadModel } from "../../src/model/load.js";
 import { changesOutside, serviceRegions } from "../helpers/untouched.js";
 import { stackConfig } from "../helpers/stack-config.js";
 import { repoRoot } from "./repo.js";

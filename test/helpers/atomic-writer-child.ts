@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { writeFileAtomic } from "../../src/atomic-write.js";
+import { writeFileAtomic } from "../../src/io/atomic-write.js";
 
 /**
  * Child for the kill test: says "ready", waits for a line on stdin, then rewrites

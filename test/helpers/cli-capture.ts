@@ -1,4 +1,4 @@
-import { main, type CliIO } from "../../src/cli.js";
+import { main, type CliIO } from "../../src/cli/main.js";
 
 export interface Captured {
   code: number;

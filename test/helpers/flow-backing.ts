@@ -1,4 +1,4 @@
-import { loadModel } from "../../src/load.js";
+import { loadModel } from "../../src/model/load.js";
 import { hostNetworked, type StackModel } from "../../src/model/types.js";
 import type { Flow, FlowVia } from "../../src/analysis/flows.js";
 

@@ -1,7 +1,7 @@
 import { isMap, type YAMLMap } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
-import type { YamlEditor } from "../../yaml/editor.js";
-import type { Plain } from "../../yaml/render.js";
+import type { YamlEditor } from "../../edit/yaml-editor.js";
+import type { Plain } from "../../edit/render.js";
 
 type Tree = { [key: string]: Plain };
 

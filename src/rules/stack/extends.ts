@@ -1,9 +1,9 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
-import type { Notes } from "../../transform.js";
-import type { YamlEditor } from "../../yaml/editor.js";
-import { isMergeKey } from "../../yaml/resolve.js";
-import { dashOffset, keyStart, nodeStart } from "../../yaml/style.js";
+import type { Notes } from "../../strategies/strategy.js";
+import type { YamlEditor } from "../../edit/yaml-editor.js";
+import { isMergeKey } from "../../parse/resolve.js";
+import { dashOffset, keyStart, nodeStart } from "../../edit/style.js";
 import { mergeOf, notInherited, unextendable, type Merge } from "./extends-merge.js";
 
 /** Why a same-file `extends` cannot be inlined safely, at the node to look at. */

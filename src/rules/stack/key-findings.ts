@@ -1,6 +1,6 @@
 import { isScalar, type Node } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
-import type { Entry } from "../../yaml/resolve.js";
+import type { Entry } from "../../parse/resolve.js";
 import { findingOf, type Finding, type Rule } from "../rule.js";
 
 /** The service's keys (merges applied) that `pick` names, each as a finding at the key. */

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultProxyImage } from "../../../transforms/proxy.js";
+import { defaultProxyImage } from "../../../src/strategies/proxy/proxy.js";
 import { stackmod } from "../cli.js";
 import {
   containerHostname,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { queueKinds, type QueueKindName } from "../../../src/queues/index.js";
+import { queueKinds, type QueueKindName } from "../../../src/strategies/split/queues/index.js";
 import { nodeNamed, runningTask, execInTask, type ClusterTask } from "../cluster.js";
 import { e2eCluster } from "../context.js";
 import { docker } from "../engine.js";

@@ -1,0 +1,206 @@
+import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { TextEdits, type TextEdit } from "./text-edits.js";
+import type { SourceText } from "../parse/source-text.js";
+import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
+import { dashOffset, keyStart, nodeStart } from "./style.js";
+
+/**
+ * Edits a YAML file by splicing text at node ranges. Nothing is ever re-printed:
+ * bytes outside the edited nodes stay as they were, and inserted text copies the
+ * indentation of its neighbours and the file's line ends.
+ */
+export class YamlEditor {
+  readonly edits = new TextEdits();
+
+  constructor(
+    readonly source: SourceText,
+    readonly style: RenderStyle,
+  ) {}
+
+  result(): string {
+    return this.edits.apply(this.source.text);
+  }
+
+  /** Removes one item of a list or one pair of a mapping, block or flow. */
+  remove(collection: YAMLSeq | YAMLMap, item: Node | Pair): void {
+    const start = isPair(item) ? keyStart(this.source, item) : nodeStart(this.source, item);
+    if (collection.flow) {
+      const end = isPair(item) ? this.valueEnd(item) : item.range![1];
+      this.removeFlowItem(start, end);
+      return;
+    }
+    const first = isPair(item) ? start : (dashOffset(this.source, item) ?? start);
+    const end = this.blockEnd(isPair(item) ? ((item.value as Node | null) ?? (item.key as Node)) : item);
+    const lineStart = this.source.lineStart(first);
+    if (/[^ \t]/.test(this.source.text.slice(lineStart, first))) {
+      this.removeAfterIndicator(first, end);
+      return;
+    }
+    // The last line of a file without a final newline: take the newline before it instead, so none is left dangling.
+    const unterminated = end === this.source.text.length && !this.source.text.endsWith("\n") && lineStart > 0;
+    this.edits.add(unterminated ? lineStart - this.source.eol.length : lineStart, end, "");
+  }
+
+  /**
+   * The item shares its first line with the indicator that opens its collection
+   * (`: hostnet:` under `? networks`, `- name: x` in a list of mappings). Taking its
+   * whole lines would take the indicator too: the item's text goes, the indicator
+   * stays on a line of its own, and the next items keep their lines and columns.
+   */
+  private removeAfterIndicator(first: number, end: number): void {
+    const text = this.source.text;
+    let start = first;
+    while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start -= 1;
+    let stop = end;
+    if (text[stop - 1] === "\n") stop -= 1;
+    if (text[stop - 1] === "\r") stop -= 1;
+    this.edits.add(start, stop, "");
+  }
+
+  /** Adds items at the end of a list, in its own style. */
+  append(seq: YAMLSeq, values: Plain[]): void {
+    this.growing(seq);
+    const last = seq.items[seq.items.length - 1] as Node | undefined;
+    if (seq.flow || !last) {
+      const at = last ? last.range![1] : this.source.text.indexOf("[", seq.range![0]) + 1;
+      this.edits.insert(at, (last ? ", " : "") + values.map(flow).join(", "));
+      return;
+    }
+    const column = this.source.indentAt(dashOffset(this.source, last) ?? last.range![0]);
+    // Ahead of keys added to the mapping the list ends (a service's last key is `secrets:`,
+    // split appends to it and adds `environment:` after it, at the same offset).
+    this.edits.ahead(() =>
+      this.insertLines(
+        this.blockEnd(last),
+        values.flatMap((value) => listItem(value, column, this.style)),
+      ),
+    );
+  }
+
+  /** Adds `key: value` at the end of a mapping. */
+  addPair(map: YAMLMap, key: string, value: Plain): void {
+    this.growing(map);
+    const last = map.items[map.items.length - 1];
+    if (map.flow || !last) {
+      const at = last ? this.valueEnd(last) : this.source.text.indexOf("{", map.range![0]) + 1;
+      this.edits.insert(at, `${last ? ", " : ""}${flow({ [key]: value })}`.replace(/^(, )?\{|\}$/g, "$1"));
+      return;
+    }
+    const column = this.source.indentAt(keyStart(this.source, map.items[0]!));
+    this.insertLines(
+      this.blockEnd((last.value as Node | null) ?? (last.key as Node)),
+      mapEntry(key, value, column, this.style),
+    );
+  }
+
+  /** Adds pairs right after `pair` in its mapping `map` (a new service after the one it comes from). */
+  addPairsAfter(map: YAMLMap | undefined, pair: Pair, entries: [string, Plain][]): void {
+    if (map?.flow) {
+      const pairs = entries.map(([key, value]) => flow({ [key]: value }).slice(1, -1));
+      this.edits.insert(this.valueEnd(pair), pairs.map((text) => `, ${text}`).join(""));
+      return;
+    }
+    const column = this.source.indentAt(keyStart(this.source, pair));
+    const at = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
+    // Sticky, at `at`: slicing the rest of the text per insertion is quadratic on big files.
+    const blank = /[ \t]*\r?\n/y;
+    blank.lastIndex = at;
+    const blankFollows = blank.test(this.source.text);
+    const lines = entries.flatMap(([key, value]) => [
+      ...(blankFollows ? [""] : []),
+      ...mapEntry(key, value, column, this.style),
+    ]);
+    this.insertLines(at, lines);
+  }
+
+  /** Replaces a node (an alias, a scalar, a flow collection) with a value written in flow style. */
+  replaceWithFlow(node: Node, value: Plain): void {
+    this.edits.add(node.range![0], node.range![1], flow(value));
+  }
+
+  /** Replaces a whole pair (key and value) with new entries at the same place, in block style. */
+  replacePair(map: YAMLMap, pair: Pair, key: string, value: Plain): void {
+    if (map.flow) {
+      this.edits.add(keyStart(this.source, pair), this.valueEnd(pair), flow({ [key]: value }).slice(1, -1));
+      return;
+    }
+    const start = this.source.lineStart(keyStart(this.source, pair));
+    const column = this.source.indentAt(keyStart(this.source, pair));
+    const end = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
+    const lines = mapEntry(key, value, column, this.style);
+    const atEof = end === this.source.text.length && !this.source.text.endsWith("\n");
+    this.edits.add(start, end, lines.join(this.source.eol) + (atEof ? "" : this.source.eol));
+  }
+
+  /** Block rendering helper for transforms that build larger text. */
+  render(value: Plain, column: number): string[] {
+    return block(value, column, this.style);
+  }
+
+  /**
+   * Offset just after the last line of a block node, including a comment on that
+   * line but not the comment lines or blank lines that follow it.
+   */
+  blockEnd(node: Node): number {
+    const [start, valueEnd, nodeEnd] = node.range!;
+    const text = this.source.text;
+    let end = text.slice(valueEnd, nodeEnd).includes("\n") ? valueEnd : nodeEnd;
+    while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end -= 1;
+    if (end > 0 && text[end - 1] === "\n") return end;
+    return this.source.lineEnd(end);
+  }
+
+  /**
+   * Text added at the end of a collection lands after its last byte, where an edit
+   * guard cannot tell it from text added after the collection: the guard is asked
+   * about the collection's own first byte instead.
+   */
+  private growing(collection: YAMLSeq | YAMLMap): void {
+    const start = collection.range?.[0];
+    if (start !== undefined) this.edits.guard?.(start, start + 1);
+  }
+
+  private valueEnd(pair: Pair): number {
+    const node = (pair.value as Node | null) ?? (pair.key as Node);
+    return node.range![1];
+  }
+
+  /** Inserts whole lines at a line start, keeping the file's line ends and its missing final newline. */
+  insertLines(at: number, lines: string[]): void {
+    const { eol, text } = this.source;
+    const atEofWithoutNewline = at === text.length && text.length > 0 && !text.endsWith("\n");
+    this.edits.insert(at, atEofWithoutNewline ? eol + lines.join(eol) : lines.join(eol) + eol);
+  }
+
+  private removeFlowItem(start: number, end: number): void {
+    const text = this.source.text;
+    let after = end;
+    while (/\s/.test(text[after] ?? "")) after += 1;
+    if (text[after] === ",") {
+      after += 1;
+      while (/[ \t]/.test(text[after] ?? "")) after += 1;
+      this.edits.add(start, after, "");
+      return;
+    }
+    // The items just before may be going too (each took its following comma): the comma to take is the one before them.
+    let head = start;
+    for (let previous = this.removalEndingAt(head); previous; previous = this.removalEndingAt(head))
+      head = previous.start;
+    let before = head;
+    while (before > 0 && /\s/.test(text[before - 1]!)) before -= 1;
+    if (text[before - 1] === ",") {
+      if (head !== start) this.edits.add(before - 1, head, "");
+      this.edits.add(head === start ? before - 1 : start, end, "");
+      return;
+    }
+    this.edits.add(start, end, "");
+  }
+
+  private removalEndingAt(offset: number): TextEdit | undefined {
+    return this.edits.list().find((edit) => edit.text === "" && edit.end === offset && edit.start < offset);
+  }
+}
+
+export function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
+  return isMap(node) || isSeq(node);
+}

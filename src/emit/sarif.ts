@@ -1,0 +1,123 @@
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
+import { rules } from "../rules/index.js";
+import type { Finding } from "../rules/rule.js";
+import { version } from "../version.js";
+import { findingsOf, type RunOutcome } from "./outcome.js";
+import { ruleDocs } from "../rules/docs.js";
+import { describeRanges } from "../rules/engines.js";
+import { engineLine, fixLine } from "../rules/describe.js";
+
+const schemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/** SARIF 2.1.0, shaped for GitHub code scanning (rules with help, exact regions, fingerprints). */
+export function sarifLog(run: RunOutcome): Log {
+  const failures = run.files.flatMap((f) => (f.kind === "failed" ? [f.error] : []));
+  return {
+    $schema: schemaUri,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "stackmod", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
+        invocations: [
+          {
+            executionSuccessful: failures.length === 0,
+            exitCode: run.exitCode,
+            toolExecutionNotifications: failures.map((error): Notification => ({
+              level: "error",
+              descriptor: { id: error.code },
+              message: { text: error.message },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: artifact(error.file),
+                    region: { startLine: error.line, startColumn: error.column },
+                  },
+                },
+              ],
+            })),
+          },
+        ],
+        columnKind: "utf16CodeUnits",
+        results: run.files.flatMap(findingsOf).map(result),
+      },
+    ],
+  };
+}
+
+export function formatSarif(run: RunOutcome): string {
+  return JSON.stringify(sarifLog(run), null, 2) + "\n";
+}
+
+export function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescriptor {
+  const doc = ruleDocs[rule.id];
+  return {
+    id: rule.id,
+    name: rule.id.replace(/(^|-)(\w)/g, (_m, _dash: string, letter: string) => letter.toUpperCase()),
+    shortDescription: { text: plainText(rule.summary) },
+    fullDescription: { text: plainText(doc.full) },
+    help: { text: plainText(doc.help), markdown: doc.help },
+    defaultConfiguration: { level: rule.severity },
+    properties: {
+      tags: ["docker", "swarm", "compose", rule.tag ?? "networking", ...(rule.security ? ["security"] : [])],
+      precision: "very-high",
+      "problem.severity": rule.severity,
+      ...(rule.security ? { "security-severity": rule.security } : {}),
+      engines: engineLine(rule),
+      engineTexts: rule.texts.map((text) => ({
+        text: text.text,
+        engines: describeRanges(text.engines),
+        source: text.source,
+      })),
+      sources: [...doc.sources],
+      fix: fixLine(rule),
+    },
+  };
+}
+
+function result(finding: Finding): Result {
+  const text = finding.engineError ? `${finding.message}. The engine says: "${finding.engineError}"` : finding.message;
+  return {
+    ruleId: finding.rule,
+    ruleIndex: rules.findIndex((r) => r.id === finding.rule),
+    level: finding.severity,
+    message: { text },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifact(finding.file),
+          region: { startLine: finding.line, startColumn: finding.column },
+        },
+        logicalLocations: [{ name: finding.service, kind: "object" }],
+      },
+    ],
+    partialFingerprints: { "stackmodFinding/v1": fingerprint(finding) },
+    properties: {
+      service: finding.service,
+      ...(finding.engineError ? { engineError: finding.engineError } : {}),
+      ...(finding.bitesFrom ? { bitesFrom: finding.bitesFrom } : {}),
+    },
+  };
+}
+
+/** Stable across unrelated edits to the file: the rule, the file and the service, not the line. */
+function fingerprint(finding: Finding): string {
+  // Loaded on first use: node:crypto is several milliseconds of every cold start, and only SARIF needs it.
+  const { createHash } = process.getBuiltinModule("node:crypto");
+  return createHash("sha256")
+    .update(`${finding.rule}\0${finding.file}\0${finding.service}\0${finding.message}`)
+    .digest("hex")
+    .slice(0, 32);
+}
+
+/** A relative path stays relative to the checkout (%SRCROOT%); an absolute one becomes a file: URI. */
+function artifact(file: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  const relative = file.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+  return { uri: relative.split("/").map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+}
+
+function plainText(markdown: string): string {
+  return markdown.replace(/`/g, "");
+}

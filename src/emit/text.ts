@@ -1,0 +1,56 @@
+import type { StackmodError } from "../errors.js";
+import type { Finding } from "../rules/rule.js";
+import type { RewriteResult } from "../rewrite.js";
+import { palette, type Palette } from "../cli/color.js";
+import { formatFlow } from "../analysis/flows.js";
+
+const plain = palette(false);
+
+/** `file:line:col: error rule: message`, like a compiler, with the engine's own text under it. */
+export function formatFinding(finding: Finding, color: Palette = plain): string {
+  const severity = finding.severity === "error" ? color.red(color.bold("error")) : color.yellow(color.bold("warning"));
+  const head = `${color.bold(`${finding.file}:${finding.line}:${finding.column}`)}: ${severity} ${color.dim(finding.rule)}: ${finding.message}`;
+  return finding.engineError ? `${head}\n  ${color.dim("engine:")} ${finding.engineError}` : head;
+}
+
+export function formatError(error: StackmodError, color: Palette = plain): string {
+  return `${color.bold(`${error.file}:${error.line}:${error.column}`)}: ${color.red(color.bold("error"))} ${error.code}: ${error.message}`;
+}
+
+/** What `rewrite` did to one file, for standard error; `quiet` leaves it out (errors are reported elsewhere). */
+export function formatRewriteReport(
+  result: RewriteResult,
+  written: boolean,
+  color: Palette = plain,
+  quiet = false,
+): string[] {
+  if (quiet) return [];
+  const lines: string[] = [];
+  for (const applied of result.applied) {
+    const how = applied.direction ? `${applied.strategy} ${applied.direction}` : applied.strategy;
+    lines.push(`${result.file}: rewrote "${applied.service}" with ${how}${written ? "" : " (dry run)"}`);
+    if (applied.reason) lines.push(`  ${applied.service}: ${applied.reason}`);
+    for (const flow of result.flows.filter((f) => f.service === applied.service)) {
+      const text = `flow ${formatFlow(flow)}`;
+      lines.push(flow.status === "lost" ? `${color.yellow("warning:")} ${text}` : `  ${text}`);
+    }
+  }
+  for (const skipped of result.skipped) lines.push(`${result.file}: skipped "${skipped.service}": ${skipped.reason}`);
+  // The warnings check gives (network_mode in a stack file...), so that both commands say the same.
+  for (const finding of result.findings) if (finding.severity === "warning") lines.push(formatFinding(finding, color));
+  for (const note of result.notes)
+    lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);
+  return lines;
+}
+
+/** Colours a unified diff line by line; without colour it is returned as it is. */
+export function colorDiff(diff: string, color: Palette): string {
+  if (color === plain || diff === "") return diff;
+  return diff.replace(/^.*$/gm, (line) => {
+    if (line.startsWith("--- ") || line.startsWith("+++ ")) return color.bold(line);
+    if (line.startsWith("@@")) return color.cyan(line);
+    if (line.startsWith("+")) return color.green(line);
+    if (line.startsWith("-")) return color.red(line);
+    return line;
+  });
+}

@@ -1,0 +1,191 @@
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { basename, dirname, join, sep } from "node:path";
+import { StackmodError } from "../errors.js";
+import { fileKind, reason } from "./fs-reasons.js";
+import type { Input } from "./inputs.js";
+
+/** Files a folder scan left out, with the reason; `quiet` ones are listed only under --verbose. */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+  quiet: boolean;
+}
+
+/** What the paths of a run name: the files to read, and what folder scans left out. */
+export interface Listing {
+  inputs: Input[];
+  skipped: SkippedFile[];
+}
+
+const skippedFolders = new Set(["node_modules", ".git"]);
+/** How much of a file the scan reads to tell a stack or Compose file from other YAML. */
+const sniffBytes = 64 * 1024;
+
+/**
+ * The files named by the paths: files as given (each real file once), folders searched
+ * for stack and Compose files, `-` as is. In a folder, every `.yml`/`.yaml` file whose
+ * top level is a mapping with `services:` is one, whatever its name; other YAML (CI
+ * workflows, Kubernetes manifests) is skipped quietly, `.git` and `node_modules` are not
+ * entered, each real folder is walked once (a symlink loop ends there) and none outside the
+ * folder given (a symlink to a parent is not followed), and anything but a
+ * regular file is skipped and said so. A folder that holds no stack file is an error.
+ */
+export function scanPaths(paths: readonly string[]): Listing {
+  const listing: Listing = { inputs: [], skipped: [] };
+  const seenFiles = new Set<string>();
+  const seenFolders = new Set<string>();
+  const add = (path: string) => {
+    const real = realOrSelf(path);
+    if (path !== "-" && seenFiles.has(real)) return;
+    seenFiles.add(real);
+    listing.inputs.push({ path });
+  };
+  for (const path of paths) {
+    if (path === "-" || !isFolder(path)) {
+      add(path);
+      continue;
+    }
+    const before = listing.inputs.length;
+    const skippedBefore = listing.skipped.length;
+    // Symlinked folders last: a folder reached both ways is listed under its own path.
+    const linked: string[] = [];
+    walk(path, { root: realOrSelf(path), listing, seen: seenFolders, add, linked });
+    while (linked.length > 0)
+      walk(linked.shift()!, { root: realOrSelf(path), listing, seen: seenFolders, add, linked });
+    if (listing.inputs.length === before) {
+      const others = listing.skipped.length - skippedBefore;
+      listing.inputs.push({
+        path,
+        error: new StackmodError(
+          "NO_STACK_FILES",
+          `no stack or Compose file in this folder (a .yml or .yaml file whose top level has \`services:\`)${others > 0 ? `; ${others} other entries skipped (--verbose lists them)` : ""}: name the files, or check another folder`,
+          { file: path, line: 1, column: 1 },
+        ),
+      });
+    }
+  }
+  return listing;
+}
+
+interface Walk {
+  /** The real path of the folder given. */
+  root: string;
+  listing: Listing;
+  seen: Set<string>;
+  add: (path: string) => void;
+  /** Symlinked folders found, walked after the real ones. */
+  linked: string[];
+}
+
+function walk(folder: string, { root, listing, seen, add, linked }: Walk): void {
+  const real = realOrSelf(folder);
+  if (seen.has(real)) return;
+  if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    listing.skipped.push({ path: folder, reason: `a symlink to ${real}, outside the folder scanned`, quiet: true });
+    return;
+  }
+  seen.add(real);
+  let names: string[];
+  try {
+    names = readdirSync(folder).sort();
+  } catch (error) {
+    listing.inputs.push({
+      path: folder,
+      error: new StackmodError("READ_FAILED", `cannot list the folder: ${reason(error)}`, {
+        file: folder,
+        line: 1,
+        column: 1,
+      }),
+    });
+    return;
+  }
+  for (const name of names) {
+    const path = join(folder, name);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      if (skippedFolders.has(name)) continue;
+      if (lstatSync(path).isSymbolicLink()) linked.push(path);
+      else walk(path, { root, listing, seen, add, linked });
+      continue;
+    }
+    if (!/\.ya?ml$/i.test(name)) continue;
+    // A broken symlink that looks like a stack file is reported, not silently skipped.
+    if (!stat) add(path);
+    else if (!stat.isFile())
+      listing.skipped.push({ path, reason: `not a regular file (${fileKind(stat)})`, quiet: false });
+    else if (isStackText(sniff(path))) add(path);
+    else listing.skipped.push({ path, reason: "no top-level `services:`", quiet: true });
+  }
+}
+
+/** A stack or Compose file: a top-level `services:` key at the start of a line, or a flow mapping holding one. */
+export function isStackText(text: string | undefined): boolean {
+  if (text === undefined) return true; // unreadable: reading it will say why
+  if (/^(?:\ufeff)?(?:services|"services"|'services')[ \t]*:/m.test(text)) return true;
+  const start = text.replace(/^\ufeff/, "").replace(/^(?:[ \t]*(?:#.*)?(?:\r?\n|$)|---[ \t]*(?:\r?\n|$))*/, "");
+  return start.startsWith("{") && /["']?services["']?[ \t]*:/.test(start);
+}
+
+function sniff(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) return undefined;
+    const buffer = Buffer.alloc(sniffBytes);
+    const read = readSync(fd, buffer, 0, sniffBytes, 0);
+    return buffer.subarray(0, read).toString("utf8");
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/**
+ * The file an override file is layered over, when the scan found both: `X.override.yml`
+ * over `X.yml` (Compose's own `compose.override.yaml` and `docker-compose.override.yml` included).
+ */
+export function overrideBase(path: string, found: ReadonlySet<string>): string | undefined {
+  const match = /^(.*)\.override(\.ya?ml)$/i.exec(basename(path));
+  if (!match) return undefined;
+  for (const ext of [match[2]!, ".yml", ".yaml"]) {
+    const base = join(dirname(path), match[1]! + ext);
+    if (found.has(base)) return base;
+  }
+  return undefined;
+}
+
+/** The inputs the paths name (see scanPaths), without what the scans skipped. */
+export function listInputs(paths: readonly string[]): Input[] {
+  return scanPaths(paths).inputs;
+}
+
+/** Files named by the paths (see scanPaths); throws the first path that names none. */
+export function expandPaths(paths: readonly string[]): string[] {
+  return listInputs(paths).map((input) => {
+    if (input.error) throw input.error;
+    return input.path;
+  });
+}

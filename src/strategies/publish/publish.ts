@@ -1,0 +1,135 @@
+import type { Node } from "yaml";
+import * as z from "../../zod.js";
+import { StackmodError } from "../../errors.js";
+import { atLeast, sameNode } from "../shared/placement.js";
+import { leaveHostNetwork } from "../../rules/fixes.js";
+import type { PortRequest, Transform, TransformContext } from "../strategy.js";
+import type { Plain } from "../../edit/render.js";
+
+/** More ports than this in one range are not written out one by one (that is what host networking is for). */
+const maxRange = 100;
+
+const publishOptions = z.object({
+  hostIp: z
+    ._default(z.string().check(z.regex(/^$|^[0-9.]+$/, "expected an IPv4 address such as 127.0.0.1")), "")
+    .check(z.describe("Compose: bind the published ports to this host address only (e.g. 127.0.0.1); empty: all")),
+});
+
+export type PublishOptions = z.infer<typeof publishOptions>;
+
+/**
+ * The service leaves the host network and publishes the ports it received there, at the same
+ * numbers: `mode: host` in Swarm (served on the node that runs the task, like before, with the
+ * client's own source address), plain `ports:` in Compose. No extra container.
+ */
+export const publish: Transform<PublishOptions> = {
+  name: "publish",
+  summary: "the service leaves the host network and publishes its host ports at the same numbers (mode: host)",
+  optionsKey: "publish",
+  optionsSchema: publishOptions,
+  apply(ctx) {
+    const { service, model, edits, notes, common } = ctx;
+    const compose = model.dialect === "compose";
+    if (common.ports.length === 0) {
+      throw new StackmodError(
+        "NO_PORT",
+        `service "${service.name}" needs the ports it receives on the host for the publish strategy, and none could be found; add \`x-stackmod: {ports: ["53/udp", 53]}\` to the service, or pass --port ${service.name}=PORT/PROTO`,
+        service.position,
+      );
+    }
+    if (!compose && !atLeast(model.version, 3, 2)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service.name}": publish writes long-syntax ports with mode: host, which need file format 3.2; this file says version ${model.version}: raise version to "3.2" or later, or use --strategy proxy`,
+        service.position,
+      );
+    }
+    if (!compose && ctx.options.hostIp !== "") {
+      throw new StackmodError(
+        "BAD_OPTION",
+        `service "${service.name}": publish.hostIp is for Compose; in Swarm a mode: host port is bound on every address of the node`,
+        service.position,
+      );
+    }
+    const wanted = expand(ctx, common.ports);
+    const satisfied = new Set<string>();
+    const stale: Node[] = [];
+    for (const port of service.ports) {
+      const key = `${port.target}/${port.protocol}`;
+      const same = port.target !== undefined && port.published === port.target && wanted.has(key);
+      const bound = compose
+        ? port.raw !== undefined && hostIpOf(port.raw) === ctx.options.hostIp
+        : port.mode === "host";
+      if (same && bound && !satisfied.has(key)) satisfied.add(key);
+      else stale.push(port.node);
+    }
+    const entries: Plain[] = [];
+    for (const [key, port] of wanted) {
+      if (satisfied.has(key)) continue;
+      edits.claimPublishedPort(port.target, port.protocol, service);
+      entries.push(entry(port, compose, ctx.options.hostIp));
+    }
+    leaveHostNetwork(service, edits);
+    if (stale.length > 0) {
+      if (stale.length < service.ports.length || entries.length === 0) edits.removeFromList(service, "ports", stale);
+      notes.info(
+        `${service.name}: its old \`ports:\` entries did nothing on the host network and would publish other ports off it; replaced`,
+      );
+    }
+    if (entries.length > 0) {
+      if (stale.length === service.ports.length && service.ports.length > 0)
+        edits.replaceList(service, "ports", entries);
+      else edits.appendToList(service, "ports", entries);
+    }
+    const list = [...wanted.keys()].join(", ");
+    notes.info(
+      compose
+        ? `${service.name}: moved off the host network; publishes ${list} at the same numbers${ctx.options.hostIp ? ` on ${ctx.options.hostIp}` : ""} (ports from ${common.portsSource})`
+        : `${service.name}: moved off the host network; publishes ${list} with mode: host at the same numbers, on the node that runs it (ports from ${common.portsSource})`,
+    );
+    if (!compose && !sameNode(service).holds) {
+      notes.info(
+        `${service.name}: as on the host network, its ports answer only on the node that runs the task, which its placement does not fix; pin it (node.hostname == NODE) if clients send to one address`,
+      );
+    }
+  },
+};
+
+function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Map<string, PortRequest> {
+  const wanted = new Map<string, PortRequest>();
+  for (const port of ports) {
+    if (port.published !== undefined && port.published !== port.target) {
+      throw new StackmodError(
+        "BAD_OPTION",
+        `service "${ctx.service.name}": publish keeps each port at its own number, so ${port.published}:${port.target} cannot be honoured; write ${port.target}/${port.protocol}, or use --strategy proxy`,
+        ctx.service.position,
+      );
+    }
+    wanted.set(`${port.target}/${port.protocol}`, { ...port, published: port.target });
+  }
+  const ranges = (ctx.analysis?.hostPorts ?? []).filter((p) => p.rangeEnd !== undefined && p.source !== "options");
+  for (const { port: start, rangeEnd, protocol } of ranges) {
+    const range = { start, end: rangeEnd!, protocol };
+    if (range.end - range.start + 1 > maxRange) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${ctx.service.name}" listens on ${range.start}-${range.end}/${range.protocol}: more than ${maxRange} ports are not published one by one; keep it on the host with --direction outbound`,
+        ctx.service.position,
+      );
+    }
+    for (let p = range.start; p <= range.end; p += 1)
+      wanted.set(`${p}/${range.protocol}`, { target: p, published: p, protocol: range.protocol });
+  }
+  return wanted;
+}
+
+function hostIpOf(raw: string): string {
+  const parts = raw.split("/")[0]!.split(":");
+  return parts.length === 3 ? parts[0]! : "";
+}
+
+function entry(port: PortRequest, compose: boolean, hostIp: string): Plain {
+  const proto = port.protocol === "udp" ? "/udp" : "";
+  if (compose) return `${hostIp ? `${hostIp}:` : ""}${port.target}:${port.target}${proto}`;
+  return { target: port.target, published: port.target, protocol: port.protocol, mode: "host" };
+}

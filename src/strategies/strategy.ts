@@ -1,0 +1,81 @@
+import type * as z from "../zod.js";
+import type { SourcePosition } from "../errors.js";
+import type { ServiceModel, StackModel } from "../model/types.js";
+import type { ServiceEdits } from "../edit/service-edits.js";
+import type { ServiceAnalysis } from "../analysis/types.js";
+
+export type StrategyName = "publish" | "proxy" | "split" | "lan";
+
+/** A port the service receives from the host side: `47808/udp`, `502`, or `57808:47808/udp`. */
+export interface PortRequest {
+  target: number;
+  /** The port to publish to the cluster; chosen by the strategy when absent. */
+  published: number | undefined;
+  protocol: "tcp" | "udp";
+}
+
+/** Options shared by every strategy, after validation and precedence. */
+export interface CommonOptions {
+  strategy: StrategyName | "skip";
+  /** The strategy was given (options, flags, config); otherwise the analysis chooses it. */
+  explicitStrategy: boolean;
+  /** proxy.direction as given, if it was: it implies the proxy strategy. */
+  explicitDirection: "inbound" | "outbound" | undefined;
+  ports: PortRequest[];
+  /** Where the ports came from, said in the report when they were guessed. */
+  portsSource: string;
+}
+
+/** What a transform may say about its work; it ends up in the report. */
+export interface Notes {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** A file a transform wants written beside the stack file (e.g. a setup script); the CLI writes it. */
+export interface ExtraFile {
+  /** Relative to the current folder, like the stack file's own path. */
+  path: string;
+  content: string;
+  /** Permission bits for a new file, e.g. 0o755. */
+  mode: number;
+  /**
+   * Text that every version of this file that stackmod generates holds in its first
+   * lines: an existing file without it is not stackmod's and is never overwritten.
+   */
+  signature: string;
+  /** Where its path was chosen (the lan.script option), for an error about that path. */
+  origin?: SourcePosition;
+}
+
+/** Where a transform hands its extra files; a later `put` of the same path replaces the earlier one. */
+export interface ExtraFiles {
+  put(file: ExtraFile): void;
+}
+
+export interface TransformContext<Options> {
+  model: StackModel;
+  service: ServiceModel;
+  /** What the file shows the service does on each side (the analysis stage). */
+  analysis: ServiceAnalysis | undefined;
+  common: CommonOptions;
+  options: Options;
+  edits: ServiceEdits;
+  notes: Notes;
+  files: ExtraFiles;
+}
+
+/**
+ * One strategy. `apply` records edits through `ctx.edits` and explains itself
+ * through `ctx.notes`; it throws a StackmodError when the service cannot be
+ * rewritten as asked. It never touches text outside what it edits.
+ */
+export interface Transform<Options = unknown> {
+  name: StrategyName;
+  summary: string;
+  /** The key of its options block inside `x-stackmod` (e.g. `proxy:`). */
+  optionsKey: string;
+  /** Its options (zod/mini); every field has a default and a `z.describe()` text for `stackmod transforms`. */
+  optionsSchema: z.ZodMiniType<Options>;
+  apply(ctx: TransformContext<Options>): void;
+}

@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { rewrite } from "../../src/index.js";
+import { StackAnalysis } from "../../src/analysis/index.js";
+import { chooseDefault } from "../../src/analysis/choose.js";
+import { loadModel } from "../../src/model/load.js";
+import { stackmodErrorOf } from "../helpers/stackmod-error.js";
+
+const networks = "networks:\n  hostnet: {external: true, name: host}\n  backend: {driver: overlay}\n";
+const stack = (body: string, version = "3.8") => `version: "${version}"\nservices:\n${body}${networks}`;
+const analyze = (text: string, name: string) => {
+  const model = loadModel(text, { file: "stack.yml" });
+  const service = model.services.find((s) => s.name === name)!;
+  return { facts: new StackAnalysis(model).analyze(service, { ports: [], source: "" }), service };
+};
+
+const adguard = (ports: string) =>
+  stack(
+    `  adguard:\n    image: adguard/adguardhome\n    networks: [hostnet, backend]\n${ports}` +
+      "    deploy:\n      placement:\n        constraints: [node.hostname == dns]\n      labels:\n" +
+      "        - traefik.http.services.adguard.loadbalancer.server.port=3000\n",
+  );
+
+describe("the analysis stage", () => {
+  it("a Traefik label is the overlay side (who reaches it, at which port), never a host port (#15 class 9)", () => {
+    const { facts } = analyze(adguard('    expose: ["53/udp", "53"]\n'), "adguard");
+    expect(
+      facts.hostPorts.map((p) => [p.port, p.protocol, p.source, p.evidence.path, p.evidence.position.line]),
+    ).toEqual([
+      [53, "udp", "expose", "expose[0]", 6],
+      [53, "tcp", "expose", "expose[1]", 6],
+    ]);
+    expect(facts.reachedBy).toEqual([
+      expect.objectContaining({ from: "traefik", kind: "reverse-proxy", port: 3000, protocol: "tcp" }),
+    ]);
+    expect(facts.reachedBy[0]!.evidence.position.line).toBe(11);
+  });
+
+  it("AdGuard with a label for 3000, rewritten with proxy inbound, still forwards DNS on 53, not 3000", () => {
+    const result = rewrite(adguard('    expose: ["53/udp", "53"]\n'), {
+      file: "stack.yml",
+      options: { strategy: "proxy" },
+    });
+    expect(result.output).toContain("UDP4-LISTEN:53,fork");
+    expect(result.output).toContain("TCP4-LISTEN:53,fork");
+    expect(result.output).not.toContain("LISTEN:3000");
+    expect(result.flows.map((f) => `${f.from} → ${f.to}: ${f.status}`)).toEqual([
+      "LAN → adguard 53/udp: kept",
+      "LAN → adguard 53/tcp: kept",
+      "traefik → adguard:3000: kept",
+    ]);
+  });
+
+  it("with only the label, the default keeps it on the host with an overlay proxy carrying 3000", () => {
+    const result = rewrite(adguard(""), { file: "stack.yml" });
+    expect(result.applied).toEqual([
+      expect.objectContaining({ service: "adguard", strategy: "proxy", direction: "outbound" }),
+    ]);
+    expect(result.applied[0]!.reason).toContain(
+      "the overlay reaches it: traefik at 3000 (deploy.labels[0] at line 10)",
+    );
+    expect(result.output).toContain("TCP4-LISTEN:3000,fork");
+  });
+
+  it("references to other services: with a port, after //, as a whole command item, or under a *_HOST key (not DB_NAME: db)", () => {
+    const text = stack(
+      "  app:\n    image: app\n    networks: [hostnet, backend]\n    environment:\n" +
+        "      MQTT_URL: mqtt://broker:1883\n      DB_HOST: db\n      DB_NAME: db\n      NOTE: see broker docs\n" +
+        '    command: ["--cache", "redis"]\n' +
+        "  broker: {image: mosquitto, networks: [backend]}\n  db: {image: postgres, networks: [backend]}\n" +
+        "  redis:\n    image: redis\n    networks:\n      backend: {aliases: [cache.local]}\n",
+    );
+    const { facts } = analyze(text, "app");
+    expect(facts.reaches.map((r) => [r.service, r.text, r.port, r.evidence.path, r.evidence.position.line])).toEqual([
+      ["broker", "broker:1883", 1883, "environment.MQTT_URL", 7],
+      ["db", "db", undefined, "environment.DB_HOST", 8],
+      ["redis", "redis", undefined, "command[1]", 11],
+    ]);
+    const broker = analyze(text, "broker").facts;
+    expect(broker.reachedBy).toEqual([expect.objectContaining({ from: "app", kind: "service", port: 1883 })]);
+  });
+
+  it("broadcast and multicast evidence, with what it means and where", () => {
+    const text = stack(
+      "  ha:\n    image: ha\n    networks: [hostnet, backend]\n    cap_add: [NET_RAW]\n" +
+        "    environment: [KNX_GROUP=224.0.23.12]\n    expose: ['5353/udp', '47808/udp', '10000-20000/udp']\n",
+    );
+    const { facts, service } = analyze(text, "ha");
+    expect(facts.lan.map((u) => `${u.kind} ${u.implied ? "(implied) " : ""}${u.what} @${u.evidence.path}`)).toEqual([
+      "sends mDNS multicast (224.0.0.251) @expose[0]",
+      "receives BACnet/IP broadcasts (Who-Is/I-Am) @expose[1]",
+      "sends (implied) broadcast Who-Is (device discovery) @expose[1]",
+      "sends a wide port range (10000-20000/udp), served from the host's stack @expose[2]",
+      "sends cap_add NET_RAW (raw sockets or interface configuration on the host's network) @cap_add[0]",
+      "sends the multicast group 224.0.23.12 @environment[0]",
+    ]);
+    const choice = chooseDefault(facts, service);
+    expect([choice.strategy, choice.direction]).toEqual(["proxy", "outbound"]);
+    expect(choice.reason).toContain("mDNS multicast (224.0.0.251) (expose[0] at line 8)");
+  });
+
+  it("a known broadcast port alone is proxy inbound; unicast ports alone are publish", () => {
+    const bacnet = analyze(
+      stack("  b:\n    image: b\n    networks: [hostnet, backend]\n    expose: ['47808/udp']\n"),
+      "b",
+    );
+    expect(chooseDefault(bacnet.facts, bacnet.service)).toMatchObject({ strategy: "proxy", direction: "inbound" });
+    const modbus = analyze(stack("  m:\n    image: m\n    networks: [hostnet, backend]\n    expose: [502]\n"), "m");
+    expect(chooseDefault(modbus.facts, modbus.service)).toMatchObject({ strategy: "publish" });
+  });
+
+  it("nothing conclusive: exit 2 with what was found and the choices, never a guess", () => {
+    const error = stackmodErrorOf(() =>
+      rewrite(stack("  x:\n    image: x\n    networks: [hostnet, backend]\n"), { file: "stack.yml" }),
+    );
+    expect([error.code, error.line, error.column]).toEqual(["UNDECIDED", 3, 3]);
+    expect(error.message).toContain("--strategy publish|proxy|split|lan");
+  });
+});
+
+describe("publish", () => {
+  it("before file format 3.2 it is refused with the reason (mode: host needs long syntax)", () => {
+    const error = stackmodErrorOf(() =>
+      rewrite(stack("  m:\n    image: m\n    networks: [hostnet, backend]\n    expose: [502]\n", "3.1"), {
+        file: "stack.yml",
+      }),
+    );
+    expect(error.code).toBe("UNSUPPORTED");
+    expect(error.message).toContain('need file format 3.2; this file says version 3.1: raise version to "3.2"');
+  });
+
+  it("a PUBLISHED:TARGET port cannot keep its number, and says so", () => {
+    const error = stackmodErrorOf(() =>
+      rewrite(stack("  m:\n    image: m\n    networks: [hostnet, backend]\n"), {
+        file: "stack.yml",
+        options: { strategy: "publish", ports: ["1502:502"] },
+      }),
+    );
+    expect(error.message).toContain("1502:502 cannot be honoured");
+  });
+});
+
+describe("outbound keeps the service's own overlay connections where it can (#15 class 7)", () => {
+  it("a reference through an anchor is not edited in place: the warning names it", () => {
+    const text =
+      'version: "3.8"\nx-env: &env\n  MQTT_URL: mqtt://broker:1883\nservices:\n' +
+      "  ha:\n    image: ha\n    environment: *env\n    networks: [hostnet, backend]\n" +
+      "    x-stackmod: {ports: [8123], proxy: {direction: outbound}}\n    deploy: {mode: global}\n" +
+      '  broker:\n    image: mosquitto\n    ports: ["1883:1883"]\n    networks: [backend]\n' +
+      networks;
+    const result = rewrite(text, { file: "stack.yml" });
+    expect(result.output).toContain("MQTT_URL: mqtt://broker:1883");
+    expect(result.notes.map((n) => n.message)).toContainEqual(
+      expect.stringContaining(
+        'refers to "broker:1883", which does not resolve on the host network; "broker" publishes it at 127.0.0.1:1883',
+      ),
+    );
+    expect(result.flows.find((f) => f.to === "broker:1883")).toMatchObject({ status: "lost" });
+  });
+});

@@ -1,0 +1,235 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkLayered, rewriteLayered, type Layer } from "../../src/layered/layered.js";
+import { StackmodError } from "../../src/index.js";
+import { refusedByEngine, sortExpected } from "../helpers/engine-oracle.js";
+import { runCli } from "../helpers/run-cli.js";
+import { stackmodErrorOf } from "../helpers/stackmod-error.js";
+import { stackConfig } from "../helpers/stack-config.js";
+import { testDir } from "../helpers/paths.js";
+
+/** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
+const hostAndBackend = "networks:\n  hostnet:\n    external: true\n    name: host\n  backend:\n    driver: overlay\n";
+
+const cases: {
+  name: string;
+  layers: Layer[];
+  findings: { rule: string; service: string; file: string; line: number }[];
+}[] = [
+  {
+    name: "the conflict is in the base; the override changes placement",
+    layers: [
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - hostnet\n      - backend\n${hostAndBackend}`,
+      },
+      {
+        file: "prod.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.5\n    deploy:\n      placement:\n        constraints: [node.labels.plant == true]\n`,
+      },
+    ],
+    findings: [{ rule: "host-plus-network", service: "bacnet", file: "base.yml", line: 6 }],
+  },
+  {
+    name: "networks declared in the base, the service attached in the override",
+    layers: [
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  influxdb:\n    image: influxdb:2.7\n    networks: [backend]\n${hostAndBackend}`,
+      },
+      {
+        file: "override.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - backend\n      - hostnet\n`,
+      },
+    ],
+    findings: [{ rule: "host-plus-network", service: "bacnet", file: "override.yml", line: 7 }],
+  },
+  {
+    name: "service networks append across files: the conflict exists only merged",
+    layers: [
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: [backend]\n${hostAndBackend}`,
+      },
+      { file: "host.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    networks: [hostnet]\n` },
+    ],
+    findings: [{ rule: "host-plus-network", service: "bacnet", file: "host.yml", line: 4 }],
+  },
+  {
+    name: "a later port with the same published port replaces the earlier (mode host instead of ingress)",
+    layers: [
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  ha:\n    image: ha:1\n    networks: [hostnet]\n    ports:\n      - "8123:8123"\n      - "9000:9000"\n${hostAndBackend}`,
+      },
+      {
+        file: "ports.yml",
+        text: `version: "3.8"\nservices:\n  ha:\n    ports:\n      - {target: 8123, published: 8123, mode: host}\n`,
+      },
+    ],
+    findings: [{ rule: "host-ingress-port", service: "ha", file: "base.yml", line: 8 }],
+  },
+  {
+    name: "a later top-level declaration replaces the earlier: backend becomes the host network",
+    layers: [
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  app:\n    image: app:1\n    networks: [backend, other]\nnetworks:\n  backend: {driver: overlay}\n  other: {driver: overlay}\n`,
+      },
+      { file: "prod.yml", text: `version: "3.8"\nnetworks:\n  backend:\n    external: true\n    name: host\n` },
+    ],
+    findings: [{ rule: "host-plus-network", service: "app", file: "base.yml", line: 5 }],
+  },
+];
+
+describe("layered stacks (-c A -c B)", () => {
+  for (const { name, layers, findings } of cases) {
+    it(`${name}: check reports it against the file and line that introduced it`, () => {
+      const result = checkLayered(layers);
+      expect(result.findings.map((f) => ({ rule: f.rule, service: f.service, file: f.file, line: f.line }))).toEqual(
+        findings,
+      );
+    });
+
+    it(`${name}: docker stack config -c ... -c ... merges to the same conflicts`, () => {
+      const merged = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+      expect(merged.ok ? "accepted" : merged.error).toBe("accepted");
+      if (!merged.ok) return;
+      expect(refusedByEngine(merged.output, "swarm")).toEqual(
+        sortExpected(findings.map(({ rule, service }) => ({ rule, service }))),
+      );
+    });
+  }
+
+  it("rewrite edits only the file that holds the conflict, and the merged stack is accepted and clean", () => {
+    for (const { layers, findings } of [cases[0]!, cases[1]!, cases[3]!]) {
+      const result = rewriteLayered(layers, { options: { ports: ["47808/udp"], services: { ha: { ports: [8123] } } } });
+      expect(result.edited).toEqual([findings[0]!.file]);
+      for (const [index, file] of result.files.entries()) {
+        if (file.file !== findings[0]!.file) expect(file.output).toBe(layers[index]!.text);
+        else expect(file.diff).toContain(`--- a/${file.file}`);
+      }
+      expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
+      const merged = stackConfig({ files: result.files.map((f) => [f.file, f.output]) });
+      expect(merged.ok ? refusedByEngine(merged.output, "swarm") : merged.error).toEqual([]);
+      const again = rewriteLayered(
+        result.files.map((f) => ({ file: f.file, text: f.output })),
+        {},
+      );
+      expect(again.edited).toEqual([]);
+    }
+  });
+
+  it("rewrite refuses a conflict that exists only once the files are merged, pointing at it", () => {
+    let error: unknown;
+    try {
+      rewriteLayered(cases[2]!.layers, { options: { ports: ["47808/udp"] } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackmodError);
+    const e = error as StackmodError;
+    expect([e.code, e.file, e.line, e.column]).toEqual(["UNSUPPORTED", "host.yml", 4, 16]);
+    expect(e.message).toContain('service "bacnet" is refused only once the files are merged');
+  });
+
+  describe("format versions: refused when they differ, as docker stack deploy refuses them", () => {
+    const layer = (file: string, version: string | undefined): Layer => ({
+      file,
+      text: `${version === undefined ? "" : `version: "${version}"\n`}services:\n  app:\n    image: app:1\n`,
+    });
+    const combinations: [string | undefined, string | undefined, boolean][] = [
+      ["3.8", "3.9", false],
+      ["3.8", undefined, false],
+      ["3", "3.0", false],
+      ["3.8", "3.8", true],
+      [undefined, undefined, true],
+      ["3", undefined, true],
+      ["3.13", undefined, true],
+    ];
+    for (const [first, second, accepted] of combinations) {
+      it(`${first ?? "none"} then ${second ?? "none"}: ${accepted ? "accepted" : "refused"} by docker and by stackmod`, () => {
+        const layers = [layer("base.yml", first), layer("prod.yml", second)];
+        const docker = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+        expect(docker.ok ? "accepted" : docker.error).toEqual(
+          accepted ? "accepted" : expect.stringContaining("version mismatched between two composefiles"),
+        );
+        if (accepted) {
+          expect(checkLayered(layers).findings).toEqual([]);
+          return;
+        }
+        const error = stackmodErrorOf(() => checkLayered(layers));
+        expect([error.code, error.file, error.line, error.column]).toEqual([
+          "UNSUPPORTED",
+          "prod.yml",
+          1,
+          second === undefined ? 1 : 10,
+        ]);
+        expect(error.message).toContain("give every -c file the same `version:`");
+        expect(stackmodErrorOf(() => rewriteLayered(layers)).message).toBe(error.message);
+      });
+    }
+  });
+
+  const corpus = resolve(testDir, "..", process.env.STACKMOD_CORPUS ?? "../shared/corpus");
+  const jitsi = ["35-jitsi__docker-jitsi-meet__docker-compose.yml", "34-jitsi__docker-jitsi-meet__jigasi.yml"];
+  it("the corpus's jigasi.yml, an override file, is clean layered after docker-compose.yml", (ctx) => {
+    if (!existsSync(corpus) && process.env.CI !== "true") ctx.skip();
+    const layers = jitsi.map((file) => ({ file, text: readFileSync(resolve(corpus, file), "utf8") }));
+    expect(checkLayered(layers).findings).toEqual([]);
+    const merged = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+    expect(merged.ok ? refusedByEngine(merged.output, "compose") : merged.error).toEqual([]);
+    expect(rewriteLayered(layers).edited).toEqual([]);
+  });
+
+  describe("command line", () => {
+    const inFolder = async (layers: Layer[], run: (paths: string[]) => Promise<void>) => {
+      const dir = mkdtempSync(join(tmpdir(), "stackmod-layered-"));
+      try {
+        const paths = layers.map((layer) => {
+          writeFileSync(join(dir, layer.file), layer.text);
+          return join(dir, layer.file);
+        });
+        await run(paths);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it("check -c A -c B reports against the override's line, exit 1", async () => {
+      await inFolder(cases[1]!.layers, async ([base, override]) => {
+        const run = await runCli(["check", "-c", base!, "-c", override!]);
+        expect(run.code).toBe(1);
+        expect(run.stdout).toContain(`${override}:7:9`);
+        expect(run.stdout).not.toContain(`${base}:`);
+      });
+    });
+
+    it("rewrite -c A -c B --write edits the file that holds the conflict, and only it", async () => {
+      await inFolder(cases[0]!.layers, async ([base, prod]) => {
+        const dry = await runCli(["rewrite", "-c", base!, "-c", prod!, "--port", "bacnet=47808/udp"]);
+        expect(dry.code).toBe(0);
+        // As git prints an absolute path: one leading slash dropped.
+        expect(dry.stdout).toContain(`--- a/${base!.replace(/^\//, "")}`);
+        expect(dry.stdout).not.toContain(`--- a/${prod!.replace(/^\//, "")}`);
+        const write = await runCli(["rewrite", "-c", base!, "-c", prod!, "--port", "bacnet=47808/udp", "--write"]);
+        expect(write.code).toBe(0);
+        expect(readFileSync(prod!, "utf8")).toBe(cases[0]!.layers[1]!.text);
+        expect(readFileSync(base!, "utf8")).not.toBe(cases[0]!.layers[0]!.text);
+        expect((await runCli(["check", "-c", base!, "-c", prod!])).code).toBe(0);
+      });
+    });
+
+    it("a conflict that spans the files: exit 2 with the position, nothing written", async () => {
+      await inFolder(cases[2]!.layers, async ([base, host]) => {
+        const run = await runCli(["rewrite", "-c", base!, "-c", host!, "--port", "bacnet=47808/udp", "--write"]);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toContain(`${host}:4:16`);
+        expect(readFileSync(host!, "utf8")).toBe(cases[2]!.layers[1]!.text);
+        expect(readFileSync(base!, "utf8")).toBe(cases[2]!.layers[0]!.text);
+      });
+    });
+  });
+});

@@ -1,0 +1,58 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { check, StackmodError } from "../../src/index.js";
+import { testDir } from "../helpers/paths.js";
+
+const cli = resolve(testDir, "..", "bin", "stackmod.js");
+const limit = 5 * 1024 * 1024 - 64;
+
+/** Nesting bombs just under the 5 MiB limit: every shape the parser nests on. */
+const bombs: [string, string][] = [
+  ["flow lists", "[".repeat(limit)],
+  ["flow mappings", "{a: ".repeat(limit / 4)],
+  ["compact block lists", "- ".repeat(limit / 2)],
+  ["explicit keys", "? ".repeat(limit / 2)],
+  ["a list inside services", "services:\n  a:\n    ports: " + "[".repeat(limit - 40)],
+];
+
+describe("every input under the limits ends with exit 2, quickly, in bounded memory", () => {
+  for (const [name, text] of bombs) {
+    it(`${name} (${(text.length / 2 ** 20).toFixed(1)} MiB)`, () => {
+      const file = join(mkdtempSync(join(tmpdir(), "stackmod-bomb-")), "stack.yml");
+      writeFileSync(file, text);
+      // A heap of 256 MiB: the parser used to hold one object per level and ran out of any heap.
+      const run = spawnSync(process.execPath, ["--max-old-space-size=256", cli, "check", file], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.signal).toBeNull();
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^\S+stack\.yml:1:\d+: error YAML_TOO_DEEP|:\d+:\d+: error YAML_TOO_DEEP/);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    });
+  }
+
+  it("one duplicate among 20,000 keys is reported at the second key (the time it takes: bench target 6)", () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `      K${i}: v`);
+    keys.splice(12_000, 0, "      K5: dup");
+    const text = ["services:", "  big:", "    image: x", "    environment:", ...keys, ""].join("\n");
+    let error: unknown;
+    try {
+      check(text, { file: "big.yml" });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackmodError);
+    expect((error as StackmodError).format()).toMatch(/^big\.yml:12005:7: error YAML_DUPLICATE_KEY: the key "K5"/);
+  });
+
+  it("a duplicate before a syntax error is the one reported, and the other way round", () => {
+    const dupFirst = "services:\n  a: {image: x}\n  a: {image: y}\n  b: [\n";
+    const syntaxFirst = "services:\n  b: [\n  a: {image: x}\n  a: {image: y}\n";
+    expect(() => check(dupFirst, { file: "s.yml" })).toThrow(/appears twice/);
+    expect(() => check(syntaxFirst, { file: "s.yml" })).not.toThrow(/appears twice/);
+  });
+});
