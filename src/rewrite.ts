@@ -17,7 +17,7 @@ import {
 import { readFileOptions, type FileOptions } from "./plan/file-options.js";
 import type { StackmodOptions } from "./plan/option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
-import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./analysis/decide.js";
+import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./plan/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
 import { collectorAddresses, rewireReferences } from "./analysis/rewire.js";
 import { detect, engineFor, findRule, rules } from "./rules/index.js";

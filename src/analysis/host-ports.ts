@@ -1,5 +1,5 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
-import type { PortRequest } from "../strategies/strategy.js";
+import type { PortRequest } from "../model/port-request.js";
 import { evidenceOf, scalarsUnder } from "./scan.js";
 import type { HostPort } from "./types.js";
 

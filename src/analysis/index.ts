@@ -1,5 +1,5 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
-import type { PortRequest } from "../strategies/strategy.js";
+import type { PortRequest } from "../model/port-request.js";
 import { hostPortsOf } from "./host-ports.js";
 import { lanUseOf } from "./lan-use.js";
 import { namesOf, referencesOf } from "./references.js";

@@ -1,6 +1,6 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
-import type { Notes } from "../strategies/strategy.js";
+import type { Notes } from "../edit/notes.js";
 import type { Protocol, ServiceAnalysis } from "./types.js";
 
 /**

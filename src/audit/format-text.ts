@@ -1,4 +1,4 @@
-import type { Palette } from "../cli/color.js";
+import type { Palette } from "../emit/color.js";
 import { nextBite } from "../rules/engines.js";
 import { engineOf, swarmEnginesOf } from "./refusals.js";
 import type { AuditFinding } from "./detect.js";

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { commandLine } from "../emit/next-steps.js";
+import { commandLine } from "../edit/shell-quote.js";
 import type { AuditService } from "./inventory.js";
 
 export type NextStep =

@@ -1,7 +1,7 @@
 import type { StackmodError } from "../errors.js";
 import type { Finding } from "../rules/rule.js";
 import type { RewriteResult } from "../rewrite.js";
-import { palette, type Palette } from "../cli/color.js";
+import { palette, type Palette } from "./color.js";
 import { formatFlow } from "../analysis/flows.js";
 
 const plain = palette(false);

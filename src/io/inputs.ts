@@ -3,10 +3,7 @@ import { StackmodError } from "../errors.js";
 import { fileKind, reason } from "./fs-reasons.js";
 import { defaultLimits } from "../parse/parse.js";
 
-/** One input of a run: a file to read, or why a path could not be listed. */
-export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
-
-export { expandPaths, listInputs } from "./scan.js";
+export { expandPaths, listInputs, type Input } from "./scan.js";
 
 export interface ReadOptions {
   /** Reads standard input (for the path `-`), at most `maxBytes` + 1 bytes; tests pass their own. */

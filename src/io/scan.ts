@@ -12,7 +12,9 @@ import {
 import { basename, dirname, join, sep } from "node:path";
 import { StackmodError } from "../errors.js";
 import { fileKind, reason } from "./fs-reasons.js";
-import type { Input } from "./inputs.js";
+
+/** One input of a run: a file to read, or why a path could not be listed. */
+export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
 
 /** Files a folder scan left out, with the reason; `quiet` ones are listed only under --verbose. */
 export interface SkippedFile {

@@ -1,7 +1,7 @@
 import type { Node } from "yaml";
 import { StackmodError } from "../errors.js";
 import type { ServiceModel } from "../model/types.js";
-import type { Notes } from "../strategies/strategy.js";
+import type { Notes } from "../edit/notes.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 
 /** Fixes that need no choice, applied whatever the strategy. */

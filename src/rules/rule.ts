@@ -2,7 +2,7 @@ import type { SourcePosition } from "../errors.js";
 import type { Dialect, ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import type { DeployAdditions } from "./stack/deploy-additions.js";
-import type { Notes } from "../strategies/strategy.js";
+import type { Notes } from "../edit/notes.js";
 import type { EngineRange } from "./engines.js";
 import type { EngineText } from "./engine-texts.js";
 

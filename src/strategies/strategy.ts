@@ -3,16 +3,12 @@ import type { SourcePosition } from "../errors.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import type { ServiceAnalysis } from "../analysis/types.js";
+import type { Notes } from "../edit/notes.js";
+import type { PortRequest } from "../model/port-request.js";
+
+export type { Notes, PortRequest };
 
 export type StrategyName = "publish" | "proxy" | "split" | "lan";
-
-/** A port the service receives from the host side: `47808/udp`, `502`, or `57808:47808/udp`. */
-export interface PortRequest {
-  target: number;
-  /** The port to publish to the cluster; chosen by the strategy when absent. */
-  published: number | undefined;
-  protocol: "tcp" | "udp";
-}
 
 /** Options shared by every strategy, after validation and precedence. */
 export interface CommonOptions {
@@ -24,12 +20,6 @@ export interface CommonOptions {
   ports: PortRequest[];
   /** Where the ports came from, said in the report when they were guessed. */
   portsSource: string;
-}
-
-/** What a transform may say about its work; it ends up in the report. */
-export interface Notes {
-  info(message: string): void;
-  warn(message: string): void;
 }
 
 /** A file a transform wants written beside the stack file (e.g. a setup script); the CLI writes it. */

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { colorEnabled } from "../../src/cli/color.js";
+import { colorEnabled } from "../../src/emit/color.js";
 import { progressThreshold } from "../../src/cli/progress.js";
 import { runCli } from "../helpers/run-cli.js";
 

@@ -12,7 +12,7 @@ import { resolveEndpoint } from "../../audit/engine/endpoint.js";
 import { EngineError } from "../../audit/engine/errors.js";
 import { parseEngine } from "../../rules/engines.js";
 import { exitCodes, type ExitCode } from "../../exit-codes.js";
-import { colorEnabled, palette } from "../color.js";
+import { colorEnabled, palette } from "../../emit/color.js";
 import type { ReportFlags } from "../reporter.js";
 import type { CliIO } from "./io.js";
 

@@ -4,7 +4,7 @@ import { readSource, type ReadOptions } from "../../io/inputs.js";
 import { parseEnvFile, type Environment } from "../../model/interpolate.js";
 import type { ReportFlags } from "../reporter.js";
 import type { Input } from "../../io/inputs.js";
-import { commandLine } from "../../emit/next-steps.js";
+import { commandLine } from "../../edit/shell-quote.js";
 import type { Reporter } from "../reporter.js";
 import { overrideBase, scanPaths } from "../../io/scan.js";
 import type { CliIO } from "./io.js";

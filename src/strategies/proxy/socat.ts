@@ -1,5 +1,5 @@
 import { StackmodError } from "../../errors.js";
-import { shellQuote } from "../shared/shell-quote.js";
+import { shellQuote } from "../../edit/shell-quote.js";
 
 /** One forwarder: listen on a port of the proxy's network, send to an address. */
 export interface Forward {

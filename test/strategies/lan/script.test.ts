@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { rewrite } from "../../../src/index.js";
 import { setupScript, type LanNetwork } from "../../../src/strategies/lan/setup-script.js";
-import { shellQuote } from "../../../src/strategies/shared/shell-quote.js";
+import { shellQuote } from "../../../src/edit/shell-quote.js";
 import { testDir } from "../../helpers/paths.js";
 
 const fixtures = join(testDir, "fixtures", "lan");

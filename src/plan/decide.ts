@@ -1,8 +1,8 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { CommonOptions, Notes, PortRequest, StrategyName } from "../strategies/strategy.js";
-import { chooseDefault } from "./choose.js";
-import type { Placement } from "./flows.js";
-import type { Protocol, ServiceAnalysis } from "./types.js";
+import { chooseDefault } from "../analysis/choose.js";
+import type { Placement } from "../analysis/flows.js";
+import type { Protocol, ServiceAnalysis } from "../analysis/types.js";
 
 export interface ProxyLike {
   direction: "inbound" | "outbound";

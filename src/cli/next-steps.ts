@@ -1,26 +1,8 @@
-import { booleanFlags } from "../cli/commands/option-flags.js";
-
-/** The command a user runs next, with the words quoted for a POSIX shell. */
-export function commandLine(words: readonly string[]): string {
-  return words.map(shellQuote).join(" ");
-}
-
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { commandLine } from "../edit/shell-quote.js";
+import { booleanFlags } from "./commands/option-flags.js";
 
 /** Flags left out of the next command: they only change how a run is shown, or choose its mode. */
-const dropped = new Set([
-  "-q",
-  "--quiet",
-  "-v",
-  "--verbose",
-  "--color",
-  "--no-color",
-  "--check",
-  "--stdout",
-  "--write",
-]);
+const dropped = new Set([...booleanFlags].filter((flag) => flag !== "-h" && flag !== "--help"));
 
 /**
  * A command line split into the words before `--` (options and paths) and the paths after it,
