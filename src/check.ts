@@ -1,4 +1,3 @@
-import { withSlowHeapGrowth } from "./cli/heap-growth.js";
 import type { Dialect } from "./model/types.js";
 import { loadModel, type LoadOptions } from "./model/load.js";
 import { detect, engineFor } from "./rules/index.js";
@@ -23,14 +22,12 @@ export interface CheckResult {
  * throws a StackmodError (with file, line, column) for input it cannot read.
  */
 export function check(source: string, options: CheckOptions = {}): CheckResult {
-  return withSlowHeapGrowth(source.length, () => {
-    const model = loadModel(source, options);
-    const engine = engineFor(model, options.engine);
-    // The x-stackmod blocks are validated as rewrite validates them: a typo fails both.
-    const hasOptions = model.options !== undefined || model.services.some((service) => service.options);
-    const notes: Note[] = hasOptions
-      ? readFileOptions(model).warnings.map((message) => ({ level: "warning", message }))
-      : [];
-    return { file: model.file, dialect: model.dialect, findings: detect(model, engine), engine: engine.text, notes };
-  });
+  const model = loadModel(source, options);
+  const engine = engineFor(model, options.engine);
+  // The x-stackmod blocks are validated as rewrite validates them: a typo fails both.
+  const hasOptions = model.options !== undefined || model.services.some((service) => service.options);
+  const notes: Note[] = hasOptions
+    ? readFileOptions(model).warnings.map((message) => ({ level: "warning", message }))
+    : [];
+  return { file: model.file, dialect: model.dialect, findings: detect(model, engine), engine: engine.text, notes };
 }

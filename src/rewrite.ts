@@ -1,5 +1,4 @@
 import { unifiedDiff } from "./emit/diff.js";
-import { withSlowHeapGrowth } from "./cli/heap-growth.js";
 import { hostPortBindings, newDoubleBindings, type Binding } from "./model/host-ports.js";
 import { isDeepStrictEqual } from "node:util";
 import { StackmodError, type SourcePosition } from "./errors.js";
@@ -101,32 +100,28 @@ export interface RewriteResult {
  * the input is bad or a service cannot be rewritten as asked.
  */
 export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
-  return withSlowHeapGrowth(source.length, () => {
-    // plan() returns only plain data: the input's document and model are unreachable
-    // while the output is parsed again, so a huge file's two parses do not add up in memory
-    // (once collected: heap-growth.ts).
-    const planned = plan(source, options);
-    const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine } =
-      planned;
-    const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
-    return {
-      file,
-      serviceNames,
-      original: source,
-      output,
-      changed: output !== source,
-      diff: unifiedDiff(file, source, output, edits),
-      findings,
-      applied,
-      skipped,
-      notes,
-      flows: planned.flows,
-      remaining,
-      settings: planned.settings,
-      extraFiles,
-      engine: engine.text,
-    };
-  });
+  // plan() returns only plain data: the input's document and model are unreachable
+  // while the output is parsed again, so a huge file's two parses do not add up in memory.
+  const planned = plan(source, options);
+  const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine } = planned;
+  const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
+  return {
+    file,
+    serviceNames,
+    original: source,
+    output,
+    changed: output !== source,
+    diff: unifiedDiff(file, source, output, edits),
+    findings,
+    applied,
+    skipped,
+    notes,
+    flows: planned.flows,
+    remaining,
+    settings: planned.settings,
+    extraFiles,
+    engine: engine.text,
+  };
 }
 
 interface Plan {

@@ -1,5 +1,6 @@
-/** Texts from this length on are worth a slower-growing heap (a stack file is a few KB; the 1,000-service bench file, 300 KB). */
-export const hugeText = 1024 * 1024;
+import { hugeText } from "../parse/compose.js";
+
+export { hugeText };
 
 /**
  * By default V8 lets its old generation grow to four times what was alive at its

@@ -3,6 +3,7 @@ import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
 import { dotenvBeside } from "../io/env-files.js";
 import { readSource } from "../io/inputs.js";
+import { withSlowHeapGrowth } from "./heap-growth.js";
 
 /** What checking one file gave: its size and result, or the error (and the size when it was read). */
 export interface Outcome {
@@ -56,7 +57,7 @@ function checkOne(path: string, options: BatchOptions): SentOutcome {
   try {
     const source = readSource(path, { maxBytes: options.limits?.maxBytes });
     bytes = Buffer.byteLength(source);
-    return { bytes, result: check(source, optionsFor(path, options)) };
+    return { bytes, result: withSlowHeapGrowth(source.length, () => check(source, optionsFor(path, options))) };
   } catch (error) {
     if (error instanceof StackmodError) {
       const { code, message, file, line, column } = error;

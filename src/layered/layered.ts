@@ -1,7 +1,6 @@
 import { isMap } from "yaml";
 import type { CheckOptions, CheckResult } from "../check.js";
 import { StackmodError } from "../errors.js";
-import { withSlowHeapGrowth } from "../cli/heap-growth.js";
 import { buildModel, declaredNetworks, detectDialect } from "../model/build.js";
 import type { Dialect, NetworkDecl, PortEntry, ServiceModel, StackModel } from "../model/types.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
@@ -152,24 +151,18 @@ function detectLayers(stack: Layers, engine: EngineVersion): Finding[] {
 
 /** `check -c A -c B`: the findings of the merged stack, each against the file and line that introduced it. */
 export function checkLayered(layers: readonly Layer[], options: Omit<CheckOptions, "file"> = {}): CheckResult {
-  return withSlowHeapGrowth(totalLength(layers), () => {
-    const stack = loadLayers(layers, options);
-    const engine = layersEngine(stack, options.engine);
-    const notes = stack.models.flatMap((model) =>
-      readFileOptions(model).warnings.map((message) => ({ level: "warning" as const, message })),
-    );
-    return {
-      file: layers.map((l) => l.file).join(" + "),
-      dialect: stack.dialect,
-      findings: detectLayers(stack, engine),
-      engine: engine.text,
-      notes,
-    };
-  });
-}
-
-function totalLength(layers: readonly Layer[]): number {
-  return layers.reduce((sum, layer) => sum + layer.text.length, 0);
+  const stack = loadLayers(layers, options);
+  const engine = layersEngine(stack, options.engine);
+  const notes = stack.models.flatMap((model) =>
+    readFileOptions(model).warnings.map((message) => ({ level: "warning" as const, message })),
+  );
+  return {
+    file: layers.map((l) => l.file).join(" + "),
+    dialect: stack.dialect,
+    findings: detectLayers(stack, engine),
+    engine: engine.text,
+    notes,
+  };
 }
 
 export interface LayeredRewriteResult {
@@ -192,7 +185,7 @@ export function rewriteLayered(
   layers: readonly Layer[],
   options: Omit<RewriteOptions, "file"> = {},
 ): LayeredRewriteResult {
-  return withSlowHeapGrowth(totalLength(layers), () => rewriteLayers(layers, options));
+  return rewriteLayers(layers, options);
 }
 
 function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "file">): LayeredRewriteResult {

@@ -5,6 +5,7 @@ import { readSource } from "../../io/inputs.js";
 import { Reporter } from "../reporter.js";
 import { internalError, loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
 import type { CliIO } from "./io.js";
+import { withSlowHeapGrowth } from "../heap-growth.js";
 
 /** `stackmod check`: findings for every file, exit 0 (none), 1 (conflicts) or 2 (bad input). */
 export async function runCheck(
@@ -49,7 +50,9 @@ export async function runCheck(
       } else {
         const source = readSource(path, reading);
         reporter.read(path, Buffer.byteLength(source));
-        result = layered ? layered(path) : check(source, optionsFor(path, options));
+        result = withSlowHeapGrowth(source.length, () =>
+          layered ? layered(path) : check(source, optionsFor(path, options)),
+        );
       }
       found ||= result.findings.some((f) => f.severity === "error");
       reporter.checked(path, result);

@@ -14,6 +14,7 @@ import { closestName } from "./closest-name.js";
 import { internalError, loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
 import { usageError } from "./option-flags.js";
 import type { CliIO } from "./io.js";
+import { withSlowHeapGrowth } from "../heap-growth.js";
 
 export interface RewriteFlags extends CommonFlags {
   write?: boolean;
@@ -70,7 +71,9 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       if (listing) throw listing;
       const source = readSource(path, reading);
       reporter.read(path, Buffer.byteLength(source));
-      const result = layered ? layered(path) : rewrite(source, { ...rewriteOptions, ...optionsFor(path, base) });
+      const result = withSlowHeapGrowth(source.length, () =>
+        layered ? layered(path) : rewrite(source, { ...rewriteOptions, ...optionsFor(path, base) }),
+      );
       return { path, source, result };
     } catch (error) {
       return { path, error: internalError(path, error) };

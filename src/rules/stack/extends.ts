@@ -1,6 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
-import type { Notes } from "../../strategies/strategy.js";
+import type { Notes } from "../../edit/notes.js";
 import type { YamlEditor } from "../../edit/yaml-editor.js";
 import { isMergeKey } from "../../parse/resolve.js";
 import { dashOffset, keyStart, nodeStart } from "../../edit/style.js";
