@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Alias, isAlias, parseDocument, visit, type Node } from "yaml";
 import { describe, expect, it } from "vitest";
 import { indexAliases } from "../../src/parse/aliases.js";
+import { walkDocument } from "../../src/parse/walk.js";
 import { testDir } from "../helpers/paths.js";
 
 // indexAliases hands yaml's private `ctx.aliasResolveCache` a list of its own: these tests fail
@@ -55,7 +56,7 @@ describe("the alias index (a patch of yaml's Alias.resolve)", () => {
     for (const text of texts) {
       const plain = parseDocument(text, { merge: true }).toJS({ maxAliasCount: 10_000 });
       const indexed = parseDocument(text, { merge: true });
-      indexAliases(indexed);
+      indexAliases(walkDocument(indexed).aliases);
       expect(indexed.toJS({ maxAliasCount: 10_000 }), text).toEqual(plain);
     }
   });
@@ -63,7 +64,7 @@ describe("the alias index (a patch of yaml's Alias.resolve)", () => {
   it("keeps yaml's alias-count limit", () => {
     const text = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n";
     const doc = parseDocument(text);
-    indexAliases(doc);
+    indexAliases(walkDocument(doc).aliases);
     expect(() => doc.toJS({ maxAliasCount: 2 })).toThrow(/Excessive alias count/);
     expect(() => parseDocument(text).toJS({ maxAliasCount: 2 })).toThrow(/Excessive alias count/);
   });
