@@ -1,7 +1,6 @@
 import type { Dialect } from "./model/types.js";
 import { loadModel, type LoadOptions } from "./model/load.js";
-import { detect, engineFor } from "./rules/index.js";
-import type { Finding } from "./rules/rule.js";
+import { detect, engineFor, type Finding } from "./rules/index.js";
 import { readFileOptions } from "./plan/file-options.js";
 import type { Note } from "./rewrite.js";
 

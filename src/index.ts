@@ -2,8 +2,8 @@
 export { check, type CheckOptions, type CheckResult } from "./check.js";
 export { rewrite, type RewriteOptions, type RewriteResult, type Applied, type Skipped, type Note } from "./rewrite.js";
 export { StackmodError, isStackmodError, type ErrorCode, type SourcePosition } from "./errors.js";
-export type { Finding, RuleId, Severity } from "./rules/rule.js";
-export { rules } from "./rules/index.js";
+export type { Severity } from "./rules/rule.js";
+export { rules, type Finding, type RuleId } from "./rules/index.js";
 export type { Transform, StrategyName, PortRequest, ExtraFile } from "./strategies/strategy.js";
 export { transforms } from "./strategies/index.js";
 export { checkExtraFile, writeExtraFile, type ExtraFileContext, type ExtraFileWrite } from "./io/extra-files.js";

@@ -19,9 +19,9 @@ import { StackAnalysis } from "./analysis/index.js";
 import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./plan/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
 import { collectorAddresses, rewireReferences } from "./analysis/rewire.js";
-import { detect, engineFor, findRule, rules } from "./rules/index.js";
+import { detect, engineFor, findRule, rules, type Finding, type RuleId } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
-import type { Finding, Rule, RuleId } from "./rules/rule.js";
+import type { Rule } from "./rules/rule.js";
 import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { inlineExtends } from "./rules/stack/extends.js";
 import { ServiceEdits } from "./edit/service-edits.js";
@@ -263,7 +263,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     edits.assertOwnBody(service);
     const ruleIds = new Set(entry.findings.map((f) => f.rule));
     const fixing = rulesOf(ruleIds).filter((rule) => rule.fix?.pass === "network");
-    const context = (rule: Rule) => ({
+    const context = (rule: Rule<RuleId>) => ({
       model,
       service,
       findings: entry.findings.filter((f) => f.rule === rule.id),
@@ -378,7 +378,7 @@ function record(
 }
 
 /** The rules of these ids, in the registry's order (the order fixes run in). */
-function rulesOf(ids: Set<RuleId>): Rule[] {
+function rulesOf(ids: Set<RuleId>): Rule<RuleId>[] {
   return rules.filter((rule) => ids.has(rule.id));
 }
 

@@ -1,5 +1,5 @@
 import { inRanges, type EngineVersion } from "../rules/engines.js";
-import type { RuleId } from "../rules/rule.js";
+import type { RuleId } from "../rules/index.js";
 import { refusalTextsIn, swarmEnginesOf, textsOf } from "./refusals.js";
 import type { AuditNetwork, AuditService, AuditTask } from "./inventory.js";
 

@@ -1,7 +1,6 @@
 import type { EngineText } from "../rules/engine-texts.js";
 import { parseEngine, type EngineRange, type EngineVersion } from "../rules/engines.js";
-import { findRule } from "../rules/index.js";
-import type { RuleId } from "../rules/rule.js";
+import { findRule, type RuleId } from "../rules/index.js";
 
 /** The rules an engine's service spec can break: the network checks every task start runs. */
 export const auditedRules = ["host-plus-network", "none-plus-network", "host-ingress-port"] as const;

@@ -1,5 +1,5 @@
 import type { StackmodError } from "../errors.js";
-import type { Finding } from "../rules/rule.js";
+import type { Finding } from "../rules/index.js";
 import { version } from "../version.js";
 import { formatFlow } from "../analysis/flows.js";
 import { findingsOf, type FileOutcome, type RunOutcome } from "./outcome.js";

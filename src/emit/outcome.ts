@@ -2,7 +2,7 @@ import type { CheckResult } from "../check.js";
 import type { StackmodError } from "../errors.js";
 import type { ExitCode } from "../exit-codes.js";
 import type { RewriteResult } from "../rewrite.js";
-import type { Finding } from "../rules/rule.js";
+import type { Finding } from "../rules/index.js";
 
 /** What one command did to one file: every formatter reads these. */
 export type FileOutcome =

@@ -1,11 +1,9 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
-import { rules } from "../rules/index.js";
-import type { Finding } from "../rules/rule.js";
+import { rules, type Finding } from "../rules/index.js";
 import { version } from "../version.js";
 import { findingsOf, type RunOutcome } from "./outcome.js";
-import { ruleDocs } from "../rules/docs.js";
 import { describeRanges } from "../rules/engines.js";
 import { engineLine, fixLine } from "../rules/describe.js";
 
@@ -51,7 +49,7 @@ export function formatSarif(run: RunOutcome): string {
 }
 
 export function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescriptor {
-  const doc = ruleDocs[rule.id];
+  const doc = rule.docs;
   return {
     id: rule.id,
     name: rule.id.replace(/(^|-)(\w)/g, (_m, _dash: string, letter: string) => letter.toUpperCase()),

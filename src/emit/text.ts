@@ -1,5 +1,5 @@
 import type { StackmodError } from "../errors.js";
-import type { Finding } from "../rules/rule.js";
+import type { Finding } from "../rules/index.js";
 import type { RewriteResult } from "../rewrite.js";
 import { palette, type Palette } from "./color.js";
 import { formatFlow } from "../analysis/flows.js";

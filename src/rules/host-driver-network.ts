@@ -1,10 +1,10 @@
 import type { Node } from "yaml";
 import { onlyOneHostText } from "./engine-texts.js";
 import { everyEngine } from "./engines.js";
-import { onEngines, type Finding, type Rule } from "./rule.js";
+import { fileFindingOf, onEngines, type Finding, type Rule } from "./rule.js";
 
 /** `networks: {hostnet: {driver: host}}`: a second network of the host driver, which the engine refuses to create. */
-export const hostDriverNetwork: Rule = {
+export const hostDriverNetwork: Rule<"host-driver-network"> = {
   id: "host-driver-network",
   severity: "error",
   summary: "a network declared with `driver: host` that is not external: the engine refuses to create it",
@@ -22,21 +22,21 @@ export const hostDriverNetwork: Rule = {
     return [];
   },
   checkFile(model) {
-    const findings: Finding[] = [];
+    const findings: Finding<"host-driver-network">[] = [];
     for (const network of model.networks.values()) {
       if (network.external || !network.entry.local) continue;
       const body = network.entry.value;
       const driver = body && "get" in body ? model.resolver.get(body as never, "driver")?.value : undefined;
       if (!driver || (driver as { value?: unknown }).value !== "host") continue;
       const at = model.parsed.source.position((network.entry.pair.key as Node | null)?.range?.[0] ?? 0);
-      findings.push({
-        ...at,
-        rule: this.id,
-        severity: this.severity,
-        service: "",
-        message: `network "${network.key}" is declared with \`driver: host\`: the engine refuses to create a second host network ("${onlyOneHostText.text}"); write \`${network.key}: {external: true, name: host}\``,
-        engineError: onlyOneHostText.text,
-      });
+      findings.push(
+        fileFindingOf(
+          this,
+          at,
+          `network "${network.key}" is declared with \`driver: host\`: the engine refuses to create a second host network ("${onlyOneHostText.text}"); write \`${network.key}: {external: true, name: host}\``,
+          onlyOneHostText.text,
+        ),
+      );
     }
     return findings;
   },

@@ -1,15 +1,19 @@
-import { dropIngressPorts } from "./fixes.js";
+import type { Node } from "yaml";
+import type { ServiceModel } from "../model/types.js";
+import type { Notes } from "../edit/notes.js";
+import type { ServiceEdits } from "../edit/service-edits.js";
 import { connectToHostText, hostNetworkText, sharedNetworkText } from "./engine-texts.js";
 import { networkCheckSources, swarmNetworkCheckEngines } from "./host-plus-network.js";
 import { findingOf, type Rule } from "./rule.js";
 
 /** Swarm attaches a service that publishes in ingress mode to the `ingress` network. */
-export const hostIngressPort: Rule = {
+export const hostIngressPort: Rule<"host-ingress-port"> = {
   id: "host-ingress-port",
   severity: "error",
   summary: "a host-network service publishes a port in ingress mode (Swarm then attaches it to the ingress network)",
   dialects: ["swarm"],
   engines: { swarm: swarmNetworkCheckEngines, compose: [] },
+  loophole: true,
   // The same check as host-plus-network, so the same texts: engine 20.10 refused such a task with
   // hostNetworkText (test/e2e/audit.e2e.test.ts, auditbad_web).
   texts: [sharedNetworkText, connectToHostText, hostNetworkText],
@@ -46,3 +50,21 @@ export const hostIngressPort: Rule = {
   },
   supersededByStrategy: true,
 };
+
+/**
+ * A host-network service listens on the host already; an ingress port would attach it to `ingress`.
+ * The outbound proxy calls it too: the service it rewrites stays on the host network.
+ */
+export function dropIngressPorts(service: ServiceModel, edits: ServiceEdits, notes: Notes): void {
+  const ingress = service.ports.filter((p) => p.mode === "ingress");
+  if (ingress.length === 0) return;
+  edits.removeFromList(
+    service,
+    "ports",
+    ingress.map((p) => p.node as Node),
+  );
+  const list = ingress.map((p) => p.raw ?? String(p.target)).join(", ");
+  notes.info(
+    `${service.name}: dropped ingress port(s) ${list}: on the host network the service listens on the host directly`,
+  );
+}

@@ -5,7 +5,7 @@ import { everyEngine } from "./engines.js";
 import { findingOf, type Rule } from "./rule.js";
 
 /** Ports on a host-network container are not published: the engine discards them with a warning. */
-export const hostNetworkPorts: Rule = {
+export const hostNetworkPorts: Rule<"host-network-ports"> = {
   id: "host-network-ports",
   severity: "warning",
   summary: "`ports:` on a host-network service are discarded (it listens on the host's ports directly)",

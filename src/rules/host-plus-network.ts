@@ -20,12 +20,13 @@ export const networkCheckSources = [
   "moby/moby#49716 (reported against 28.0.4, closed as intended)",
 ] as const;
 
-export const hostPlusNetwork: Rule = {
+export const hostPlusNetwork: Rule<"host-plus-network"> = {
   id: "host-plus-network",
   severity: "error",
   summary: "a service is attached to the host network and to another network",
   dialects: ["swarm", "compose"],
   engines: { swarm: swarmNetworkCheckEngines, compose: [{}] },
+  loophole: true,
   texts: [sharedNetworkText, connectToHostText, hostNetworkText],
   docs: {
     full:

@@ -1,12 +1,12 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
-import { onEngines, type Finding, type Rule } from "./rule.js";
+import { fileFindingOf, onEngines, type Finding, type Rule } from "./rule.js";
 
 export const lanGatewaySource =
   'moby/moby#50929 (07453abab3 "macvlan, ipvlan-l2: only configure a default route when a gateway address is supplied"), ' +
   "first in docker-v29.0.0, not in v28.5.2";
 
 /** A macvlan or ipvlan (l2) network without a gateway: from Engine 29 its containers get no default route. */
-export const lanWithoutGateway: Rule = {
+export const lanWithoutGateway: Rule<"lan-without-gateway"> = {
   id: "lan-without-gateway",
   severity: "warning",
   summary: "a macvlan or ipvlan (l2) network declared without a gateway: from Engine 29 no default route",
@@ -26,7 +26,7 @@ export const lanWithoutGateway: Rule = {
     return [];
   },
   checkFile(model) {
-    const findings: Finding[] = [];
+    const findings: Finding<"lan-without-gateway">[] = [];
     const { resolver } = model;
     for (const network of model.networks.values()) {
       const body = network.entry.value;
@@ -43,13 +43,13 @@ export const lanWithoutGateway: Rule = {
       const missing = entries.length === 0 || entries.some((entry) => !isMap(entry) || !resolver.get(entry, "gateway"));
       if (!missing) continue;
       const at = model.parsed.source.position((network.entry.pair.key as Node | null)?.range?.[0] ?? 0);
-      findings.push({
-        ...at,
-        rule: this.id,
-        severity: this.severity,
-        service: "",
-        message: `network "${network.key}" (${name}) has no gateway: from Engine 29.0.0 its containers get no default route and reach only their own subnet (moby/moby#50929); add \`gateway:\` to its ipam.config`,
-      });
+      findings.push(
+        fileFindingOf(
+          this,
+          at,
+          `network "${network.key}" (${name}) has no gateway: from Engine 29.0.0 its containers get no default route and reach only their own subnet (moby/moby#50929); add \`gateway:\` to its ipam.config`,
+        ),
+      );
     }
     return findings;
   },

@@ -1,7 +1,7 @@
 import { ignoredOptionsText } from "./engine-texts.js";
 import { findingOf, type Rule } from "./rule.js";
 
-export const networkModeInStack: Rule = {
+export const networkModeInStack: Rule<"network-mode-in-stack"> = {
   id: "network-mode-in-stack",
   severity: "warning",
   summary: "`network_mode` in a file deployed as a stack: `docker stack deploy` ignores it",

@@ -8,23 +8,12 @@ import type { EngineText } from "./engine-texts.js";
 
 export type Severity = "error" | "warning";
 
-export type RuleId =
-  | "host-plus-network"
-  | "none-plus-network"
-  | "host-ingress-port"
-  | "network-mode-with-networks"
-  | "network-mode-in-stack"
-  | "stack-ignored-key"
-  | "stack-deprecated-key"
-  | "stack-forbidden-key"
-  | "stack-refused-key"
-  | "stack-host-ip"
-  | "host-network-ports"
-  | "host-driver-network"
-  | "lan-without-gateway";
-
-export interface Finding extends SourcePosition {
-  rule: RuleId;
+/**
+ * One finding. `Id` is the rule's id: inside a rule's file, its own; outside, `Finding` from the registry
+ * (`./index.ts`) narrows it to the ids of the registered rules.
+ */
+export interface Finding<Id extends string = string> extends SourcePosition {
+  rule: Id;
   severity: Severity;
   service: string;
   message: string;
@@ -81,9 +70,12 @@ export interface RuleFix {
   apply?: (context: FixContext) => boolean | "partial";
 }
 
-/** One detection rule: a pure function of the model, one finding per offending service, key or port. */
-export interface Rule {
-  id: RuleId;
+/**
+ * One detection rule: a pure function of the model, one finding per offending service, key or port.
+ * Declare it with its id as the type argument (`Rule<"my-rule">`): the registry derives `RuleId` from those.
+ */
+export interface Rule<Id extends string = string> {
+  id: Id;
   severity: Severity;
   summary: string;
   /** The dialects it looks at (stack rules: swarm only). */
@@ -93,31 +85,53 @@ export interface Rule {
   /** What the engine or the CLI says, on which engines, and where the text is. */
   texts: readonly EngineText[];
   docs: RuleDocs;
-  check(service: ServiceModel, model: StackModel): Finding[];
-  /** Findings about the file rather than a service (service ""), e.g. top-level keys. */
-  checkFile?(model: StackModel): Finding[];
+  check(service: ServiceModel, model: StackModel): Finding<Id>[];
+  /** Findings about the file rather than a service (service ""), e.g. top-level keys: build them with `fileFindingOf`. */
+  checkFile?(model: StackModel): Finding<Id>[];
   fix?: RuleFix;
   /** The SARIF tag that groups it (default: networking). */
   tag?: "networking" | "stack-compatibility" | "engine-upgrade";
   /** A security finding's SARIF security-severity (0-10). */
   security?: string;
+  /** Before the engines it bites on, the file runs only by a loophole a later engine closed (default: by design). */
+  loophole?: boolean;
   /** A fix that the strategy's own rewrite makes unnecessary (it handles the ports itself). */
   supersededByStrategy?: boolean;
 }
 
 /** A finding of `rule` for `service` at `position`, with the engine's own words when it has them. */
-export function findingOf(
-  rule: Rule,
+export function findingOf<Id extends string>(
+  rule: Rule<Id>,
   service: ServiceModel,
   position: SourcePosition,
   message: string,
   engineError?: string,
-): Finding {
+): Finding<Id> {
+  return finding(rule, service.name, position, message, engineError);
+}
+
+/** A finding about the file rather than one service (a network, a top-level key): its service is "". */
+export function fileFindingOf<Id extends string>(
+  rule: Rule<Id>,
+  position: SourcePosition,
+  message: string,
+  engineError?: string,
+): Finding<Id> {
+  return finding(rule, "", position, message, engineError);
+}
+
+function finding<Id extends string>(
+  rule: Rule<Id>,
+  service: string,
+  position: SourcePosition,
+  message: string,
+  engineError: string | undefined,
+): Finding<Id> {
   return {
     ...position,
     rule: rule.id,
     severity: rule.severity,
-    service: service.name,
+    service,
     message,
     ...(engineError ? { engineError } : {}),
   };

@@ -4,7 +4,7 @@ import { onEngines, type Rule } from "./rule.js";
 import { deprecatedKeys } from "./stack/compose-keys.js";
 import { keyFindings, localEntry } from "./stack/key-findings.js";
 
-export const stackDeprecatedKey: Rule = {
+export const stackDeprecatedKey: Rule<"stack-deprecated-key"> = {
   id: "stack-deprecated-key",
   severity: "warning",
   summary: "`container_name` or `expose` in a stack file: `docker stack deploy` ignores them as deprecated",

@@ -5,7 +5,7 @@ import { forbiddenKeys } from "./stack/compose-keys.js";
 import { keyFindings } from "./stack/key-findings.js";
 import { moveResource, resourceKeys } from "./stack/resources.js";
 
-export const stackForbiddenKey: Rule = {
+export const stackForbiddenKey: Rule<"stack-forbidden-key"> = {
   id: "stack-forbidden-key",
   severity: "error",
   summary: "a Compose key that `docker stack deploy` refuses (the whole file fails)",

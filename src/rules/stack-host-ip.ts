@@ -5,7 +5,7 @@ import { findingOf, onEngines, type Rule } from "./rule.js";
 const unspecified = new Set(["0.0.0.0", "::", "[::]"]);
 
 /** `127.0.0.1:8080:80` in a stack file: Swarm publishes on every address of every node. */
-export const stackHostIp: Rule = {
+export const stackHostIp: Rule<"stack-host-ip"> = {
   id: "stack-host-ip",
   severity: "warning",
   summary: "a port bound to one address in a stack file: Swarm publishes it on every address",

@@ -7,7 +7,7 @@ import { keyFindings } from "./stack/key-findings.js";
 import { fixRestart } from "./stack/restart.js";
 import { fixShmSize } from "./stack/shm-size.js";
 
-export const stackIgnoredKey: Rule = {
+export const stackIgnoredKey: Rule<"stack-ignored-key"> = {
   id: "stack-ignored-key",
   severity: "warning",
   summary: "a Compose key that `docker stack deploy` ignores (it deploys without it)",

@@ -2,7 +2,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import { additionalPropertyText, cliCommit } from "./engine-texts.js";
 import { everyEngine } from "./engines.js";
-import { findingOf, onEngines, type FixContext, type Finding, type Rule } from "./rule.js";
+import { fileFindingOf, findingOf, onEngines, type FixContext, type Finding, type Rule } from "./rule.js";
 import {
   forbiddenKeys,
   formatText,
@@ -17,7 +17,7 @@ import { moveResource, resourceKeys } from "./stack/resources.js";
 
 const portKeys = new Set(["mode", "target", "published", "protocol"]);
 
-export const stackRefusedKey: Rule = {
+export const stackRefusedKey: Rule<"stack-refused-key"> = {
   id: "stack-refused-key",
   severity: "error",
   summary: "a key or a shape the v3 schema of `docker stack` does not allow (the whole file is refused)",
@@ -90,8 +90,13 @@ export const stackRefusedKey: Rule = {
 };
 
 /** Long-syntax ports: string target/published, and keys the v3 schema does not have (host_ip, name, app_protocol). */
-function portFindings(rule: Rule, service: ServiceModel, model: StackModel, schema: string): Finding[] {
-  const findings: Finding[] = [];
+function portFindings<Id extends string>(
+  rule: Rule<Id>,
+  service: ServiceModel,
+  model: StackModel,
+  schema: string,
+): Finding<Id>[] {
+  const findings: Finding<Id>[] = [];
   const seq = service.portsEntry?.value;
   if (!isSeq(seq)) return findings;
   seq.items.forEach((item, index) => {
@@ -172,21 +177,14 @@ function fixPortNumbers({ model, service, edits, notes }: FixContext, field: str
 }
 
 /** File-level refusals: top-level keys the v3 schema does not have, and `configs.NAME.content`. */
-export function topLevelRefusals(rule: Rule, model: StackModel): Finding[] {
+function topLevelRefusals<Id extends string>(rule: Rule<Id>, model: StackModel): Finding<Id>[] {
   if (model.dialect !== "swarm") return [];
   const format = stackFormat(model.version);
   if (format === undefined) return [];
-  const findings: Finding[] = [];
+  const findings: Finding<Id>[] = [];
   const root = model.parsed.root;
-  const at = (node: unknown) => model.parsed.source.position((node as Node | null)?.range?.[0] ?? 0);
-  const fileFinding = (node: unknown, message: string): Finding => ({
-    ...at(node),
-    file: model.file,
-    rule: rule.id,
-    severity: rule.severity,
-    service: "",
-    message,
-  });
+  const fileFinding = (node: unknown, message: string) =>
+    fileFindingOf(rule, model.parsed.source.position((node as Node | null)?.range?.[0] ?? 0), message);
   for (const entry of model.resolver.entries(root)) {
     const extension = entry.key.startsWith("x-");
     const since = extension ? topLevelExtensionsSince : topLevelKeySince[entry.key];

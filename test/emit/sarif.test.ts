@@ -6,7 +6,6 @@ import { Ajv } from "ajv";
 import addFormats from "ajv-formats";
 import type { Log } from "sarif";
 import { beforeAll, describe, expect, test } from "vitest";
-import { ruleDocs } from "../../src/rules/docs.js";
 import { rules } from "../../src/rules/index.js";
 import { runCli } from "../helpers/run-cli.js";
 import { testUrl } from "../helpers/paths.js";
@@ -64,8 +63,8 @@ describe("--format sarif", () => {
     for (const [index, rule] of rules.entries()) {
       const descriptor = driver.rules![index]!;
       expect(descriptor.shortDescription!.text).toBe(rule.summary.replace(/`/g, ""));
-      expect(descriptor.fullDescription!.text).toBe(ruleDocs[rule.id].full.replace(/`/g, ""));
-      expect(descriptor.help!.markdown).toBe(ruleDocs[rule.id].help);
+      expect(descriptor.fullDescription!.text).toBe(rule.docs.full.replace(/`/g, ""));
+      expect(descriptor.help!.markdown).toBe(rule.docs.help);
       expect(descriptor.defaultConfiguration!.level).toBe(rule.severity);
     }
   });

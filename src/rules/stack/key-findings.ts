@@ -4,13 +4,13 @@ import type { Entry } from "../../parse/resolve.js";
 import { findingOf, type Finding, type Rule } from "../rule.js";
 
 /** The service's keys (merges applied) that `pick` names, each as a finding at the key. */
-export function keyFindings(
-  rule: Rule,
+export function keyFindings<Id extends string>(
+  rule: Rule<Id>,
   service: ServiceModel,
   model: StackModel,
   pick: (key: string, entry: Entry) => string | undefined,
-): Finding[] {
-  const findings: Finding[] = [];
+): Finding<Id>[] {
+  const findings: Finding<Id>[] = [];
   for (const entry of model.resolver.entries(service.map)) {
     const message = pick(entry.key, entry);
     if (message === undefined) continue;

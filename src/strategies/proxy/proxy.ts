@@ -1,6 +1,6 @@
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
-import { dropIngressPorts } from "../../rules/fixes.js";
+import { dropIngressPorts } from "../../rules/host-ingress-port.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { noPortMessage } from "./port-hints.js";

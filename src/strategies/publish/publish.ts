@@ -2,7 +2,7 @@ import type { Node } from "yaml";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { atLeast, sameNode } from "../shared/placement.js";
-import { leaveHostNetwork } from "../../rules/fixes.js";
+import { leaveHostNetwork } from "../shared/leave-host-network.js";
 import type { PortRequest, Transform, TransformContext } from "../strategy.js";
 import type { Plain } from "../../edit/render.js";
 
