@@ -29,7 +29,7 @@ export interface Finding<Id extends string = string> extends SourcePosition {
 }
 
 /** What a rule's docs say: for `stackmod explain`, SARIF help and the README table. */
-export interface RuleDocs {
+interface RuleDocs {
   /** What the engine or `docker stack` does with such a file. */
   full: string;
   /** What to do about it. */
@@ -55,7 +55,7 @@ export interface FixContext {
  * A rule's fix. `default` fixes run on every rewrite (an error the file cannot
  * deploy with); `asked` ones only with `--fix RULE` or `--fix all`.
  */
-export interface RuleFix {
+interface RuleFix {
   runs: "default" | "asked";
   /** `keys` fixes run first, on their own; `network` fixes run beside the strategies. */
   pass: "keys" | "network";
