@@ -128,6 +128,13 @@ describe("publish", () => {
     expect(error.message).toContain('need file format 3.2; this file says version 3.1: raise version to "3.2"');
   });
 
+  it('reads version "3" as docker does, as the newest 3.x (3.13), and "3.0" as 3.0', () => {
+    const body = "  m:\n    image: m\n    networks: [hostnet, backend]\n    expose: [502]\n";
+    expect(rewrite(stack(body, "3"), { file: "stack.yml" }).output).toContain("mode: host");
+    const error = stackmodErrorOf(() => rewrite(stack(body, "3.0"), { file: "stack.yml" }));
+    expect(error.message).toContain("this file says version 3.0");
+  });
+
   it("a PUBLISHED:TARGET port cannot keep its number, and says so", () => {
     const error = stackmodErrorOf(() =>
       rewrite(stack("  m:\n    image: m\n    networks: [hostnet, backend]\n"), {

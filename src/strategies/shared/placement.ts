@@ -47,9 +47,14 @@ export function sameNode(service: ServiceModel, opts: { globalHolds?: boolean } 
   };
 }
 
-/** `version:` as a number (3.7 → 3.7); undefined when absent (Compose Specification: everything allowed). */
+/**
+ * `version:` as a number (3.7 → 3.7); undefined when absent (Compose Specification: everything allowed).
+ * `"3"` (and `""`) is the newest 3.x, 3.13, as docker reads it (docker/cli v28.2.2
+ * cli/compose/schema/schema.go, normalizeVersion).
+ */
 export function formatVersion(version: string | undefined): number | undefined {
   if (version === undefined) return undefined;
+  if (version === "" || version === "3") return 3.13;
   const match = /^(\d+)(?:\.(\d+))?/.exec(version);
   return match ? Number(match[1]) + Number(match[2] ?? 0) / 100 : undefined;
 }
