@@ -1,5 +1,6 @@
 import { unifiedDiff } from "./emit/diff.js";
 import { hostPortBindings, newDoubleBindings, type Binding } from "./model/host-ports.js";
+import { shapeMismatch, type PlannedShape } from "./edit/planned-shape.js";
 import { isDeepStrictEqual } from "node:util";
 import { StackmodError, type SourcePosition } from "./errors.js";
 import { loadModel, type LoadOptions } from "./model/load.js";
@@ -124,7 +125,7 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
   };
 }
 
-interface Plan {
+export interface Plan {
   engine: EngineVersion;
   /** Findings a fix left as they were, by service and rule: verify expects them. */
   left: Set<string>;
@@ -148,6 +149,8 @@ interface Plan {
   where: SourcePosition;
   /** Services renamed in place, new name to old (split). */
   renamed: Map<string, string>;
+  /** What the services it rewrote or added read as afterwards, as the strategies planned them. */
+  planned: ReadonlyMap<string, PlannedShape>;
 }
 
 interface Unchanged {
@@ -190,7 +193,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
-function plan(source: string, options: RewriteOptions): Plan {
+export function plan(source: string, options: RewriteOptions): Plan {
   const input = loadModel(source, options);
   const fromConfig = options.config?.engine;
   const engine = engineFor(input, options.engine, fromConfig === undefined ? undefined : String(fromConfig));
@@ -357,6 +360,7 @@ function plan(source: string, options: RewriteOptions): Plan {
     // Against the input as it was read: the first pass's fixes count as rewrites of their services.
     unchanged: unchangedData(first, applied, edits.followed),
     renamed: edits.renamed,
+    planned: edits.planned,
     where: first.services.find((service) => done.has(service.name))?.position ?? {
       file: first.file,
       line: 1,
@@ -476,7 +480,7 @@ function askedFixes(fix: string[] | undefined): (rule: RuleId) => boolean {
  * applied. A failure here is stackmod's own mistake, never the user's: an INTERNAL
  * error at the rewritten service.
  */
-function verify(output: string, options: RewriteOptions & { file: string }, planned: Plan): Finding[] {
+export function verify(output: string, options: RewriteOptions & { file: string }, planned: Plan): Finding[] {
   const internal = (what: string) =>
     new StackmodError(
       "INTERNAL",
@@ -506,6 +510,8 @@ function verify(output: string, options: RewriteOptions & { file: string }, plan
       !planned.left.has(`${was(f.service)}\0${f.rule}`),
   );
   if (unexpected) throw internal(`the rewrite of "${unexpected.service}" still has ${unexpected.rule}`);
+  const mismatch = shapeMismatch(model, planned.planned, planned.renamed);
+  if (mismatch) throw internal(`${mismatch}: its edit does not say what it meant`);
   const changed = changedUnchanged(model, planned.unchanged);
   if (changed) throw internal(`${changed}, which it was not asked to change`);
   return after;

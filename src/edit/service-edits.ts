@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "../errors.js";
 import { hostNetworked, type Attachment, type ServiceModel, type StackModel } from "../model/types.js";
+import { emptyShape, shapeOfBody, type PlannedShape } from "./planned-shape.js";
 import { SharedNodes } from "./shared-nodes.js";
 import { TopLevelDeclarations } from "./top-level.js";
 import type { YamlEditor } from "./yaml-editor.js";
@@ -32,6 +33,8 @@ export class ServiceEdits {
    * the verify step expects those, and only those, to read differently.
    */
   readonly followed = new Map<string, Set<string>>();
+  /** What each service the run rewrites or adds reads as afterwards, by (original) name: verify compares. */
+  readonly planned = new Map<string, PlannedShape>();
   /** Services renamed in place (split's NAME-processor), new name to old: findings left on them are the old one's. */
   readonly renamed = new Map<string, string>();
 
@@ -63,6 +66,7 @@ export class ServiceEdits {
     const gone = present.filter(leaving);
     if (!entry || gone.length === 0) return;
     this.assertOwnBody(service);
+    for (const attachment of gone) this.plan(service.name).off.add(attachment.key);
     for (const attachment of gone) done.add(attachment);
     this.detached.set(service, done);
     const stays = present.filter((a) => !gone.includes(a));
@@ -88,6 +92,10 @@ export class ServiceEdits {
   /** Appends values to a list key of the service (`ports:`, `extra_hosts:`), creating it when absent. */
   appendToList(service: ServiceModel, key: string, values: Plain[]): void {
     this.assertOwnBody(service);
+    if (key === "ports") {
+      const shape = this.plan(service.name);
+      for (const port of shapeOfBody({ ports: values }).published ?? []) shape.publishes.add(port);
+    }
     const entry = this.entry(service, key);
     if (!entry) {
       this.editor.addPair(service.map, key, values);
@@ -162,6 +170,7 @@ export class ServiceEdits {
     this.assertOwnBody(service);
     const hostAttached = service.attachments.some((a) => isHost(a) && !this.detached.get(service)?.has(a));
     if (key === "network_mode" && service.networkMode?.value === "host" && !hostAttached) this.leavingHost(service);
+    if (key === "network_mode") this.plan(service.name).networkMode = null;
     const beneath = entry.local ? this.model.resolver.beneath(service.map, key) : undefined;
     if (entry.local && !beneath) {
       this.editor.remove(service.map, entry.pair);
@@ -209,6 +218,7 @@ export class ServiceEdits {
   /** Adds new services right after `after`, in the file's style; their names must be free. */
   addServices(after: ServiceModel, services: [string, Plain][]): void {
     for (const [name] of services) this.claimServiceName(name, after);
+    for (const [name, body] of services) this.planned.set(name, shapeOfBody(body as Record<string, Plain>));
     const parent = this.model.servicesEntry?.value;
     this.editor.addPairsAfter(isMap(parent) ? parent : undefined, after.pair, services);
   }
@@ -269,6 +279,13 @@ export class ServiceEdits {
       );
     }
     this.hostListens.set(key, listener);
+  }
+
+  /** The planned shape of a service the run rewrites (what its edits state about it). */
+  plan(name: string): PlannedShape {
+    const shape = this.planned.get(name) ?? emptyShape();
+    this.planned.set(name, shape);
+    return shape;
   }
 
   /**

@@ -17,6 +17,9 @@ export function replaceHostAttachment(
 ): void {
   const [first, ...others] = hosts;
   if (!first) return;
+  const shape = edits.plan(service.name);
+  for (const host of hosts) shape.off.add(host.key);
+  shape.on.add(key);
   if (service.attachments.some((a) => a.key === key)) {
     edits.detach(service, (a) => hosts.includes(a));
     return;
@@ -43,6 +46,7 @@ export function replaceHostAttachment(
 
 /** Adds `key` to the service's networks, list or map, in the form the file uses. */
 export function attachNetwork(edits: ServiceEdits, service: ServiceModel, key: string): void {
+  edits.plan(service.name).on.add(key);
   const entry = service.networks;
   if (!entry || isSeq(entry.value)) {
     edits.appendToList(service, "networks", [key]);
