@@ -4,8 +4,10 @@ import { resolve } from "node:path";
 import { transforms } from "../src/strategies/index.js";
 import { diffSectionPrefix, exampleDiffBlock } from "./example-diffs.js";
 import { optionsTable } from "./options-table.js";
+import { queuesTable } from "./queues-table.js";
 import { rulesTable } from "./rules-table.js";
 import { rules } from "../src/rules/index.js";
+import { queueKindList } from "../src/strategies/split/queues/index.js";
 import { readSection, sectionNames, writeSection } from "./readme-sections.js";
 
 // npm runs scripts from the package's root; the bundled script lives elsewhere.
@@ -14,6 +16,7 @@ const before = readFileSync(path, "utf8");
 const sections = new Map([
   ["options-table", optionsTable(transforms) + "\n"],
   ["rules-table", rulesTable(rules) + "\n"],
+  ["queues-table", queuesTable(queueKindList) + "\n"],
 ]);
 for (const name of sectionNames(before, diffSectionPrefix))
   sections.set(name, exampleDiffBlock(name.slice(diffSectionPrefix.length)));

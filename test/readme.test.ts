@@ -7,6 +7,8 @@ import { markers, readSection, sectionNames, writeSection } from "../scripts/rea
 import { transforms } from "../src/strategies/index.js";
 import { rulesTable } from "../scripts/rules-table.js";
 import { rules } from "../src/rules/index.js";
+import { queuesTable } from "../scripts/queues-table.js";
+import { queueKindList } from "../src/strategies/split/queues/index.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -18,6 +20,11 @@ describe("README", () => {
   test("the rules table is the one the rules give, a row per rule (run `npm run docs` when this fails)", () => {
     expect(readSection(readme, "rules-table")).toBe(rulesTable(rules) + "\n");
     for (const rule of rules) expect(readme).toContain(`| \`${rule.id}\` |`);
+  });
+
+  test("the queue kinds table is the one the kinds give, a row per kind (run `npm run docs` when this fails)", () => {
+    expect(readSection(readme, "queues-table")).toBe(queuesTable(queueKindList) + "\n");
+    for (const kind of queueKindList) expect(readme).toMatch(`| \`${kind.name}\``);
   });
 
   test("every example diff in the README is what the rewrite prints today (run `npm run docs` when this fails)", () => {

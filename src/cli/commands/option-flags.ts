@@ -1,4 +1,5 @@
 import { StackmodError } from "../../errors.js";
+import { queueKindNames } from "../../strategies/split/queues/index.js";
 
 /**
  * The rewrite flags that set an `x-stackmod` option, each defined once: its flag, its
@@ -38,7 +39,7 @@ export const optionFlags: readonly OptionFlag[] = [
   {
     flags: "--queue <kind>",
     attribute: "queue",
-    description: "split: the queue between collector and processor (nats, redis, rabbitmq, mqtt)",
+    description: `split: the queue between collector and processor (${queueKindNames.join(", ")})`,
     sets: ["queue.kind"],
   },
   {

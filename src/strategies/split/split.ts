@@ -5,6 +5,7 @@ import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { restartOf } from "../shared/restart.js";
 import { collectorAddresses, replaceReference } from "../../analysis/rewire.js";
+import { queueDocs } from "./queues/describe.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
 import type { ServiceEdits } from "../../edit/service-edits.js";
@@ -345,7 +346,7 @@ function findOrPlanQueue(
   if (settings.auth === true && kind.auth === "never") {
     throw new StackmodError(
       "BAD_OPTION",
-      `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use redis or rabbitmq for a password`,
+      `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use ${queueDocs.withPassword} for a password`,
       optionPosition(ctx, "auth"),
     );
   }

@@ -1,5 +1,6 @@
 import * as z from "../../../zod.js";
-import { queueKindNames, type QueueKindName } from "./index.js";
+import { queueDocs } from "./describe.js";
+import { defaultQueueKind, queueKindNames, type QueueKindName } from "./index.js";
 
 const envName = z
   .string()
@@ -42,26 +43,17 @@ const constraint = z.string().check(
 export const splitOptions = z.object({
   kind: z
     .optional(z.enum(queueKindNames))
-    .check(z.describe("the broker between collector and processor: nats (default), redis, rabbitmq, mqtt")),
-  image: z
-    .optional(nonEmpty())
-    .check(
-      z.describe(
-        "the broker's image; pinned by default: nats:2.10-alpine, redis:7.2-alpine, rabbitmq:4.2-alpine, eclipse-mosquitto:2.0",
-      ),
-    ),
+    .check(z.describe(`the broker between collector and processor: ${queueDocs.kinds}`)),
+  image: z.optional(nonEmpty()).check(z.describe(`the broker's image; pinned by default: ${queueDocs.images}`)),
   topic: z
     .optional(nonEmpty())
-    .check(
-      z.describe(
-        "the NATS subject, Redis list, AMQP queue or MQTT topic both halves use (default: the service's name)",
-      ),
-    ),
+    .check(z.describe(`the ${queueDocs.topics} both halves use (default: the service's name)`)),
   published: z
     .optional(z.number().check(z.int(), z.minimum(1), z.maximum(65535)))
     .check(
       z.describe(
-        "the port the queue publishes for the collector, which reaches it at 127.0.0.1:PUBLISHED (default: the broker's port: 4222, 6379, 5672, 1883, or the next free one when the file already publishes it)",
+        "the port the queue publishes for the collector, which reaches it at 127.0.0.1:PUBLISHED " +
+          `(default: the broker's port: ${queueDocs.ports}, or the next free one when the file already publishes it)`,
       ),
     ),
   publish: z
@@ -78,13 +70,7 @@ export const splitOptions = z.object({
         "one queue service of this name for every split service that gives it (default: a SERVICE-queue each)",
       ),
     ),
-  auth: z
-    .optional(z.boolean())
-    .check(
-      z.describe(
-        "redis: require a password, read from a secret (default false); rabbitmq always uses a user and password from secrets; nats and mqtt take none",
-      ),
-    ),
+  auth: z.optional(z.boolean()).check(z.describe(queueDocs.auth)),
   secrets: z
     .optional(z.strictObject({ user: z.optional(resourceName), password: z.optional(resourceName) }))
     .check(
@@ -144,7 +130,7 @@ export interface SplitSettings {
 
 export function withDefaults(options: SplitOptions, service: string): SplitSettings {
   return {
-    kind: options.kind ?? "nats",
+    kind: options.kind ?? defaultQueueKind,
     image: options.image,
     topic: options.topic ?? service,
     published: options.published,

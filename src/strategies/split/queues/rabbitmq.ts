@@ -1,8 +1,8 @@
-import { secretPath, type QueueKind } from "./kind.js";
+import { secretPath, defineQueueKind } from "./kind.js";
 
 const confFile = "/etc/rabbitmq/conf.d/20-stackmod.conf";
 
-export const rabbitmq: QueueKind = {
+export const rabbitmq = defineQueueKind({
   name: "rabbitmq",
   image: "rabbitmq:4.2-alpine",
   port: 5672,
@@ -10,6 +10,7 @@ export const rabbitmq: QueueKind = {
   auth: "required",
   // `amq.` names are reserved by the broker; 255 bytes at most.
   topic: {
+    noun: "AMQP queue",
     pattern: /^(?!amq\.)[A-Za-z0-9_.:-]{1,255}$/,
     rule: "an AMQP queue name of letters, digits and _ . : - (at most 255, not starting with amq.)",
   },
@@ -27,4 +28,6 @@ export const rabbitmq: QueueKind = {
   },
   delivery:
     "a durable queue named after the topic: messages wait while the processor is down, and survive a restart of the queue on the same node (its data volume)",
-};
+  summary: "a durable queue named after the topic, on a data volume `<queue>-data`",
+  debianPackage: "rabbitmq-server",
+});
