@@ -314,7 +314,7 @@ export function plan(source: string, options: RewriteOptions): Plan {
             : undefined;
       const placement = placementFor(decided.strategy, direction, model, service, common, byKey, rewritten);
       if (direction === "inbound") sayExposure(model, service, common, placement, say);
-      flows.push(...flowsOf(facts, placement));
+      flows.push(...flowsOf(facts, placement, service.position));
       done.set(service.name, transform.name);
       decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
     }

@@ -17,6 +17,9 @@ export interface Flow {
   /** Kept: how; lost: why, and the way out. */
   how: string;
   via: FlowVia[];
+  /** The service's name under `services:` in the input: where SARIF and GitHub annotations put a lost flow. */
+  line: number;
+  column: number;
 }
 
 /** Where the strategy put things, as the flows need to name them. */
@@ -42,13 +45,14 @@ const lostSending = (name: string) =>
   `off the host network ${name} cannot send or join it on the LAN; use --direction outbound or --strategy lan`;
 
 /** The flows of one rewritten service: each one the analysis found, kept (and how) or lost (and why). */
-export function flowsOf(a: ServiceAnalysis, at: Placement): Flow[] {
+export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number; column: number }): Flow[] {
   const name = a.service;
+  const { line, column } = where;
   const flows: Flow[] = [];
   const kept = (from: string, to: string, how: string, via: FlowVia[]) =>
-    flows.push({ service: name, from, to, status: "kept", how, via });
+    flows.push({ service: name, from, to, status: "kept", how, via, line, column });
   const lost = (from: string, to: string, how: string) =>
-    flows.push({ service: name, from, to, status: "lost", how, via: [] });
+    flows.push({ service: name, from, to, status: "lost", how, via: [], line, column });
   const onHost = (who = name): FlowVia => ({ service: who, on: "host" });
   const onOverlay = (who = name): FlowVia => ({ service: who, on: "overlay" });
   const proxyName = `${name}-proxy`;
@@ -155,6 +159,8 @@ export function flowsOf(a: ServiceAnalysis, at: Placement): Flow[] {
           status: "kept",
           how: `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${at.dialect === "swarm" ? "on every node" : "on the host"}`,
           via: [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
+          line,
+          column,
         });
       else
         flows.push({
@@ -164,6 +170,8 @@ export function flowsOf(a: ServiceAnalysis, at: Placement): Flow[] {
           status: "lost",
           how: referenceLost(ref.service, ref.port),
           via: [],
+          line,
+          column,
         });
     } else kept(name, to, "the service keeps its overlay networks", [onOverlay()]);
   }

@@ -1,4 +1,5 @@
-import type { RunOutcome } from "./outcome.js";
+import { formatFlow } from "../analysis/flows.js";
+import { lostFlowsOf, type RunOutcome } from "./outcome.js";
 
 /**
  * GitHub Actions workflow commands (`::error file=F,line=L,col=C,title=T::message`),
@@ -30,6 +31,14 @@ export function formatGithub(run: RunOutcome): string {
         ),
       );
     }
+    for (const { file, flow } of lostFlowsOf(outcome))
+      lines.push(
+        command(
+          "warning",
+          { file, line: flow.line, col: flow.column, title: "stackmod lost-flow" },
+          `flow ${formatFlow(flow)}`,
+        ),
+      );
     if (outcome.kind === "rewritten") {
       for (const skipped of outcome.result.skipped)
         lines.push(

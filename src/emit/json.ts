@@ -2,7 +2,7 @@ import type { StackmodError } from "../errors.js";
 import type { Finding } from "../rules/index.js";
 import { version } from "../version.js";
 import { formatFlow } from "../analysis/flows.js";
-import { findingsOf, type FileOutcome, type RunOutcome } from "./outcome.js";
+import { findingsOf, lostFlowsOf, type FileOutcome, type RunOutcome } from "./outcome.js";
 
 /**
  * The `--format json` report, version 1; its JSON Schema is
@@ -21,6 +21,7 @@ export function jsonReport(run: RunOutcome): object {
       failed: run.files.filter((f) => f.kind === "failed").length,
       errors: findings.filter((f) => f.severity === "error").length,
       warnings: findings.filter((f) => f.severity === "warning").length,
+      lostFlows: run.files.flatMap(lostFlowsOf).length,
       changed: run.files.filter((f) => f.kind === "rewritten" && f.result.changed).length,
       written: run.files.filter((f) => f.kind === "rewritten" && f.written).length,
     },
@@ -70,6 +71,8 @@ function fileEntry(outcome: FileOutcome): object {
       status: f.status,
       how: f.how,
       via: f.via,
+      line: f.line,
+      column: f.column,
       text: formatFlow(f),
     })),
     skipped: result.skipped.map((s) => ({ service: s.service, reason: s.reason })),

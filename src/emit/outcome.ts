@@ -3,6 +3,7 @@ import type { StackmodError } from "../errors.js";
 import type { ExitCode } from "../exit-codes.js";
 import type { RewriteResult } from "../rewrite.js";
 import type { Finding } from "../rules/index.js";
+import type { Flow } from "../analysis/flows.js";
 
 /** What one command did to one file: every formatter reads these. */
 export type FileOutcome =
@@ -24,4 +25,10 @@ export interface RunOutcome {
 /** The findings a file had when it was read (for `rewrite`: what the rewrite fixes). */
 export function findingsOf(outcome: FileOutcome): Finding[] {
   return outcome.kind === "failed" ? [] : outcome.result.findings;
+}
+
+/** The flows a rewrite loses, each with the file it is in: a warning in every report. */
+export function lostFlowsOf(outcome: FileOutcome): { file: string; flow: Flow }[] {
+  if (outcome.kind !== "rewritten") return [];
+  return outcome.result.flows.filter((flow) => flow.status === "lost").map((flow) => ({ file: outcome.file, flow }));
 }

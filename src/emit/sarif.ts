@@ -3,9 +3,11 @@ import { pathToFileURL } from "node:url";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { rules, type Finding } from "../rules/index.js";
 import { version } from "../version.js";
-import { findingsOf, type RunOutcome } from "./outcome.js";
+import { findingsOf, lostFlowsOf, type RunOutcome } from "./outcome.js";
+import type { Flow } from "../analysis/flows.js";
 import { describeRanges } from "../rules/engines.js";
 import { engineLine, fixLine } from "../rules/describe.js";
+import { formatFlow } from "../analysis/flows.js";
 
 const schemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -17,7 +19,14 @@ export function sarifLog(run: RunOutcome): Log {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "stackmod", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
+        tool: {
+          driver: {
+            name: "stackmod",
+            version,
+            semanticVersion: version,
+            rules: [...rules.map(ruleDescriptor), lostFlowDescriptor],
+          },
+        },
         invocations: [
           {
             executionSuccessful: failures.length === 0,
@@ -38,7 +47,10 @@ export function sarifLog(run: RunOutcome): Log {
           },
         ],
         columnKind: "utf16CodeUnits",
-        results: run.files.flatMap(findingsOf).map(result),
+        results: [
+          ...run.files.flatMap(findingsOf).map(result),
+          ...run.files.flatMap(lostFlowsOf).map(({ file, flow }) => lostFlowResult(file, flow)),
+        ],
       },
     ],
   };
@@ -99,14 +111,53 @@ function result(finding: Finding): Result {
   };
 }
 
+/** Not a rule of the file as read: a flow the rewrite cannot keep, reported after the rules (`rewrite` only). */
+export const lostFlowId = "lost-flow";
+const lostFlowText =
+  "A rewrite loses a flow the service had on the network: the flow report names it, says why and gives the way out.";
+const lostFlowDescriptor: ReportingDescriptor = {
+  id: lostFlowId,
+  name: "LostFlow",
+  shortDescription: { text: "a flow the rewritten service had is lost" },
+  fullDescription: { text: lostFlowText },
+  help: {
+    text: lostFlowText + " rewrite --strict exits 1 on it.",
+    markdown: lostFlowText + " `rewrite --strict` exits 1 on it.",
+  },
+  defaultConfiguration: { level: "warning" },
+  properties: { tags: ["docker", "swarm", "compose", "networking"], precision: "high", "problem.severity": "warning" },
+};
+
+function lostFlowResult(file: string, flow: Flow): Result {
+  const text = `flow ${formatFlow(flow)}`;
+  return {
+    ruleId: lostFlowId,
+    ruleIndex: rules.length,
+    level: "warning",
+    message: { text },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: artifact(file),
+          region: { startLine: flow.line, startColumn: flow.column },
+        },
+        logicalLocations: [{ name: flow.service, kind: "object" }],
+      },
+    ],
+    partialFingerprints: { "stackmodFinding/v1": digest(`${lostFlowId}\0${file}\0${flow.service}\0${text}`) },
+    properties: { service: flow.service, from: flow.from, to: flow.to },
+  };
+}
+
 /** Stable across unrelated edits to the file: the rule, the file and the service, not the line. */
 function fingerprint(finding: Finding): string {
+  return digest(`${finding.rule}\0${finding.file}\0${finding.service}\0${finding.message}`);
+}
+
+function digest(text: string): string {
   // Loaded on first use: node:crypto is several milliseconds of every cold start, and only SARIF needs it.
   const { createHash } = process.getBuiltinModule("node:crypto");
-  return createHash("sha256")
-    .update(`${finding.rule}\0${finding.file}\0${finding.service}\0${finding.message}`)
-    .digest("hex")
-    .slice(0, 32);
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
 }
 
 /** A relative path stays relative to the checkout (%SRCROOT%); an absolute one becomes a file: URI. */

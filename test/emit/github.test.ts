@@ -33,6 +33,23 @@ describe("--format github", () => {
     );
   });
 
+  test("rewrite: a LOST flow is a warning annotation at the service's name, as in the text report", async () => {
+    const run = await runCli(["rewrite", "examples/bacnet-stack.yml", "--format", "github"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n").filter((line) => line !== "");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^::error file=examples\/bacnet-stack\.yml,line=11,col=9,title=stackmod host-plus-network::/,
+    );
+    expect(lines[1]).toBe(
+      "::warning file=examples/bacnet-stack.yml,line=5,col=3,title=stackmod lost-flow::" +
+        "flow bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups " +
+        "for it; use --direction outbound or --strategy lan",
+    );
+    const kept = await runCli(["rewrite", "examples/adguard-stack.yml", "--format", "github"]);
+    expect(kept.stdout).not.toContain("lost-flow");
+  });
+
   test("an unreadable file is an error annotation at its position", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stackmod-gh-"));
     const file = join(dir, "stack,1.yml");

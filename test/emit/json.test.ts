@@ -35,7 +35,15 @@ describe("--format json", () => {
     const report = JSON.parse(run.stdout);
     valid(report);
     expect(report).toMatchObject({ version: 1, tool: { name: "stackmod", version }, command: "check", exitCode: 2 });
-    expect(report.summary).toEqual({ files: 3, failed: 1, errors: 1, warnings: 0, changed: 0, written: 0 });
+    expect(report.summary).toEqual({
+      files: 3,
+      failed: 1,
+      errors: 1,
+      warnings: 0,
+      lostFlows: 0,
+      changed: 0,
+      written: 0,
+    });
     expect(report.files.map((f: { status: string }) => f.status)).toEqual(["findings", "clean", "error"]);
     expect(report.files[0].findings[0]).toEqual({
       file: "examples/bacnet-stack.yml",
@@ -89,6 +97,8 @@ describe("--format json", () => {
     expect(lost.map((f: { text: string }) => f.text)).toEqual([
       "bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups for it; use --direction outbound or --strategy lan",
     ]);
+    expect(lost.map((f: { line: number; column: number }) => [f.line, f.column])).toEqual([[5, 3]]);
+    expect(report.summary).toMatchObject({ warnings: 0, lostFlows: 1 });
     expect(adguard.applied).toEqual([expect.objectContaining({ service: "adguard", strategy: "publish" })]);
     expect(adguard.flows[0]).toEqual({
       service: "adguard",
@@ -97,6 +107,8 @@ describe("--format json", () => {
       status: "kept",
       how: "published with mode: host at 53/udp on the node that runs it; clients keep their own address",
       via: [{ service: "adguard", on: "published", port: 53, protocol: "udp" }],
+      line: 7,
+      column: 3,
       text: "LAN → adguard 53/udp: kept, published with mode: host at 53/udp on the node that runs it; clients keep their own address",
     });
     const strict = await runCli(["rewrite", "examples/bacnet-stack.yml", "--strict", "--format", "json"]);
@@ -144,7 +156,7 @@ describe("--format json", () => {
         tool: { name: "stackmod", version },
         command: "check",
         exitCode: 0,
-        summary: { files: 1, failed: 0, errors: 0, warnings: 0, changed: 0, written: 0 },
+        summary: { files: 1, failed: 0, errors: 0, warnings: 0, lostFlows: 0, changed: 0, written: 0 },
         files: [
           {
             file: "a.yml",

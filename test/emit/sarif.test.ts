@@ -59,7 +59,8 @@ describe("--format sarif", () => {
     const log = sarifOf((await runCli(["check", "examples/bacnet-stack.yml", "--format", "sarif"])).stdout);
     const driver = log.runs[0]!.tool.driver;
     expect(driver.name).toBe("stackmod");
-    expect(driver.rules!.map((r) => r.id)).toEqual(rules.map((r) => r.id));
+    expect(driver.rules!.map((r) => r.id)).toEqual([...rules.map((r) => r.id), "lost-flow"]);
+    expect(driver.rules!.at(-1)!.defaultConfiguration!.level).toBe("warning");
     for (const [index, rule] of rules.entries()) {
       const descriptor = driver.rules![index]!;
       expect(descriptor.shortDescription!.text).toBe(rule.summary.replace(/`/g, ""));
@@ -102,6 +103,31 @@ describe("--format sarif", () => {
       descriptor: { id: "YAML_DUPLICATE_KEY" },
       locations: [{ physicalLocation: { region: { startLine: 4, startColumn: 5 } } }],
     });
+  });
+
+  test("rewrite: a LOST flow is a warning at the service's name, as in the text report", async () => {
+    const run = await runCli(["rewrite", "examples/bacnet-stack.yml", "--format", "sarif"]);
+    expect(run.code).toBe(0);
+    const log = sarifOf(run.stdout);
+    const results = log.runs[0]!.results!;
+    expect(results.map((r) => `${r.ruleId} ${r.level}`)).toEqual(["host-plus-network error", "lost-flow warning"]);
+    const lost = results[1]!;
+    expect(log.runs[0]!.tool.driver.rules![lost.ruleIndex!]!.id).toBe("lost-flow");
+    expect(lost.message.text).toBe(
+      "flow bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups " +
+        "for it; use --direction outbound or --strategy lan",
+    );
+    // `bacnet:` under services: is line 5, column 3 of the example.
+    expect(readFileSync("examples/bacnet-stack.yml", "utf8").split("\n")[4]).toBe("  bacnet:");
+    expect(lost.locations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: "examples/bacnet-stack.yml", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 5, startColumn: 3 },
+    });
+    expect(lost.locations![0]!.logicalLocations).toEqual([{ name: "bacnet", kind: "object" }]);
+    expect(Object.values(lost.partialFingerprints!)[0]).toMatch(/^[0-9a-f]{32}$/);
+    // A rewrite whose flows are all kept has no lost-flow result.
+    const kept = sarifOf((await runCli(["rewrite", "examples/adguard-stack.yml", "--format", "sarif"])).stdout);
+    expect(kept.runs[0]!.results!.map((r) => r.ruleId)).not.toContain("lost-flow");
   });
 
   test("rewrite --check reports the findings it would fix", async () => {
