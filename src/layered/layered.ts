@@ -4,7 +4,7 @@ import { StackmodError } from "../errors.js";
 import { buildModel, declaredNetworks, detectDialect } from "../model/build.js";
 import type { Dialect, NetworkDecl, PortEntry, ServiceModel, StackModel } from "../model/types.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
-import { detectService, engineFor, type Finding } from "../rules/index.js";
+import { detectFile, detectService, engineFor, type Finding } from "../rules/index.js";
 import type { EngineVersion } from "../rules/engines.js";
 import { readFileOptions } from "../plan/file-options.js";
 import type { Environment } from "../model/interpolate.js";
@@ -31,6 +31,8 @@ interface Layers {
   dialect: Dialect;
   /** For each merged service, the file model each of its parts comes from (for positions). */
   origin: Map<ServiceModel, StackModel>;
+  /** For each file, the merged network declarations that come from it (a later file's replaces an earlier one's). */
+  ownNetworks: Map<StackModel, Map<string, NetworkDecl>>;
 }
 
 function loadLayers(layers: readonly Layer[], options: Omit<CheckOptions, "file">): Layers {
@@ -52,9 +54,16 @@ function buildLayers(
   options: Omit<CheckOptions, "file">,
 ): Layers {
   const networks = new Map<string, NetworkDecl>();
-  for (const file of parsed) for (const [key, decl] of declaredNetworks(file, env)) networks.set(key, decl);
+  const declaredIn = parsed.map((file) => declaredNetworks(file, env));
+  for (const declared of declaredIn) for (const [key, decl] of declared) networks.set(key, decl);
   const models = parsed.map((file) =>
     buildModel(file, { env, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: networks }),
+  );
+  const ownNetworks = new Map(
+    models.map((model, index) => [
+      model,
+      new Map([...declaredIn[index]!].filter(([key, decl]) => networks.get(key) === decl)),
+    ]),
   );
   refuseMixedVersions(models);
   const origin = new Map<ServiceModel, StackModel>();
@@ -69,7 +78,7 @@ function buildLayers(
   }
   const services = [...merged.values()];
   const dialect = options.target ?? detectDialect({ ...models[0]!, services, networks });
-  return { models, networks, services, dialect, origin };
+  return { models, networks, services, dialect, origin, ownNetworks };
 }
 
 /** The newest stack file format of docker CLI 28 (cli/compose/schema): what a file without `version:`, or with "3", is read as. */
@@ -127,8 +136,11 @@ function mergeData(base: unknown, over: unknown): unknown {
 }
 
 /** `--engine`, else the first file's `x-stackmod.engine` that has one, else the newest engine. */
+/** `x-stackmod.engine` as the stack's files give it: a later file's replaces an earlier one's, as for every key. */
 function layersEngine(stack: Layers, option: string | undefined): EngineVersion {
-  const withEngine = stack.models.find((model) => isMap(model.options?.value) && model.options.value.has("engine"));
+  const withEngine = [...stack.models]
+    .reverse()
+    .find((model) => isMap(model.options?.value) && model.options.value.has("engine"));
   return engineFor(withEngine ?? stack.models[0]!, option);
 }
 
@@ -143,6 +155,11 @@ function detectLayers(stack: Layers, engine: EngineVersion): Finding[] {
     };
     return detectService(service, model, engine);
   });
+  // The file-level rules look at each file's own top level, with the network declarations it has the last word on.
+  for (const model of stack.models) {
+    const own = stack.ownNetworks.get(model)!;
+    findings.push(...detectFile({ ...model, dialect: stack.dialect, networks: own }, engine));
+  }
   return findings.sort(
     (a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.column - b.column,
   );

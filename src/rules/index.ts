@@ -49,8 +49,13 @@ export function findRule(id: string): Rule<RuleId> | undefined {
 /** Every finding of every rule, in file order, judged for `engine` (default: the newest stackmod knows). */
 export function detect(model: StackModel, engine: EngineVersion = defaultEngine()): Finding[] {
   const findings = model.services.flatMap((service) => detectService(service, model, engine));
-  for (const rule of rules) if (rule.checkFile) findings.push(...judge(rule, rule.checkFile(model), model, engine));
+  findings.push(...detectFile(model, engine));
   return findings.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** The findings of the rules that look at the file as a whole (its top level, its networks), judged for `engine`. */
+export function detectFile(model: StackModel, engine: EngineVersion): Finding[] {
+  return rules.flatMap((rule) => (rule.checkFile ? judge(rule, rule.checkFile(model), model, engine) : []));
 }
 
 /** One service's findings under every rule, judged for `engine`. */

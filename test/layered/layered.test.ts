@@ -103,6 +103,29 @@ describe("layered stacks (-c A -c B)", () => {
     });
   }
 
+  it("the rules that look at a file's top level run on each file, with the declarations that win the merge", () => {
+    const base =
+      'version: "3.8"\nservices:\n  a:\n    image: x\n    networks: [hostnet]\nnetworks:\n  hostnet:\n    driver: host\n';
+    const fixed = 'version: "3.8"\nservices: {}\nnetworks:\n  hostnet:\n    external: true\n    name: host\n';
+    const alone = checkLayered([{ file: "base.yml", text: base }]).findings;
+    expect(alone.map((f) => [f.rule, f.file, f.line])).toEqual([["host-driver-network", "base.yml", 7]]);
+    const overridden = checkLayered([
+      { file: "base.yml", text: base },
+      { file: "prod.yml", text: fixed },
+    ]).findings;
+    expect(overridden.map((f) => f.rule)).toEqual([]);
+  });
+
+  it("x-stackmod.engine: a later file's replaces an earlier one's, as every key does", () => {
+    const file = (engine: string) => `version: "3.8"\nx-stackmod: {engine: "${engine}"}\nservices: {}\n`;
+    const layers = (...engines: string[]) => engines.map((engine, i) => ({ file: `f${i}.yml`, text: file(engine) }));
+    expect(checkLayered(layers("27.5", "28.1")).engine).toBe("28.1");
+    expect(checkLayered(layers("28.1", "27.5")).engine).toBe("27.5");
+    expect(checkLayered([...layers("27.5"), { file: "x.yml", text: 'version: "3.8"\nservices: {}\n' }]).engine).toBe(
+      "27.5",
+    );
+  });
+
   it("rewrite edits only the file that holds the conflict, and the merged stack is accepted and clean", () => {
     for (const { layers, findings } of [cases[0]!, cases[1]!, cases[3]!]) {
       const result = rewriteLayered(layers, { options: { ports: ["47808/udp"], services: { ha: { ports: [8123] } } } });
