@@ -19,7 +19,6 @@ import type { StackmodOptions } from "./plan/option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
 import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./plan/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
-import { collectorAddresses, rewireReferences } from "./analysis/rewire.js";
 import { detect, engineFor, findRule, rules, type Finding, type RuleId } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
 import type { Rule } from "./rules/rule.js";
@@ -258,6 +257,8 @@ export function plan(source: string, options: RewriteOptions): Plan {
   const deploy = new DeployAdditions(model, editor);
   const analysis = new StackAnalysis(model);
   const flows: Flow[] = [];
+  // Each strategy's state for this run, made when it first applies: services share what it holds.
+  const runs = new Map<Transform, unknown>();
   const decisions = new Map<string, Pick<Applied, "direction" | "reason">>();
   for (const service of model.services) {
     const entry = active.get(service.name);
@@ -304,19 +305,25 @@ export function plan(source: string, options: RewriteOptions): Plan {
       if (!common.explicitStrategy) chosen.set("strategy", `chosen by stackmod: ${decided.reason}`);
       if (decided.direction && !common.explicitDirection) chosen.set("proxy.direction", "chosen with the strategy");
       const effective = { ...common, strategy: decided.strategy };
-      settings.push({ service: service.name, settings: settingsOf(effective, options!, transform.optionsKey, chosen) });
-      transform.apply({ model, service, analysis: facts, common, options, edits, notes: say, files });
-      const rewritten =
-        direction === "outbound"
-          ? rewireReferences(model, service, facts, edits, say)
-          : decided.strategy === "split"
-            ? collectorAddresses(model, facts)
-            : undefined;
-      const placement = placementFor(decided.strategy, direction, model, service, common, byKey, rewritten);
-      if (direction === "inbound") sayExposure(model, service, common, placement, say);
-      flows.push(...flowsOf(facts, placement, service.position));
-      done.set(service.name, transform.name);
-      decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
+      if (!runs.has(transform)) runs.set(transform, transform.newRun?.());
+      const state = runs.get(transform);
+      const ctx = { model, service, analysis: facts, common, options, edits, notes: say, files, state };
+      const result = transform.apply(ctx);
+      if (result.applied) {
+        settings.push({
+          service: service.name,
+          settings: settingsOf(effective, options!, transform.optionsKey, chosen),
+        });
+        const placement = placementFor(decided.strategy, direction, model, service, common, byKey, result.rewired);
+        if (direction === "inbound") sayExposure(model, service, common, placement, say);
+        flows.push(...flowsOf(facts, placement, service.position));
+        done.set(service.name, transform.name);
+        decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
+      } else {
+        skipped.push({ service: service.name, reason: result.reason });
+        for (const rule of rulesOf(ruleIds)) left.add(`${service.name}\0${rule.id}`);
+        continue;
+      }
     }
     for (const rule of rulesOf(ruleIds)) if (!rule.fix) left.add(`${service.name}\0${rule.id}`);
     if (!done.has(service.name)) {

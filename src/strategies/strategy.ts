@@ -3,6 +3,7 @@ import type { SourcePosition } from "../errors.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import type { ServiceAnalysis } from "../analysis/types.js";
+import type { Placement } from "../analysis/flows.js";
 import type { Notes } from "../edit/notes.js";
 import type { PortRequest } from "../model/port-request.js";
 
@@ -43,7 +44,7 @@ export interface ExtraFiles {
   put(file: ExtraFile): void;
 }
 
-export interface TransformContext<Options> {
+export interface TransformContext<Options, State = undefined> {
   model: StackModel;
   service: ServiceModel;
   /** What the file shows the service does on each side (the analysis stage). */
@@ -53,19 +54,34 @@ export interface TransformContext<Options> {
   edits: ServiceEdits;
   notes: Notes;
   files: ExtraFiles;
+  /**
+   * What this strategy has set up so far in this rewrite (from `newRun`), the same object for
+   * every service of the run: services that share a queue or a network find what an earlier one made.
+   */
+  state: State;
 }
 
 /**
- * One strategy. `apply` records edits through `ctx.edits` and explains itself
- * through `ctx.notes`; it throws a StackmodError when the service cannot be
- * rewritten as asked. It never touches text outside what it edits.
+ * What `apply` hands back: applied, with where it rewired references to other services (for the
+ * flow report: the address a host-network half now uses for each), or skipped with
+ * a reason the report shows (the service stays as it was, and its findings remain).
  */
-export interface Transform<Options = unknown> {
+export type StrategyResult = { applied: true; rewired?: Placement["rewritten"] } | { applied: false; reason: string };
+
+/**
+ * One strategy. `apply` records edits through `ctx.edits`, explains itself through `ctx.notes`
+ * and says what it did in its result; it throws a StackmodError when the service cannot be
+ * rewritten as asked. It never touches text outside what it edits, and keeps nothing between
+ * runs: what it shares between the services of one run lives in `ctx.state`.
+ */
+export interface Transform<Options = unknown, State = unknown> {
   name: StrategyName;
   summary: string;
   /** The key of its options block inside `x-stackmod` (e.g. `proxy:`). */
   optionsKey: string;
   /** Its options (zod/mini); every field has a default and a `z.describe()` text for `stackmod transforms`. */
   optionsSchema: z.ZodMiniType<Options>;
-  apply(ctx: TransformContext<Options>): void;
+  /** A fresh state for one rewrite run; a strategy without one leaves this out. */
+  newRun?(): State;
+  apply(ctx: TransformContext<Options, State>): StrategyResult;
 }

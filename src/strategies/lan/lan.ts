@@ -8,7 +8,6 @@ import { setupScript, setupScriptSignature, type LanNetwork } from "./setup-scri
 import { networkWarnings } from "./warnings.js";
 import { lanBlockPosition, lanOptionPosition } from "./where.js";
 import type { ServiceModel } from "../../model/types.js";
-import type { ServiceEdits } from "../../edit/service-edits.js";
 import type { Transform, TransformContext } from "../strategy.js";
 
 /** What one rewrite has set up so far: networks by name (shared by services), scripts by path. */
@@ -17,20 +16,16 @@ interface RunState {
   scripts: Map<string, LanNetwork[]>;
 }
 
-/** One state per rewrite run: the ServiceEdits object lives exactly as long as the run. */
-const runs = new WeakMap<ServiceEdits, RunState>();
-
-export const lan: Transform<LanOptions> = {
+export const lan: Transform<LanOptions, RunState> = {
   name: "lan",
   summary:
     "the service leaves the host network for a macvlan/ipvlan network on the LAN (its own LAN address), with a setup script",
   optionsKey: "lan",
   optionsSchema: lanOptions,
+  newRun: () => ({ networks: new Map(), scripts: new Map() }),
   apply(ctx) {
-    const { model, service, edits, notes } = ctx;
+    const { model, service, edits, notes, state } = ctx;
     const network = lanNetwork(ctx);
-    const state: RunState = runs.get(edits) ?? { networks: new Map(), scripts: new Map() };
-    runs.set(edits, state);
     const dialect = model.dialect;
 
     const known = state.networks.get(network.name);
@@ -64,7 +59,7 @@ export const lan: Transform<LanOptions> = {
       notes.info(
         `${service.name}: moved from the host network to "${key}" (${network.driver} on ${network.parent}, ${network.subnet}), which docker compose creates; no setup script needed`,
       );
-      return;
+      return { applied: true };
     }
     const path = scriptPath(model.file, ctx.options.script);
     const inScript = state.scripts.get(path) ?? [];
@@ -88,11 +83,12 @@ export const lan: Transform<LanOptions> = {
         `${service.name}: its published ports are served through the routing mesh and its other networks, not at its address on "${network.name}"; on the LAN, reach it at its own address`,
       );
     }
+    return { applied: true };
   },
 };
 
 /** The network the options describe, every value checked; an error points at the value at fault. */
-function lanNetwork(ctx: TransformContext<LanOptions>): LanNetwork {
+function lanNetwork(ctx: TransformContext<LanOptions, RunState>): LanNetwork {
   const { model, service, options } = ctx;
   const where = (path: string[], value: unknown) => lanOptionPosition(model, service, path, value);
   const missing = [
@@ -143,7 +139,7 @@ function lanNetwork(ctx: TransformContext<LanOptions>): LanNetwork {
  * already declare the external network (the user did part of the work): reuse that
  * key. Any other network of that key or name is a collision, never overwritten.
  */
-function declare(ctx: TransformContext<LanOptions>, network: LanNetwork): string {
+function declare(ctx: TransformContext<LanOptions, RunState>, network: LanNetwork): string {
   const { model, service, edits } = ctx;
   const dialect = model.dialect;
   if (dialect === "swarm") {
@@ -162,7 +158,7 @@ function declare(ctx: TransformContext<LanOptions>, network: LanNetwork): string
   return network.name;
 }
 
-function positionOf(ctx: TransformContext<LanOptions>, service: ServiceModel, key: string) {
+function positionOf(ctx: TransformContext<LanOptions, RunState>, service: ServiceModel, key: string) {
   const declared = ctx.model.networks.get(key)?.entry.pair.key as { range?: number[] } | undefined;
   return declared?.range ? ctx.model.parsed.source.position(declared.range[0]!) : service.position;
 }

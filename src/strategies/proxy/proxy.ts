@@ -1,3 +1,4 @@
+import { rewireReferences } from "../../analysis/rewire.js";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { dropIngressPorts } from "../../rules/host-ingress-port.js";
@@ -42,7 +43,7 @@ const proxyOptions = z.object({
 
 export type ProxyOptions = z.infer<typeof proxyOptions>;
 
-export const proxy: Transform<ProxyOptions> = {
+export const proxy: Transform<ProxyOptions, undefined> = {
   name: "proxy",
   summary: "a host-network socat proxy plus the service on the overlay (inbound), or the reverse (outbound)",
   optionsKey: "proxy",
@@ -51,8 +52,15 @@ export const proxy: Transform<ProxyOptions> = {
     if (ctx.common.ports.length === 0) {
       throw new StackmodError("NO_PORT", noPortMessage(ctx.service), ctx.service.position);
     }
-    if (ctx.options.direction === "outbound") applyOutbound(ctx);
-    else applyInbound(ctx);
+    if (ctx.options.direction !== "outbound") {
+      applyInbound(ctx);
+      return { applied: true };
+    }
+    applyOutbound(ctx);
+    // The service stays on the host network, where the overlay's names do not resolve.
+    const { model, service, analysis, edits, notes } = ctx;
+    if (!analysis) return { applied: true };
+    return { applied: true, rewired: rewireReferences(model, service, analysis, edits, notes) };
   },
 };
 

@@ -1,3 +1,4 @@
+import { optionPosition } from "../../model/option-position.js";
 import type { Node } from "yaml";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
@@ -22,7 +23,7 @@ export type PublishOptions = z.infer<typeof publishOptions>;
  * numbers: `mode: host` in Swarm (served on the node that runs the task, like before, with the
  * client's own source address), plain `ports:` in Compose. No extra container.
  */
-export const publish: Transform<PublishOptions> = {
+export const publish: Transform<PublishOptions, undefined> = {
   name: "publish",
   summary: "the service leaves the host network and publishes its host ports at the same numbers (mode: host)",
   optionsKey: "publish",
@@ -48,7 +49,7 @@ export const publish: Transform<PublishOptions> = {
       throw new StackmodError(
         "BAD_OPTION",
         `service "${service.name}": publish.hostIp is for Compose; in Swarm a mode: host port is bound on every address of the node`,
-        service.position,
+        optionPosition(model, service, "publish", ["hostIp"], ctx.options.hostIp) ?? service.position,
       );
     }
     const wanted = expand(ctx, common.ports);
@@ -92,6 +93,7 @@ export const publish: Transform<PublishOptions> = {
         `${service.name}: as on the host network, its ports answer only on the node that runs the task, which its placement does not fix; pin it (node.hostname == NODE) if clients send to one address`,
       );
     }
+    return { applied: true };
   },
 };
 

@@ -1,6 +1,6 @@
-import type { Node } from "yaml";
 import { StackmodError, type SourcePosition } from "../../errors.js";
 import type { Attachment, ServiceModel, StackModel } from "../../model/types.js";
+import { optionPosition } from "../../model/option-position.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { restartOf } from "../shared/restart.js";
@@ -8,7 +8,6 @@ import { collectorAddresses, replaceReference } from "../../analysis/rewire.js";
 import { queueDocs } from "./queues/describe.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
-import type { ServiceEdits } from "../../edit/service-edits.js";
 import {
   addEnvironment,
   environmentWith,
@@ -32,31 +31,20 @@ interface QueueState {
   secrets: QueueSecrets | undefined;
 }
 
+/** The queues this run has created or found, by service name: services sharing a queue find an earlier one's. */
 interface RunState {
   queues: Map<string, QueueState>;
 }
 
-// One state per rewrite (ServiceEdits is created once per run), so that services
-// sharing a queue find the one an earlier service of the same file created.
-const runs = new WeakMap<ServiceEdits, RunState>();
+type Ctx = TransformContext<SplitOptions, RunState>;
 
-function runState(edits: ServiceEdits): RunState {
-  let state = runs.get(edits);
-  if (!state) {
-    state = { queues: new Map() };
-    runs.set(edits, state);
-  }
-  return state;
-}
-
-type Ctx = TransformContext<SplitOptions>;
-
-export const split: Transform<SplitOptions> = {
+export const split: Transform<SplitOptions, RunState> = {
   name: "split",
   summary:
     "a collector on the host network and a processor on the overlay (the service renamed in place), joined by a queue service",
   optionsKey: "queue",
   optionsSchema: splitOptions,
+  newRun: () => ({ queues: new Map() }),
   apply(ctx) {
     const { service, model, edits, notes } = ctx;
     const settings = withDefaults(ctx.options, service.name);
@@ -65,7 +53,7 @@ export const split: Transform<SplitOptions> = {
       throw new StackmodError(
         "BAD_OPTION",
         `\`queue.topic\`: ${JSON.stringify(settings.topic)} is refused by ${kind.name}; expected ${kind.topic.rule}`,
-        optionPosition(ctx, "topic"),
+        queueOptionPosition(ctx, "topic"),
       );
     }
     const compose = model.dialect === "compose";
@@ -156,6 +144,8 @@ export const split: Transform<SplitOptions> = {
         `${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; keep them on the half that serves HTTP`,
       );
     }
+    if (!ctx.analysis) return { applied: true };
+    return { applied: true, rewired: collectorAddresses(model, ctx.analysis) };
   },
 };
 
@@ -320,21 +310,21 @@ function findOrPlanQueue(
   keep: Attachment[],
 ): { state: QueueState; body?: Record<string, Plain> } {
   const { edits, service, model } = ctx;
-  const run = runState(edits).queues;
+  const run = ctx.state.queues;
   const known = settings.shared ? (run.get(name) ?? existingQueue(ctx, settings, name, kind)) : undefined;
   if (known) {
     if (known.kind !== kind) {
       throw new StackmodError(
         "BAD_OPTION",
         `\`queue.shared\`: "${name}" is a ${known.kind.name} queue, but "${service.name}" asks for ${kind.name}`,
-        optionPosition(ctx, "kind"),
+        queueOptionPosition(ctx, "kind"),
       );
     }
     if (!keep.some((a) => known.networks.has(a.key))) {
       throw new StackmodError(
         "UNSUPPORTED",
         `\`queue.shared\`: "${name}" is on ${[...known.networks].join(", ")}, which "${service.name}" is not attached to; its processor could not reach the queue`,
-        optionPosition(ctx, "shared"),
+        queueOptionPosition(ctx, "shared"),
       );
     }
     return { state: known };
@@ -347,7 +337,7 @@ function findOrPlanQueue(
     throw new StackmodError(
       "BAD_OPTION",
       `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use ${queueDocs.withPassword} for a password`,
-      optionPosition(ctx, "auth"),
+      queueOptionPosition(ctx, "auth"),
     );
   }
   if (!compose && auth && !atLeast(model.version, 3, 1)) {
@@ -380,7 +370,7 @@ function findOrPlanQueue(
     throw new StackmodError(
       "PORT_COLLISION",
       `the queue "${name}" of "${service.name}" would publish ${published}/tcp, which ${portOwner(ctx, published)} already publishes or listens on; give "${service.name}" another \`queue.published\` (or leave it unset: stackmod then picks the next free port), or share one queue with \`queue.shared\``,
-      optionPosition(ctx, "published"),
+      queueOptionPosition(ctx, "published"),
     );
   }
   const secrets = auth
@@ -427,7 +417,7 @@ function freeQueuePort(ctx: Ctx, name: string, kind: QueueKind): number {
   throw new StackmodError(
     "PORT_COLLISION",
     `the queue "${name}" of "${ctx.service.name}" finds no free port from ${kind.port} up; set \`queue.published\` or \`queue.shared\``,
-    optionPosition(ctx, "published"),
+    queueOptionPosition(ctx, "published"),
   );
 }
 
@@ -435,7 +425,7 @@ function freeQueuePort(ctx: Ctx, name: string, kind: QueueKind): number {
 function portOwner(ctx: Ctx, port: number): string | undefined {
   const owner = ctx.edits.hostPortOwner(port, "tcp");
   if (owner === undefined) return undefined;
-  const queue = [...runState(ctx.edits).queues].find(([, state]) => state.published === port)?.[0];
+  const queue = [...ctx.state.queues].find(([, state]) => state.published === port)?.[0];
   return queue === undefined ? `"${owner}"` : `"${queue}" (the queue of "${owner}")`;
 }
 
@@ -470,19 +460,9 @@ function secretSources(value: unknown): string[] {
   );
 }
 
-/** Where an option was written: the service's block, the top-level `services.NAME`, the top-level block. */
-function optionPosition(ctx: Ctx, key: string): SourcePosition {
-  const { model, service } = ctx;
-  const candidates: [Node | null | undefined, string[]][] = [
-    [service.options?.value, ["queue", key]],
-    [model.options?.value, ["services", service.name, "queue", key]],
-    [model.options?.value, ["queue", key]],
-  ];
-  for (const [start, path] of candidates) {
-    const node = start ? model.resolver.nodeAt(start, path) : null;
-    if (node?.range) return model.parsed.source.position(node.range[0]);
-  }
-  return service.position;
+/** Where a queue option was written, for an error about it; the service when the flags or --config gave it. */
+function queueOptionPosition(ctx: Ctx, key: string): SourcePosition {
+  return optionPosition(ctx.model, ctx.service, "queue", [key]) ?? ctx.service.position;
 }
 
 /**
