@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rewrite, transforms } from "../../src/index.js";
+import { optionRows } from "../../src/plan/options-doc.js";
 import { testDir } from "../helpers/paths.js";
 
-/** Every strategy has fixtures, an example that uses it, and a README section. */
+/** Every strategy has fixtures, an example that uses it, a README section and documented options. */
 const repo = join(testDir, "..");
 const readme = readFileSync(join(repo, "README.md"), "utf8");
 const examples = readdirSync(join(repo, "examples")).filter((f) => f.endsWith(".yml"));
@@ -14,7 +15,7 @@ const usedByExamples = new Set(
   ),
 );
 
-describe.each(transforms.map((t) => t.name))("strategy %s", (name) => {
+describe.each(transforms.map((t) => [t.name, t.optionsKey]))("strategy %s", (name, key) => {
   it("has fixture pairs", () => {
     const cases = readdirSync(join(repo, "test", "fixtures", name)).filter((f) => f.endsWith(".input.yml"));
     expect(cases.length).toBeGreaterThan(0);
@@ -26,5 +27,14 @@ describe.each(transforms.map((t) => t.name))("strategy %s", (name) => {
 
   it("has a README section", () => {
     expect(readme).toMatch(new RegExp(`^### ${name}\\b`, "m"));
+  });
+
+  it("describes each of its options, in `stackmod transforms` and the README's options table", () => {
+    const rows = optionRows(transforms).filter((row) => row.option.startsWith(`\`${key}.`));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.description, row.option).not.toBe("");
+      expect(readme, row.option).toContain(`| ${row.option} |`);
+    }
   });
 });
