@@ -148,6 +148,8 @@ export interface Plan {
   where: SourcePosition;
   /** Services renamed in place, new name to old (split). */
   renamed: Map<string, string>;
+  /** Services added as a copy of another's settings (split's collector), new name to the original. */
+  copies: ReadonlyMap<string, string>;
   /** What the services it rewrote or added read as afterwards, as the strategies planned them. */
   planned: ReadonlyMap<string, PlannedShape>;
 }
@@ -367,6 +369,7 @@ export function plan(source: string, options: RewriteOptions): Plan {
     // Against the input as it was read: the first pass's fixes count as rewrites of their services.
     unchanged: unchangedData(first, applied, edits.followed),
     renamed: edits.renamed,
+    copies: edits.copies,
     planned: edits.planned,
     where: first.services.find((service) => done.has(service.name))?.position ?? {
       file: first.file,
@@ -507,7 +510,8 @@ export function verify(output: string, options: RewriteOptions & { file: string 
   if (twice) throw internal(`it would bind host port ${twice[0]} twice (${twice[1].join("; ")})`);
   const after = detect(model, planned.engine);
   const alone = new Set(planned.skipped.map((s) => s.service));
-  const was = (service: string) => planned.renamed.get(service) ?? service;
+  // A finding left on a service is its processor's (renamed) and its collector's (a copy of its keys) too.
+  const was = (service: string) => planned.renamed.get(service) ?? planned.copies.get(service) ?? service;
   const unexpected = after.find(
     // File-level findings (service "") have no fix: they stay, as check reports them.
     (f) =>

@@ -37,6 +37,11 @@ export class ServiceEdits {
   readonly planned = new Map<string, PlannedShape>();
   /** Services renamed in place (split's NAME-processor), new name to old: findings left on them are the old one's. */
   readonly renamed = new Map<string, string>();
+  /**
+   * Services added as a copy of another's settings (split's NAME-collector), new name to the
+   * original: a finding a fix left on the original (a key docker stack refuses) is left on its copy.
+   */
+  readonly copies = new Map<string, string>();
 
   /** Top-level `networks:`, `volumes:`, `secrets:` the run adds, written once by `finish()`. */
   readonly topLevel: TopLevelDeclarations;

@@ -119,6 +119,7 @@ export const split: Transform<SplitOptions, RunState> = {
       [names.collector, collector],
       ...(queue.body ? [[names.queue, queue.body] as [string, Plain]] : []),
     ]);
+    edits.copies.set(names.collector, service.name);
     if (queue.body) {
       if (kind.dataPath) edits.topLevel.declare("volumes", volumeName(names.queue), {});
       for (const secret of secrets)
