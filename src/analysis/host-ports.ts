@@ -1,5 +1,6 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { PortRequest } from "../model/port-request.js";
+import { splitShortPort } from "../model/ports.js";
 import { evidenceOf, scalarsUnder } from "./scan.js";
 import type { HostPort } from "./types.js";
 
@@ -63,8 +64,7 @@ export function hostPortsOf(
 
 /** `8000-8010:8000-8010/udp` → 8010 (the target range's end). */
 function rangeEndOf(raw: string): number | undefined {
-  const spec = raw.split("/")[0] ?? "";
-  const target = spec.split(":").pop() ?? "";
+  const { target } = splitShortPort(raw);
   const match = /^\s*\d+-(\d+)\s*$/.exec(target);
   return match ? Number(match[1]) : undefined;
 }

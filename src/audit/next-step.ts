@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { commandLine } from "../edit/shell-quote.js";
+import { dockerNamePattern } from "../model/names.js";
 import type { AuditService } from "./inventory.js";
 
 export type NextStep =
@@ -18,7 +19,7 @@ export function stackFileNames(stack: string): string[] {
 }
 
 // What `docker stack deploy` accepts as a stack name (docker/cli cli/command/stack/deploy.go validates it).
-const stackName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const stackName = dockerNamePattern;
 
 const export_ =
   "`docker stack` has no export: the file is wherever it was deployed from (a repository, Portainer, a CI job); pass --stack-dir DIR when you have it";

@@ -1,11 +1,9 @@
 import { fileOptionsSchema, readOptionsNode, type RawOptions } from "../plan/options.js";
 import { parseStackFile } from "../parse/parse.js";
-import { Resolver } from "../parse/resolve.js";
 import { transforms } from "../strategies/index.js";
 
 /** Reads a `--config` file (YAML or JSON) shaped like the top-level `x-stackmod` block. */
 export function readConfigText(text: string, file: string): RawOptions {
   const parsed = parseStackFile(text, file);
-  const resolver = new Resolver(parsed.doc, parsed.aliases);
-  return readOptionsNode(parsed.root, { parsed, resolver }, fileOptionsSchema(transforms), "config");
+  return readOptionsNode(parsed.root, { parsed, resolver: parsed.resolver }, fileOptionsSchema(transforms), "config");
 }

@@ -2,13 +2,14 @@ import { isMap } from "yaml";
 import type { CheckOptions, CheckResult } from "../check.js";
 import { StackmodError } from "../errors.js";
 import { buildModel, declaredNetworks, detectDialect } from "../model/build.js";
+import { validateFile } from "../model/validate.js";
 import type { Dialect, NetworkDecl, PortEntry, ServiceModel, StackModel } from "../model/types.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
 import { detectFile, detectService, engineFor, type Finding } from "../rules/index.js";
 import type { EngineVersion } from "../rules/engines.js";
 import { readFileOptions } from "../plan/file-options.js";
 import type { Environment } from "../model/interpolate.js";
-import { defaultLimits, parseStackFile, type ParsedFile, type ParseLimits } from "../parse/parse.js";
+import { defaultLimits, parseStackFile, type ParsedFile } from "../parse/parse.js";
 
 /**
  * One stack layered from several files (`docker stack deploy -c A -c B`), merged
@@ -39,26 +40,23 @@ function loadLayers(layers: readonly Layer[], options: Omit<CheckOptions, "file"
   if (layers.length === 0)
     throw new StackmodError("USAGE", "no file given to -c", { file: "<command line>", line: 1, column: 1 });
   const limits = { ...defaultLimits, ...options.limits };
-  const parsed = layers.map((layer) => parseStackFile(layer.text, layer.file, limits));
+  const parsed = layers.map((layer) => {
+    const file = parseStackFile(layer.text, layer.file, limits);
+    validateFile(file);
+    return file;
+  });
   const env = options.env ?? {};
-  if (!options.dotenv) return buildLayers(parsed, env, limits, options);
+  if (!options.dotenv) return buildLayers(parsed, env, options);
   // As for one file: the .env beside the first file applies once the stack is known to be a Compose stack.
-  const stack = buildLayers(parsed, { ...options.dotenv, ...env }, limits, options);
-  return stack.dialect === "compose" ? stack : buildLayers(parsed, env, limits, options);
+  const stack = buildLayers(parsed, { ...options.dotenv, ...env }, options);
+  return stack.dialect === "compose" ? stack : buildLayers(parsed, env, options);
 }
 
-function buildLayers(
-  parsed: ParsedFile[],
-  env: Environment,
-  limits: ParseLimits,
-  options: Omit<CheckOptions, "file">,
-): Layers {
+function buildLayers(parsed: ParsedFile[], env: Environment, options: Omit<CheckOptions, "file">): Layers {
   const networks = new Map<string, NetworkDecl>();
   const declaredIn = parsed.map((file) => declaredNetworks(file, env));
   for (const declared of declaredIn) for (const [key, decl] of declared) networks.set(key, decl);
-  const models = parsed.map((file) =>
-    buildModel(file, { env, maxAliasCount: limits.maxAliasCount, target: options.target, layerNetworks: networks }),
-  );
+  const models = parsed.map((file) => buildModel(file, { env, target: options.target, layerNetworks: networks }));
   const ownNetworks = new Map(
     models.map((model, index) => [
       model,

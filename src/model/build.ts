@@ -1,16 +1,13 @@
-import { isMap, isPair, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
-import type * as z from "../zod.js";
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import { StackmodError } from "../errors.js";
 import { InterpolationError, interpolate, type Environment } from "./interpolate.js";
 import type { ParsedFile } from "../parse/parse.js";
-import { Resolver, type Entry } from "../parse/resolve.js";
+import type { Entry, Resolver } from "../parse/resolve.js";
 import { parsePort } from "./ports.js";
-import { fileShape } from "./shape.js";
 import type { Attachment, Dialect, NetworkDecl, ServiceModel, StackModel } from "./types.js";
 
 export interface ModelOptions {
   env: Environment;
-  maxAliasCount: number;
   /** Force the dialect instead of detecting it. */
   target?: Dialect | undefined;
   /** A layered stack (`-c A -c B`): the top-level networks as all its files declare them, merged. */
@@ -19,12 +16,10 @@ export interface ModelOptions {
 
 /** Builds the typed model of a parsed file: what stackmod reads, each piece with its position. */
 export function buildModel(parsed: ParsedFile, options: ModelOptions): StackModel {
-  const { source, doc, root } = parsed;
-  // parseStackFile already turned the document into plain data within the alias limit: once is enough.
-  const data = parsed.data;
-  const resolver = new Resolver(doc, parsed.aliases);
-  const checked = fileShape.safeParse(data);
-  if (!checked.success) throw shapeError(checked.error, parsed, resolver);
+  const { source, root } = parsed;
+  // parseStackFile already turned the document into plain data within the alias limit, validateFile checked it.
+  const data = parsed.data as { services?: Record<string, Record<string, unknown> | null> | null };
+  const resolver = parsed.resolver;
 
   const text = (node: Node | null | undefined): string | undefined =>
     isScalar(node) && node.value !== null ? interpolateAt(String(node.value), options.env, parsed, node) : undefined;
@@ -40,7 +35,7 @@ export function buildModel(parsed: ParsedFile, options: ModelOptions): StackMode
 
   const servicesEntry = resolver.get(root, "services");
   const services: ServiceModel[] = [];
-  const plainServices = (checked.data.services ?? {}) as Record<string, Record<string, unknown> | null>;
+  const plainServices = data.services ?? {};
   if (isMap(servicesEntry?.value)) {
     for (const entry of resolver.entries(servicesEntry.value)) {
       const map = entry.value;
@@ -75,7 +70,7 @@ interface BuildContext {
 
 /** The top-level networks a file declares, by key, with their resolved names. */
 export function declaredNetworks(parsed: ParsedFile, env: Environment): Map<string, NetworkDecl> {
-  const resolver = new Resolver(parsed.doc, parsed.aliases);
+  const resolver = parsed.resolver;
   const text = (node: Node | null | undefined) =>
     isScalar(node) && node.value !== null ? interpolateAt(String(node.value), env, parsed, node) : undefined;
   const result = new Map<string, NetworkDecl>();
@@ -174,27 +169,4 @@ export function detectDialect(model: StackModel): Dialect {
   const usesDeploy = model.services.some((s) => s.data.deploy !== undefined && s.data.deploy !== null);
   if (usesNetworkModeHost && !usesDeploy) return "compose";
   return usesDeploy ? "swarm" : "compose";
-}
-
-function shapeError(error: z.core.$ZodError, parsed: ParsedFile, resolver: Resolver): StackmodError {
-  const issue = error.issues[0]!;
-  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  let node: Node | null = parsed.root;
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const found = resolver.nodeAt(parsed.root, path.slice(0, depth));
-    if (found) {
-      node = found;
-      break;
-    }
-  }
-  const at = isPair(node) ? 0 : (node?.range?.[0] ?? 0);
-  const where = path.length > 0 ? `\`${path.join(".")}\`` : "the top level";
-  return new StackmodError("WRONG_TYPE", `${where}: ${describeIssue(issue)}`, parsed.source.position(at));
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") return `expected ${issue.expected}, found something else`;
-  if (issue.code === "invalid_union")
-    return "has the wrong type (expected a list or a mapping of the documented shape)";
-  return issue.message;
 }

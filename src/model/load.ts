@@ -1,5 +1,6 @@
 import type { Environment } from "./interpolate.js";
 import { buildModel } from "./build.js";
+import { validateFile } from "./validate.js";
 import type { Dialect, NetworkDecl, StackModel } from "./types.js";
 import { defaultLimits, parseStackFile, type ParseLimits } from "../parse/parse.js";
 
@@ -26,10 +27,10 @@ export interface LoadOptions {
 export function loadModel(source: string, options: LoadOptions = {}): StackModel {
   const limits = { ...defaultLimits, ...options.limits };
   const parsed = parseStackFile(source, options.file ?? "<stdin>", limits);
+  validateFile(parsed);
   const build = (env: Environment) =>
     buildModel(parsed, {
       env,
-      maxAliasCount: limits.maxAliasCount,
       target: options.target,
       layerNetworks: options.layerNetworks,
     });

@@ -28,15 +28,27 @@ export function parsePort(item: Node, resolver: Resolver, source: SourceText, te
 
 /** `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`, ranges reduced to their first port. */
 export function parseShortPort(raw: string): Pick<PortEntry, "target" | "published" | "protocol" | "hostIp"> {
+  const { hostIp, published, target, protocol } = splitShortPort(raw);
+  return { target: toPort(target), published: toPort(published), protocol: protocolOf(protocol), ...hostIpOf(hostIp) };
+}
+
+/** The pieces of a short-syntax port as written, not yet checked: the one reading of that syntax. */
+export interface ShortPortText {
+  hostIp: string | undefined;
+  published: string | undefined;
+  target: string;
+  protocol: string | undefined;
+}
+
+export function splitShortPort(raw: string): ShortPortText {
   const [whole = "", protocol] = raw.split("/");
   // An IPv6 address is written in brackets: `[::1]:8080:80`.
   const bracketed = /^\[([^\]]*)\]:(.*)$/.exec(whole);
   const spec = bracketed ? bracketed[2]! : whole;
   const parts = spec.split(":");
-  const target = toPort(parts[parts.length - 1]);
-  const published = parts.length >= 2 ? toPort(parts[parts.length - 2]) : undefined;
   const host = bracketed ? bracketed[1] : parts.length >= 3 ? parts.slice(0, -2).join(":") : undefined;
-  return { target, published, protocol: protocolOf(protocol), ...hostIpOf(host) };
+  const published = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  return { hostIp: host, published, target: parts[parts.length - 1]!, protocol };
 }
 
 /** A host address that is one address; every address (unset, empty, 0.0.0.0, ::) is none. */

@@ -1,17 +1,18 @@
 import * as z from "../zod.js";
 
 /**
- * The shape stackmod relies on, checked on the file's plain data (aliases and
- * merges resolved). Only the parts stackmod reads are strict; everything else
- * passes through untouched.
+ * What `validate.ts` leaves to a schema, checked on the file's plain data (aliases and merges resolved):
+ * the insides of the settings whose kinds `checkInput` has already checked (list items, attachment settings,
+ * a port's fields, `external.name`), `version`, and the empty values (`driver:`) the kind checks let through.
+ * No setting's kind is checked in both places. Everything else passes through untouched.
  */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 const attachmentConfig = z.union([z.null(), z.looseObject({ aliases: z.optional(z.array(scalar)) })]);
 
-export const serviceNetworksShape = z.union([z.array(z.string()), z.record(z.string(), attachmentConfig)]);
+const serviceNetworksShape = z.union([z.array(z.string()), z.record(z.string(), attachmentConfig)]);
 
-export const portShape = z.union([
+const portShape = z.union([
   z.string(),
   z.number(),
   z.looseObject({
@@ -22,14 +23,14 @@ export const portShape = z.union([
   }),
 ]);
 
-export const serviceShape = z.looseObject({
+const serviceShape = z.looseObject({
   networks: z.optional(serviceNetworksShape),
   ports: z.optional(z.array(portShape)),
+  // An empty value (`network_mode:`), which the kind checks let through.
   network_mode: z.optional(z.string()),
-  deploy: z.optional(z.nullable(z.looseObject({}))),
 });
 
-export const networkShape = z.union([
+const networkShape = z.union([
   z.null(),
   z.looseObject({
     name: z.optional(z.string()),
@@ -43,6 +44,3 @@ export const fileShape = z.looseObject({
   services: z.optional(z.nullable(z.record(z.string(), z.union([serviceShape, z.null()])))),
   networks: z.optional(z.nullable(z.record(z.string(), networkShape))),
 });
-
-export type FileShape = z.infer<typeof fileShape>;
-export type ServiceShape = z.infer<typeof serviceShape>;

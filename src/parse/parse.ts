@@ -13,9 +13,9 @@ import {
   type YAMLMap,
 } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
-import { checkInput } from "./input-checks.js";
 import { indexAliases } from "./aliases.js";
 import { composeDocuments, NestingTooDeep } from "./compose.js";
+import { Resolver } from "./resolve.js";
 import { SourceText } from "./source-text.js";
 import { explainSyntaxError } from "./syntax-messages.js";
 import { walkDocument } from "./walk.js";
@@ -46,6 +46,10 @@ export interface ParsedFile {
   aliases: ReadonlyMap<Alias, Node | undefined>;
   /** Every node that carries an anchor, in document order. */
   anchored: readonly Node[];
+  /** The document's one resolver: every stage reads through it, so each mapping is read once. */
+  resolver: Resolver;
+  /** The alias limit the file was read with, for later reads of parts of it (`--max-aliases`). */
+  maxAliasCount: number;
 }
 
 const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false, strict: true } as const;
@@ -139,16 +143,16 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
   // The index first: yaml's own Alias.resolve searches the whole document for each alias.
   indexAliases(walk.aliases);
   checkMergeValues(walk.mergePairs, doc, source);
-  const parsed = {
+  return {
     source,
     doc,
     root: doc.contents,
     data: plainData(doc, limits, source),
     aliases: walk.aliases,
     anchored: walk.anchored,
+    resolver: new Resolver(doc, walk.aliases),
+    maxAliasCount: limits.maxAliasCount,
   };
-  checkInput(parsed);
-  return parsed;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { dockerNamePattern } from "../../model/names.js";
+
 /**
  * The names the lan strategy puts into a shell script and into Docker: each is
  * checked against what the kernel or Docker accepts, which also keeps every
@@ -6,9 +8,6 @@
 
 /** Linux interface names: at most 15 bytes (IFNAMSIZ 16 with the NUL); eth0, enp3s0, eth0.100, br-lan. */
 const interfacePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/;
-
-/** Docker's own rule for network names (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`). */
-const networkPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]+$/;
 
 /** Swarm node names are host names: RFC 1123 labels, plus `_` which some hosts use. */
 const nodePattern = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}))*$/;
@@ -19,7 +18,8 @@ export function interfaceNameProblem(name: string): string | undefined {
 }
 
 export function networkNameProblem(name: string): string | undefined {
-  if (networkPattern.test(name) && name.length <= 64) return undefined;
+  // Docker's name rule, and 2-64 characters for a network it creates.
+  if (dockerNamePattern.test(name) && name.length >= 2 && name.length <= 64) return undefined;
   return `invalid network name ${JSON.stringify(name)}: Docker accepts 2-64 characters of letters, digits, "_", "." or "-", starting with a letter or digit`;
 }
 

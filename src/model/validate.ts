@@ -1,18 +1,19 @@
-import { isMap, type Node, type YAMLMap } from "yaml";
+import { isMap, isPair, type Node } from "yaml";
+import type * as z from "../zod.js";
 import { StackmodError } from "../errors.js";
-import type { SourceText } from "./source-text.js";
-import { Resolver } from "./resolve.js";
+import type { ParsedFile } from "../parse/parse.js";
+import { dockerNamePattern } from "./names.js";
+import { splitShortPort } from "./ports.js";
+import { fileShape } from "./shape.js";
 
-/** Docker's own rule for service and network names (moby `RestrictedNamePattern`). */
-export const dockerNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-interface Checked {
-  source: SourceText;
-  doc: ConstructorParameters<typeof Resolver>[0];
-  aliases: ConstructorParameters<typeof Resolver>[1];
-  root: YAMLMap;
-  /** The file's plain data, aliases and merges resolved (already bounded by the alias limit). */
-  data: unknown;
+/**
+ * The one validation of a stack file's shape, run once per document between parse and build: the checks
+ * whose messages say what to edit first, then the schema for the rest of what the model reads.
+ */
+export function validateFile(file: ParsedFile): void {
+  checkInput(file);
+  const checked = fileShape.safeParse(file.data);
+  if (!checked.success) throw shapeError(checked.error, file);
 }
 
 /**
@@ -20,9 +21,8 @@ interface Checked {
  * `services` and `networks` are mappings, names are names Docker accepts (so that
  * no name can carry shell or YAML syntax into generated text), ports are in range.
  */
-export function checkInput(file: Checked): void {
-  const resolver = new Resolver(file.doc, file.aliases);
-  const at = (path: (string | number)[], key?: string) => position(file, resolver, path, key);
+function checkInput(file: ParsedFile): void {
+  const at = (path: (string | number)[], key?: string) => position(file, path, key);
   const data = file.data as Record<string, unknown>;
   for (const section of ["services", "networks"] as const) {
     const value = data[section];
@@ -102,9 +102,9 @@ function portProblem(port: unknown): string | undefined {
   if (typeof port === "number") numbers.push(["target", String(port)]);
   else if (typeof port === "string") {
     if (port.includes("$")) return undefined;
-    const parts = port.split("/")[0]!.split(":");
-    numbers.push(["target", parts[parts.length - 1]!]);
-    if (parts.length >= 2) numbers.push(["published", parts[parts.length - 2]!]);
+    const { target, published } = splitShortPort(port);
+    numbers.push(["target", target]);
+    if (published !== undefined) numbers.push(["published", published]);
   } else if (kindOf(port) === "mapping") {
     for (const field of ["target", "published"] as const) {
       const value = (port as Record<string, unknown>)[field];
@@ -149,9 +149,34 @@ function kindOf(value: unknown): string {
   return `${typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? typeof value : "scalar"} (${JSON.stringify(value)})`;
 }
 
-function position(file: Checked, resolver: Resolver, path: (string | number)[], key?: string) {
+function position(file: ParsedFile, path: (string | number)[], key?: string) {
+  const resolver = file.resolver;
   const node = resolver.nodeAt(file.root, path);
   const keyNode =
     key !== undefined && isMap(node) ? (resolver.get(node, key)?.pair.key as Node | undefined) : undefined;
   return file.source.position(keyNode?.range?.[0] ?? node?.range?.[0] ?? 0);
+}
+
+function shapeError(error: z.core.$ZodError, parsed: ParsedFile): StackmodError {
+  const resolver = parsed.resolver;
+  const issue = error.issues[0]!;
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  let node: Node | null = parsed.root;
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const found = resolver.nodeAt(parsed.root, path.slice(0, depth));
+    if (found) {
+      node = found;
+      break;
+    }
+  }
+  const at = isPair(node) ? 0 : (node?.range?.[0] ?? 0);
+  const where = path.length > 0 ? `\`${path.join(".")}\`` : "the top level";
+  return new StackmodError("WRONG_TYPE", `${where}: ${describeIssue(issue)}`, parsed.source.position(at));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return `expected ${issue.expected}, found something else`;
+  if (issue.code === "invalid_union")
+    return "has the wrong type (expected a list or a mapping of the documented shape)";
+  return issue.message;
 }
