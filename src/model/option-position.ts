@@ -26,7 +26,10 @@ export function optionPosition(
     if (start === null) continue;
     const node = model.resolver.nodeAt(start, steps);
     if (node === null) continue;
-    if (value !== undefined && JSON.stringify(node.toJS(model.parsed.doc)) !== JSON.stringify(value)) continue;
+    if (value !== undefined) {
+      const read = node.toJS(model.parsed.doc, { maxAliasCount: model.parsed.maxAliasCount });
+      if (JSON.stringify(read) !== JSON.stringify(value)) continue;
+    }
     return model.parsed.source.position(node.range?.[0] ?? 0);
   }
   return undefined;

@@ -1,6 +1,7 @@
 import { isMap, type Node } from "yaml";
 import * as z from "../zod.js";
 import { StackmodError, type SourcePosition } from "../errors.js";
+import { parseShortPort } from "../model/ports.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { CommonOptions, PortRequest, StrategyName, Transform } from "../strategies/strategy.js";
 
@@ -22,13 +23,10 @@ export const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
   }),
 );
 
+/** A value `portSpec` accepted, read as the short syntax of `ports:` is. */
 export function parsePortSpec(value: string | number): PortRequest {
-  const match = portPattern.exec(String(value))!;
-  return {
-    target: Number(match[2]),
-    published: match[1] === undefined ? undefined : Number(match[1]),
-    protocol: match[3] === "udp" ? "udp" : "tcp",
-  };
+  const { target, published, protocol } = parseShortPort(String(value));
+  return { target: target!, published, protocol };
 }
 
 /** The `x-stackmod` block of a service, built from every transform's own options. */
@@ -131,7 +129,7 @@ function keyOffset(map: { items: { key: unknown }[] }, key: string): number | un
 }
 
 function nodeToJS(node: Node, model: Pick<StackModel, "parsed">): unknown {
-  return node.toJS(model.parsed.doc, { maxAliasCount: 10_000 });
+  return node.toJS(model.parsed.doc, { maxAliasCount: model.parsed.maxAliasCount });
 }
 
 /** The option sources of one file, each already validated. */
