@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { queueKinds } from "../../src/strategies/split/queues/index.js";
 import { BROKER_KINDS, brokerBinary, startBroker, type Broker, type BrokerKind } from "./brokers.js";
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), "app");
@@ -16,12 +17,7 @@ const SERVICE = "bacnet";
 const TOPIC = "bacnet";
 
 /** Image port and URL scheme per kind, as the rewrite writes them. */
-const QUEUE: Record<BrokerKind, { scheme: string; port: number }> = {
-  nats: { scheme: "nats", port: 4222 },
-  redis: { scheme: "redis", port: 6379 },
-  rabbitmq: { scheme: "amqp", port: 5672 },
-  mqtt: { scheme: "mqtt", port: 1883 },
-};
+const QUEUE: Record<BrokerKind, { scheme: string; port: number }> = queueKinds;
 
 type Env = Record<string, string>;
 

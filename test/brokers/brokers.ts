@@ -21,9 +21,10 @@ import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { queueKindNames, type QueueKindName } from "../../src/strategies/split/queues/index.js";
 
-export type BrokerKind = "nats" | "redis" | "mqtt" | "rabbitmq";
-export const BROKER_KINDS: readonly BrokerKind[] = ["nats", "redis", "mqtt", "rabbitmq"];
+export type BrokerKind = QueueKindName;
+export const BROKER_KINDS: readonly BrokerKind[] = queueKindNames;
 
 export interface Broker {
   kind: BrokerKind;
@@ -51,7 +52,8 @@ export interface StartOptions {
 
 /** Debian puts daemons in /usr/sbin, which a non-login PATH may lack. */
 const SEARCH_PATH = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/bin", "/usr/lib/rabbitmq/bin"];
-const BINARIES: Record<BrokerKind, string> = {
+/** The broker program per kind, from its Debian package (`debianPackage` in the kind's file). */
+export const BROKER_BINARIES: Record<BrokerKind, string> = {
   nats: "nats-server",
   redis: "redis-server",
   mqtt: "mosquitto",
@@ -75,7 +77,7 @@ export function findBinary(name: string): string | undefined {
 
 /** The executable for a kind, or undefined when its package is not installed. */
 export function brokerBinary(kind: BrokerKind): string | undefined {
-  return findBinary(BINARIES[kind]);
+  return findBinary(BROKER_BINARIES[kind]);
 }
 
 export async function freePort(): Promise<number> {
@@ -348,7 +350,7 @@ function rabbitPluginsDir(dir: string): string | undefined {
 /** Start a broker of KIND on a free loopback port; resolves once the port accepts connections. */
 export async function startBroker(kind: BrokerKind, options: StartOptions = {}): Promise<Broker> {
   const bin = brokerBinary(kind);
-  if (!bin) throw new Error(`${BINARIES[kind]} is not installed (run .ci/install-brokers.sh)`);
+  if (!bin) throw new Error(`${BROKER_BINARIES[kind]} is not installed (run .ci/install-brokers.sh)`);
   const timeoutMs = options.timeoutMs ?? (kind === "rabbitmq" ? 60_000 : 30_000);
   const dir = mkdtempSync(join(tmpdir(), `stackmod-${kind}-`));
   liveDirs.add(dir);

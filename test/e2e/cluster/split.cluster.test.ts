@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { queueKinds, type QueueKindName } from "../../../src/strategies/split/queues/index.js";
+import { queueKindNames, queueKinds, type QueueKindName } from "../../../src/strategies/split/queues/index.js";
 import { nodeNamed, runningTask, execInTask, type ClusterTask } from "../cluster.js";
 import { e2eCluster } from "../context.js";
 import { docker } from "../engine.js";
@@ -97,7 +97,12 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
   const e = c.manager;
   const edge = nodeNamed(c, EDGE);
   const stack = (kind: QueueKindName) => `c4split${kind}`;
-  const kinds = Object.keys(BROKERS) as QueueKindName[];
+  // every kind of the registry: one without a stand-in image, a port or a placement here fails, not skips
+  const kinds = [...queueKindNames];
+  for (const kind of kinds) {
+    if (!BROKERS[kind] || !PUBLISHED[kind] || !PROCESSOR[kind])
+      throw new Error(`${kind}: no BROKERS, PUBLISHED or PROCESSOR entry`);
+  }
 
   beforeAll(async () => {
     await timed(c.dir, "split: images", async () => {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { rewrite, StackmodError } from "../../../src/index.js";
+import { queueKindNames, queueKinds } from "../../../src/strategies/split/queues/index.js";
 import { dockerStackConfigError } from "../../helpers/docker.js";
 
 /**
@@ -10,8 +11,7 @@ import { dockerStackConfigError } from "../../helpers/docker.js";
  * `queue.published` that is taken is refused, naming both services and the option.
  * Checked on generated files, both dialects, against the output read on its own.
  */
-const kinds = ["nats", "redis", "rabbitmq", "mqtt"] as const;
-const brokerPort = { nats: 4222, redis: 6379, rabbitmq: 5672, mqtt: 1883 } as const;
+const kinds = queueKindNames;
 
 interface Spec {
   compose: boolean;
@@ -95,7 +95,7 @@ function judge(s: Spec, text: string, withDocker: boolean): "refused" | "moved" 
   s.services.forEach((service, i) => {
     const queuePort = ports.find(([name]) => name === `s${i}-queue`)![1];
     if (service.published !== undefined) expect(queuePort).toBe(service.published);
-    else expect(queuePort).toBeGreaterThanOrEqual(brokerPort[service.kind]);
+    else expect(queuePort).toBeGreaterThanOrEqual(queueKinds[service.kind].port);
     const env = JSON.stringify(doc.services[`s${i}-collector`]!.environment);
     expect(env).toContain(`127.0.0.1:${queuePort}`);
   });
