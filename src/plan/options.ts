@@ -5,8 +5,6 @@ import { parseShortPort } from "../model/ports.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { CommonOptions, PortRequest, StrategyName, Transform } from "../strategies/strategy.js";
 
-export const strategyNames = ["publish", "proxy", "split", "lan", "skip"] as const;
-
 const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
 export const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
@@ -36,11 +34,17 @@ export function serviceOptionsSchema(transforms: readonly Transform[]) {
 
 function buildServiceOptionsSchema(transforms: readonly Transform[]) {
   const shape: Record<string, z.ZodMiniType> = {
-    strategy: z.optional(z.enum(strategyNames).check(z.describe("how to rewrite the service"))),
+    strategy: z.optional(z.enum(strategyNames(transforms)).check(z.describe("how to rewrite the service"))),
     ports: z.optional(z.array(portSpec).check(z.describe("ports the service receives from the host side"))),
   };
   for (const t of transforms) shape[t.optionsKey] = z.optional(withoutDefaults(t.optionsSchema as z.ZodMiniObject));
   return z.strictObject(shape);
+}
+
+/** The values of `strategy`: each registered strategy, in the registry's order, then `skip`. */
+function strategyNames(transforms: readonly Transform[]): [StrategyName | "skip", ...(StrategyName | "skip")[]] {
+  const names: (StrategyName | "skip")[] = [...transforms.map((t) => t.name), "skip"];
+  return names as [StrategyName | "skip", ...(StrategyName | "skip")[]];
 }
 
 /**
