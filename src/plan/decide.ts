@@ -1,6 +1,6 @@
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { CommonOptions, Notes, PortRequest, StrategyName } from "../strategies/strategy.js";
-import { chooseDefault } from "../analysis/choose.js";
+import { chooseDefault, chooseDirection } from "../analysis/choose.js";
 import type { Placement } from "../analysis/flows.js";
 import type { Protocol, ServiceAnalysis } from "../analysis/types.js";
 
@@ -19,6 +19,19 @@ export interface Decision {
 
 /** The strategy of one service: the one given, a proxy for a given direction, or the default from the evidence. */
 export function decide(common: CommonOptions, facts: ServiceAnalysis, service: ServiceModel): Decision {
+  if (common.explicitStrategy && common.strategy === "proxy" && !common.explicitDirection) {
+    // A proxy given without a direction: the evidence decides it, as it decides the default strategy.
+    const chosen = chooseDirection(facts);
+    if (chosen) {
+      const reason = `strategy proxy as given, ${chosen.direction} from the evidence: ${chosen.reason}`;
+      return { strategy: "proxy", direction: chosen.direction, reason };
+    }
+    return {
+      strategy: "proxy",
+      direction: undefined,
+      reason: "strategy proxy as given, inbound (nothing decides the direction)",
+    };
+  }
   if (common.explicitStrategy && common.strategy !== "skip") {
     return { strategy: common.strategy, direction: undefined, reason: `strategy ${common.strategy} as given` };
   }

@@ -163,4 +163,47 @@ describe("outbound keeps the service's own overlay connections where it can (#15
     );
     expect(result.flows.find((f) => f.to === "broker:1883")).toMatchObject({ status: "lost" });
   });
+
+  describe("strategy: proxy given without a direction (the evidence decides it; a direction given wins)", () => {
+    const mdns = (options: string) =>
+      stack(
+        "  ha:\n    image: ghcr.io/home-assistant/home-assistant\n    networks: [hostnet, backend]\n" +
+          `    x-stackmod: ${options}\n` +
+          "    deploy:\n      placement:\n        constraints: [node.hostname == ha-node]\n" +
+          "      labels:\n        - traefik.http.services.ha.loadbalancer.server.port=8123\n",
+      );
+    const applied = (text: string) => rewrite(text, { file: "stack.yml" }).applied;
+
+    it("only a reverse proxy reaches it: outbound, with the evidence (was NO_PORT: inbound needs host ports)", () => {
+      expect(applied(mdns("{strategy: proxy}"))).toEqual([
+        {
+          service: "ha",
+          strategy: "proxy",
+          direction: "outbound",
+          reason:
+            "strategy proxy as given, outbound from the evidence: no port it receives on the host is known, and the " +
+            "overlay reaches it: traefik at 8123 (deploy.labels[0] at line 11)",
+        },
+      ]);
+    });
+
+    it("it joins mDNS: outbound, even with host ports that alone would mean inbound", () => {
+      const [first] = applied(mdns('{strategy: proxy, ports: ["5353/udp", 8123]}'));
+      expect(first).toMatchObject({ direction: "outbound" });
+      expect(first!.reason).toMatch(
+        /^strategy proxy as given, outbound from the evidence: it keeps the host network: /,
+      );
+      expect(first!.reason).toContain("mDNS multicast (224.0.0.251) (x-stackmod.ports at line 6)");
+    });
+
+    it("a direction given wins over the evidence, and says so", () => {
+      expect(applied(mdns('{strategy: proxy, ports: ["5353/udp", 8123], proxy: {direction: inbound}}'))).toEqual([
+        { service: "ha", strategy: "proxy", direction: "inbound", reason: "strategy proxy as given" },
+      ]);
+      // Inbound given for a service the evidence sends outbound: inbound it is, and inbound needs host ports.
+      const given = () =>
+        rewrite(mdns("{strategy: proxy}"), { file: "stack.yml", options: { proxy: { direction: "inbound" } } });
+      expect(stackmodErrorOf(given)).toMatchObject({ code: "NO_PORT" });
+    });
+  });
 });

@@ -80,7 +80,14 @@ describe("the same node, or a refusal", () => {
       options: { strategy: "proxy", ports: [8080] },
     });
     expect(result.applied).toEqual([
-      { service: "gw", strategy: "proxy", direction: "inbound", reason: "strategy proxy as given" },
+      {
+        service: "gw",
+        strategy: "proxy",
+        direction: "inbound",
+        reason:
+          "strategy proxy as given, inbound from the evidence: it receives 8080/tcp on the host (from the command line, " +
+          "x-stackmod.ports at line 3), which a proxy on the host network forwards",
+      },
     ]);
   });
 });
