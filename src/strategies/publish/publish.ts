@@ -1,5 +1,5 @@
 import { optionPosition } from "../../model/option-position.js";
-import type { Node } from "yaml";
+import { isScalar, isSeq, type Node } from "yaml";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { atLeast, sameNode } from "../shared/placement.js";
@@ -71,16 +71,21 @@ export const publish: Transform<PublishOptions, undefined> = {
       entries.push(entry(port, compose, ctx.options.hostIp));
     }
     leaveHostNetwork(service, edits);
+    // Compose: a stale entry written as a scalar becomes a new entry where it stands, so that the
+    // comments in and around the list survive; what is left over is removed or appended.
+    const placed = compose ? replaceInPlace(ctx, stale, entries) : [];
+    const gone = stale.filter((node) => !placed.includes(node));
+    const fresh = entries.slice(placed.length);
     if (stale.length > 0) {
-      if (stale.length < service.ports.length || entries.length === 0) edits.removeFromList(service, "ports", stale);
+      if (gone.length > 0 && (gone.length < service.ports.length || fresh.length === 0))
+        edits.removeFromList(service, "ports", gone);
       notes.info(
         `${service.name}: its old \`ports:\` entries did nothing on the host network and would publish other ports off it; replaced`,
       );
     }
-    if (entries.length > 0) {
-      if (stale.length === service.ports.length && service.ports.length > 0)
-        edits.replaceList(service, "ports", entries);
-      else edits.appendToList(service, "ports", entries);
+    if (fresh.length > 0) {
+      if (gone.length === service.ports.length && service.ports.length > 0) edits.replaceList(service, "ports", fresh);
+      else edits.appendToList(service, "ports", fresh);
     }
     const list = [...wanted.keys()].join(", ");
     notes.info(
@@ -123,6 +128,22 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
       wanted.set(`${p}/${range.protocol}`, { target: p, published: p, protocol: range.protocol });
   }
   return wanted;
+}
+
+/**
+ * Writes the first new entries over stale scalar entries of the service's own block or flow list, one
+ * for one, each in the stale entry's place (its comment stays beside it); returns the entries replaced.
+ * None when the list is not written in the service (an alias, a merge): the caller overrides it whole.
+ */
+function replaceInPlace(ctx: TransformContext<PublishOptions>, stale: Node[], entries: Plain[]): Node[] {
+  const entry = ctx.model.resolver.get(ctx.service.map, "ports");
+  if (!entry?.local || entry.viaAlias || !isSeq(entry.value)) return [];
+  // An anchored or tagged entry is not replaced where it stands: its anchor or tag would stay on the new text.
+  const own = (node: Node) => !node.anchor && !node.tag;
+  const scalars = stale.filter((node) => isScalar(node) && node.range && own(node));
+  const placed = scalars.slice(0, entries.length);
+  placed.forEach((node, index) => ctx.edits.editor.replaceWithFlow(node, entries[index]!));
+  return placed;
 }
 
 function hostIpOf(raw: string): string {
