@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
+import { nodeStart } from "../edit/style.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import { additionalPropertyText, cliCommit } from "./engine-texts.js";
 import { everyEngine } from "./engines.js";
@@ -168,7 +169,12 @@ function fixPortNumbers({ model, service, edits, notes }: FixContext, field: str
     const node = value?.value as Scalar | null | undefined;
     if (!value?.local || value.viaAlias || !isScalar(node) || typeof node.value !== "string") continue;
     if (!/^\d{1,5}$/.test(node.value)) continue;
-    edits.editor.replaceWithFlow(node, Number(node.value));
+    if (node.tag !== undefined) {
+      // `published: !!str 3000`: the tag goes too, or the integer is read as a string again. An anchored
+      // one may be an alias's value elsewhere: left as it is.
+      if (node.anchor !== undefined) continue;
+      edits.editor.edits.add(nodeStart(edits.editor.source, node), node.range![1], String(Number(node.value)));
+    } else edits.editor.replaceWithFlow(node, Number(node.value));
     fixed = true;
   }
   if (fixed)
