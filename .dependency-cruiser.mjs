@@ -21,6 +21,17 @@ const stages = [
 export default {
   forbidden: [
     {
+      name: "edit-through-service-edits",
+      severity: "error",
+      comment:
+        "Strategies and fixes edit text through ServiceEdits only: it owns the editor and guards shared anchors.",
+      from: { pathNot: "^src/edit/" },
+      to: {
+        path: "^src/edit/(yaml-editor|text-edits|top-level|shared-nodes)\\.ts$",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
       name: "no-circular",
       severity: "error",
       comment: "An import cycle: the stages no longer read bottom-up.",

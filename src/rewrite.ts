@@ -24,11 +24,9 @@ import type { EngineVersion } from "./rules/engines.js";
 import type { Rule } from "./rules/rule.js";
 import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { inlineExtends } from "./rules/stack/extends.js";
-import { ServiceEdits } from "./edit/service-edits.js";
+import { ServiceEdits, type EditResult } from "./edit/service-edits.js";
 import type { TextEdit } from "./edit/text-edits.js";
 import type { ExtraFile, Notes, Transform } from "./strategies/strategy.js";
-import { YamlEditor } from "./edit/yaml-editor.js";
-import { detectStyle } from "./edit/style.js";
 import { findTransform, transforms } from "./strategies/index.js";
 
 export interface RewriteOptions extends LoadOptions {
@@ -254,9 +252,8 @@ export function plan(source: string, options: RewriteOptions): Plan {
   const model = keysPass.output === inlined ? first : loadModel(keysPass.output, options);
 
   // Pass 2: the network fixes and the strategies.
-  const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
-  const edits = new ServiceEdits(model, editor);
-  const deploy = new DeployAdditions(model, editor);
+  const edits = new ServiceEdits(model);
+  const deploy = new DeployAdditions(edits);
   const analysis = new StackAnalysis(model);
   const flows: Flow[] = [];
   // Each strategy's state for this run, made when it first applies: services share what it holds.
@@ -337,8 +334,7 @@ export function plan(source: string, options: RewriteOptions): Plan {
     }
   }
   deploy.write();
-  edits.topLevel.write();
-  const output = editor.result();
+  const { output, edits: spliced } = edits.finish();
   const applied = model.services.flatMap((s) =>
     done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)!, ...decisions.get(s.name) }] : [],
   );
@@ -351,13 +347,7 @@ export function plan(source: string, options: RewriteOptions): Plan {
     output,
     // The diff cuts a large file at the edits; after two passes they are not against the original.
     edits:
-      first !== input
-        ? undefined
-        : model === first
-          ? editor.edits.list()
-          : output === keysPass.output
-            ? keysPass.edits
-            : undefined,
+      first !== input ? undefined : model === first ? spliced : output === keysPass.output ? keysPass.edits : undefined,
     findings,
     applied,
     skipped,
@@ -396,7 +386,7 @@ function rulesOf(ids: Set<RuleId>): Rule<RuleId>[] {
   return rules.filter((rule) => ids.has(rule.id));
 }
 
-/** One pass of fixes over its own editor: the new text and its edits. */
+/** One pass of fixes over its own edits: the new text and its edits. */
 function runFixes(
   model: StackModel,
   active: Map<string, { findings: Finding[] }>,
@@ -404,10 +394,9 @@ function runFixes(
   notes: Notes,
   done: Map<string, string>,
   left: Set<string>,
-): { output: string; edits: readonly TextEdit[] } {
-  const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
-  const edits = new ServiceEdits(model, editor);
-  const deploy = new DeployAdditions(model, editor);
+): EditResult {
+  const edits = new ServiceEdits(model);
+  const deploy = new DeployAdditions(edits);
   for (const service of model.services) {
     const entry = active.get(service.name);
     if (!entry) continue;
@@ -421,8 +410,7 @@ function runFixes(
     }
   }
   deploy.write();
-  edits.topLevel.write();
-  return { output: editor.result(), edits: editor.edits.list() };
+  return edits.finish();
 }
 
 /**
@@ -442,22 +430,21 @@ function inlineExtendsPass(
     .map((s) => s.name);
   let model = input;
   while (waiting.length > 0) {
-    const editor = new YamlEditor(model.parsed.source, detectStyle(model.parsed.root, model.parsed.source));
-    const edits = new ServiceEdits(model, editor);
+    const edits = new ServiceEdits(model);
     const next: string[] = [];
     for (const name of waiting) {
       const service = model.services.find((s) => s.name === name)!;
       edits.assertOwnBody(service);
-      const outcome = inlineExtends(model, service, editor, notes, (base) => waiting.includes(base));
+      const outcome = inlineExtends(model, service, edits, notes, (base) => waiting.includes(base));
       if (outcome === "wait") next.push(name);
       else if (outcome) done.set(name, "fix");
       else left.add(`${name}\0stack-forbidden-key`);
     }
-    const output = editor.result();
+    const { output } = edits.finish();
     if (next.length === waiting.length) {
       for (const name of next) {
         const service = model.services.find((s) => s.name === name)!;
-        inlineExtends(model, service, editor, notes, () => false);
+        inlineExtends(model, service, edits, notes, () => false);
         left.add(`${name}\0stack-forbidden-key`);
       }
       break;

@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type YAMLMap } from "yaml";
 import type { StackModel } from "../model/types.js";
+import { isOwn } from "../parse/resolve.js";
 import type { Evidence } from "./types.js";
 
 /** One scalar of a service's settings, with where it is and whether it may be edited in place. */
@@ -19,7 +20,7 @@ export function scalarsUnder(model: StackModel, map: YAMLMap, key: string): Scal
   const entry = model.resolver.get(map, key);
   if (!entry) return [];
   const out: ScalarAt[] = [];
-  walk(model, entry.value, key, key, entry.local && !entry.viaAlias, out, 0);
+  walk(model, entry.value, key, key, isOwn(entry), out, 0);
   return out;
 }
 
@@ -48,7 +49,7 @@ function walk(
   }
   if (isMap(node)) {
     for (const entry of model.resolver.entries(node)) {
-      const own = local && entry.local && !entry.viaAlias;
+      const own = local && isOwn(entry);
       walk(model, entry.value, `${path}.${entry.key}`, entry.key, own, out, depth + 1);
     }
   }

@@ -1,29 +1,45 @@
-import { isAlias, isMap, isPair, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "../errors.js";
 import { hostNetworked, type Attachment, type ServiceModel, type StackModel } from "../model/types.js";
+import { isOwn } from "../parse/resolve.js";
 import { emptyShape, shapeOfBody, type PlannedShape } from "./planned-shape.js";
 import { SharedNodes } from "./shared-nodes.js";
 import { TopLevelDeclarations } from "./top-level.js";
-import type { YamlEditor } from "./yaml-editor.js";
-import type { Plain } from "./render.js";
+import type { TextEdit } from "./text-edits.js";
+import { YamlEditor } from "./yaml-editor.js";
+import { flow, type Plain } from "./render.js";
+import { dashOffset, detectStyle, nodeStart } from "./style.js";
 
-/**
- * Service-level edits on top of the YAML editor. Where a value is written locally
- * it is edited in place; where it comes from an anchor (`*x`) or a merge key
- * (`<<: *x`), the service gets a local override and the anchor stays untouched
- * for its other users.
- */
+export type EnvVar = [name: string, value: string];
+
+type Tree = { [key: string]: Plain };
+
 const isHost = (a: Attachment) => a.network?.special === "host";
 
+/** What the edits of one pass produce: the new text, and the edits against the text the pass read. */
+export interface EditResult {
+  output: string;
+  edits: readonly TextEdit[];
+}
+
+/**
+ * The one way a strategy or a fix edits the file: every change to the text goes through these
+ * methods, which own the YAML editor. Where a value is the service's own (`isOwn`) it is edited in
+ * place; where it comes from an anchor (`*x`) or a merge key (`<<: *x`), the service gets a local
+ * override and the anchor stays untouched for its other users. Every splice also passes
+ * `SharedNodes.check`, so a shared anchor is never changed, whichever method made the edit.
+ */
 export class ServiceEdits {
+  private readonly editor: YamlEditor;
+  private readonly shared: SharedNodes;
+  /** Top-level `networks:`, `volumes:`, `secrets:` the run adds, written once by `finish()`. */
+  private readonly topLevel: TopLevelDeclarations;
   private readonly serviceNames: Set<string>;
   private readonly publishedPorts = new Map<string, string>();
   /** Host ports something on the host network listens on (a generated proxy, a service that stays there). */
   private readonly hostListens = new Map<string, string>();
   /** Attachments already taken off each service, so that a second detach (a fix, then a strategy) knows. */
   private readonly detached = new WeakMap<ServiceModel, Set<Attachment>>();
-  /** Anchors that some alias refers to: a node carrying one is shared, not the service's own. */
-  private readonly aliasedAnchors = new Set<string>();
   /** Services this run takes off the host network. */
   private readonly leftHost = new Set<ServiceModel>();
 
@@ -43,25 +59,256 @@ export class ServiceEdits {
    */
   readonly copies = new Map<string, string>();
 
-  /** Top-level `networks:`, `volumes:`, `secrets:` the run adds, written once by `finish()`. */
-  readonly topLevel: TopLevelDeclarations;
-
-  constructor(
-    readonly model: StackModel,
-    readonly editor: YamlEditor,
-  ) {
-    this.topLevel = new TopLevelDeclarations(model, editor);
-    // Every edit, through these methods or spliced by a strategy, passes this one check.
-    const shared = new SharedNodes(model);
-    editor.edits.guard = (start, end) => shared.check(start, end);
+  constructor(private readonly model: StackModel) {
+    const { root, source } = model.parsed;
+    this.editor = new YamlEditor(source, detectStyle(root, source));
+    this.topLevel = new TopLevelDeclarations(model, this.editor);
+    this.shared = new SharedNodes(model);
+    const shared = this.shared;
+    this.editor.edits.guard = (start, end) => shared.check(start, end);
     this.serviceNames = new Set(model.services.map((s) => s.name));
-    for (const alias of model.parsed.aliases.keys()) this.aliasedAnchors.add(alias.source);
     for (const service of model.services) {
       for (const port of service.ports) {
         if (port.published !== undefined) this.publishedPorts.set(`${port.published}/${port.protocol}`, service.name);
       }
     }
   }
+
+  /** Writes what the run declared at the top level and returns the new text; call it once, last. */
+  finish(): EditResult {
+    this.topLevel.write();
+    return { output: this.editor.result(), edits: this.editor.edits.list() };
+  }
+
+  /**
+   * Edits made inside `fn` go before those already at the same offset: keys nested in a block
+   * (under `deploy:`) must precede a sibling that a later line of code added first at the block's end.
+   */
+  ahead<T>(fn: () => T): T {
+    return this.editor.edits.ahead(fn);
+  }
+
+  /**
+   * A service written as `b: *a`, or one whose body other services alias or merge,
+   * cannot be changed alone: checked before any strategy or fix touches a service.
+   */
+  assertOwnBody(service: ServiceModel): void {
+    this.shared.assertOwnBody(service);
+  }
+
+  // Keys of one service.
+
+  /** Sets a key to a new value: the pair replaced where it is written, added where it is absent or merged in. */
+  setKey(service: ServiceModel, key: string, value: Plain): void {
+    const entry = this.entry(service, key);
+    if (entry?.local) this.editor.replacePair(service.map, entry.pair, key, value);
+    else this.editor.addPair(service.map, key, value);
+  }
+
+  /** Removes a key from the service; a merged-in key cannot be removed, only overridden. */
+  removeKey(service: ServiceModel, key: string): void {
+    const entry = this.entry(service, key);
+    if (!entry) return;
+    this.assertOwnBody(service);
+    const hostAttached = service.attachments.some((a) => isHost(a) && !this.detached.get(service)?.has(a));
+    if (key === "network_mode" && service.networkMode?.value === "host" && !hostAttached) this.leavingHost(service);
+    if (key === "network_mode") this.plan(service.name).networkMode = null;
+    const beneath = entry.local ? this.model.resolver.beneath(service.map, key) : undefined;
+    if (entry.local && !beneath) {
+      this.editor.remove(service.map, entry.pair);
+      return;
+    }
+    const empty: Plain = key === "network_mode" ? null : Array.isArray(service.data[key]) ? [] : {};
+    if (entry.local && key !== "network_mode") {
+      // A merge gives the key too: without the service's own, the merged value would show.
+      if (entry.value) this.shared.assertNotShared(service, key, entry.value);
+      this.editor.replacePair(service.map, entry.pair, key, empty);
+      return;
+    }
+    if (key === "network_mode") {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service.name}" gets \`network_mode\` through a merge key; move it out of the shared anchor` +
+          " so that stackmod can remove it",
+        service.position,
+      );
+    }
+    this.editor.addPair(service.map, key, empty);
+  }
+
+  /** Appends values to a list key of the service (`ports:`, `extra_hosts:`), creating it when absent. */
+  appendToList(service: ServiceModel, key: string, values: Plain[]): void {
+    this.assertOwnBody(service);
+    if (key === "ports") {
+      const shape = this.plan(service.name);
+      for (const port of shapeOfBody({ ports: values }).published ?? []) shape.publishes.add(port);
+    }
+    const entry = this.entry(service, key);
+    if (!entry) {
+      this.editor.addPair(service.map, key, values);
+      return;
+    }
+    if (isOwn(entry) && isSeq(entry.value)) {
+      this.shared.assertNotShared(service, key, entry.value);
+      this.editor.append(entry.value, values);
+      return;
+    }
+    const existing = (service.data[key] as Plain[] | undefined) ?? [];
+    this.override(service, key, [...existing, ...values]);
+  }
+
+  /** Replaces a list key of the service with new values (written in place, or as a local override). */
+  replaceList(service: ServiceModel, key: string, values: Plain[]): void {
+    this.assertOwnBody(service);
+    const entry = this.entry(service, key);
+    if (isOwn(entry)) {
+      if (entry.value) this.shared.assertNotShared(service, key, entry.value);
+      this.editor.replacePair(service.map, entry.pair, key, values);
+      return;
+    }
+    this.override(service, key, values);
+  }
+
+  /** Removes some items of a list key; the key goes when nothing is left. */
+  removeFromList(service: ServiceModel, key: string, items: Node[]): void {
+    const entry = this.entry(service, key);
+    if (!entry || !isSeq(entry.value) || items.length === 0) return;
+    this.assertOwnBody(service);
+    if (items.length === entry.value.items.length) {
+      this.removeKey(service, key);
+      return;
+    }
+    if (isOwn(entry)) {
+      this.shared.assertNotShared(service, key, entry.value);
+      for (const item of items) this.editor.remove(entry.value, item);
+      return;
+    }
+    const indexes = new Set(items.map((item) => (entry.value as { items: unknown[] }).items.indexOf(item)));
+    const kept = ((service.data[key] as Plain[]) ?? []).filter((_, index) => !indexes.has(index));
+    this.override(service, key, kept);
+  }
+
+  /**
+   * Adds variables to the service's `environment:`, list (`K=v`) or map, local or merged in;
+   * a missing or empty one becomes a map.
+   */
+  addEnvironment(service: ServiceModel, vars: EnvVar[]): void {
+    const entry = this.entry(service, "environment");
+    if (!entry || entry.value === null || (isScalar(entry.value) && entry.value.value === null)) {
+      this.setKey(service, "environment", environmentWith(undefined, vars));
+      return;
+    }
+    if (isSeq(entry.value)) {
+      this.appendToList(
+        service,
+        "environment",
+        vars.map(([k, v]) => `${k}=${v}`),
+      );
+      return;
+    }
+    if (isOwn(entry) && isMap(entry.value)) {
+      for (const [k, v] of vars) this.editor.addPair(entry.value, k, v);
+      return;
+    }
+    this.override(service, "environment", environmentWith(service.data.environment, vars));
+  }
+
+  /**
+   * Adds `tree` under the mapping `key` of the service (`deploy:`), key by key: a mapping the
+   * service writes itself is extended in place, at any depth; one that comes from an anchor or a
+   * merge key stays untouched and is overridden by the resolved one plus the additions.
+   */
+  addUnder(service: ServiceModel, key: string, tree: Tree): void {
+    const entry = this.entry(service, key);
+    const resolved = service.data[key];
+    if (!entry) {
+      this.editor.addPair(service.map, key, tree);
+      return;
+    }
+    if (isOwn(entry) && isMap(entry.value)) {
+      this.mergeInto(entry.value, tree, resolved);
+      return;
+    }
+    const merged = mergePlain((resolved ?? {}) as Plain, tree);
+    if (entry.local) this.editor.replaceWithFlow(entry.pair.value as Node, merged);
+    else this.editor.addPair(service.map, key, merged);
+  }
+
+  /**
+   * Sets `deploy.placement.constraints` (or another path under a key of the service): each mapping on
+   * the way that the service writes itself is edited in place, key by key; one that comes from an
+   * anchor or a merge key stays as it is and the service gets its own copy with the new value.
+   */
+  setNested(service: ServiceModel, path: string[], value: Plain): void {
+    this.setIn(service.map, path, value, service.data);
+  }
+
+  /**
+   * Replaces a scalar the service writes itself (an own entry's value, a list item, a key) with
+   * a new value, its tag and anchor kept unless `withTag`.
+   */
+  replaceScalar(node: Scalar, value: Plain, how: { withTag?: boolean } = {}): void {
+    if (!how.withTag) {
+      this.editor.replaceWithFlow(node, value);
+      return;
+    }
+    // The tag goes too (`!!str 3000` read as a string again otherwise).
+    this.editor.edits.add(nodeStart(this.model.parsed.source, node), node.range![1], flow(value));
+  }
+
+  /**
+   * Replaces [start, end) of the text as read by text the file itself writes elsewhere, moved to a new
+   * place (an inlined `extends`: the base's keys as the base writes them, reindented), which no `Plain`
+   * value could render as it was. Only for such copies; the splice passes the shared-anchor guard.
+   */
+  spliceCopied(start: number, end: number, text: string): void {
+    this.editor.edits.add(start, end, text);
+  }
+
+  /**
+   * Replaces `from` by `to` inside one scalar the service writes itself (a reference in its
+   * environment or command), in the scalar's own text. False, changing nothing, when the text
+   * is not written literally there (escapes, interpolation) or the scalar is shared by an anchor.
+   */
+  replaceInScalar(service: ServiceModel, node: Node, from: string, to: string): boolean {
+    this.assertOwnBody(service);
+    const range = node.range;
+    if (!range || this.shared.isShared(node)) return false;
+    const text = this.model.parsed.source.text.slice(range[0], range[1]);
+    const value = String((node as Scalar).value);
+    const count = (haystack: string) => haystack.split(from).length - 1;
+    if (count(text) === 0 || count(text) !== count(value)) return false;
+    let at = text.indexOf(from);
+    while (at !== -1) {
+      this.editor.edits.add(range[0] + at, range[0] + at + from.length, to);
+      at = text.indexOf(from, at + from.length);
+    }
+    return true;
+  }
+
+  /**
+   * Removes the labels whose key matches from `deploy.labels` (or `labels` when
+   * `inDeploy` is false), in list (`k=v`) or map form. Returns false, changing
+   * nothing, when the labels are not written locally (they come from an anchor).
+   */
+  removeLabels(service: ServiceModel, inDeploy: boolean, matches: (key: string) => boolean): boolean {
+    const { resolver } = this.model;
+    const deploy = inDeploy ? resolver.get(service.map, "deploy") : undefined;
+    if (inDeploy && !(isOwn(deploy) && isMap(deploy.value))) return false;
+    const owner = inDeploy ? (deploy!.value as YAMLMap) : service.map;
+    const labels = resolver.get(owner, "labels");
+    if (!isOwn(labels)) return false;
+    const collection = labels.value;
+    const keyOf = (item: unknown): string =>
+      isPair(item) ? String((item.key as Scalar).value) : String((item as Scalar).value ?? "").split("=")[0]!;
+    if (!isSeq(collection) && !isMap(collection)) return false;
+    const gone = (collection.items as unknown[]).filter((item) => matches(keyOf(item)));
+    if (gone.length === collection.items.length) this.editor.remove(owner, labels.pair);
+    else for (const item of gone) this.editor.remove(collection, item as Node);
+    return true;
+  }
+
+  // The service's networks.
 
   /** Takes the matching attachments off a service's `networks:` (those an earlier fix took off stay off). */
   detach(service: ServiceModel, leaving: (a: Attachment) => boolean): void {
@@ -81,8 +328,8 @@ export class ServiceEdits {
       this.removeKey(service, "networks");
       return;
     }
-    if (entry.local && !entry.viaAlias && (isSeq(collection) || isMap(collection))) {
-      this.assertNotShared(service, "networks", collection);
+    if (isOwn(entry) && (isSeq(collection) || isMap(collection))) {
+      this.shared.assertNotShared(service, "networks", collection);
       for (const attachment of gone) this.editor.remove(collection, attachment.item as Node);
       return;
     }
@@ -94,130 +341,113 @@ export class ServiceEdits {
     this.override(service, "networks", remaining);
   }
 
-  /** Appends values to a list key of the service (`ports:`, `extra_hosts:`), creating it when absent. */
-  appendToList(service: ServiceModel, key: string, values: Plain[]): void {
-    this.assertOwnBody(service);
-    if (key === "ports") {
-      const shape = this.plan(service.name);
-      for (const port of shapeOfBody({ ports: values }).published ?? []) shape.publishes.add(port);
-    }
-    const entry = this.entry(service, key);
-    if (!entry) {
-      this.editor.addPair(service.map, key, values);
+  /** Adds `key` to the service's networks, list or map, in the form the file uses. */
+  attach(service: ServiceModel, key: string): void {
+    this.plan(service.name).on.add(key);
+    const entry = service.networks;
+    if (!entry || isSeq(entry.value)) {
+      this.appendToList(service, "networks", [key]);
       return;
     }
-    if (entry.local && !entry.viaAlias && isSeq(entry.value)) {
-      this.assertNotShared(service, key, entry.value);
-      this.editor.append(entry.value, values);
+    if (isOwn(entry) && isMap(entry.value)) {
+      this.editor.addPair(entry.value, key, {});
       return;
     }
-    const existing = (service.data[key] as Plain[] | undefined) ?? [];
-    this.override(service, key, [...existing, ...values]);
-  }
-
-  /** Replaces a list key of the service with new values (written in place, or as a local override). */
-  replaceList(service: ServiceModel, key: string, values: Plain[]): void {
-    this.assertOwnBody(service);
-    const entry = this.entry(service, key);
-    if (entry?.local && !entry.viaAlias) {
-      if (entry.value) this.assertNotShared(service, key, entry.value);
-      this.editor.replacePair(service.map, entry.pair, key, values);
-      return;
-    }
-    this.override(service, key, values);
+    this.override(service, "networks", { ...((service.data.networks ?? {}) as Record<string, Plain>), [key]: {} });
   }
 
   /**
-   * Replaces `from` by `to` inside one scalar the service writes itself (a reference in its
-   * environment or command), in the scalar's own text. False, changing nothing, when the text
-   * is not written literally there (escapes, interpolation) or the scalar is shared by an anchor.
+   * Puts the service on `key` where it was on `replaced[0]`: the same list item or map key,
+   * renamed, so its place, comment and settings stay; the other attachments in `replaced` go.
    */
-  replaceInScalar(service: ServiceModel, node: Node, from: string, to: string): boolean {
-    this.assertOwnBody(service);
-    const anchor = (node as { anchor?: string }).anchor;
-    const range = node.range;
-    if (!range || (anchor && this.aliasedAnchors.has(anchor))) return false;
-    const text = this.model.parsed.source.text.slice(range[0], range[1]);
-    const value = String((node as Scalar).value);
-    const count = (haystack: string) => haystack.split(from).length - 1;
-    if (count(text) === 0 || count(text) !== count(value)) return false;
-    let at = text.indexOf(from);
-    while (at !== -1) {
-      this.editor.edits.add(range[0] + at, range[0] + at + from.length, to);
-      at = text.indexOf(from, at + from.length);
-    }
-    return true;
-  }
-
-  /** Removes some items of a list key; the key goes when nothing is left. */
-  removeFromList(service: ServiceModel, key: string, items: Node[]): void {
-    const entry = this.entry(service, key);
-    if (!entry || !isSeq(entry.value) || items.length === 0) return;
-    this.assertOwnBody(service);
-    if (items.length === entry.value.items.length) {
-      this.removeKey(service, key);
+  replaceAttachment(service: ServiceModel, replaced: Attachment[], key: string): void {
+    const [first, ...others] = replaced;
+    if (!first) return;
+    const shape = this.plan(service.name);
+    for (const gone of replaced) shape.off.add(gone.key);
+    shape.on.add(key);
+    if (service.attachments.some((a) => a.key === key)) {
+      this.detach(service, (a) => replaced.includes(a));
       return;
     }
-    if (entry.local && !entry.viaAlias) {
-      this.assertNotShared(service, key, entry.value);
-      for (const item of items) this.editor.remove(entry.value, item);
+    const entry = service.networks!;
+    const collection = entry.value;
+    if (isOwn(entry) && (isSeq(collection) || isMap(collection))) {
+      this.replaceScalar((isPair(first.item) ? first.item.key : first.item) as Scalar, key);
+      for (const other of others) this.editor.remove(collection, other.item as Node);
       return;
     }
-    const indexes = new Set(items.map((item) => (entry.value as { items: unknown[] }).items.indexOf(item)));
-    const kept = ((service.data[key] as Plain[]) ?? []).filter((_, index) => !indexes.has(index));
-    this.override(service, key, kept);
-  }
-
-  /** Removes a key from the service; a merged-in key cannot be removed, only overridden. */
-  removeKey(service: ServiceModel, key: string): void {
-    const entry = this.entry(service, key);
-    if (!entry) return;
-    this.assertOwnBody(service);
-    const hostAttached = service.attachments.some((a) => isHost(a) && !this.detached.get(service)?.has(a));
-    if (key === "network_mode" && service.networkMode?.value === "host" && !hostAttached) this.leavingHost(service);
-    if (key === "network_mode") this.plan(service.name).networkMode = null;
-    const beneath = entry.local ? this.model.resolver.beneath(service.map, key) : undefined;
-    if (entry.local && !beneath) {
-      this.editor.remove(service.map, entry.pair);
-      return;
-    }
-    const empty: Plain = key === "network_mode" ? null : Array.isArray(service.data[key]) ? [] : {};
-    if (entry.local && key !== "network_mode") {
-      // A merge gives the key too: without the service's own, the merged value would show.
-      if (entry.value) this.assertNotShared(service, key, entry.value);
-      this.editor.replacePair(service.map, entry.pair, key, empty);
-      return;
-    }
-    if (key === "network_mode") {
-      throw new StackmodError(
-        "UNSUPPORTED",
-        `service "${service.name}" gets \`network_mode\` through a merge key; move it out of the shared anchor so that stackmod can remove it`,
-        service.position,
-      );
-    }
-    this.editor.addPair(service.map, key, empty);
+    const gone = new Set(others.map((a) => a.key));
+    const data = service.data.networks as Plain;
+    const renamed: Plain = Array.isArray(data)
+      ? data.filter((name) => !gone.has(String(name))).map((name) => (name === first.key ? key : name))
+      : Object.fromEntries(
+          Object.entries(data as Record<string, Plain>)
+            .filter(([k]) => !gone.has(k))
+            .map(([k, v]) => [k === first.key ? key : k, v]),
+        );
+    this.override(service, "networks", renamed);
   }
 
   /**
-   * Removes the labels whose key matches from `deploy.labels` (or `labels` when
-   * `inDeploy` is false), in list (`k=v`) or map form. Returns false, changing
-   * nothing, when the labels are not written locally (they come from an anchor).
+   * Leaves only `keep` in the service's networks, each with `alias` among its aliases, so that
+   * other services still reach it by that name. Written in place item by item (a list becomes
+   * a mapping), so that a `none` item another fix removes and the comments between items stay.
    */
-  removeLabels(service: ServiceModel, inDeploy: boolean, matches: (key: string) => boolean): boolean {
-    const { resolver } = this.model;
-    const deploy = inDeploy ? resolver.get(service.map, "deploy") : undefined;
-    if (inDeploy && !(deploy?.local && !deploy.viaAlias && isMap(deploy.value))) return false;
-    const owner = inDeploy ? (deploy!.value as YAMLMap) : service.map;
-    const labels = resolver.get(owner, "labels");
-    if (!labels?.local || labels.viaAlias) return false;
-    const collection = labels.value;
-    const keyOf = (item: unknown): string =>
-      isPair(item) ? String((item.key as Scalar).value) : String((item as Scalar).value ?? "").split("=")[0]!;
-    if (!isSeq(collection) && !isMap(collection)) return false;
-    const gone = (collection.items as unknown[]).filter((item) => matches(keyOf(item)));
-    if (gone.length === collection.items.length) this.editor.remove(owner, labels.pair);
-    else for (const item of gone) this.editor.remove(collection, item as Node);
-    return true;
+  keepNetworksWithAlias(service: ServiceModel, keep: Attachment[], alias: string): void {
+    const entry = service.networks;
+    const collection = entry?.value;
+    if (entry && keep.length === 0) {
+      // Only the host network (and none) was there: the service is left on the default network.
+      this.removeKey(service, "networks");
+      return;
+    }
+    if (!isOwn(entry) || !(isSeq(collection) || isMap(collection))) {
+      this.setKey(service, "networks", networksWithAlias(service, keep, alias));
+      return;
+    }
+    const { editor } = this;
+    const kept = new Set(keep);
+    // `none` is removed by its own fix, which runs before any strategy.
+    for (const attachment of service.attachments) {
+      if (!kept.has(attachment) && attachment.network?.special !== "none") editor.remove(collection, attachment.item);
+    }
+    const wanted = networksWithAlias(service, keep, alias);
+    if (isSeq(collection)) {
+      this.seqToMap(collection.flow === true, collection.range!, keep, wanted);
+      return;
+    }
+    for (const attachment of keep) {
+      const pair = attachment.item as Pair;
+      const config = pair.value as Node | null;
+      const aliases = isMap(config) ? this.model.resolver.get(config, "aliases") : undefined;
+      if (isMap(config) && !aliases) editor.addPair(config, "aliases", [alias]);
+      else if (isMap(config) && isOwn(aliases) && isSeq(aliases.value)) {
+        if (!aliases.value.items.some((item) => isScalar(item) && String(item.value) === alias))
+          editor.append(aliases.value, [alias]);
+      } else editor.replacePair(collection, pair, attachment.key, wanted[attachment.key]!);
+    }
+  }
+
+  // The services of the file.
+
+  /** Renames the service's key; its body, comments and anchors stay where they are. */
+  renameService(service: ServiceModel, name: string): void {
+    this.replaceScalar(service.pair.key as Scalar, name);
+    this.renamed.set(name, service.name);
+  }
+
+  /**
+   * Points other services at a renamed one: `depends_on` (Compose refuses a dangling one) and
+   * `links` (`NAME` and `NAME:ALIAS`; the link keeps the old name as its alias, so the linking
+   * service still finds it by that name).
+   */
+  renameReferences(from: string, to: string): void {
+    this.renameEntries("depends_on", (name) => (name === from ? to : undefined));
+    this.renameEntries("links", (link) => {
+      const [name, alias] = link.split(":");
+      return name === from ? `${to}:${alias ?? from}` : undefined;
+    });
   }
 
   /** Adds new services right after `after`, in the file's style; their names must be free. */
@@ -232,7 +462,8 @@ export class ServiceEdits {
     if (this.serviceNames.has(name) || this.model.networks.has(name)) {
       throw new StackmodError(
         "NAME_COLLISION",
-        `stackmod would add a service "${name}" for "${near.name}", but that name is already used in this file; rename the existing one or set another strategy for "${near.name}"`,
+        `stackmod would add a service "${name}" for "${near.name}", but that name is already used in this file;` +
+          ` rename the existing one or set another strategy for "${near.name}"`,
         near.position,
       );
     }
@@ -248,11 +479,12 @@ export class ServiceEdits {
   /** Reserves a published port for `service`; a port already published in the stack is an error. */
   claimPublishedPort(port: number, protocol: "tcp" | "udp", service: ServiceModel): void {
     const key = `${port}/${protocol}`;
+    const how = `choose another with \`ports: ["PUBLISHED:TARGET/${protocol}"]\` in x-stackmod`;
     const listener = this.hostListens.get(key);
     if (listener !== undefined) {
       throw new StackmodError(
         "PORT_COLLISION",
-        `stackmod would publish ${key} for "${service.name}", but "${listener}" listens on that host port; choose another with \`ports: ["PUBLISHED:TARGET/${protocol}"]\` in x-stackmod`,
+        `stackmod would publish ${key} for "${service.name}", but "${listener}" listens on that host port; ${how}`,
         service.position,
       );
     }
@@ -260,7 +492,7 @@ export class ServiceEdits {
     if (owner !== undefined) {
       throw new StackmodError(
         "PORT_COLLISION",
-        `stackmod would publish ${key} for "${service.name}", but "${owner}" already publishes it; choose another with \`ports: ["PUBLISHED:TARGET/${protocol}"]\` in x-stackmod`,
+        `stackmod would publish ${key} for "${service.name}", but "${owner}" already publishes it; ${how}`,
         service.position,
       );
     }
@@ -279,7 +511,9 @@ export class ServiceEdits {
       const how = this.publishedPorts.has(key) ? "publishes" : "listens on";
       throw new StackmodError(
         "PORT_COLLISION",
-        `"${listener}" would listen on host port ${key} for "${service.name}", but "${owner}" already ${how} it, and a port cannot be bound twice on a node; publish the other one elsewhere, or give "${service.name}" another strategy`,
+        `"${listener}" would listen on host port ${key} for "${service.name}", but "${owner}" already ${how} it,` +
+          ` and a port cannot be bound twice on a node; publish the other one elsewhere,` +
+          ` or give "${service.name}" another strategy`,
         service.position,
       );
     }
@@ -313,60 +547,30 @@ export class ServiceEdits {
       );
       if (!other) continue;
       const alias = [service, other].map((s) => s.portsEntry?.pair.value).find((v) => isAlias(v));
+      const at = isAlias(alias) ? source.position(alias.range![0]) : undefined;
       const shared = isAlias(alias)
-        ? ` (the ports: list anchored &${alias.source} and used at ${source.position(alias.range![0]).line}:${source.position(alias.range![0]).column} through *${alias.source})`
+        ? ` (the ports: list anchored &${alias.source} and used at ${at!.line}:${at!.column} through *${alias.source})`
         : "";
       throw new StackmodError(
         "PORT_COLLISION",
-        `"${service.name}" leaves the host network, so the ports: it lists are published, and ${key} is published by "${other.name}" too${shared}: a port cannot be bound twice; give one of them another published port (a ports: list of its own), or another strategy for "${service.name}"`,
+        `"${service.name}" leaves the host network, so the ports: it lists are published, and ${key} is published` +
+          ` by "${other.name}" too${shared}: a port cannot be bound twice; give one of them another published port` +
+          ` (a ports: list of its own), or another strategy for "${service.name}"`,
         port.position,
       );
     }
   }
 
-  /** Adds a top-level network declaration, creating `networks:` when the file has none. */
-  declareNetwork(key: string, body: Plain): void {
-    this.topLevel.declare("networks", key, body);
-  }
-
-  /**
-   * A service written as `b: *a`, or one whose body other services alias or merge,
-   * cannot be changed alone: checked before any strategy or fix touches a service.
-   */
-  assertOwnBody(service: ServiceModel): void {
-    const value = service.pair.value;
-    if (isAlias(value)) {
-      throw new StackmodError(
-        "UNSUPPORTED",
-        `service "${service.name}" is written as an alias of another service's body (*${value.source}); stackmod cannot change it alone: write it with a merge key instead (\`${service.name}: {<<: *${value.source}}\`) and it gets its own overrides`,
-        service.position,
-      );
-    }
-    if (service.map.anchor && this.aliasedAnchors.has(service.map.anchor)) {
-      throw new StackmodError(
-        "UNSUPPORTED",
-        `the body of service "${service.name}" is the anchor &${service.map.anchor}, which other services use; changing it would change them too: move the shared keys to an x- block (x-${service.map.anchor}: &${service.map.anchor}) and merge it with <<`,
-        service.position,
-      );
-    }
-  }
-
-  /** A list or mapping written in the service but anchored for others: editing it in place would change them too. */
-  private assertNotShared(service: ServiceModel, key: string, node: Node): void {
-    const anchor = (node as { anchor?: string }).anchor;
-    if (anchor && this.aliasedAnchors.has(anchor)) {
-      throw new StackmodError(
-        "UNSUPPORTED",
-        `\`${key}\` of service "${service.name}" is the anchor &${anchor}, which other services use; changing it would change them too: move it to an x- block (x-${anchor}: &${anchor} ...) and refer to it with *${anchor}`,
-        this.model.parsed.source.position(node.range?.[0] ?? 0),
-      );
-    }
+  /** Declares `section.key` at the top level (`networks:`, `volumes:`, `secrets:`) unless the file already does. */
+  declare(section: "networks" | "volumes" | "secrets", key: string, body: Plain): void {
+    this.topLevel.declare(section, key, body);
   }
 
   private entry(service: ServiceModel, key: string) {
     return this.model.resolver.get(service.map, key);
   }
 
+  /** The service's own value for `key` where it is not: an alias replaced, a merged-in key shadowed. */
   private override(service: ServiceModel, key: string, value: Plain): void {
     const entry = this.entry(service, key);
     if (entry?.local && entry.viaAlias) {
@@ -375,4 +579,127 @@ export class ServiceEdits {
     }
     this.editor.addPair(service.map, key, value);
   }
+
+  private setIn(map: YAMLMap, path: string[], value: Plain, resolved: unknown): void {
+    const [key, ...rest] = path as [string, ...string[]];
+    const entry = this.model.resolver.get(map, key);
+    const below = isTree(resolved) ? resolved[key] : undefined;
+    if (rest.length > 0 && isOwn(entry) && isMap(entry.value)) {
+      this.setIn(entry.value, rest, value, below);
+      return;
+    }
+    const written = rest.length === 0 ? value : withPath(below, rest, value);
+    if (entry?.local) this.editor.replacePair(map, entry.pair, key, written);
+    else this.editor.addPair(map, key, written);
+  }
+
+  private mergeInto(map: YAMLMap, tree: Tree, resolved: unknown): void {
+    for (const [key, value] of Object.entries(tree)) {
+      const entry = this.model.resolver.get(map, key);
+      if (!entry) {
+        this.editor.addPair(map, key, value);
+      } else if (isOwn(entry) && isMap(entry.value) && isTree(value)) {
+        this.mergeInto(entry.value, value, isTree(resolved) ? resolved[key] : undefined);
+      } else if (isTree(value)) {
+        // From an anchor or a merge key: the whole key is overridden here, the anchor stays as it is.
+        const merged = mergePlain((isTree(resolved) ? resolved[key] : null) as Plain, value);
+        if (entry.local) this.editor.replaceWithFlow(entry.pair.value as Node, merged);
+        else this.editor.addPair(map, key, merged);
+      }
+    }
+  }
+
+  /** A list of networks written as a mapping, item by item: `[a, b]` becomes `{a: ..., b: ...}`. */
+  private seqToMap(inFlow: boolean, range: [number, number, number], keep: Attachment[], wanted: Tree): void {
+    const { editor } = this;
+    const source = this.model.parsed.source;
+    if (inFlow) {
+      const [open, close] = range;
+      editor.edits.add(open, open + 1, "{");
+      editor.edits.add(close - 1, close, "}");
+      for (const attachment of keep) {
+        const node = attachment.item as Node;
+        // From its tag and anchor on: `!!merge backend` as a key would be a merge key.
+        const entryText = flow({ [attachment.key]: wanted[attachment.key]! }).slice(1, -1);
+        editor.edits.add(nodeStart(source, node), node.range![1], entryText);
+      }
+      return;
+    }
+    for (const attachment of keep) {
+      const node = attachment.item as Node;
+      const dash = dashOffset(source, node) ?? node.range![0];
+      const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, source.indentAt(dash));
+      editor.edits.add(source.lineStart(dash), editor.blockEnd(node), lines.join(source.eol) + source.eol);
+    }
+  }
+
+  /** Renames the entries of `key` (a list, or a map's keys) in every service, where `rename` gives a new one. */
+  private renameEntries(key: string, rename: (entry: string) => string | undefined): void {
+    for (const other of this.model.services) {
+      const entry = this.entry(other, key);
+      const data = other.data[key] as Plain;
+      if (!entry || ![...namesIn(data)].some((name) => rename(name) !== undefined)) continue;
+      this.followed.set(other.name, new Set([...(this.followed.get(other.name) ?? []), key]));
+      const collection = entry.value;
+      if (!isOwn(entry) || !(isSeq(collection) || isMap(collection))) {
+        const renamed = Array.isArray(data)
+          ? data.map((item) => rename(String(item)) ?? item)
+          : Object.fromEntries(Object.entries(data as Record<string, Plain>).map(([k, v]) => [rename(k) ?? k, v]));
+        this.override(other, key, renamed);
+        continue;
+      }
+      const items = isSeq(collection) ? collection.items : collection.items.map((pair) => pair.key);
+      for (const item of items) {
+        const renamed = isScalar(item) ? rename(String(item.value)) : undefined;
+        if (renamed !== undefined) this.replaceScalar(item as Scalar, renamed);
+      }
+    }
+  }
+}
+
+/** The names a list (`A=b`, `A`) or a map sets: environment variables, `depends_on` services, `links`. */
+export function namesIn(value: unknown): Set<string> {
+  if (Array.isArray(value)) return new Set(value.map((item) => String(item).split("=")[0]!));
+  if (value && typeof value === "object") return new Set(Object.keys(value));
+  return new Set();
+}
+
+/** An environment with `vars` added, in its own form (a map when it has none). */
+export function environmentWith(value: unknown, vars: EnvVar[]): Plain {
+  if (Array.isArray(value)) return [...(value as Plain[]), ...vars.map(([k, v]) => `${k}=${v}`)];
+  return { ...((value ?? {}) as Record<string, Plain>), ...Object.fromEntries(vars) };
+}
+
+function networksWithAlias(service: ServiceModel, keep: Attachment[], alias: string): Record<string, Plain> {
+  const data = service.data.networks;
+  const configs = !Array.isArray(data) && data && typeof data === "object" ? (data as Record<string, Plain>) : {};
+  const networks: Record<string, Plain> = {};
+  for (const attachment of keep) {
+    const config = (configs[attachment.key] ?? {}) as Record<string, Plain>;
+    const aliases = Array.isArray(config.aliases) ? config.aliases.map(String) : [];
+    networks[attachment.key] = { ...config, aliases: [...new Set([...aliases, alias])] };
+  }
+  return networks;
+}
+
+/** `base` (a resolved mapping, or nothing) with `value` at `path`. */
+function withPath(base: unknown, path: string[], value: Plain): Plain {
+  const [key, ...rest] = path as [string, ...string[]];
+  const copy: Tree = isTree(base) ? { ...base } : {};
+  copy[key] = rest.length === 0 ? value : withPath(copy[key], rest, value);
+  return copy;
+}
+
+function isTree(value: unknown): value is Tree {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function mergePlain(base: Plain, over: Tree): Plain {
+  if (!isTree(base)) return over;
+  const result: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const before = result[key];
+    result[key] = isTree(before) && isTree(value) ? (mergePlain(before, value) as Plain) : value;
+  }
+  return result;
 }

@@ -1,5 +1,6 @@
+import { isAlias, type Node } from "yaml";
 import { StackmodError } from "../errors.js";
-import type { StackModel } from "../model/types.js";
+import type { ServiceModel, StackModel } from "../model/types.js";
 import { nodeStart } from "./style.js";
 
 interface Region {
@@ -9,26 +10,28 @@ interface Region {
 }
 
 /**
- * The text of every anchored node that an alias uses (`&p` ... `*p`, `<<: *a`),
- * tag and anchor included: the one protection that every strategy and fix goes
- * through, since every edit passes `check`. Changing such a node changes every
- * service that uses it, which the user did not ask for, so an edit that overlaps one
- * (or inserts strictly inside it) is refused at the anchor, with what to do instead.
+ * Anchor protection, all of it: the text of every anchored node that an alias uses
+ * (`&p` ... `*p`, `<<: *a`), tag and anchor included. Changing such a node changes every
+ * place that uses it, which the user did not ask for. `check` guards every edit (an edit
+ * that overlaps one, or inserts strictly inside it, is refused at the anchor, with what to
+ * do instead); `assertOwnBody` and `assertNotShared` refuse earlier, naming the service and
+ * key, where `ServiceEdits` knows what it is about to change.
  */
 export class SharedNodes {
+  /** Anchors that some alias refers to. */
+  private readonly used = new Set<string>();
   private readonly regions: Region[] = [];
   /** The largest end among regions[0..i]: with the regions sorted by start, one binary search finds an overlap. */
   private readonly reach: number[] = [];
 
   constructor(private readonly model: StackModel) {
     // The parse's walk found the aliases and the anchored nodes: no walk of its own.
-    const used = new Set<string>();
-    for (const alias of model.parsed.aliases.keys()) used.add(alias.source);
-    if (used.size === 0) return;
+    for (const alias of model.parsed.aliases.keys()) this.used.add(alias.source);
+    if (this.used.size === 0) return;
     const source = model.parsed.source;
     for (const node of model.parsed.anchored) {
       const anchor = node.anchor;
-      if (!anchor || !used.has(anchor) || !node.range) continue;
+      if (!anchor || !this.used.has(anchor) || !node.range) continue;
       this.regions.push({ start: nodeStart(source, node), end: node.range[1], anchor });
     }
     this.regions.sort((a, b) => a.start - b.start);
@@ -36,17 +39,62 @@ export class SharedNodes {
     for (const region of this.regions) this.reach.push((reach = Math.max(reach, region.end)));
   }
 
+  /** The node carries an anchor that some alias uses. */
+  isShared(node: Node): boolean {
+    const anchor = (node as { anchor?: string }).anchor;
+    return anchor !== undefined && this.used.has(anchor);
+  }
+
   /** Throws when the edit of [start, end) would change a shared node. */
   check(start: number, end: number): void {
     const hit = this.overlapping(start, end);
     if (!hit) return;
+    const { anchor } = hit;
     throw new StackmodError(
       "UNSUPPORTED",
-      `this rewrite would change the node anchored as &${hit.anchor}, which is also used elsewhere through *${hit.anchor}` +
-        ` (an alias or a merge key), so those places would change too; nothing was written. Give this service its own` +
-        ` copy of what it needs changed (move the shared part to an x- block, x-${hit.anchor}: &${hit.anchor} ..., and` +
+      `this rewrite would change the node anchored as &${anchor}, which is also used elsewhere through *${anchor}` +
+        ` (an alias or a merge key), so those places would change too; nothing was written. Give this service its` +
+        ` own copy of what it needs changed (move the shared part to an x- block, x-${anchor}: &${anchor} ..., and` +
         " merge or alias it from there), or choose strategy: skip for it",
       this.model.parsed.source.position(hit.start),
+    );
+  }
+
+  /**
+   * A service written as `b: *a`, or one whose body other services alias or merge,
+   * cannot be changed alone: checked before any strategy or fix touches a service.
+   */
+  assertOwnBody(service: ServiceModel): void {
+    const value = service.pair.value;
+    if (isAlias(value)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service.name}" is written as an alias of another service's body (*${value.source});` +
+          ` stackmod cannot change it alone: write it with a merge key instead` +
+          ` (\`${service.name}: {<<: *${value.source}}\`) and it gets its own overrides`,
+        service.position,
+      );
+    }
+    const anchor = service.map.anchor;
+    if (this.isShared(service.map)) {
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `the body of service "${service.name}" is the anchor &${anchor}, which other services use; changing it` +
+          ` would change them too: move the shared keys to an x- block (x-${anchor}: &${anchor}) and merge it with <<`,
+        service.position,
+      );
+    }
+  }
+
+  /** A list or mapping written in the service but anchored for others: editing it in place would change them too. */
+  assertNotShared(service: ServiceModel, key: string, node: Node): void {
+    if (!this.isShared(node)) return;
+    const anchor = (node as { anchor?: string }).anchor;
+    throw new StackmodError(
+      "UNSUPPORTED",
+      `\`${key}\` of service "${service.name}" is the anchor &${anchor}, which other services use; changing it` +
+        ` would change them too: move it to an x- block (x-${anchor}: &${anchor} ...) and refer to it with *${anchor}`,
+      this.model.parsed.source.position(node.range?.[0] ?? 0),
     );
   }
 

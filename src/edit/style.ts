@@ -109,3 +109,16 @@ export function keyStart(source: SourceText, pair: Pair): number {
   if (text[before - 1] === "?" && (before < 2 || /\s/.test(text[before - 2]!))) at = before - 1;
   return at;
 }
+
+/**
+ * Offset just after the last line of a block node, including a comment on that
+ * line but not the comment lines or blank lines that follow it.
+ */
+export function blockEnd(source: SourceText, node: Node): number {
+  const [start, valueEnd, nodeEnd] = node.range!;
+  const text = source.text;
+  let end = text.slice(valueEnd, nodeEnd).includes("\n") ? valueEnd : nodeEnd;
+  while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end -= 1;
+  if (end > 0 && text[end - 1] === "\n") return end;
+  return source.lineEnd(end);
+}

@@ -1,5 +1,6 @@
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from "yaml";
 import { StackmodError } from "../errors.js";
+import { isOwn } from "../parse/resolve.js";
 import type { StackModel } from "../model/types.js";
 import type { YamlEditor } from "./yaml-editor.js";
 import { flow, scalar, type Plain } from "./render.js";
@@ -39,7 +40,7 @@ export class TopLevelDeclarations {
       const entry = this.model.resolver.get(this.model.parsed.root, section);
       const empty = !entry || entry.value === null || (isScalar(entry.value) && entry.value.value === null);
       if (empty) fresh.push([section, declarations]);
-      else if (entry.local && !entry.viaAlias && isMap(entry.value)) this.addTo(entry.value, declarations);
+      else if (isOwn(entry) && isMap(entry.value)) this.addTo(entry.value, declarations);
       else {
         throw new StackmodError(
           "UNSUPPORTED",

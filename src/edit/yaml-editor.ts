@@ -2,7 +2,7 @@ import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq 
 import { TextEdits, type TextEdit } from "./text-edits.js";
 import type { SourceText } from "../parse/source-text.js";
 import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
-import { dashOffset, keyStart, nodeStart } from "./style.js";
+import { blockEnd, dashOffset, keyStart, nodeStart } from "./style.js";
 
 /**
  * Edits a YAML file by splicing text at node ranges. Nothing is ever re-printed:
@@ -142,12 +142,7 @@ export class YamlEditor {
    * line but not the comment lines or blank lines that follow it.
    */
   blockEnd(node: Node): number {
-    const [start, valueEnd, nodeEnd] = node.range!;
-    const text = this.source.text;
-    let end = text.slice(valueEnd, nodeEnd).includes("\n") ? valueEnd : nodeEnd;
-    while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end -= 1;
-    if (end > 0 && text[end - 1] === "\n") return end;
-    return this.source.lineEnd(end);
+    return blockEnd(this.source, node);
   }
 
   /**

@@ -137,6 +137,15 @@ export class Resolver {
   }
 }
 
+/**
+ * The entry's value is the mapping's own: written in it (not merged in through `<<`) and not
+ * an alias. Only such a value may be edited in place; any other belongs to an anchor that
+ * other places use too, so the mapping gets a local override instead.
+ */
+export function isOwn(entry: Entry | undefined): entry is Entry & { local: true; viaAlias: false } {
+  return entry !== undefined && entry.local && !entry.viaAlias;
+}
+
 export function isMergeKey(key: unknown): boolean {
   return isScalar(key) && (key.value === "<<" || (typeof key.value === "symbol" && key.source === "<<"));
 }

@@ -1,5 +1,5 @@
 import { StackmodError } from "../errors.js";
-import type { ServiceModel } from "../model/types.js";
+import type { ServiceModel, StackModel } from "../model/types.js";
 import type { Notes } from "../edit/notes.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import { composeNetworkModeText } from "./engine-texts.js";
@@ -38,8 +38,8 @@ export const networkModeWithNetworks: Rule<"network-mode-with-networks"> = {
     strategy: (service) => service.networkMode?.value === "host",
     // service:X, container:X and none lose networks:; any other mode is refused (exit 2) by the fix.
     alone: (service) => service.networkMode?.value !== "host",
-    apply({ service, edits, notes }) {
-      fixNetworkModeWithNetworks(service, edits, notes);
+    apply({ model, service, edits, notes }) {
+      fixNetworkModeWithNetworks(model, service, edits, notes);
       return true;
     },
   },
@@ -54,7 +54,7 @@ export const networkModeWithNetworks: Rule<"network-mode-with-networks"> = {
  * - `none`: the service was meant to have no network; `networks:` goes (fail closed).
  * Any other mode (bridge, a network's name) with `networks:` is a choice only the author can make.
  */
-function fixNetworkModeWithNetworks(service: ServiceModel, edits: ServiceEdits, notes: Notes): void {
+function fixNetworkModeWithNetworks(model: StackModel, service: ServiceModel, edits: ServiceEdits, notes: Notes): void {
   const mode = service.networkMode!.value;
   const keys = service.attachments.map((a) => `"${a.key}"`).join(", ");
   const shared = /^(service|container):(.+)$/.exec(mode);
@@ -77,6 +77,6 @@ function fixNetworkModeWithNetworks(service: ServiceModel, edits: ServiceEdits, 
   throw new StackmodError(
     "UNSUPPORTED",
     `service "${service.name}" sets network_mode: ${mode} and networks: (${keys}), which Compose refuses together; this is not a host-network conflict, and which of the two you meant is yours to say: remove one of them`,
-    edits.model.parsed.source.position(value?.range?.[0] ?? 0),
+    model.parsed.source.position(value?.range?.[0] ?? 0),
   );
 }

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
-import { nodeStart } from "../edit/style.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
+import { isOwn } from "../parse/resolve.js";
 import { additionalPropertyText, cliCommit } from "./engine-texts.js";
 import { everyEngine } from "./engines.js";
 import { fileFindingOf, findingOf, onEngines, type FixContext, type Finding, type Rule } from "./rule.js";
@@ -149,7 +149,7 @@ function fixOne(context: FixContext, finding: Finding): boolean {
     const entry = localEntry(service, model, "depends_on");
     if (!entry || !isMap(entry.value)) return false;
     const names = model.resolver.entries(entry.value).map((e) => e.key);
-    edits.editor.replacePair(service.map, entry.pair, "depends_on", names);
+    edits.setKey(service, "depends_on", names);
     notes.info(
       `${service.name}: depends_on became the list ${names.join(", ")}: docker stack takes only a list, and Swarm does not wait for conditions (dropped)`,
     );
@@ -167,14 +167,14 @@ function fixPortNumbers({ model, service, edits, notes }: FixContext, field: str
     if (!isMap(item)) continue;
     const value = model.resolver.get(item, field);
     const node = value?.value as Scalar | null | undefined;
-    if (!value?.local || value.viaAlias || !isScalar(node) || typeof node.value !== "string") continue;
+    if (!isOwn(value) || !isScalar(node) || typeof node.value !== "string") continue;
     if (!/^\d{1,5}$/.test(node.value)) continue;
     if (node.tag !== undefined) {
       // `published: !!str 3000`: the tag goes too, or the integer is read as a string again. An anchored
       // one may be an alias's value elsewhere: left as it is.
       if (node.anchor !== undefined) continue;
-      edits.editor.edits.add(nodeStart(edits.editor.source, node), node.range![1], String(Number(node.value)));
-    } else edits.editor.replaceWithFlow(node, Number(node.value));
+      edits.replaceScalar(node, Number(node.value), { withTag: true });
+    } else edits.replaceScalar(node, Number(node.value));
     fixed = true;
   }
   if (fixed)

@@ -1,6 +1,5 @@
-import { isMap, type YAMLMap } from "yaml";
-import type { ServiceModel, StackModel } from "../../model/types.js";
-import type { YamlEditor } from "../../edit/yaml-editor.js";
+import type { ServiceModel } from "../../model/types.js";
+import type { ServiceEdits } from "../../edit/service-edits.js";
 import type { Plain } from "../../edit/render.js";
 
 type Tree = { [key: string]: Plain };
@@ -8,17 +7,12 @@ type Tree = { [key: string]: Plain };
 /**
  * Keys that fixes add under a service's `deploy:` (`restart_policy`, `resources.limits`),
  * collected and written once: two fixes of one service must not each create `deploy:`.
- * A `deploy:` written in the service is extended in place, key by key; one that comes
- * from an anchor or a merge key stays untouched and the service gets its own `deploy:`
- * (the merged one plus the additions).
+ * `ServiceEdits.addUnder` writes them, in place or as an override of a merged-in `deploy:`.
  */
 export class DeployAdditions {
   private readonly byService = new Map<ServiceModel, Tree>();
 
-  constructor(
-    readonly model: StackModel,
-    readonly editor: YamlEditor,
-  ) {}
+  constructor(private readonly edits: ServiceEdits) {}
 
   /** The value at `deploy.PATH` as the service resolves it (anchors and merges applied). */
   existing(service: ServiceModel, path: string[]): unknown {
@@ -43,54 +37,12 @@ export class DeployAdditions {
 
   /** Written ahead of other insertions at the same offset: the keys nest under `deploy:`, which may end there. */
   write(): void {
-    this.editor.edits.ahead(() => this.writeAll());
-  }
-
-  private writeAll(): void {
-    for (const [service, tree] of this.byService) {
-      const entry = this.model.resolver.get(service.map, "deploy");
-      if (!entry) {
-        this.editor.addPair(service.map, "deploy", tree);
-        continue;
-      }
-      if (entry.local && !entry.viaAlias && isMap(entry.value)) {
-        this.merge(entry.value, tree, service.data.deploy);
-        continue;
-      }
-      const merged = mergePlain((service.data.deploy ?? {}) as Plain, tree);
-      if (entry.local) this.editor.replaceWithFlow(entry.pair.value as never, merged);
-      else this.editor.addPair(service.map, "deploy", merged);
-    }
-  }
-
-  private merge(map: YAMLMap, tree: Tree, resolved: unknown): void {
-    const { resolver } = this.model;
-    for (const [key, value] of Object.entries(tree)) {
-      const entry = resolver.get(map, key);
-      if (!entry) {
-        this.editor.addPair(map, key, value);
-      } else if (entry.local && !entry.viaAlias && isMap(entry.value) && isTree(value)) {
-        this.merge(entry.value, value, isTree(resolved) ? resolved[key] : undefined);
-      } else if (isTree(value)) {
-        // From an anchor or a merge key: the whole key is overridden here, the anchor stays as it is.
-        const merged = mergePlain((isTree(resolved) ? resolved[key] : null) as Plain, value);
-        if (entry.local) this.editor.replaceWithFlow(entry.pair.value as never, merged);
-        else this.editor.addPair(map, key, merged);
-      }
-    }
+    this.edits.ahead(() => {
+      for (const [service, tree] of this.byService) this.edits.addUnder(service, "deploy", tree);
+    });
   }
 }
 
 function isTree(value: unknown): value is Tree {
   return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function mergePlain(base: Plain, over: Tree): Plain {
-  if (!isTree(base)) return over;
-  const result: Tree = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const before = result[key];
-    result[key] = isTree(before) && isTree(value) ? (mergePlain(before, value) as Plain) : value;
-  }
-  return result;
 }

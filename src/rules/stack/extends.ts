@@ -1,9 +1,9 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
 import type { Notes } from "../../edit/notes.js";
-import type { YamlEditor } from "../../edit/yaml-editor.js";
-import { isMergeKey } from "../../parse/resolve.js";
-import { dashOffset, keyStart, nodeStart } from "../../edit/style.js";
+import type { ServiceEdits } from "../../edit/service-edits.js";
+import { isMergeKey, isOwn } from "../../parse/resolve.js";
+import { blockEnd, dashOffset, keyStart, nodeStart } from "../../edit/style.js";
 import { mergeOf, notInherited, unextendable, type Merge } from "./extends-merge.js";
 
 /** Why a same-file `extends` cannot be inlined safely, at the node to look at. */
@@ -33,7 +33,7 @@ interface Insert {
 export function inlineExtends(
   model: StackModel,
   service: ServiceModel,
-  editor: YamlEditor,
+  edits: ServiceEdits,
   notes: Notes,
   inlinedLater: (base: string) => boolean,
 ): boolean | "wait" {
@@ -47,8 +47,8 @@ export function inlineExtends(
         chain[0]!.map,
       );
     }
-    const inserts = planInline(model, service, editor);
-    for (const insert of inserts) editor.edits.add(insert.at, insert.end, insert.text);
+    const inserts = planInline(model, service);
+    for (const insert of inserts) edits.spliceCopied(insert.at, insert.end, insert.text);
     notes.info(
       `${service.name}: inlined \`extends\` of "${chain[0]!.name}" as Compose merges it (docker stack refuses extends)`,
     );
@@ -64,7 +64,7 @@ export function inlineExtends(
 function extendsEntry(model: StackModel, service: ServiceModel) {
   const entry = model.resolver.get(service.map, "extends");
   if (!entry) return undefined;
-  if (!entry.local || entry.viaAlias)
+  if (!isOwn(entry))
     throw new Refusal("it comes from an anchor or a merge key: write it in the service", entry.value ?? undefined);
   return entry;
 }
@@ -117,13 +117,14 @@ function baseChain(model: StackModel, service: ServiceModel): ServiceModel[] {
   return chain;
 }
 
-function planInline(model: StackModel, service: ServiceModel, editor: YamlEditor): Insert[] {
+function planInline(model: StackModel, service: ServiceModel): Insert[] {
   const entry = extendsEntry(model, service)!;
   if (service.map.flow)
     throw new Refusal("the service is written in flow style ({...}): write it as a block", service.map);
   const chain = baseChain(model, service);
-  const planner = new Planner(model, editor);
-  const column = editor.source.indentAt(keyStart(editor.source, entry.pair));
+  const planner = new Planner(model);
+  const source = model.parsed.source;
+  const column = source.indentAt(keyStart(source, entry.pair));
   const inserts: Insert[] = [];
   const keys = [...new Set(chain.flatMap((base) => model.resolver.entries(base.map).map((e) => e.key)))];
   for (const key of keys.filter((k) => !notInherited(k))) {
@@ -141,7 +142,7 @@ function planInline(model: StackModel, service: ServiceModel, editor: YamlEditor
       continue;
     }
     if (merge.kind === "override") continue;
-    if (!mine.local || mine.viaAlias) {
+    if (!isOwn(mine)) {
       throw new Refusal(
         `its \`${key}\` comes from an anchor or a merge key, and merging the base's into it would change the anchor's other users`,
         mine.pair.key as Node,
@@ -150,9 +151,9 @@ function planInline(model: StackModel, service: ServiceModel, editor: YamlEditor
     const bases = holders.flatMap((holder) => (holder.value ? [holder.value] : []));
     planner.merge(mine.value, bases, merge, key);
   }
-  const start = editor.source.lineStart(keyStart(editor.source, entry.pair));
-  const end = editor.blockEnd((entry.pair.value as Node | null) ?? (entry.pair.key as Node));
-  const eol = editor.source.eol;
+  const start = source.lineStart(keyStart(source, entry.pair));
+  const end = blockEnd(source, (entry.pair.value as Node | null) ?? (entry.pair.key as Node));
+  const eol = source.eol;
   const text = inserts.map((insert) => insert.text + eol).join("");
   return [...planner.inserts, { at: start, end, text }];
 }
@@ -161,13 +162,10 @@ function planInline(model: StackModel, service: ServiceModel, editor: YamlEditor
 class Planner {
   readonly inserts: Insert[] = [];
 
-  constructor(
-    private readonly model: StackModel,
-    private readonly editor: YamlEditor,
-  ) {}
+  constructor(private readonly model: StackModel) {}
 
   private get source() {
-    return this.editor.source;
+    return this.model.parsed.source;
   }
 
   merge(own: Node | null, bases: Node[], merge: Merge, path: string): void {
@@ -211,7 +209,7 @@ class Planner {
           continue;
         }
         if (inner.kind === "override") continue;
-        if (!mineEntry.local || mineEntry.viaAlias) {
+        if (!isOwn(mineEntry)) {
           throw new Refusal(`\`${path}.${entry.key}\` comes from an anchor here`, mineEntry.pair.key as Node);
         }
         const values = bases.map((b) => this.model.resolver.get(b as YAMLMap, entry.key)?.value ?? null);
@@ -300,7 +298,7 @@ class Planner {
     }
     const column = this.source.indentAt(keyStart(this.source, own.items[0]!));
     const eol = this.source.eol;
-    const at = this.editor.blockEnd((last.value as Node | null) ?? (last.key as Node));
+    const at = blockEnd(this.source, (last.value as Node | null) ?? (last.key as Node));
     const tail = this.source.text.slice(0, at).endsWith("\n") ? "" : eol;
     const text = pairs.map((pair) => eol + this.pairText(pair, column)).join("");
     this.inserts.push({ at, end: at, text: tail ? text : text.slice(eol.length) + eol });
@@ -315,7 +313,7 @@ class Planner {
       .slice(this.source.lineStart(start), start)
       .trim()
       .match(/^(-\s*)?$/);
-    const end = flowParent ? value.range![1] : this.editor.blockEnd(value);
+    const end = flowParent ? value.range![1] : blockEnd(this.source, value);
     return this.reindent(start, end, column);
   }
 
@@ -324,7 +322,7 @@ class Planner {
     this.assertCopyable(item);
     const dash = dashOffset(this.source, item);
     if (dash === undefined) return " ".repeat(column) + "- " + this.flowText(item, "");
-    return this.reindent(dash, this.editor.blockEnd(item), column);
+    return this.reindent(dash, blockEnd(this.source, item), column);
   }
 
   private flowText(item: Node, path: string): string {

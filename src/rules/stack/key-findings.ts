@@ -1,6 +1,6 @@
 import { isScalar, type Node } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
-import type { Entry } from "../../parse/resolve.js";
+import { isOwn, type Entry } from "../../parse/resolve.js";
 import { findingOf, type Finding, type Rule } from "../rule.js";
 
 /** The service's keys (merges applied) that `pick` names, each as a finding at the key. */
@@ -23,7 +23,7 @@ export function keyFindings<Id extends string>(
 /** The entry of a key written in the service itself, not through an anchor or a merge key. */
 export function localEntry(service: ServiceModel, model: StackModel, key: string): Entry | undefined {
   const entry = model.resolver.get(service.map, key);
-  return entry?.local && !entry.viaAlias ? entry : undefined;
+  return isOwn(entry) ? entry : undefined;
 }
 
 /** A scalar value as text (`64m`, `on-failure:3`), or undefined. */

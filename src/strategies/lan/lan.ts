@@ -1,5 +1,4 @@
 import { StackmodError } from "../../errors.js";
-import { attachNetwork, replaceHostAttachment } from "./attach.js";
 import { checkConsistency } from "./consistency.js";
 import { networkBody } from "./network-body.js";
 import { lanOptions, type LanOptions } from "./options.js";
@@ -48,11 +47,11 @@ export const lan: Transform<LanOptions, RunState> = {
     const hosts = service.attachments.filter((a) => a.network?.special === "host");
     edits.leavingHost(service);
     if (hosts.length > 0) {
-      replaceHostAttachment(edits, service, hosts, key);
+      edits.replaceAttachment(service, hosts, key);
       if (service.networkMode?.value === "host") edits.removeKey(service, "network_mode");
     } else {
       edits.removeKey(service, "network_mode");
-      attachNetwork(edits, service, key);
+      edits.attach(service, key);
     }
 
     if (dialect === "compose") {
@@ -154,7 +153,7 @@ function declare(ctx: TransformContext<LanOptions, RunState>, network: LanNetwor
       positionOf(ctx, service, clash.key),
     );
   }
-  edits.declareNetwork(network.name, networkBody(network, dialect));
+  edits.declare("networks", network.name, networkBody(network, dialect));
   return network.name;
 }
 

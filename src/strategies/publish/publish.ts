@@ -1,5 +1,6 @@
 import { optionPosition } from "../../model/option-position.js";
-import { isScalar, isSeq, type Node } from "yaml";
+import { isScalar, isSeq, type Node, type Scalar } from "yaml";
+import { isOwn } from "../../parse/resolve.js";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { atLeast, sameNode } from "../shared/placement.js";
@@ -137,12 +138,12 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
  */
 function replaceInPlace(ctx: TransformContext<PublishOptions>, stale: Node[], entries: Plain[]): Node[] {
   const entry = ctx.model.resolver.get(ctx.service.map, "ports");
-  if (!entry?.local || entry.viaAlias || !isSeq(entry.value)) return [];
+  if (!isOwn(entry) || !isSeq(entry.value)) return [];
   // An anchored or tagged entry is not replaced where it stands: its anchor or tag would stay on the new text.
   const own = (node: Node) => !node.anchor && !node.tag;
   const scalars = stale.filter((node) => isScalar(node) && node.range && own(node));
   const placed = scalars.slice(0, entries.length);
-  placed.forEach((node, index) => ctx.edits.editor.replaceWithFlow(node, entries[index]!));
+  placed.forEach((node, index) => ctx.edits.replaceScalar(node as Scalar, entries[index]!));
   return placed;
 }
 

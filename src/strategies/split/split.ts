@@ -8,17 +8,7 @@ import { collectorAddresses, replaceReference } from "../../analysis/rewire.js";
 import { queueDocs } from "./queues/describe.js";
 import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
-import {
-  addEnvironment,
-  environmentWith,
-  keepNetworksWithAlias,
-  namesIn,
-  renameReferences,
-  renameService,
-  setKey,
-  setNested,
-  type EnvVar,
-} from "./split-edits.js";
+import { environmentWith, namesIn, type EnvVar } from "../../edit/service-edits.js";
 import type { Transform, TransformContext } from "../strategy.js";
 import type { Plain } from "../../edit/render.js";
 import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "./queues/options.js";
@@ -88,11 +78,11 @@ export const split: Transform<SplitOptions, RunState> = {
     const secrets = queue.state.secrets ? secretNames(queue.state.secrets) : [];
 
     // The processor is the service itself, renamed: its comments, anchors and key order stay.
-    renameService(edits, service, names.processor);
-    if (settings.processor.image) setKey(edits, service, "image", settings.processor.image);
-    if (settings.processor.command) setKey(edits, service, "command", settings.processor.command);
+    edits.renameService(service, names.processor);
+    if (settings.processor.image) edits.setKey(service, "image", settings.processor.image);
+    if (settings.processor.command) edits.setKey(service, "command", settings.processor.command);
     if (settings.processor.constraints) placeProcessor(ctx, settings.processor.constraints, names);
-    keepNetworksWithAlias(edits, service, keep, service.name);
+    edits.keepNetworksWithAlias(service, keep, service.name);
     if (service.data.network_mode !== undefined) edits.removeKey(service, "network_mode");
     if (service.data.ports !== undefined) {
       edits.removeKey(service, "ports");
@@ -110,9 +100,9 @@ export const split: Transform<SplitOptions, RunState> = {
     // a new `environment:` are inserted at the same offset, in the order they are added. A new `secrets:`
     // comes after the environment, as before.
     if (service.data.secrets !== undefined) addSecrets();
-    addEnvironment(edits, service, processorEnv);
+    edits.addEnvironment(service, processorEnv);
     if (service.data.secrets === undefined) addSecrets();
-    renameReferences(edits, service.name, names.processor);
+    edits.renameReferences(service.name, names.processor);
 
     const collector = collectorBody(ctx, host, collectorEnv, secrets);
     edits.addServices(service, [
@@ -121,9 +111,9 @@ export const split: Transform<SplitOptions, RunState> = {
     ]);
     edits.copies.set(names.collector, service.name);
     if (queue.body) {
-      if (kind.dataPath) edits.topLevel.declare("volumes", volumeName(names.queue), {});
+      if (kind.dataPath) edits.declare("volumes", volumeName(names.queue), {});
       for (const secret of secrets)
-        edits.topLevel.declare("secrets", secret, compose ? { file: `./secrets/${secret}` } : { external: true });
+        edits.declare("secrets", secret, compose ? { file: `./secrets/${secret}` } : { external: true });
     }
 
     notes.info(
@@ -187,8 +177,8 @@ function dropHostPrivileges(ctx: Ctx, names: { processor: string; collector: str
   for (const { key } of found) {
     const entry = ctx.model.resolver.get(service.map, key);
     if (entry?.local) edits.removeKey(service, key);
-    else if (key === "privileged") setKey(edits, service, key, false);
-    else if (Array.isArray(service.data[key])) setKey(edits, service, key, []);
+    else if (key === "privileged") edits.setKey(service, key, false);
+    else if (Array.isArray(service.data[key])) edits.setKey(service, key, []);
     else {
       // A namespace mode merged in from an anchor: no value means "the default" when written.
       throw new StackmodError(
@@ -220,7 +210,7 @@ function placeProcessor(ctx: Ctx, constraints: string[], names: { processor: str
   const placement = (placementOf(service).placement ?? {}) as { constraints?: unknown };
   const own = Array.isArray(placement.constraints) ? placement.constraints.map(String) : [];
   if (constraints.length > 0 || own.length > 0)
-    setNested(edits, service, ["deploy", "placement", "constraints"], constraints);
+    edits.setNested(service, ["deploy", "placement", "constraints"], constraints);
   const where = constraints.length > 0 ? `on ${constraints.join(", ")}` : "on any node";
   const instead = own.length > 0 ? `instead of the service's ${own.join(", ")}` : "(the service had no constraint)";
   notes.info(
