@@ -1,0 +1,268 @@
+import { describe, expect, it } from "vitest";
+import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { parseStackFile } from "../../src/parse/parse.js";
+import { detectStyle } from "../../src/edit/style.js";
+import { YamlEditor } from "../../src/edit/yaml-editor.js";
+
+/** A text of whole lines, each ended by "\n". */
+const y = (...lines: string[]): string => lines.map((line) => `${line}\n`).join("");
+
+/** The editor of a text, and the node at a path of keys and indexes (no aliases or merges followed). */
+function open(text: string) {
+  const parsed = parseStackFile(text, "t.yml");
+  const editor = new YamlEditor(parsed.source, detectStyle(parsed.root, parsed.source));
+  const at = (...path: (string | number)[]): Node => {
+    const node = parsed.doc.getIn(path, true) as Node | undefined;
+    if (!node) throw new Error(`nothing at ${path.join(".")}`);
+    return node;
+  };
+  const map = (...path: (string | number)[]): YAMLMap => {
+    const node = path.length === 0 ? parsed.root : at(...path);
+    if (!isMap(node)) throw new Error(`not a mapping at ${path.join(".")}`);
+    return node;
+  };
+  const seq = (...path: (string | number)[]): YAMLSeq => {
+    const node = at(...path);
+    if (!isSeq(node)) throw new Error(`not a list at ${path.join(".")}`);
+    return node;
+  };
+  const pair = (owner: YAMLMap, key: string): Pair => {
+    const found = owner.items.find((item) => isPair(item) && String((item.key as { value: unknown }).value) === key);
+    if (!found) throw new Error(`no key ${key}`);
+    return found;
+  };
+  return { editor, at, map, seq, pair };
+}
+
+describe("YamlEditor.remove", () => {
+  it("removes a block list item with its comment, and nothing else", () => {
+    const text = y("services:", "  a:", "    ports:", '      - "80" # web', "      # kept", '      - "443"');
+    const { editor, seq } = open(text);
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[0] as Node);
+    expect(editor.result()).toBe(y("services:", "  a:", "    ports:", "      # kept", '      - "443"'));
+  });
+
+  it("removes an item from its dash, tag and anchor included", () => {
+    const text = y("services:", "  a:", "    ports:", "      - !!str &p 80", "      - 443", "  b:", "    ports: [*p]");
+    const { editor, seq } = open(text);
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[0] as Node);
+    expect(editor.result()).toBe(y("services:", "  a:", "    ports:", "      - 443", "  b:", "    ports: [*p]"));
+  });
+
+  it("takes the newline before the last line of a file that has no final newline", () => {
+    const { editor, seq } = open("services:\n  a:\n    ports:\n      - 80\n      - 443");
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[1] as Node);
+    expect(editor.result()).toBe("services:\n  a:\n    ports:\n      - 80");
+  });
+
+  it("removes a pair with its whole block value", () => {
+    const text = y("services:", "  a:", "    deploy:", "      mode: global", "      labels: [x]", "    image: x");
+    const { editor, map, pair } = open(text);
+    const a = map("services", "a");
+    editor.remove(a, pair(a, "deploy"));
+    expect(editor.result()).toBe(y("services:", "  a:", "    image: x"));
+  });
+
+  it("removes an explicit key (`? k`) from its question mark", () => {
+    const text = y("services:", "  a:", "    ? image", "    : x", "    user: root");
+    const { editor, map, pair } = open(text);
+    const a = map("services", "a");
+    editor.remove(a, pair(a, "image"));
+    expect(editor.result()).toBe(y("services:", "  a:", "    user: root"));
+  });
+
+  it("removes flow items with the right comma: first, middle, last, and the last two", () => {
+    const text = y("services:", "  a:", "    networks: [one, !!str two, three, four]");
+    const cases: [number[], string][] = [
+      [[0], "[!!str two, three, four]"],
+      [[1], "[one, three, four]"],
+      [[3], "[one, !!str two, three]"],
+      [[2, 3], "[one, !!str two]"],
+      [[1, 2, 3], "[one]"],
+    ];
+    for (const [indexes, written] of cases) {
+      const { editor, seq } = open(text);
+      const networks = seq("services", "a", "networks");
+      for (const index of indexes) editor.remove(networks, networks.items[index] as Node);
+      expect(editor.result(), String(indexes)).toBe(`services:\n  a:\n    networks: ${written}\n`);
+    }
+  });
+
+  it("removes a pair of a flow mapping", () => {
+    const { editor, map, pair } = open(y("services:", "  a: {image: x, user: root, init: true}"));
+    const a = map("services", "a");
+    editor.remove(a, pair(a, "user"));
+    expect(editor.result()).toBe(y("services:", "  a: {image: x, init: true}"));
+  });
+
+  it("keeps CRLF line ends", () => {
+    const { editor, seq } = open(y("services:\r", "  a:\r", "    ports:\r", "      - 80\r", "      - 443\r"));
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[0] as Node);
+    expect(editor.result()).toBe(y("services:\r", "  a:\r", "    ports:\r", "      - 443\r"));
+  });
+});
+
+describe("YamlEditor: adding", () => {
+  // `443:443` is quoted: YAML 1.1 reads it as a base-60 number.
+  it("appends to a block list at its items' column, after the last item's comment", () => {
+    const text = y("services:", "  a:", "    ports:", "    - 80 # web", "    image: x");
+    const { editor, seq } = open(text);
+    editor.append(seq("services", "a", "ports"), ["443:443", { target: 53, protocol: "udp" }]);
+    expect(editor.result()).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    ports:",
+        "    - 80 # web",
+        '    - "443:443"',
+        "    - target: 53",
+        "      protocol: udp",
+        "    image: x",
+      ),
+    );
+  });
+
+  it("appends to a flow list and to an empty one", () => {
+    const { editor, seq } = open(y("services:", "  a:", "    ports: [80]", "    dns: []"));
+    editor.append(seq("services", "a", "ports"), ["443", 53]);
+    editor.append(seq("services", "a", "dns"), ["1.1.1.1"]);
+    expect(editor.result()).toBe(y("services:", "  a:", '    ports: [80, "443", 53]', '    dns: ["1.1.1.1"]'));
+  });
+
+  it("adds a pair at the end of a block mapping in the file's indentation, CRLF kept", () => {
+    const { editor, map } = open(y("services:\r", "   a:\r", "      image: x # pinned\r"));
+    editor.addPair(map("services", "a"), "networks", ["backend"]);
+    expect(editor.result()).toBe(
+      y("services:\r", "   a:\r", "      image: x # pinned\r", "      networks:\r", "         - backend\r"),
+    );
+  });
+
+  it("adds a pair after the last one of a file without a final newline, still without one", () => {
+    const { editor, map } = open("services:\n  a:\n    image: x");
+    editor.addPair(map("services", "a"), "init", true);
+    expect(editor.result()).toBe("services:\n  a:\n    image: x\n    init: true");
+  });
+
+  // `y` is quoted: YAML 1.1 reads it as true.
+  it("adds pairs to a flow mapping and to an empty one", () => {
+    const { editor, map } = open(y("services:", "  a: {image: x}", "  b: {}"));
+    editor.addPair(map("services", "a"), "ports", ["80"]);
+    editor.addPair(map("services", "b"), "image", "y");
+    expect(editor.result()).toBe(y("services:", '  a: {image: x, ports: ["80"]}', '  b: {image: "y"}'));
+  });
+
+  it("adds pairs after a given one, keeping a blank line between services", () => {
+    const text = y("services:", "  a:", "    image: x", "", "  b:", "    image: y");
+    const { editor, map, pair } = open(text);
+    editor.addPairsAfter(map("services"), pair(map("services"), "a"), [
+      ["a-proxy", { image: "socat" }],
+      ["a-queue", { image: "nats" }],
+    ]);
+    expect(editor.result()).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    image: x",
+        "",
+        "  a-proxy:",
+        "    image: socat",
+        "",
+        "  a-queue:",
+        "    image: nats",
+        "",
+        "  b:",
+        "    image: y",
+      ),
+    );
+  });
+
+  it("adds pairs after a tagged, anchored key of a flow mapping", () => {
+    const { editor, map, pair } = open(y("services: {!!str &k a: {image: x}, b: {image: y}}"));
+    editor.addPairsAfter(map("services"), pair(map("services"), "a"), [["c", { image: "z" }]]);
+    expect(editor.result()).toBe(y("services: {!!str &k a: {image: x}, c: {image: z}, b: {image: y}}"));
+  });
+
+  it("inserts lines in order when two additions land at one offset", () => {
+    const { editor, map } = open(y("services:", "  a:", "    image: x"));
+    const a = map("services", "a");
+    editor.addPair(a, "init", true);
+    editor.addPair(a, "user", "root");
+    expect(editor.result()).toBe(y("services:", "  a:", "    image: x", "    init: true", "    user: root"));
+  });
+});
+
+describe("YamlEditor: replacing", () => {
+  it("replaces a pair in block style, from the tag of its key, comment lines after it kept", () => {
+    const text = y("services:", "  a:", "    !!str ports: &p", "      - 80", "    # about image", "    image: x");
+    const { editor, map, pair } = open(text);
+    const a = map("services", "a");
+    editor.replacePair(a, pair(a, "ports"), "ports", ["443"]);
+    expect(editor.result()).toBe(
+      y("services:", "  a:", "    ports:", '      - "443"', "    # about image", "    image: x"),
+    );
+  });
+
+  it("replaces the last pair of a file without a final newline, still without one", () => {
+    const { editor, map, pair } = open("services:\n  a:\n    image: x");
+    const a = map("services", "a");
+    editor.replacePair(a, pair(a, "image"), "image", "nginx");
+    expect(editor.result()).toBe("services:\n  a:\n    image: nginx");
+  });
+
+  it("replaces a pair of a flow mapping in flow style", () => {
+    const { editor, map, pair } = open(y("services:", "  a: {image: x, ports: [80]}"));
+    const a = map("services", "a");
+    editor.replacePair(a, pair(a, "ports"), "ports", [{ target: 80, published: 8080 }]);
+    expect(editor.result()).toBe(y("services:", "  a: {image: x, ports: [{target: 80, published: 8080}]}"));
+  });
+
+  it("replaces an alias or a scalar with a flow value", () => {
+    const text = y("x-p: &p [80]", "services:", "  a:", "    ports: *p", "    init: false");
+    const { editor, at } = open(text);
+    editor.replaceWithFlow(at("services", "a", "ports"), ["80", "443"]);
+    editor.replaceWithFlow(at("services", "a", "init"), true);
+    expect(editor.result()).toBe(y("x-p: &p [80]", "services:", "  a:", '    ports: ["80", "443"]', "    init: true"));
+  });
+
+  it("refuses two replacements of one node when the text is made", () => {
+    const text = y("services:", "  a:", "    image: x");
+    const { editor, at } = open(text);
+    editor.replaceWithFlow(at("services", "a", "image"), "nginx");
+    editor.replaceWithFlow(at("services", "a", "image"), "redis");
+    expect(() => editor.result()).toThrow(`internal: overlapping edits at offset ${text.indexOf("x")}`);
+  });
+});
+
+describe("YamlEditor.blockEnd", () => {
+  it("ends a block after its last line's comment, before the comment lines and blank lines that follow", () => {
+    const text = y("services:", "  a:", "    ports:", "      - 80 # web", "", "    # next", "    image: x");
+    const { editor, at } = open(text);
+    expect(text.slice(0, editor.blockEnd(at("services", "a", "ports")))).toBe(
+      y("services:", "  a:", "    ports:", "      - 80 # web"),
+    );
+  });
+});
+
+describe("YamlEditor and the guard", () => {
+  it("asks the guard about a collection's first byte when it grows at its end", () => {
+    const text = y("services:", "  a:", "    ports: [80]");
+    const { editor, seq, map } = open(text);
+    const asked: number[][] = [];
+    editor.edits.guard = (start, end) => void asked.push([start, end]);
+    const ports = seq("services", "a", "ports");
+    editor.append(ports, [443]);
+    editor.addPair(map("services", "a"), "init", true);
+    const portsStart = text.indexOf("[");
+    const aStart = text.indexOf("ports");
+    expect(asked).toEqual([
+      [portsStart, portsStart + 1],
+      [portsStart + 3, portsStart + 3],
+      [aStart, aStart + 1],
+      [text.length, text.length],
+    ]);
+  });
+});
