@@ -58,7 +58,7 @@ export interface Skipped {
 }
 
 /** The options in effect for a rewritten service, each with where it came from. */
-export interface ServiceSettings {
+interface ServiceSettings {
   service: string;
   settings: Setting[];
 }

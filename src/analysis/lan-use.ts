@@ -3,7 +3,7 @@ import { environmentValue, evidenceOf, scalarsUnder } from "./scan.js";
 import type { HostPort, LanUse } from "./types.js";
 
 /** Well-known UDP ports whose protocol rides on LAN broadcast or multicast. */
-export const lanPorts: ReadonlyMap<number, { kind: LanUse["kind"]; what: string; sends?: string }> = new Map([
+const lanPorts: ReadonlyMap<number, { kind: LanUse["kind"]; what: string; sends?: string }> = new Map([
   [
     47808,
     { kind: "receives", what: "BACnet/IP broadcasts (Who-Is/I-Am)", sends: "broadcast Who-Is (device discovery)" },
@@ -19,7 +19,7 @@ export const lanPorts: ReadonlyMap<number, { kind: LanUse["kind"]; what: string;
 ]);
 
 /** A range of more ports than this is served from the host's own stack, not published port by port. */
-export const wideRange = 100;
+const wideRange = 100;
 
 const multicastAddress = /(?<![\d.])(22[4-9]|23\d)\.\d{1,3}\.\d{1,3}\.\d{1,3}(?![\d.])/;
 const limitedBroadcast = /(?<![\d.])255\.255\.255\.255(?![\d.])/;

@@ -9,12 +9,12 @@ export interface ApiNetwork {
   Scope?: string;
 }
 
-export interface ApiNetworkAttachmentConfig {
+interface ApiNetworkAttachmentConfig {
   Target?: string;
   Aliases?: string[];
 }
 
-export interface ApiPortConfig {
+interface ApiPortConfig {
   Protocol?: string;
   TargetPort?: number;
   PublishedPort?: number;

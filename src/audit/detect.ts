@@ -74,7 +74,7 @@ interface Conflict {
 const describe = (network: AuditNetwork) => `"${network.name}" (${network.driver})`;
 
 /** host or none plus another network, host plus an ingress port: as `check` finds them in a file. */
-export function specConflicts(service: AuditService): Conflict[] {
+function specConflicts(service: AuditService): Conflict[] {
   const conflicts: Conflict[] = [];
   const host = service.networks.some((n) => n.driver === "host");
   for (const [driver, rule, name] of [

@@ -3,7 +3,7 @@ import type { AuditFinding } from "./detect.js";
 import type { AuditedService, AuditRun } from "./run.js";
 
 /** `stackmod audit --format json`: every service, with its findings (none for a clean one). Version 1. */
-export function auditJson(run: AuditRun): object {
+function auditJson(run: AuditRun): object {
   const found = run.services.filter((s) => s.findings.length > 0);
   return {
     version: 1,

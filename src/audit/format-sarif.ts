@@ -9,7 +9,7 @@ import { qualifiedName, type AuditedService, type AuditRun } from "./run.js";
  * SARIF 2.1.0 for an audit: the same rules as `check`; a result's location is the service (a logical location
  * `stack/service`), and the stack file too when --stack-dir found it.
  */
-export function auditSarif(run: AuditRun): Log {
+function auditSarif(run: AuditRun): Log {
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",

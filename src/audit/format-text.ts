@@ -69,7 +69,7 @@ function summary(run: AuditRun): string {
   return `${plural(findings, "conflict")} in ${plural(found.length, "service")} (${failing} with tasks failing now)`;
 }
 
-export function withoutDigest(image: string): string {
+function withoutDigest(image: string): string {
   return image.replace(/@sha256:[0-9a-f]{64}$/, "");
 }
 

@@ -9,7 +9,7 @@ export interface AuditNetwork {
   driver: string;
 }
 
-export interface AuditPort {
+interface AuditPort {
   target: number;
   published?: number;
   protocol: string;

@@ -10,7 +10,7 @@ export type NextStep =
   | { kind: "not-a-stack"; text: string };
 
 /** The file names a stack's file is usually kept under, in DIR: `NAME.yml` first. */
-export function stackFileNames(stack: string): string[] {
+function stackFileNames(stack: string): string[] {
   const flat = [`${stack}.yml`, `${stack}.yaml`, `${stack}-stack.yml`, `${stack}-stack.yaml`, `${stack}.stack.yml`];
   const inFolder = ["docker-stack.yml", "docker-stack.yaml", "stack.yml", "stack.yaml"]
     .concat(["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"])

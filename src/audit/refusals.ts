@@ -3,7 +3,7 @@ import { parseEngine, type EngineRange, type EngineVersion } from "../rules/engi
 import { findRule, type RuleId } from "../rules/index.js";
 
 /** The rules an engine's service spec can break: the network checks every task start runs. */
-export const auditedRules = ["host-plus-network", "none-plus-network", "host-ingress-port"] as const;
+const auditedRules = ["host-plus-network", "none-plus-network", "host-ingress-port"] as const;
 
 /** A rule's texts, from the rule's own data (src/rules/engine-texts.ts). */
 export function textsOf(rule: RuleId): readonly EngineText[] {

@@ -6,7 +6,7 @@ import { readSource } from "../io/inputs.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
 
 /** What checking one file gave: its size and result, or the error (and the size when it was read). */
-export interface Outcome {
+interface Outcome {
   /** Bytes read, for `--verbose`: the text itself stays in the thread that checked it. */
   bytes?: number;
   result?: CheckResult;

@@ -13,7 +13,7 @@ import { formatSarif } from "../emit/sarif.js";
 import { colorDiff, formatError, formatFinding, formatRewriteReport } from "../emit/text.js";
 
 export const reportFormats = ["text", "json", "sarif", "github"] as const;
-export type ReportFormat = (typeof reportFormats)[number];
+type ReportFormat = (typeof reportFormats)[number];
 
 export interface ReporterIO {
   stdout: (text: string) => void;

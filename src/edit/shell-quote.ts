@@ -7,7 +7,7 @@ export function shellQuote(value: string): string {
 }
 
 /** `value` as one shell word, quoted only when it holds a character the shell would read. */
-export function shellWord(value: string): string {
+function shellWord(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : shellQuote(value);
 }
 

@@ -1,4 +1,4 @@
-import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isPair, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { TextEdits, type TextEdit } from "./text-edits.js";
 import type { SourceText } from "../parse/source-text.js";
 import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
@@ -194,8 +194,4 @@ export class YamlEditor {
   private removalEndingAt(offset: number): TextEdit | undefined {
     return this.edits.list().find((edit) => edit.text === "" && edit.end === offset && edit.start < offset);
   }
-}
-
-export function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
-  return isMap(node) || isSeq(node);
 }

@@ -69,7 +69,7 @@ const escapes: Record<number, string> = {
  * non-ASCII one; then in double quotes, with C escapes (`\t`, `\n`, `\"`, `\\`) and
  * every other such byte of its UTF-8 as three octal digits. `git apply` reads it back.
  */
-export function gitQuoted(path: string): string {
+function gitQuoted(path: string): string {
   // A code-point test instead of a regular expression with control characters in it.
   if (![...path].some((char) => char === '"' || char === "\\" || char < " " || char > "~")) return path;
   let quoted = '"';

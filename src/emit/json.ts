@@ -8,7 +8,7 @@ import { findingsOf, lostFlowsOf, type FileOutcome, type RunOutcome } from "./ou
  * The `--format json` report, version 1; its JSON Schema is
  * schema/report-v1.schema.json. Fields are only ever added within a version.
  */
-export function jsonReport(run: RunOutcome): object {
+function jsonReport(run: RunOutcome): object {
   const findings = run.files.flatMap(findingsOf);
   return {
     version: 1,

@@ -12,7 +12,7 @@ import { formatFlow } from "../analysis/flows.js";
 const schemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /** SARIF 2.1.0, shaped for GitHub code scanning (rules with help, exact regions, fingerprints). */
-export function sarifLog(run: RunOutcome): Log {
+function sarifLog(run: RunOutcome): Log {
   const failures = run.files.flatMap((f) => (f.kind === "failed" ? [f.error] : []));
   return {
     $schema: schemaUri,
@@ -112,7 +112,7 @@ function result(finding: Finding): Result {
 }
 
 /** Not a rule of the file as read: a flow the rewrite cannot keep, reported after the rules (`rewrite` only). */
-export const lostFlowId = "lost-flow";
+const lostFlowId = "lost-flow";
 const lostFlowText =
   "A rewrite loses a flow the service had on the network: the flow report names it, says why and gives the way out.";
 const lostFlowDescriptor: ReportingDescriptor = {

@@ -5,13 +5,8 @@ import { checkExtraFile, writeExtraFile } from "./extra-files.js";
 import { listInputs, readSource } from "./inputs.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
 
-export {
-  removeStaleTemporaries,
-  writeFileAtomic,
-  type AtomicWriteOptions,
-  type LeftoverTemporary,
-} from "./atomic-write.js";
-export { expandPaths, listInputs, readSource, type Input } from "./inputs.js";
+export { removeStaleTemporaries, writeFileAtomic } from "./atomic-write.js";
+export { expandPaths, readSource } from "./inputs.js";
 
 export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
   /** Write the result in place (default false: only compute it). */

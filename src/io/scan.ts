@@ -17,7 +17,7 @@ import { fileKind, reason } from "./fs-reasons.js";
 export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
 
 /** Files a folder scan left out, with the reason; `quiet` ones are listed only under --verbose. */
-export interface SkippedFile {
+interface SkippedFile {
   path: string;
   reason: string;
   quiet: boolean;
@@ -131,7 +131,7 @@ function walk(folder: string, { root, listing, seen, add, linked }: Walk): void 
 }
 
 /** A stack or Compose file: a top-level `services:` key at the start of a line, or a flow mapping holding one. */
-export function isStackText(text: string | undefined): boolean {
+function isStackText(text: string | undefined): boolean {
   if (text === undefined) return true; // unreadable: reading it will say why
   if (/^(?:\ufeff)?(?:services|"services"|'services')[ \t]*:/m.test(text)) return true;
   const start = text.replace(/^\ufeff/, "").replace(/^(?:[ \t]*(?:#.*)?(?:\r?\n|$)|---[ \t]*(?:\r?\n|$))*/, "");

@@ -7,7 +7,7 @@ import type { CommonOptions, PortRequest, StrategyName, Transform } from "../str
 
 const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
-export const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
+const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
   z.describe('a port the service receives on the host side: 502, "47808/udp", or "PUBLISHED:TARGET/PROTO"'),
   z.superRefine((value, ctx) => {
     const match = portPattern.exec(String(value));
@@ -22,7 +22,7 @@ export const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
 );
 
 /** A value `portSpec` accepted, read as the short syntax of `ports:` is. */
-export function parsePortSpec(value: string | number): PortRequest {
+function parsePortSpec(value: string | number): PortRequest {
   const { target, published, protocol } = parseShortPort(String(value));
   return { target: target!, published, protocol };
 }

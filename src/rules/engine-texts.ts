@@ -91,14 +91,6 @@ export const additionalPropertyText: EngineText = {
   source: `${cliCommit} cli/compose/schema/schema.go over cli/compose/schema/data/config_schema_v3.*.json`,
 };
 
-export const clientTooOldText: EngineText = {
-  text: "client version 1.24 is too old. Minimum supported API version is 1.44, please upgrade your client to a newer version",
-  engines: [{ from: "29.0.0" }],
-  source:
-    "moby/moby daemon/server/middleware/version.go at docker-v29.0.0, docker-v29.7.2; " +
-    "defaultMinAPIVersion 1.44 in daemon/config/config.go at docker-v29.0.0 (1.24 at v28.5.2)",
-};
-
 export const ignoringHostIpText: EngineText = {
   text: "ignoring IP-address (127.0.0.1:8080:80/tcp) service will listen on '0.0.0.0'",
   engines: [{}],

@@ -37,7 +37,7 @@ export function parseEngine(text: string): EngineVersion | undefined {
   };
 }
 
-export function compareEngines(a: EngineVersion, b: EngineVersion): number {
+function compareEngines(a: EngineVersion, b: EngineVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }
 

@@ -63,7 +63,7 @@ export function detectService(service: ServiceModel, model: StackModel, engine: 
   return rules.flatMap((rule) => judge(rule, rule.check(service, model), model, engine));
 }
 
-export function defaultEngine(): EngineVersion {
+function defaultEngine(): EngineVersion {
   return parseEngine(newestEngine)!;
 }
 

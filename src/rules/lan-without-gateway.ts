@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { fileFindingOf, onEngines, type Finding, type Rule } from "./rule.js";
 
-export const lanGatewaySource =
+const lanGatewaySource =
   'moby/moby#50929 (07453abab3 "macvlan, ipvlan-l2: only configure a default route when a gateway address is supplied"), ' +
   "first in docker-v29.0.0, not in v28.5.2";
 

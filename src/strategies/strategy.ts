@@ -40,7 +40,7 @@ export interface ExtraFile {
 }
 
 /** Where a transform hands its extra files; a later `put` of the same path replaces the earlier one. */
-export interface ExtraFiles {
+interface ExtraFiles {
   put(file: ExtraFile): void;
 }
 
@@ -66,7 +66,7 @@ export interface TransformContext<Options, State = undefined> {
  * flow report: the address a host-network half now uses for each), or skipped with
  * a reason the report shows (the service stays as it was, and its findings remain).
  */
-export type StrategyResult = { applied: true; rewired?: Placement["rewritten"] } | { applied: false; reason: string };
+type StrategyResult = { applied: true; rewired?: Placement["rewritten"] } | { applied: false; reason: string };
 
 /**
  * One strategy. `apply` records edits through `ctx.edits`, explains itself through `ctx.notes`

@@ -6,7 +6,7 @@ import type { EngineEndpoint } from "./endpoint.js";
 import { EngineError } from "./errors.js";
 
 /** The newest Engine API this client was written against (Engine 29); an older engine is asked in its own. */
-export const clientApiVersion = "1.52";
+const clientApiVersion = "1.52";
 const timeoutMs = 30_000;
 const maxBody = 256 * 1024 * 1024;
 
@@ -112,7 +112,7 @@ export class EngineClient {
 }
 
 /** The lower of two API versions ("1.41" < "1.52"). */
-export function lowerApiVersion(a: string, b: string): string {
+function lowerApiVersion(a: string, b: string): string {
   const [am = 0, an = 0] = a.split(".").map(Number);
   const [bm = 0, bn = 0] = b.split(".").map(Number);
   return am < bm || (am === bm && an <= bn) ? a : b;

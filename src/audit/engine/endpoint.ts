@@ -20,7 +20,7 @@ export interface EndpointFlags {
   context?: string;
 }
 
-export const defaultHost = "unix:///var/run/docker.sock";
+const defaultHost = "unix:///var/run/docker.sock";
 const defaultContext = "default";
 
 /**

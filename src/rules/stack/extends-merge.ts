@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Node } from "yaml";
+import { isMap, isScalar, type Node } from "yaml";
 
 /**
  * How Compose merges a key of the extended service into the extending one, as
@@ -123,8 +123,4 @@ export function unextendable(data: Record<string, unknown>): string | undefined 
   const mode = data.network_mode;
   if (typeof mode === "string" && /^(service|container):/.test(mode)) return `network_mode: ${mode}`;
   return undefined;
-}
-
-export function isCollectionNode(node: Node | null | undefined): boolean {
-  return isMap(node) || isSeq(node);
 }

@@ -41,7 +41,7 @@ export function fixRestart({ model, service, edits, deploy, notes }: FixContext)
   return true;
 }
 
-export function restartPolicy(value: string | undefined): { condition: string; max_attempts?: number } | undefined {
+function restartPolicy(value: string | undefined): { condition: string; max_attempts?: number } | undefined {
   if (value === "no" || value === "none") return { condition: "none" };
   if (value === "always" || value === "unless-stopped") return { condition: "any" };
   const failure = /^on-failure(?::(\d+))?$/.exec(value ?? "");

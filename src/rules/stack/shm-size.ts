@@ -38,7 +38,7 @@ export function fixShmSize({ model, service, edits, notes }: FixContext): boolea
 }
 
 /** docker's RAMInBytes: a number with an optional b, k, m, g, t (binary) and an optional b or ib. */
-export function bytesOf(text: string): number | undefined {
+function bytesOf(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(text.trim());
   if (!match) return undefined;
   const power = ["", "k", "m", "g", "t"].indexOf(match[2]!.toLowerCase());

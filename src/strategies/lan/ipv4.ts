@@ -33,7 +33,7 @@ export function parseCidr(text: string): { cidr: Cidr; hostBits: boolean } | und
   return { cidr: { base, prefix, text }, hostBits: base !== address };
 }
 
-export function blockSize(prefix: number): number {
+function blockSize(prefix: number): number {
   return 2 ** (32 - prefix);
 }
 

@@ -11,7 +11,7 @@ const checked = (problem: (value: string) => string | undefined) =>
     }),
   );
 
-export function cidrProblem(value: string): string | undefined {
+function cidrProblem(value: string): string | undefined {
   if (value.includes(":"))
     return `${JSON.stringify(value)}: IPv6 is not supported by the lan strategy; give an IPv4 block such as 192.168.50.0/24`;
   const parsed = parseCidr(value);

@@ -3,7 +3,7 @@ import type { SourcePosition } from "../../errors.js";
 import type { ServiceModel, StackModel } from "../../model/types.js";
 
 /** Where an option came from when no node of the file holds it. */
-export const outsideTheFile: SourcePosition = { file: "<command line or --config>", line: 1, column: 1 };
+const outsideTheFile: SourcePosition = { file: "<command line or --config>", line: 1, column: 1 };
 
 /** Where the file wrote the lan option at `path` (e.g. ["gateway"]) that gave `value`; else the flags or --config. */
 export function lanOptionPosition(

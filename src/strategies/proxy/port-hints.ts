@@ -5,7 +5,7 @@ import type { ServiceModel } from "../../model/types.js";
  * named like a port (`BACNET_PORT: 47808`), `--port N` / `-p N` / `:N` in its command,
  * entrypoint and healthcheck. Only a suggestion: the user confirms them in `ports:`.
  */
-export function mentionedPorts(service: ServiceModel): string[] {
+function mentionedPorts(service: ServiceModel): string[] {
   const found = new Set<string>();
   const add = (value: unknown, hint: string) => {
     const port = Number(value);

@@ -10,7 +10,7 @@ export interface Forward {
 
 /** The most UDP peers one forwarder serves at a time; a peer idle for `udpIdleSeconds` frees its place. */
 export const udpMaxPeers = 256;
-export const udpIdleSeconds = 60;
+const udpIdleSeconds = 60;
 
 /**
  * The proxy's shell script: one socat per port, all in the background. When any of

@@ -52,7 +52,7 @@ export function sameNode(service: ServiceModel, opts: { globalHolds?: boolean } 
  * `"3"` (and `""`) is the newest 3.x, 3.13, as docker reads it (docker/cli v28.2.2
  * cli/compose/schema/schema.go, normalizeVersion).
  */
-export function formatVersion(version: string | undefined): number | undefined {
+function formatVersion(version: string | undefined): number | undefined {
   if (version === undefined) return undefined;
   if (version === "" || version === "3") return 3.13;
   const match = /^(\d+)(?:\.(\d+))?/.exec(version);

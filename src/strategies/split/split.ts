@@ -160,7 +160,7 @@ const hostBound: { key: string; what: string; only?: string }[] = [
 ];
 
 /** The host-bound keys of the service, in the order of the list above, with their values. */
-export function hostBoundKeys(data: Record<string, unknown>): { key: string; what: string }[] {
+function hostBoundKeys(data: Record<string, unknown>): { key: string; what: string }[] {
   return hostBound.filter(({ key, only }) => {
     const value = data[key];
     if (value === undefined || value === null || value === false) return false;

@@ -1,7 +1,7 @@
 import { defaultQueueKind, queueKindList, type QueueKind } from "./index.js";
 
 /** `a, b and c` (or `a, b or c`): how the docs name several kinds in a sentence. */
-export function wordList(words: readonly string[], last: "and" | "or"): string {
+function wordList(words: readonly string[], last: "and" | "or"): string {
   if (words.length <= 1) return words.join("");
   return `${words.slice(0, -1).join(", ")} ${last} ${words.at(-1)}`;
 }
