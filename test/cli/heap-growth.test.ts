@@ -30,6 +30,7 @@ function factors(script: string, flags: string[] = [], entry = "cli/heap-growth.
   return [...run.stdout.matchAll(/\[HeapController\] Limit: .* \(([\d.]+)\)$/gm)].map((match) => match[1]!);
 }
 
+// The huge-file runs are slow on a loaded machine: their timeouts are generous (nothing here is timed).
 describe("withSlowHeapGrowth", () => {
   it("has V8 grow the heap by 20% while a huge text is worked on, nested calls included, then gives V8 back its own choice", () => {
     const seen = factors(`
@@ -67,7 +68,7 @@ describe("withSlowHeapGrowth", () => {
       expect(seen.length, call).toBeGreaterThan(0);
       expect(seen, call).not.toContain("1.2");
     }
-  });
+  }, 240_000);
 
   it("is what the command line runs a huge file in (check, rewrite, and -c)", () => {
     const folder = mkdtempSync(join(tmpdir(), "stackmod-heap-"));
@@ -95,5 +96,5 @@ describe("withSlowHeapGrowth", () => {
     } finally {
       rmSync(folder, { recursive: true });
     }
-  });
+  }, 240_000);
 });
