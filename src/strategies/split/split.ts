@@ -211,8 +211,10 @@ function placeProcessor(ctx: Ctx, constraints: string[], names: { processor: str
   const own = Array.isArray(placement.constraints) ? placement.constraints.map(String) : [];
   if (constraints.length > 0 || own.length > 0)
     edits.setNested(service, ["deploy", "placement", "constraints"], constraints);
-  const where = constraints.length > 0 ? `on ${constraints.join(", ")}` : "on any node";
-  const instead = own.length > 0 ? `instead of the service's ${own.join(", ")}` : "(the service had no constraint)";
+  // swarmkit takes tabs and line breaks in a value: a report line must not show them raw.
+  const shown = (list: string[]) => list.map((c) => (/[\t\n\f\r]/.test(c) ? JSON.stringify(c) : c)).join(", ");
+  const where = constraints.length > 0 ? `on ${shown(constraints)}` : "on any node";
+  const instead = own.length > 0 ? `instead of the service's ${shown(own)}` : "(the service had no constraint)";
   notes.info(
     `${names.processor}: placed by queue.processor.constraints ${where} ${instead}; it reaches "${names.queue}" over the overlay from there`,
   );

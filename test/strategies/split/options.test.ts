@@ -367,6 +367,14 @@ describe("split options through the command line", () => {
     );
   });
 
+  it("a constraint value with a line break (swarmkit takes it) is quoted in the file and in the report", async () => {
+    const result = await cli(["--processor-constraint", "node.role == manager\nprivileged: true"], stack("{}"));
+    expect(result.code).toBe(0);
+    expect(readFileSync(result.file, "utf8")).toContain('"node.role == manager\\nprivileged: true"');
+    expect(result.stderr).toContain('on "node.role == manager\\nprivileged: true"');
+    expect(result.stderr).not.toMatch(/^privileged: true/m);
+  });
+
   it("--processor-constraint the engine would refuse: exit 2 naming the flag, nothing written", async () => {
     const result = await cli(["--processor-constraint", "node.role=manager"], stack("{}"));
     expect(result.code).toBe(2);
