@@ -83,8 +83,8 @@ describe.skipIf(!hasDocker)("the engine endpoint, as the docker CLI resolves it"
 
   it("config.json's currentContext, below DOCKER_CONTEXT and DOCKER_HOST", () => {
     docker(["context", "use", "dev"]);
-    for (const env of [{}, { DOCKER_CONTEXT: "prod" }, { DOCKER_HOST: "tcp://10.9.9.9:2375" }])
-      expect(ours({}, env)).toBe(oracle({}, env));
+    const envs: Record<string, string>[] = [{}, { DOCKER_CONTEXT: "prod" }, { DOCKER_HOST: "tcp://10.9.9.9:2375" }];
+    for (const env of envs) expect(ours({}, env)).toBe(oracle({}, env));
     expect(ours({}, {})).toBe("unix:///tmp/dev.sock");
     docker(["context", "use", "default"]);
   });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { plan, verify } from "../../src/rewrite.js";
+import { plan, verify, type RewriteOptions } from "../../src/rewrite.js";
 import { emptyShape, type PlannedShape } from "../../src/edit/planned-shape.js";
 
 /**
- * Issue 14.6: each service a rewrite touches or adds must read, once the output is
+ * Each service a rewrite touches or adds must read, once the output is
  * parsed again, as the strategy planned it (networks, network_mode, published ports,
  * the added services' names). Fed a planned shape the output does not have, or an
  * output the edit got wrong, verify is INTERNAL and says what differs.
@@ -21,7 +21,7 @@ networks:
   backend:
     driver: overlay
 `;
-const options = { file: "stack.yml", options: { strategy: "proxy" } };
+const options: RewriteOptions & { file: string } = { file: "stack.yml", options: { strategy: "proxy" } };
 
 function planned() {
   const result = plan(input, options);

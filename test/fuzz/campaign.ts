@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { StackmodOptions } from "../../src/index.js";
 import { mutate } from "./mutate.js";
 import { failureOf, type FuzzCase } from "./oracles.js";
 import { Random } from "./random.js";
@@ -21,7 +22,7 @@ export function seedFiles(corpus = resolve(repo, process.env.STACKMOD_CORPUS ?? 
   return [...fixtures, ...(existsSync(corpus) ? walk(corpus) : [])];
 }
 
-const strategies = [
+const strategies: StackmodOptions[] = [
   { strategy: "proxy" },
   { strategy: "proxy", proxy: { direction: "outbound" } },
   { strategy: "split" },

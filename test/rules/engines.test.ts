@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { check, rewrite } from "../../src/index.js";
+import { check, rewrite, type StackmodOptions } from "../../src/index.js";
 import { describeRanges, inRanges, newestEngine, nextBite, parseEngine } from "../../src/rules/engines.js";
 import { rules } from "../../src/rules/index.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -78,7 +78,7 @@ describe("check --engine", () => {
   });
 
   test("rewrite takes the engine too: on 27.5 nothing bites, so nothing is rewritten", () => {
-    const options = { ports: ["47808/udp"] };
+    const options: StackmodOptions = { ports: ["47808/udp"] };
     const result = rewrite(stack(), { engine: "27.5", options });
     expect(result.changed).toBe(false);
     expect(result.engine).toBe("27.5");
