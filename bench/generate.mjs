@@ -95,7 +95,7 @@ export function generate({ manyCount = 1000 } = {}) {
 }
 
 /**
- * Inputs shaped to hit a worst case (issue 14): one duplicate among 100,000 keys of a
+ * Inputs shaped to hit a worst case (target 6): one duplicate among 100,000 keys of a
  * mapping (and the same file without it), and 5 MB of `[` under the 5 MiB limit.
  */
 function hostileInputs() {

@@ -1,5 +1,5 @@
 // `npm run bench`: generates the inputs, runs each comparison side by side and
-// prints medians, ratios and whether each target of issue 8 is met.
+// prints medians, ratios and whether each target (README.md, Performance) is met.
 // Options: --quick (fewer rounds), --only=1,3 (some targets; 5 is the audit's cold start, a reference).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";

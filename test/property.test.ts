@@ -10,7 +10,11 @@ import { changesOutside, serviceRegions } from "./helpers/untouched.js";
 import { renderStack, sharedHostPort, stackSpec } from "./property/grammar.js";
 
 /**
- * SPEC section 6, guarantees 1-5 and the flows of 8, on stack files generated from a grammar.
+ * stackmod's guarantees (README.md, "What stackmod preserves"), on stack files generated from a grammar:
+ * 1. nothing to rewrite gives the same bytes; 2. every byte outside the rewritten services is unchanged;
+ * 3. a second run changes nothing; 4. no error finding is left; 5. `docker stack config` accepts the output;
+ * 8. no host port is bound twice and every flow reported as kept is backed by the output.
+ * (6, the atomic write, and 7, bad input, have tests of their own: test/io/, test/bad-input.test.ts.)
  * `npm test` runs a bounded number; `STACKMOD_PROPERTY_RUNS=2000 npm run test:property`
  * runs more (and STACKMOD_PROPERTY_SEED replays one). A failing case is kept as a
  * file in test/property/regressions/ and checked on every run.
@@ -51,7 +55,7 @@ export function assertGuarantees(text: string, withDocker: boolean): void {
   expect(again.output, "guarantee 3: a second run changed the output").toBe(result.output);
   // 4. No error left.
   expect(errors(result.output), "guarantee 4").toEqual([]);
-  // 8 (SPEC section 6). No host port bound twice that was not bound twice already.
+  // 8. No host port bound twice that was not bound twice already.
   const twice = boundTwice(result.output).filter((key) => !boundTwice(text).includes(key));
   expect(twice, "guarantee 8: host ports bound twice").toEqual([]);
   // 5. docker stack config accepts it.

@@ -5,11 +5,11 @@ export { hugeText };
 /**
  * By default V8 lets its old generation grow to four times what was alive at its
  * last full collection before it collects again (`--trace-gc-verbose`: "factor
- * 4.0"). On a 3 MB stack file that last collection comes while the syntax tree is
+ * 4.0"). On a huge stack file that last collection comes while the syntax tree is
  * half built, so the dead tree, then the input's dead document and model, stay in
- * memory while the next parse is built: a rewrite peaked at 470 MiB. Growing by 20%
- * keeps the heap near what is alive (a 260 MiB peak) for about a tenth more time;
- * 30% peaked at up to 285 MiB, 10% collects more for little less.
+ * memory while the next parse is built. Growing by 20% keeps the heap near what is
+ * alive for a little more time spent collecting; more lets the peak climb back, less
+ * collects more for little gain (the figures: bench/README.md, "Heap growth").
  */
 const percent = 20;
 let depth = 0;

@@ -28,8 +28,8 @@ type SentOutcome = { bytes?: number; result?: CheckResult; error?: SentError };
 /**
  * Below this many files a second thread costs as much as it saves: a new thread
  * loads the CLI and runs yaml's parser cold until V8 has optimised it, and on two
- * cores its compilations compete with both threads. Measured on 2 cores: 1,000 stack
- * files (5 MB) take as long on two threads as on one; 5,000 are 10-25% faster.
+ * cores its compilations compete with both threads (the figures: bench/README.md,
+ * "Worker threads").
  */
 const minFiles = 2_000;
 /** Files are taken a chunk at a time: few enough claims to be cheap, small enough to balance. */

@@ -18,11 +18,11 @@ export type ComposeOptions = ParseOptions & DocumentOptions & SchemaOptions;
 /**
  * yaml's `parseAllDocuments` (pretty errors aside), holding less at its peak. yaml
  * builds a document's whole syntax tree before it composes the nodes from it, so at
- * the end both are alive: for a 3 MB stack file, 110 MiB of tree beside 60 MiB of
- * nodes. Here the items of the top-level block mapping and of the block collections
- * right under it (`services:` is almost all of a file) are let go as soon as the
- * composer has read them, so that a collection while it composes can free them
- * (texts of 1 MiB or more).
+ * the end both are alive, the tree the larger (bench/README.md, "Parse memory").
+ * Here the items of the top-level block mapping and of the block collections right
+ * under it (`services:` is almost all of a file) are let go as soon as the composer
+ * has read them, so that a collection while it composes can free them (texts of
+ * 1 MiB or more).
  */
 export function composeDocuments(
   text: string,

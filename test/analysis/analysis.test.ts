@@ -21,7 +21,7 @@ const adguard = (ports: string) =>
   );
 
 describe("the analysis stage", () => {
-  it("a Traefik label is the overlay side (who reaches it, at which port), never a host port (#15 class 9)", () => {
+  it("a Traefik label is the overlay side (who reaches it, at which port), never a host port", () => {
     const { facts } = analyze(adguard('    expose: ["53/udp", "53"]\n'), "adguard");
     expect(
       facts.hostPorts.map((p) => [p.port, p.protocol, p.source, p.evidence.path, p.evidence.position.line]),
@@ -146,7 +146,7 @@ describe("publish", () => {
   });
 });
 
-describe("outbound keeps the service's own overlay connections where it can (#15 class 7)", () => {
+describe("outbound keeps the service's own overlay connections where it can", () => {
   it("a reference through an anchor is not edited in place: the warning names it", () => {
     const text =
       'version: "3.8"\nx-env: &env\n  MQTT_URL: mqtt://broker:1883\nservices:\n' +

@@ -92,7 +92,7 @@ describe.skipIf(!engine)("the BACnet example (real engine)", () => {
         const failure = await waitForTaskError(e, STACK, REFUSAL, 60_000);
         expect(failure.service).toBe(`${STACK}_${predicted.service}`);
         expect(failure.error).toContain(expectedRefusal(e.serverVersion));
-        // Engine >= 25 refuses with the text check quotes (SPEC section 1); 20.10 with its own.
+        // Engine >= 25 refuses with the text check quotes (src/rules/engine-texts.ts); 20.10 with its own.
         if (parseInt(e.serverVersion, 10) >= 25) expect(failure.error).toContain(predicted.engineError);
         const errors = await taskErrors(e, STACK);
         expect(errors.length).toBeGreaterThan(0);

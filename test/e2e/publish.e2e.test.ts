@@ -2,7 +2,7 @@
 // default (the evidence makes it publish), runs on the overlay only with its ports published in mode host at the
 // same numbers; a device in a network namespace of its own, on a veth pair that stands in for the LAN, reaches
 // it over TCP and UDP at the node's address, and the service sees the device's own address. Then the broadcast
-// facts of SPEC section 1: a broadcast from the device reaches a host-network socket on 0.0.0.0 with the
+// facts the strategies rely on: a broadcast from the device reaches a host-network socket on 0.0.0.0 with the
 // device's address, and reaches the published port only through docker-proxy, with another source.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";

@@ -4,7 +4,7 @@ import { rewrite, StackmodError } from "../../src/index.js";
 import { stackConfig } from "../helpers/stack-config.js";
 
 /**
- * Issue 14.5: a rewrite changes only the services it reports in `applied`. Each
+ * A rewrite changes only the services it reports in `applied`. Each
  * shape shares some part of a service that needs a rewrite with another service
  * (its whole body, its ports, one network item, its environment); with every
  * strategy, and with `--service` picking one, the rewrite is either refused at the

@@ -2,7 +2,7 @@ import { isMap, isSeq, parseDocument, type YAMLMap } from "yaml";
 import type { Random } from "./random.js";
 
 /**
- * Mutations of real stack files, each of a kind that found a defect in issue 14's
+ * Mutations of real stack files, each of a kind that has found a defect in a fuzz
  * campaign: structure that gives a service a conflict (host plus another network,
  * none, network_mode), anchors and merges shared between services, tags, anchors and
  * explicit keys next to edited nodes, flow style, the line breaks and values where

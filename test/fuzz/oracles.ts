@@ -26,7 +26,7 @@ const cli = join(repoRoot(), "bin", "stackmod.js");
 const file = "stack.yml";
 
 /**
- * The oracles of issue 14's campaign. Returns what went wrong (the first oracle
+ * The oracles of a fuzz campaign. Returns what went wrong (the first oracle
  * that failed), or undefined. Thrown errors must be StackmodErrors other than
  * INTERNAL, at a position inside the file; a changed output holds no error, is
  * idempotent, keeps every line outside the rewritten services and the file's CRLF,
@@ -158,7 +158,7 @@ function dockerProblem(text: string, output: string, result: RewriteResult): str
 }
 
 /**
- * What stackmod reads where docker reads otherwise (issue 14.3): each service's
+ * What stackmod reads where docker reads otherwise: each service's
  * networks and its ports' protocols, against `docker stack config`'s normalised file.
  */
 function readsAsDocker(text: string, normalised: string): string | undefined {

@@ -4,7 +4,7 @@ import { rewrite } from "../../src/index.js";
 import { stackConfig } from "../helpers/stack-config.js";
 
 /**
- * Issue 14.3/14.5: a long-syntax `protocol: UDP` is UDP to docker. The CLI passes it
+ * A long-syntax `protocol: UDP` is UDP to docker. The CLI passes it
  * through unchanged (docker/cli v28.2.2 cli/compose/convert/service.go,
  * convertEndpointSpec: `swarm.PortConfigProtocol(port.Protocol)`; the v3.8 schema
  * takes any string), and the daemon upper-cases it before looking it up (moby v28.2.2

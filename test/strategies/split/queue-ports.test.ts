@@ -6,7 +6,7 @@ import { queueKindNames, queueKinds } from "../../../src/strategies/split/queues
 import { dockerStackConfigError } from "../../helpers/docker.js";
 
 /**
- * Issue 15, class 10: several split services in one file, without options, each get a
+ * Several split services in one file, without options, each get a
  * queue on its own host port (the broker's, or the next free one, in file order); a
  * `queue.published` that is taken is refused, naming both services and the option.
  * Checked on generated files, both dialects, against the output read on its own.
@@ -106,7 +106,7 @@ function judge(s: Spec, text: string, withDocker: boolean): "refused" | "moved" 
   return /publishes \d+, not /.test(notes) ? "moved" : "plain";
 }
 
-describe("split queues of several services in one file (#15 class 10)", () => {
+describe("split queues of several services in one file", () => {
   it("generated files: distinct ports without options, or a refusal naming both services", () => {
     let index = 0;
     const seen = { refused: 0, moved: 0, plain: 0 };
