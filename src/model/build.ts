@@ -4,6 +4,7 @@ import { InterpolationError, interpolate, type Environment } from "./interpolate
 import type { ParsedFile } from "../parse/parse.js";
 import type { Entry, Resolver } from "../parse/resolve.js";
 import { parsePort } from "./ports.js";
+import type { StackData } from "./shape.js";
 import type { Attachment, Dialect, NetworkDecl, ServiceModel, StackModel } from "./types.js";
 
 export interface ModelOptions {
@@ -18,7 +19,7 @@ export interface ModelOptions {
 export function buildModel(parsed: ParsedFile, options: ModelOptions): StackModel {
   const { source, root } = parsed;
   // parseStackFile already turned the document into plain data within the alias limit, validateFile checked it.
-  const data = parsed.data as { services?: Record<string, Record<string, unknown> | null> | null };
+  const data = parsed.data as StackData;
   const resolver = parsed.resolver;
 
   const text = (node: Node | null | undefined): string | undefined =>

@@ -1,89 +1,223 @@
-import { isMap, isPair, type Node } from "yaml";
+import { isMap, isScalar, isSeq, type Node } from "yaml";
 import type * as z from "../zod.js";
+import { descriptionOf } from "../zod.js";
 import { StackmodError } from "../errors.js";
 import type { ParsedFile } from "../parse/parse.js";
-import { dockerNamePattern } from "./names.js";
 import { splitShortPort } from "./ports.js";
-import { fileShape } from "./shape.js";
+import { fileShape, type StackData } from "./shape.js";
 
 /**
- * The one validation of a stack file's shape, run once per document between parse and build: the checks
- * whose messages say what to edit first, then the schema for the rest of what the model reads.
+ * The one validation of a stack file, run once per document between parse and build: the schema in
+ * `shape.ts` for which key holds which kind of value (and which keys are names), then the checks of values
+ * the schema cannot word well (a network listed twice, a port out of range).
  */
 export function validateFile(file: ParsedFile): void {
-  checkInput(file);
-  const checked = fileShape.safeParse(file.data);
-  if (!checked.success) throw shapeError(checked.error, file);
+  const checked = fileShape.safeParse(file.data, { reportInput: true });
+  if (!checked.success) throw shapeError(file, checked.error.issues);
+  checkValues(file, checked.data);
+}
+
+type Path = readonly PropertyKey[];
+
+interface Problem {
+  code: "WRONG_TYPE" | "INVALID_NAME";
+  message: string;
+  offset: number;
 }
 
 /**
- * Checks the parts of the file stackmod relies on before anything reads them:
- * `services` and `networks` are mappings, names are names Docker accepts (so that
- * no name can carry shell or YAML syntax into generated text), ports are in range.
+ * The first problem in the file (as a parser reports its first error), of all the schema found: zod
+ * reports in the schema's order, which is not the order a reader goes through the file.
  */
-function checkInput(file: ParsedFile): void {
-  const at = (path: (string | number)[], key?: string) => position(file, path, key);
-  const data = file.data as Record<string, unknown>;
-  for (const section of ["services", "networks"] as const) {
-    const value = data[section];
-    if (value === undefined || value === null) continue;
-    if (kindOf(value) !== "mapping") {
-      throw new StackmodError(
-        "WRONG_TYPE",
-        `\`${section}\` must be a mapping (${section === "services" ? "service name: settings" : "network name: settings"}), but it is a ${kindOf(value)}`,
-        at([section]),
+function shapeError(file: ParsedFile, issues: readonly z.core.$ZodIssue[]): StackmodError {
+  let first: Problem | undefined;
+  for (const leaf of leaves(issues, [])) {
+    const problem = describe(file, leaf.path, leaf.issue);
+    if (!first || problem.offset < first.offset) first = problem;
+  }
+  const { code, message, offset } = first!;
+  return new StackmodError(code, message, file.source.position(offset));
+}
+
+/**
+ * The issues at the nodes to edit. A union whose options all fail is one issue at the union; when the
+ * value has the kind of one of the options (a port written as a mapping), that option's own issues,
+ * deeper in, say what is wrong.
+ */
+function leaves(issues: readonly z.core.$ZodIssue[], prefix: Path): { path: Path; issue: z.core.$ZodIssue }[] {
+  const found: { path: Path; issue: z.core.$ZodIssue }[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union") {
+      const kindMatched = issue.errors.find(
+        (option) => option.length > 0 && !option.some((i) => i.path.length === 0 && i.code === "invalid_type"),
       );
-    }
-    for (const [name, body] of Object.entries(value as Record<string, unknown>)) {
-      if (!dockerNamePattern.test(name)) {
-        throw new StackmodError(
-          "INVALID_NAME",
-          `${section === "services" ? "service" : "network"} name ${JSON.stringify(name)} is not one Docker accepts (letters, digits, '_', '.', '-', starting with a letter or digit); rename it`,
-          at([section], name),
-        );
-      }
-      if (body !== null && kindOf(body) !== "mapping") {
-        throw new StackmodError(
-          "WRONG_TYPE",
-          `\`${section}.${name}\` must be a mapping of its settings, but it is a ${kindOf(body)}`,
-          at([section, name]),
-        );
+      if (kindMatched) {
+        found.push(...leaves(kindMatched, path));
+        continue;
       }
     }
+    found.push({ path, issue });
   }
-  for (const section of ["services", "networks"] as const) {
-    for (const [name, body] of Object.entries(
-      (data[section] ?? {}) as Record<string, Record<string, unknown> | null>,
-    )) {
-      for (const [key, allowed] of Object.entries(fieldKinds[section])) {
-        const value = body?.[key];
-        if (value === undefined || value === null || allowed.includes(baseKind(value))) continue;
-        throw new StackmodError(
-          "WRONG_TYPE",
-          `\`${section}.${name}.${key}\` must be ${allowed.map((kind: string) => `a ${kind}`).join(" or ")}, but it is a ${kindOf(value)}`,
-          at([section, name, key]),
-        );
-      }
-    }
+  return found;
+}
+
+function describe(file: ParsedFile, path: Path, issue: z.core.$ZodIssue): Problem {
+  if (issue.code === "invalid_key") {
+    const message = issue.issues[0]?.message ?? issue.message;
+    return { code: "INVALID_NAME", message, offset: offsetOf(file, path, "key") };
   }
-  for (const [name, body] of Object.entries((data.services ?? {}) as Record<string, Record<string, unknown> | null>)) {
+  const value = valueAt(file.data, path);
+  const expected = expectedKinds(fileShape, path, file.data);
+  const message =
+    issue.code === "invalid_type" || issue.code === "invalid_union"
+      ? `${where(path)} must be ${expected.join(" or ")}, but it is ${describeValue(value)}`
+      : `${where(path)}: ${issue.message}`;
+  return { code: "WRONG_TYPE", message, offset: offsetOf(file, path, "value") };
+}
+
+/** A path as docker's own messages write it (`services.web.ports.0`); a key that is no plain word is quoted. */
+function where(path: Path): string {
+  if (path.length === 0) return "the top level";
+  const text = path
+    .map((step, index) => {
+      const plain = typeof step === "number" || /^[A-Za-z0-9_.-]+$/.test(String(step));
+      const shown = plain ? String(step) : JSON.stringify(String(step));
+      return index === 0 ? shown : `.${shown}`;
+    })
+    .join("");
+  return `\`${text}\``;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return "empty: give it a value or remove it";
+  if (Array.isArray(value)) return "a list";
+  // A file declared `%YAML 1.1` reads an unquoted 2001-12-14 as a timestamp.
+  if (value instanceof Date) return "a date: quote it if it is meant as a string";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number" && Number.isNaN(value)) return "not a number (.nan)";
+  if (typeof value === "number" && !Number.isFinite(value)) return `an infinite number (${value > 0 ? "" : "-"}.inf)`;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean")
+    return `a ${typeof value} (${JSON.stringify(value)})`;
+  return "a scalar";
+}
+
+function valueAt(data: unknown, path: Path): unknown {
+  let value = data;
+  for (const step of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[step];
+  }
+  return value;
+}
+
+/** What zod/mini exposes of a schema at run time, as far as finding the one at a path needs it. */
+interface Introspected {
+  _zod: {
+    def: {
+      type: string;
+      innerType?: Introspected;
+      element?: Introspected;
+      options?: readonly Introspected[];
+      shape?: Record<string, Introspected>;
+      valueType?: Introspected;
+    };
+  };
+}
+
+/** The kinds the schema accepts at `path` ("a list", "a mapping of its settings"), read from the schema. */
+function expectedKinds(root: z.core.$ZodType, path: Path, data: unknown): string[] {
+  let schema: Introspected | undefined = root as unknown as Introspected;
+  let value = data;
+  for (const step of path) {
+    if (!schema) break;
+    const def: Introspected["_zod"]["def"] = optionFor(schema, value)._zod.def;
+    schema = def.type === "object" ? def.shape?.[String(step)] : (def.valueType ?? def.element);
+    value = valueAt(value, [step]);
+  }
+  return schema ? [...new Set(kindsOf(schema))] : ["of another kind"];
+}
+
+/** The schema itself, or the option of a union that takes the value's kind (optional and nullable unwrapped). */
+function optionFor(schema: Introspected, value: unknown): Introspected {
+  const inner = unwrap(schema);
+  if (inner._zod.def.type !== "union") return inner;
+  const options = inner._zod.def.options ?? [];
+  return unwrap(options.find((option) => takesKindOf(unwrap(option), value)) ?? inner);
+}
+
+function takesKindOf(schema: Introspected, value: unknown): boolean {
+  const { type } = schema._zod.def;
+  if (type === "union") return (schema._zod.def.options ?? []).some((option) => takesKindOf(unwrap(option), value));
+  if (type === "array") return Array.isArray(value);
+  if (type === "object" || type === "record")
+    return value !== null && typeof value === "object" && !Array.isArray(value);
+  return typeof value === type;
+}
+
+function unwrap(schema: Introspected): Introspected {
+  let inner = schema;
+  while (["optional", "nullable"].includes(inner._zod.def.type) && inner._zod.def.innerType) {
+    inner = inner._zod.def.innerType;
+  }
+  return inner;
+}
+
+function kindsOf(schema: Introspected): string[] {
+  const inner = unwrap(schema);
+  const { type, options } = inner._zod.def;
+  if (type === "union") return (options ?? []).flatMap(kindsOf);
+  if (type === "array") return ["a list"];
+  if (type === "object" || type === "record") {
+    const description = descriptionOf(inner as unknown as z.core.$ZodType);
+    return [description ? `a mapping ${description}` : "a mapping"];
+  }
+  return [`a ${type}`];
+}
+
+/**
+ * Where the user edits: the value at `path` (a node reached through an alias or a merge is where it is
+ * written), or its key when the key is what is wrong or the value is empty (`network_mode:`).
+ */
+function offsetOf(file: ParsedFile, path: Path, part: "key" | "value"): number {
+  const { resolver, root } = file;
+  if (path.length === 0) return root.range?.[0] ?? 0;
+  const parent = resolver.nodeAt(root, path.slice(0, -1));
+  const step = path[path.length - 1]!;
+  if (isMap(parent)) {
+    const entry = resolver.get(parent, String(step));
+    const value = entry?.value;
+    const empty = !value || (isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]);
+    const node = part === "key" || empty ? (entry?.pair.key as Node | null | undefined) : value;
+    const at = node?.range?.[0];
+    if (at !== undefined) return at;
+  } else if (isSeq(parent) && typeof step === "number") {
+    const at = resolver.deref(parent.items[step])?.range?.[0];
+    if (at !== undefined) return at;
+  }
+  return parent?.range?.[0] ?? offsetOf(file, path.slice(0, -1), "value");
+}
+
+/** The values the schema leaves: a network a service lists twice, ports out of range. */
+function checkValues(file: ParsedFile, data: StackData): void {
+  const at = (path: Path) => file.source.position(offsetOf(file, path, "value"));
+  for (const [name, body] of Object.entries(data.services ?? {})) {
     const networks = body?.networks;
     if (Array.isArray(networks)) {
-      const seen = new Set<unknown>();
+      const seen = new Set<string>();
       networks.forEach((network, index) => {
         if (seen.has(network)) {
           throw new StackmodError(
             "DUPLICATE_ITEM",
-            `service "${name}" lists the network ${JSON.stringify(network)} twice; docker refuses such a file ("array items must be unique"): remove one of them`,
+            `service "${name}" lists the network ${JSON.stringify(network)} twice; docker refuses such a file ` +
+              '("array items must be unique"): remove one of them',
             at(["services", name, "networks", index]),
           );
         }
         seen.add(network);
       });
     }
-    const ports = body?.ports;
-    if (!Array.isArray(ports)) continue;
-    ports.forEach((port, index) => {
+    body?.ports?.forEach((port, index) => {
       const problem = portProblem(port);
       if (problem) {
         throw new StackmodError(
@@ -96,8 +230,10 @@ function checkInput(file: ParsedFile): void {
   }
 }
 
+type PortData = NonNullable<NonNullable<NonNullable<StackData["services"]>[string]>["ports"]>[number];
+
 /** What is wrong with one `ports:` item, when a number in it is out of range. */
-function portProblem(port: unknown): string | undefined {
+function portProblem(port: PortData): string | undefined {
   const numbers: [string, string][] = [];
   if (typeof port === "number") numbers.push(["target", String(port)]);
   else if (typeof port === "string") {
@@ -105,9 +241,9 @@ function portProblem(port: unknown): string | undefined {
     const { target, published } = splitShortPort(port);
     numbers.push(["target", target]);
     if (published !== undefined) numbers.push(["published", published]);
-  } else if (kindOf(port) === "mapping") {
+  } else {
     for (const field of ["target", "published"] as const) {
-      const value = (port as Record<string, unknown>)[field];
+      const value = port[field];
       if (typeof value === "number" || (typeof value === "string" && !value.includes("$")))
         numbers.push([field, String(value)]);
     }
@@ -122,61 +258,4 @@ function portProblem(port: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The settings stackmod reads, and the kinds Docker accepts for them. */
-const fieldKinds = {
-  services: {
-    networks: ["list", "mapping"],
-    ports: ["list"],
-    network_mode: ["string"],
-    deploy: ["mapping"],
-    "x-stackmod": ["mapping"],
-  },
-  networks: { name: ["string"], external: ["boolean", "mapping", "string"], driver: ["string"] },
-} as const satisfies Record<string, Record<string, readonly string[]>>;
-
-function baseKind(value: unknown): string {
-  if (Array.isArray(value)) return "list";
-  if (typeof value === "object") return "mapping";
-  return typeof value;
-}
-
-function kindOf(value: unknown): string {
-  if (Array.isArray(value)) return "list";
-  if (value !== null && typeof value === "object") return "mapping";
-  if (value === null) return "null";
-  return `${typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? typeof value : "scalar"} (${JSON.stringify(value)})`;
-}
-
-function position(file: ParsedFile, path: (string | number)[], key?: string) {
-  const resolver = file.resolver;
-  const node = resolver.nodeAt(file.root, path);
-  const keyNode =
-    key !== undefined && isMap(node) ? (resolver.get(node, key)?.pair.key as Node | undefined) : undefined;
-  return file.source.position(keyNode?.range?.[0] ?? node?.range?.[0] ?? 0);
-}
-
-function shapeError(error: z.core.$ZodError, parsed: ParsedFile): StackmodError {
-  const resolver = parsed.resolver;
-  const issue = error.issues[0]!;
-  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  let node: Node | null = parsed.root;
-  for (let depth = path.length; depth >= 0; depth -= 1) {
-    const found = resolver.nodeAt(parsed.root, path.slice(0, depth));
-    if (found) {
-      node = found;
-      break;
-    }
-  }
-  const at = isPair(node) ? 0 : (node?.range?.[0] ?? 0);
-  const where = path.length > 0 ? `\`${path.join(".")}\`` : "the top level";
-  return new StackmodError("WRONG_TYPE", `${where}: ${describeIssue(issue)}`, parsed.source.position(at));
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") return `expected ${issue.expected}, found something else`;
-  if (issue.code === "invalid_union")
-    return "has the wrong type (expected a list or a mapping of the documented shape)";
-  return issue.message;
 }
