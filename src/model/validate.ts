@@ -12,7 +12,7 @@ import { fileShape, type StackData } from "./shape.js";
  * the schema cannot word well (a network listed twice, a port out of range).
  */
 export function validateFile(file: ParsedFile): void {
-  const checked = fileShape.safeParse(file.data, { reportInput: true });
+  const checked = fileShape.safeParse(file.data);
   if (!checked.success) throw shapeError(file, checked.error.issues);
   checkValues(file, checked.data);
 }
