@@ -69,10 +69,11 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
       protocol,
     });
     if (at.strategy === "publish") {
+      const ports = `${port.port}${port.rangeEnd ? `-${port.rangeEnd}` : ""}/${port.protocol}`;
       const how =
         at.dialect === "swarm"
-          ? `published with mode: host at ${key} on the node that runs it; clients keep their own address`
-          : `published at ${key}; clients keep their own address`;
+          ? `published with mode: host at ${ports} on the node that runs it; clients keep their own address`
+          : `published at ${ports}; clients keep their own address`;
       kept("LAN", to, how, [published(port.port, port.protocol)]);
     } else if (at.strategy === "proxy" && at.direction === "inbound") {
       const target = at.forwarded?.get(key);

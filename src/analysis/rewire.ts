@@ -87,11 +87,8 @@ function reachableFromHost(
   for (const port of ordered) {
     if (port.target !== target || port.published === undefined) continue;
     if (model.dialect === "swarm" && port.mode !== "ingress") continue;
-    if (model.dialect === "compose") {
-      const hostIp = port.raw?.split("/")[0]!.split(":");
-      const ip = hostIp && hostIp.length === 3 ? hostIp[0] : "";
-      if (ip !== "" && ip !== "0.0.0.0" && ip !== "127.0.0.1") continue;
-    }
+    // Bound to one address that is not loopback (`192.168.1.5:`, `[::1]:`, `host_ip:`), 127.0.0.1 does not reach it.
+    if (model.dialect === "compose" && port.hostIp !== undefined && port.hostIp !== "127.0.0.1") continue;
     return { port: port.published, protocol: port.protocol };
   }
   return undefined;

@@ -1,6 +1,17 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar, type YAMLMap } from "yaml";
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from "yaml";
 import { StackmodError } from "../errors.js";
-import { hostNetworked, type Attachment, type ServiceModel, type StackModel } from "../model/types.js";
+import { hostNetworked, type Attachment, type PortEntry, type ServiceModel, type StackModel } from "../model/types.js";
 import { isOwn } from "../parse/resolve.js";
 import { emptyShape, shapeOfBody, type PlannedShape } from "./planned-shape.js";
 import { SharedNodes } from "./shared-nodes.js";
@@ -139,10 +150,7 @@ export class ServiceEdits {
   /** Appends values to a list key of the service (`ports:`, `extra_hosts:`), creating it when absent. */
   appendToList(service: ServiceModel, key: string, values: Plain[]): void {
     this.assertOwnBody(service);
-    if (key === "ports") {
-      const shape = this.plan(service.name);
-      for (const port of shapeOfBody({ ports: values }).published ?? []) shape.publishes.add(port);
-    }
+    if (key === "ports") this.planPublishes(service, values);
     const entry = this.entry(service, key);
     if (!entry) {
       this.editor.addPair(service.map, key, values);
@@ -160,6 +168,7 @@ export class ServiceEdits {
   /** Replaces a list key of the service with new values (written in place, or as a local override). */
   replaceList(service: ServiceModel, key: string, values: Plain[]): void {
     this.assertOwnBody(service);
+    if (key === "ports") this.planPublishes(service, values);
     const entry = this.entry(service, key);
     if (isOwn(entry)) {
       if (entry.value) this.shared.assertNotShared(service, key, entry.value);
@@ -186,6 +195,43 @@ export class ServiceEdits {
     const indexes = new Set(items.map((item) => (entry.value as { items: unknown[] }).items.indexOf(item)));
     const kept = ((service.data[key] as Plain[]) ?? []).filter((_, index) => !indexes.has(index));
     this.override(service, key, kept);
+  }
+
+  /**
+   * Replaces one item of a list the service writes itself by `values`, where it stands (its comment,
+   * and its neighbours, stay): a short port that must become a long one, one port of a range each.
+   */
+  replaceListItem(service: ServiceModel, key: string, item: Node, values: Plain[]): void {
+    const seq = this.ownList(service, key, item);
+    if (key === "ports") this.planPublishes(service, values);
+    this.editor.replaceItem(seq, item, values);
+  }
+
+  /**
+   * Sets fields of one mapping item of a list the service writes itself (`mode: host` in a long
+   * port), each in place or added at the item's end; `undefined` removes the field. The item's
+   * other fields, its comments and its tag stay as written.
+   */
+  setItemFields(service: ServiceModel, key: string, item: YAMLMap, fields: Record<string, Plain | undefined>): void {
+    const seq = this.ownList(service, key, item);
+    for (const [field, value] of Object.entries(fields)) {
+      const pair = item.items.find((p) => isScalar(p.key) && String(p.key.value) === field);
+      if (value === undefined) {
+        if (pair) this.editor.remove(item, pair);
+      } else if (!pair) {
+        // Ahead of new items appended after this one, at the same offset when it is the last.
+        this.editor.edits.ahead(() => this.editor.addPair(item, field, value));
+      } else if (isScalar(pair.value) && pair.value.range) this.replaceScalar(pair.value, value, { withTag: true });
+      else this.editor.replacePair(item, pair, field, value);
+    }
+    if (key !== "ports") return;
+    const before = (service.data.ports as Plain[] | undefined)?.[seq.items.indexOf(item)];
+    const after: Record<string, Plain> = { ...(isTree(before) ? before : {}) };
+    for (const [field, value] of Object.entries(fields)) {
+      if (value === undefined) delete after[field];
+      else after[field] = value;
+    }
+    this.planPublishes(service, [after]);
   }
 
   /**
@@ -500,6 +546,21 @@ export class ServiceEdits {
   }
 
   /**
+   * Frees the host ports that these `ports:` entries of the service publish, for entries the run
+   * rewrites or removes: the service may claim them again (its `"53:53/udp"` becoming a mode-host
+   * 53/udp), where a port another entry or service still publishes stays taken.
+   */
+  releasePublishedPorts(service: ServiceModel, gone: readonly PortEntry[]): void {
+    const stays = service.ports.filter((port) => !gone.includes(port));
+    for (const port of gone) {
+      if (port.published === undefined) continue;
+      const key = `${port.published}/${port.protocol}`;
+      const still = stays.some((p) => p.published === port.published && p.protocol === port.protocol);
+      if (!still && this.publishedPorts.get(key) === service.name) this.publishedPorts.delete(key);
+    }
+  }
+
+  /**
    * Reserves a host port that `listener` (on the host network) binds for `service`: a port
    * another service publishes, or something else on the host network listens on, would be
    * bound twice on a node, and one of the two would fail.
@@ -568,6 +629,23 @@ export class ServiceEdits {
 
   private entry(service: ServiceModel, key: string) {
     return this.model.resolver.get(service.map, key);
+  }
+
+  /** The service's own list `key`, which holds `item`; an item of a list it does not write is a caller's bug. */
+  private ownList(service: ServiceModel, key: string, item: Node): YAMLSeq {
+    this.assertOwnBody(service);
+    const entry = this.entry(service, key);
+    if (!isOwn(entry) || !isSeq(entry.value) || !entry.value.items.includes(item)) {
+      throw new Error(`internal: an item edited in place is not in the own \`${key}:\` list of "${service.name}"`);
+    }
+    this.shared.assertNotShared(service, key, entry.value);
+    return entry.value;
+  }
+
+  /** Ports the service publishes afterwards, as written by an edit: verify reads them back. */
+  private planPublishes(service: ServiceModel, values: Plain[]): void {
+    const shape = this.plan(service.name);
+    for (const port of shapeOfBody({ ports: values }).published ?? []) shape.publishes.add(port);
   }
 
   /** The service's own value for `key` where it is not: an alias replaced, a merged-in key shadowed. */

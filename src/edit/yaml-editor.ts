@@ -1,4 +1,4 @@
-import { isPair, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isPair, isScalar, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { TextEdits, type TextEdit } from "./text-edits.js";
 import type { SourceText } from "../parse/source-text.js";
 import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
@@ -75,6 +75,34 @@ export class YamlEditor {
         values.flatMap((value) => listItem(value, column, this.style)),
       ),
     );
+  }
+
+  /**
+   * Replaces one item of a list by `values` where it stands, its tag and anchor with it. In a block
+   * list a one-line item's comment stays on the first line of the new text, which goes on from the
+   * next line; a string replacing a single-quoted scalar is single-quoted too, as the file wrote it.
+   */
+  replaceItem(seq: YAMLSeq, item: Node, values: Plain[]): void {
+    const start = nodeStart(this.source, item);
+    const end = item.range![1];
+    const quoted = (value: Plain) => quotedLike(item, value);
+    const dash = seq.flow ? undefined : dashOffset(this.source, item);
+    if (dash === undefined) {
+      // A flow list, or an item whose `-` is lines above it (after a comment): flow text in its place.
+      this.edits.add(start, end, values.map(quoted).join(", "));
+      return;
+    }
+    const column = this.source.indentAt(dash);
+    const lines = values.flatMap((value) =>
+      typeof value === "string" ? [`${" ".repeat(column)}- ${quoted(value)}`] : listItem(value, column, this.style),
+    );
+    const [first, ...rest] = lines;
+    if (this.source.text.slice(dash, end).includes("\n")) {
+      this.edits.add(dash, end, [first!.slice(column), ...rest].join(this.source.eol));
+      return;
+    }
+    this.edits.add(dash, end, first!.slice(column));
+    if (rest.length > 0) this.edits.ahead(() => this.insertLines(this.blockEnd(item), rest));
   }
 
   /** Adds `key: value` at the end of a mapping. */
@@ -194,4 +222,11 @@ export class YamlEditor {
   private removalEndingAt(offset: number): TextEdit | undefined {
     return this.edits.list().find((edit) => edit.text === "" && edit.end === offset && edit.start < offset);
   }
+}
+
+/** `value` in flow style; a string that replaces a single-quoted scalar keeps single quotes where it can. */
+function quotedLike(item: Node, value: Plain): string {
+  const single = isScalar(item) && item.type === "QUOTE_SINGLE";
+  if (typeof value !== "string" || !single || !/^[\x20-\x26\x28-\x7e]*$/.test(value)) return flow(value);
+  return `'${value}'`;
 }

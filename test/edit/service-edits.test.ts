@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Node, Scalar } from "yaml";
+import type { Node, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { loadModel } from "../../src/model/load.js";
 import type { ServiceModel, StackModel } from "../../src/model/types.js";
 import { ServiceEdits } from "../../src/edit/service-edits.js";
@@ -175,6 +175,129 @@ describe("ServiceEdits: a service's own keys are edited in place", () => {
     });
     expect(results).toEqual([true, true]);
     expect(out).toBe(y("services:", "  a:", "    deploy:", "      labels: [keep=1]", "  b:") + nets);
+  });
+});
+
+describe("ServiceEdits: one item of an own list, where it stands", () => {
+  const long = { target: 53, published: 53, protocol: "udp", mode: "host" };
+
+  it("replaces a block item by block items from its dash, its comment kept on the first line", () => {
+    const text =
+      y("services:", "  a:", "    ports: # LAN", "      # DNS", '      - "53:53/udp"   # queries', "      - 80") + nets;
+    const out = edited(text, (edits, s) => {
+      const a = s("a");
+      edits.replaceListItem(a, "ports", a.ports[0]!.node, [long, "8080:8080"]);
+    });
+    expect(out).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    ports: # LAN",
+        "      # DNS",
+        "      - target: 53   # queries",
+        "        published: 53",
+        "        protocol: udp",
+        "        mode: host",
+        '      - "8080:8080"',
+        "      - 80",
+      ) + nets,
+    );
+  });
+
+  it("replaces a flow item, a tagged one from its tag on, and keeps single quotes and CRLF", () => {
+    const text = y("services:\r", "  a:\r", "    ports: [ !!str 53:53/udp, '80' ]\r", "    expose:\r", "      - '9'\r");
+    const out = edited(text, (edits, s, model) => {
+      const a = s("a");
+      edits.replaceListItem(a, "ports", a.ports[0]!.node, [long]);
+      edits.replaceListItem(a, "ports", a.ports[1]!.node, ["80:80"]);
+      const expose = model.resolver.get(a.map, "expose")!.value as YAMLSeq;
+      edits.replaceListItem(a, "expose", expose.items[0] as Node, ["9-10", { a: 1 }]);
+    });
+    expect(out).toBe(
+      y(
+        "services:\r",
+        "  a:\r",
+        "    ports: [ {target: 53, published: 53, protocol: udp, mode: host}, '80:80' ]\r",
+        "    expose:\r",
+        "      - '9-10'\r",
+        "      - a: 1\r",
+      ),
+    );
+  });
+
+  it("sets, adds and removes fields of a mapping item, ahead of items appended after it", () => {
+    const text =
+      y(
+        "services:",
+        "  a:",
+        "    ports:",
+        "      - target: 80   # web",
+        "        published: !!str 8080",
+        "        host_ip: 127.0.0.1",
+        "      - {target: 53, protocol: udp}",
+      ) + nets;
+    const out = edited(text, (edits, s) => {
+      const a = s("a");
+      edits.setItemFields(a, "ports", a.ports[0]!.node as YAMLMap, { published: 80, host_ip: undefined });
+      edits.setItemFields(a, "ports", a.ports[1]!.node as YAMLMap, { published: 53, mode: "host" });
+      edits.appendToList(a, "ports", ["443:443"]);
+    });
+    expect(out).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    ports:",
+        "      - target: 80   # web",
+        "        published: 80",
+        "      - {target: 53, protocol: udp, published: 53, mode: host}",
+        '      - "443:443"',
+      ) + nets,
+    );
+    const last =
+      y("services:", "  a:", "    ports:", "      - target: 80", "        published: 80", "    image: x") + nets;
+    const grown = edited(last, (edits, s) => {
+      const a = s("a");
+      edits.setItemFields(a, "ports", a.ports[0]!.node as YAMLMap, { mode: "host" });
+      edits.appendToList(a, "ports", [long]);
+    });
+    expect(grown).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    ports:",
+        "      - target: 80",
+        "        published: 80",
+        "        mode: host",
+        "      - target: 53",
+        "        published: 53",
+        "        protocol: udp",
+        "        mode: host",
+        "    image: x",
+      ) + nets,
+    );
+  });
+
+  it("records the ports the edited items publish, for verify", () => {
+    const text = y("services:", "  a:", "    ports:", '      - "53:53/udp"', "      - {target: 80}") + nets;
+    const model = loadModel(text, { file: "t.yml" });
+    const edits = new ServiceEdits(model);
+    const a = model.services[0]!;
+    edits.replaceListItem(a, "ports", a.ports[0]!.node, [long]);
+    edits.setItemFields(a, "ports", a.ports[1]!.node as YAMLMap, { published: 80, mode: "host" });
+    expect([...edits.plan("a").publishes]).toEqual(["53:53/udp/host", "80:80/tcp/host"]);
+  });
+
+  it("refuses an item of a list the service does not write, or one another service aliases", () => {
+    const text =
+      y("x-p: &p", '  - "53:53/udp"', "services:", "  a:", "    ports: *p", "  b:", "    ports: &q [80]", "  c:") +
+      y("    ports: *q") +
+      nets;
+    expect(() =>
+      edited(text, (edits, s) => edits.replaceListItem(s("a"), "ports", s("a").ports[0]!.node, ["53:53/udp"])),
+    ).toThrow('internal: an item edited in place is not in the own `ports:` list of "a"');
+    expect(
+      refusal(text, (edits, s) => edits.replaceListItem(s("b"), "ports", s("b").ports[0]!.node, ["80:80"])).message,
+    ).toContain('`ports` of service "b" is the anchor &q, which other services use');
   });
 });
 
@@ -559,6 +682,26 @@ describe("ServiceEdits: services and top-level declarations", () => {
       'stackmod would publish 53/udp for "b", but "b-proxy" listens on that host port;' +
         ' choose another with `ports: ["PUBLISHED:TARGET/udp"]` in x-stackmod',
     );
+  });
+
+  it("frees the ports of entries it rewrites for the service itself, and only those no other entry publishes", () => {
+    const text =
+      y("services:", "  a:", '    ports: ["53:53/udp", "53:5353/udp", "80:80"]', "  b:", "    image: x") + nets;
+    const claims = (edits: ServiceEdits, s: (name: string) => ServiceModel) => {
+      const a = s("a");
+      edits.releasePublishedPorts(a, [a.ports[0]!, a.ports[2]!]);
+      edits.claimPublishedPort(80, "tcp", a);
+      edits.claimPublishedPort(53, "udp", a);
+    };
+    expect(refusal(text, claims).message).toBe(
+      'stackmod would publish 53/udp for "a", but "a" already publishes it;' +
+        ' choose another with `ports: ["PUBLISHED:TARGET/udp"]` in x-stackmod',
+    );
+    const other = (edits: ServiceEdits, s: (name: string) => ServiceModel) => {
+      edits.releasePublishedPorts(s("b"), s("a").ports);
+      edits.claimPublishedPort(80, "tcp", s("b"));
+    };
+    expect(refusal(text, other).message).toContain('but "a" already publishes it');
   });
 
   it("hands back the edits against the text it read, with the new text", () => {

@@ -1,12 +1,11 @@
 import { optionPosition } from "../../model/option-position.js";
-import { isScalar, isSeq, type Node, type Scalar } from "yaml";
-import { isOwn } from "../../parse/resolve.js";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { atLeast, sameNode } from "../shared/placement.js";
 import { leaveHostNetwork } from "../shared/leave-host-network.js";
 import type { PortRequest, Transform, TransformContext } from "../strategy.js";
-import type { Plain } from "../../edit/render.js";
+import type { PortEntry } from "../../model/types.js";
+import { planPorts, writePorts, type PortsPlan } from "./ports.js";
 
 /** More ports than this in one range are not written out one by one (that is what host networking is for). */
 const maxRange = 100;
@@ -54,40 +53,10 @@ export const publish: Transform<PublishOptions, undefined> = {
       );
     }
     const wanted = expand(ctx, common.ports);
-    const satisfied = new Set<string>();
-    const stale: Node[] = [];
-    for (const port of service.ports) {
-      const key = `${port.target}/${port.protocol}`;
-      const same = port.target !== undefined && port.published === port.target && wanted.has(key);
-      const bound = compose
-        ? port.raw !== undefined && hostIpOf(port.raw) === ctx.options.hostIp
-        : port.mode === "host";
-      if (same && bound && !satisfied.has(key)) satisfied.add(key);
-      else stale.push(port.node);
-    }
-    const entries: Plain[] = [];
-    for (const [key, port] of wanted) {
-      if (satisfied.has(key)) continue;
-      edits.claimPublishedPort(port.target, port.protocol, service);
-      entries.push(entry(port, compose, ctx.options.hostIp));
-    }
+    const plan = planPorts(ctx, wanted);
     leaveHostNetwork(service, edits);
-    // Compose: a stale entry written as a scalar becomes a new entry where it stands, so that the
-    // comments in and around the list survive; what is left over is removed or appended.
-    const placed = compose ? replaceInPlace(ctx, stale, entries) : [];
-    const gone = stale.filter((node) => !placed.includes(node));
-    const fresh = entries.slice(placed.length);
-    if (stale.length > 0) {
-      if (gone.length > 0 && (gone.length < service.ports.length || fresh.length === 0))
-        edits.removeFromList(service, "ports", gone);
-      notes.info(
-        `${service.name}: its old \`ports:\` entries did nothing on the host network and would publish other ports off it; replaced`,
-      );
-    }
-    if (fresh.length > 0) {
-      if (gone.length === service.ports.length && service.ports.length > 0) edits.replaceList(service, "ports", fresh);
-      else edits.appendToList(service, "ports", fresh);
-    }
+    writePorts(ctx, plan);
+    if (plan.changed.length > 0 || plan.removed.length > 0) notes.info(oldPortsNote(service.name, plan));
     const list = [...wanted.keys()].join(", ");
     notes.info(
       compose
@@ -131,29 +100,16 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
   return wanted;
 }
 
-/**
- * Writes the first new entries over stale scalar entries of the service's own block or flow list, one
- * for one, each in the stale entry's place (its comment stays beside it); returns the entries replaced.
- * None when the list is not written in the service (an alias, a merge): the caller overrides it whole.
- */
-function replaceInPlace(ctx: TransformContext<PublishOptions>, stale: Node[], entries: Plain[]): Node[] {
-  const entry = ctx.model.resolver.get(ctx.service.map, "ports");
-  if (!isOwn(entry) || !isSeq(entry.value)) return [];
-  // An anchored or tagged entry is not replaced where it stands: its anchor or tag would stay on the new text.
-  const own = (node: Node) => !node.anchor && !node.tag;
-  const scalars = stale.filter((node) => isScalar(node) && node.range && own(node));
-  const placed = scalars.slice(0, entries.length);
-  placed.forEach((node, index) => ctx.edits.replaceScalar(node as Scalar, entries[index]!));
-  return placed;
-}
-
-function hostIpOf(raw: string): string {
-  const parts = raw.split("/")[0]!.split(":");
-  return parts.length === 3 ? parts[0]! : "";
-}
-
-function entry(port: PortRequest, compose: boolean, hostIp: string): Plain {
-  const proto = port.protocol === "udp" ? "/udp" : "";
-  if (compose) return `${hostIp ? `${hostIp}:` : ""}${port.target}:${port.target}${proto}`;
-  return { target: port.target, published: port.target, protocol: port.protocol, mode: "host" };
+/** What became of the service's old entries, which did nothing on the host network and take effect off it. */
+function oldPortsNote(name: string, plan: PortsPlan): string {
+  const list = (entries: PortEntry[]) => entries.map((p) => p.raw ?? `${p.target ?? "?"}/${p.protocol}`).join(", ");
+  const where = plan.inPlace ? "changed where they stand" : "changed in a `ports:` list of its own";
+  const parts = [
+    ...(plan.changed.length > 0 ? [`${where}: ${list(plan.changed)}`] : []),
+    ...(plan.removed.length > 0
+      ? [`removed (not a port it receives, or a second entry for one): ${list(plan.removed)}`]
+      : []),
+  ];
+  const why = "did nothing on the host network and take effect off it";
+  return `${name}: its old \`ports:\` entries ${why}; ${parts.join("; ")}`;
 }
