@@ -77,6 +77,7 @@ describe.skipIf(!engine)("publish (real engine)", () => {
     expect(report).toContain('rewrote "echo" with publish');
     expect(report).toContain("echo: default from the evidence: unicast listeners only: 21130/udp, 21131/tcp");
     expect(report).toContain("flow LAN → echo 21130/udp: kept, published with mode: host at 21130/udp");
+    expect(report).toContain("changed where they stand: 21131:21131");
   });
 
   it("the engine runs it on the overlay only, publishing mode host at the same numbers, with no extra container", async () => {

@@ -17,8 +17,7 @@ interface Target {
  * the entry for wanted ports but written otherwise: changed where it stands), or `remove` (no port
  * it receives, or a second entry for one, which would publish something new).
  */
-type Verdict =
-  { entry: PortEntry; kind: "keep" | "remove" } | { entry: PortEntry; kind: "fix"; ports: PortRequest[] };
+type Verdict = { entry: PortEntry; kind: "keep" | "remove" } | { entry: PortEntry; kind: "fix"; ports: PortRequest[] };
 
 /** What `writePorts` does to the service's `ports:`, decided (and its host ports claimed) before any edit. */
 export interface PortsPlan {
