@@ -1,5 +1,5 @@
 // The split strategy's queue contract, against real brokers: a processor and a
-// collector (test/brokers/app) that read only QUEUE_URL, QUEUE_TOPIC and
+// collector (test/brokers/app, with the clients of test/brokers/kinds) that read only QUEUE_URL, QUEUE_TOPIC and
 // STACKMOD_ROLE (+ QUEUE_USER_FILE / QUEUE_PASSWORD_FILE), with the environment a
 // rewrite emits, where the queue's service name becomes 127.0.0.1 and its port
 // the test broker's port.
@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { queueKinds } from "../../src/strategies/split/queues/index.js";
 import { BROKER_KINDS, brokerBinary, startBroker, type Broker, type BrokerKind } from "./brokers.js";
+import { setupOf } from "./kinds/index.js";
 
 const APP = join(dirname(fileURLToPath(import.meta.url)), "app");
 const SERVICE = "bacnet";
@@ -23,7 +24,7 @@ type Env = Record<string, string>;
 
 /**
  * The processor's environment as a rewrite emits it (it reaches the queue by its
- * service name on the overlay). `creds` = user:password in the URL (rabbitmq).
+ * service name on the overlay). `creds` = user:password in the URL (a kind whose auth is required).
  */
 function emittedProcessorEnv(kind: BrokerKind, creds?: string): Env {
   const q = QUEUE[kind];
@@ -42,6 +43,11 @@ function emittedCollectorEnv(kind: BrokerKind, published: number, creds?: string
     QUEUE_TOPIC: TOPIC,
     STACKMOD_ROLE: "collector",
   };
+}
+
+/** user:password for the URL of a broker that requires them (Redis: only a password). */
+function credentialsOf(b: Broker): string | undefined {
+  return b.password === undefined ? undefined : `${b.user ?? ""}:${b.password}`;
 }
 
 /** Point an emitted environment at the test broker: service name -> 127.0.0.1, port -> test port. */
@@ -109,34 +115,43 @@ async function roundTrip(
 
 // ---- the suite ---------------------------------------------------------------------
 
-const timings: Partial<Record<BrokerKind, number>> = {};
+const timings: Partial<Record<string, number>> = {};
 const started: Broker[] = [];
 /** Brokers start in parallel (rabbitmq takes ~5 s); each test awaits its own. */
-const pending = new Map<BrokerKind, Promise<Broker>>();
+const pending = new Map<string, Promise<Broker>>();
 
-function broker(kind: BrokerKind): Promise<Broker> {
-  let p = pending.get(kind);
+/** The broker of KIND, started once; with `auth`, a second one that requires credentials. */
+function broker(kind: BrokerKind, auth = false): Promise<Broker> {
+  // a kind whose auth is required has credentials either way: one broker
+  const key = auth && queueKinds[kind].auth !== "required" ? `${kind} with credentials` : kind;
+  let p = pending.get(key);
   if (!p) {
-    p = startBroker(kind).then((b) => {
+    p = startBroker(kind, { auth }).then((b) => {
       started.push(b);
-      timings[kind] = b.startMs;
+      timings[key] = b.startMs;
       return b;
     });
     p.catch(() => {}); // reported by the test that awaits it
-    pending.set(kind, p);
+    pending.set(key, p);
   }
   return p;
 }
 
+/** Slowest first, so that it boots while the others are tested. */
+const bySlowestStart = [...BROKER_KINDS].sort((a, b) => setupOf(b).startTimeoutMs - setupOf(a).startTimeoutMs);
+/** The kinds whose queue can require credentials, read from secret files. */
+const withAuth = BROKER_KINDS.filter((kind) => queueKinds[kind].auth !== "never");
+
 beforeAll(() => {
-  // Slowest first, so that it boots while the others are tested.
-  for (const kind of ["rabbitmq", "nats", "redis", "mqtt"] as const) if (brokerBinary(kind)) void broker(kind);
+  for (const kind of bySlowestStart) if (brokerBinary(kind)) void broker(kind);
 });
 
 afterAll(async () => {
   await Promise.allSettled([...pending.values()]);
   await Promise.all(started.map((b) => b.stop()));
-  const line = BROKER_KINDS.map((k) => `${k} ${timings[k] ?? "-"} ms`).join(", ");
+  const line = Object.entries(timings)
+    .map(([key, ms]) => `${key} ${ms} ms`)
+    .join(", ");
   console.log(`broker start times: ${line}`);
 });
 
@@ -148,7 +163,7 @@ describe.skipIf(skipMissing)("split queue contract against real brokers", () => 
   for (const kind of BROKER_KINDS) {
     it(`${kind}: the processor prints what the collector published`, async () => {
       const b = await broker(kind);
-      const creds = b.user ? `${b.user}:${b.password}` : undefined;
+      const creds = credentialsOf(b);
       const published = 50000 + (b.port % 1000);
       await roundTrip(kind, b, {
         processorEnv: localize(emittedProcessorEnv(kind, creds), kind, b),
@@ -157,29 +172,32 @@ describe.skipIf(skipMissing)("split queue contract against real brokers", () => 
     });
   }
 
-  it("rabbitmq: credentials from QUEUE_USER_FILE / QUEUE_PASSWORD_FILE (Swarm secrets)", async () => {
-    const b = await broker("rabbitmq");
-    const secrets = mkdtempSync(join(tmpdir(), "stackmod-secrets-"));
-    try {
-      writeFileSync(join(secrets, "queue_user"), `${b.user}\n`);
-      writeFileSync(join(secrets, "queue_password"), `${b.password}\n`);
-      const files = {
-        QUEUE_USER_FILE: join(secrets, "queue_user"),
-        QUEUE_PASSWORD_FILE: join(secrets, "queue_password"),
-      };
-      await roundTrip("rabbitmq", b, {
-        processorEnv: { ...localize(emittedProcessorEnv("rabbitmq"), "rabbitmq", b), ...files },
-        collectorEnv: { ...localize(emittedCollectorEnv("rabbitmq", 55672), "rabbitmq", b, 55672), ...files },
-      });
-    } finally {
-      rmSync(secrets, { recursive: true, force: true });
-    }
-  });
+  for (const kind of withAuth) {
+    it(`${kind}: credentials from QUEUE_USER_FILE / QUEUE_PASSWORD_FILE (Swarm secrets)`, async () => {
+      const b = await broker(kind, true);
+      expect(b.password, `${kind}: a broker started with auth has a password`).toBeDefined();
+      const secrets = mkdtempSync(join(tmpdir(), "stackmod-secrets-"));
+      try {
+        const files: Env = { QUEUE_PASSWORD_FILE: join(secrets, "queue_password") };
+        writeFileSync(files.QUEUE_PASSWORD_FILE!, `${b.password}\n`);
+        if (b.user !== undefined) {
+          files.QUEUE_USER_FILE = join(secrets, "queue_user");
+          writeFileSync(files.QUEUE_USER_FILE, `${b.user}\n`);
+        }
+        await roundTrip(kind, b, {
+          processorEnv: { ...localize(emittedProcessorEnv(kind), kind, b), ...files },
+          collectorEnv: { ...localize(emittedCollectorEnv(kind, 55672), kind, b, 55672), ...files },
+        });
+      } finally {
+        rmSync(secrets, { recursive: true, force: true });
+      }
+    });
+  }
 
-  for (const kind of ["redis", "rabbitmq"] as const) {
+  for (const kind of BROKER_KINDS.filter((k) => setupOf(k).keepsUnconsumed)) {
     it(`${kind}: a message published while no processor runs is delivered when it starts`, async () => {
       const b = await broker(kind);
-      const creds = b.user ? `${b.user}:${b.password}` : undefined;
+      const creds = credentialsOf(b);
       await roundTrip(kind, b, {
         processorEnv: localize(emittedProcessorEnv(kind, creds), kind, b),
         collectorEnv: localize(emittedCollectorEnv(kind, 51000, creds), kind, b, 51000),

@@ -1,27 +1,18 @@
-// Real message brokers for tests, from Debian's packages (.ci/install-brokers.sh).
+// Real message brokers for tests, from Debian's packages (.ci/install-brokers.sh), started as each kind's
+// test/brokers/kinds/KIND/broker.ts says.
 // Each one is a private process on a free 127.0.0.1 port with its own temp dir;
 // stop() kills it by process group and removes the dir. Nothing is left behind:
 // stop() is idempotent, every broker still alive is killed when the process
 // exits, and a small watchdog kills it if the test process dies (SIGKILL).
 import { spawn, type ChildProcess } from "node:child_process";
-import {
-  accessSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  closeSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  mkdirSync,
-} from "node:fs";
+import { accessSync, constants, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { queueKindNames, type QueueKindName } from "../../src/strategies/split/queues/index.js";
+import { queueKindNames, queueKinds, type QueueKindName } from "../../src/strategies/split/queues/index.js";
+import { setupOf } from "./kinds/index.js";
+import type { BrokerPlan } from "./kinds/setup.js";
 
 export type BrokerKind = QueueKindName;
 export const BROKER_KINDS: readonly BrokerKind[] = queueKindNames;
@@ -30,9 +21,9 @@ export interface Broker {
   kind: BrokerKind;
   host: "127.0.0.1";
   port: number;
-  /** URL as the app reads it from QUEUE_URL; for rabbitmq it carries the user and password. */
+  /** URL as the app reads it from QUEUE_URL, with the credentials when the broker requires them. */
   url: string;
-  /** Set for rabbitmq (the default `guest` only works from localhost, like in a container). */
+  /** Set when the broker requires credentials (`auth`, or a kind whose auth is required); Redis has no user. */
   user?: string;
   password?: string;
   /** PID of the broker's process-group leader. */
@@ -46,21 +37,14 @@ export interface Broker {
 }
 
 export interface StartOptions {
-  /** Give up (and kill the broker) after this long. Default 30 s, 60 s for rabbitmq. */
+  /** Give up (and kill the broker) after this long. Default: the kind's `startTimeoutMs`. */
   timeoutMs?: number;
+  /** Require credentials, as a queue with `queue.auth: true` does. */
+  auth?: boolean;
 }
 
 /** Debian puts daemons in /usr/sbin, which a non-login PATH may lack. */
 const SEARCH_PATH = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/usr/bin", "/usr/lib/rabbitmq/bin"];
-/** The broker program per kind, from its Debian package (`debianPackage` in the kind's file). */
-export const BROKER_BINARIES: Record<BrokerKind, string> = {
-  nats: "nats-server",
-  redis: "redis-server",
-  mqtt: "mosquitto",
-  // Not /usr/sbin/rabbitmq-server: that wrapper switches to the rabbitmq user and
-  // the system node's cookie and dirs.
-  rabbitmq: "/usr/lib/rabbitmq/bin/rabbitmq-server",
-};
 
 export function findBinary(name: string): string | undefined {
   const candidates = name.startsWith("/") ? [name] : SEARCH_PATH.filter(Boolean).map((d) => join(d, name));
@@ -77,7 +61,7 @@ export function findBinary(name: string): string | undefined {
 
 /** The executable for a kind, or undefined when its package is not installed. */
 export function brokerBinary(kind: BrokerKind): string | undefined {
-  return findBinary(BROKER_BINARIES[kind]);
+  return findBinary(setupOf(kind).binary);
 }
 
 export async function freePort(): Promise<number> {
@@ -187,175 +171,22 @@ async function stopOwned(o: Owned, graceMs: number): Promise<void> {
 
 // ---- the brokers -------------------------------------------------------------------
 
-interface Plan {
-  procs: Array<{ cmd: string; args: string[]; env?: NodeJS.ProcessEnv; logName: string }>;
-  port: number;
-  url: string;
-  user?: string;
-  password?: string;
-  /** SIGTERM grace before SIGKILL. */
-  graceMs: number;
-}
-
-async function plan(kind: BrokerKind, bin: string, dir: string): Promise<Plan> {
-  const port = await freePort();
-  switch (kind) {
-    case "nats":
-      return {
-        procs: [
-          {
-            cmd: bin,
-            args: ["-a", "127.0.0.1", "-p", String(port), "-n", `stackmod-test-${port}`],
-            logName: "nats.log",
-          },
-        ],
-        port,
-        url: `nats://127.0.0.1:${port}`,
-        graceMs: 2000,
-      };
-    case "redis":
-      return {
-        procs: [
-          {
-            cmd: bin,
-            args: [
-              "--bind",
-              "127.0.0.1",
-              "--port",
-              String(port),
-              "--save",
-              "",
-              "--appendonly",
-              "no",
-              "--dir",
-              dir,
-              "--daemonize",
-              "no",
-              "--logfile",
-              "",
-            ],
-            logName: "redis.log",
-          },
-        ],
-        port,
-        url: `redis://127.0.0.1:${port}`,
-        graceMs: 2000,
-      };
-    case "mqtt": {
-      const conf = join(dir, "mosquitto.conf");
-      // mosquitto 2.x listens on loopback only and refuses anonymous clients unless
-      // told otherwise; `user root` stops it from switching to the mosquitto user.
-      writeFileSync(
-        conf,
-        [
-          `listener ${port} 127.0.0.1`,
-          "allow_anonymous true",
-          "persistence false",
-          "log_dest stderr",
-          "user root",
-          "",
-        ].join("\n"),
-      );
-      return {
-        procs: [{ cmd: bin, args: ["-c", conf], logName: "mosquitto.log" }],
-        port,
-        url: `mqtt://127.0.0.1:${port}`,
-        graceMs: 2000,
-      };
-    }
-    case "rabbitmq": {
-      const [distPort, epmdPort] = [await freePort(), await freePort()];
-      const home = join(dir, "home");
-      for (const d of [home, join(dir, "mnesia"), join(dir, "log")]) mkdirSync(d, { recursive: true });
-      // A distinct Erlang cookie, so this node can never talk to the system's.
-      writeFileSync(join(home, ".erlang.cookie"), randomBytes(20).toString("hex"), { mode: 0o400 });
-      writeFileSync(join(dir, "enabled_plugins"), "[].\n");
-      writeFileSync(join(dir, "rabbitmq-env.conf"), "");
-      const user = "stackmod";
-      const password = randomBytes(12).toString("hex");
-      // Classic Erlang-term config: no cuttlefish schema translation at boot.
-      // default_user/default_pass create the user on first boot (no rabbitmqctl,
-      // which costs a second VM start); loopback_users [] lets it in from anywhere.
-      writeFileSync(
-        join(dir, "rabbitmq.config"),
-        `[{rabbit, [{tcp_listeners, [{"127.0.0.1", ${port}}]}, {default_user, <<"${user}">>}, {default_pass, <<"${password}">>},` +
-          ` {loopback_users, []}, {log, [{console, [{enabled, true}, {level, warning}]}, {file, [{file, false}]}]}]}].\n`,
-      );
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        HOME: home,
-        ERL_EPMD_PORT: String(epmdPort), // a private epmd, see below
-        RABBITMQ_NODENAME: `stackmod-${port}@localhost`,
-        RABBITMQ_NODE_IP_ADDRESS: "127.0.0.1",
-        RABBITMQ_NODE_PORT: String(port),
-        RABBITMQ_DIST_PORT: String(distPort),
-        RABBITMQ_MNESIA_BASE: join(dir, "mnesia"),
-        RABBITMQ_LOG_BASE: join(dir, "log"),
-        RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq.config"),
-        RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, "advanced.config"),
-        RABBITMQ_CONF_ENV_FILE: join(dir, "rabbitmq-env.conf"),
-        RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"),
-        RABBITMQ_PID_FILE: join(dir, "rabbitmq.pid"),
-      };
-      const plugins = rabbitPluginsDir(dir);
-      if (plugins) env.RABBITMQ_PLUGINS_DIR = plugins;
-      const epmd = findBinary("epmd") ?? "/usr/lib/erlang/bin/epmd";
-      return {
-        procs: [
-          // Erlang starts `epmd -daemon` on 4369 by itself and leaves it running after
-          // the node is gone. Start our own on a private port, as a child we can kill.
-          {
-            cmd: epmd,
-            args: ["-port", String(epmdPort), "-address", "127.0.0.1"],
-            env: { ...process.env, ERL_EPMD_PORT: String(epmdPort) },
-            logName: "epmd.log",
-          },
-          { cmd: bin, args: [], env, logName: "rabbitmq.log" },
-        ],
-        port,
-        url: `amqp://${user}:${password}@127.0.0.1:${port}`,
-        user,
-        password,
-        graceMs: 0, // SIGTERM makes the wrapper run `rabbitmqctl stop` (a second VM): just kill it
-      };
-    }
-  }
-}
-
 /**
- * RabbitMQ loads every plugin directory on its code path and scans all their
- * modules at boot. A directory with only the core applications (symlinks) saves
- * about a second of a ~5 s start. Falls back to the package's own directory.
+ * Start a broker of KIND on a free loopback port; resolves once the port accepts connections. With `auth`
+ * (always for a kind whose auth is required) it requires a user and a random password, as the rewritten queue
+ * does with its secrets.
  */
-function rabbitPluginsDir(dir: string): string | undefined {
-  try {
-    const base = "/usr/lib/rabbitmq/lib";
-    const server = readdirSync(base)
-      .filter((n) => n.startsWith("rabbitmq_server-"))
-      .sort()
-      .pop();
-    if (!server) return undefined;
-    const src = join(base, server, "plugins");
-    const dst = join(dir, "plugins");
-    mkdirSync(dst);
-    const skip =
-      /^(rabbitmq_(?!prelaunch)|amqp_client|amqp10_client|cowboy|cowlib|gun|jose|eetcd|prometheus|base64url|accept|README)/;
-    for (const n of readdirSync(src)) if (!skip.test(n)) symlinkSync(join(src, n), join(dst, n));
-    return dst;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Start a broker of KIND on a free loopback port; resolves once the port accepts connections. */
 export async function startBroker(kind: BrokerKind, options: StartOptions = {}): Promise<Broker> {
+  const setup = setupOf(kind);
   const bin = brokerBinary(kind);
-  if (!bin) throw new Error(`${BROKER_BINARIES[kind]} is not installed (run .ci/install-brokers.sh)`);
-  const timeoutMs = options.timeoutMs ?? (kind === "rabbitmq" ? 60_000 : 30_000);
+  if (!bin) throw new Error(`${setup.binary} is not installed (run .ci/install-brokers.sh)`);
+  const timeoutMs = options.timeoutMs ?? setup.startTimeoutMs;
+  const auth = options.auth === true || queueKinds[kind].auth === "required";
+  const credentials = auth ? { user: "stackmod", password: randomBytes(12).toString("hex") } : undefined;
   const dir = mkdtempSync(join(tmpdir(), `stackmod-${kind}-`));
   liveDirs.add(dir);
   const owned: Owned[] = [];
-  let p: Plan | undefined;
+  let p: BrokerPlan | undefined;
   const logs = () => (p ? p.procs.map((x) => safeRead(join(dir, x.logName))).join("") : "");
   const stop = async () => {
     for (const o of owned.reverse()) await stopOwned(o, p?.graceMs ?? 0);
@@ -364,7 +195,8 @@ export async function startBroker(kind: BrokerKind, options: StartOptions = {}):
     liveDirs.delete(dir);
   };
   try {
-    p = await plan(kind, bin, dir);
+    const port = await freePort();
+    p = await setup.plan({ bin, dir, port, credentials, freePort, findBinary });
     const t0 = performance.now();
     for (const proc of p.procs) {
       owned.push(
@@ -378,16 +210,16 @@ export async function startBroker(kind: BrokerKind, options: StartOptions = {}):
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (exited) throw new Error(`${kind} ${exited}`);
-      if (await canConnect(p.port)) break;
+      if (await canConnect(port)) break;
       if (Date.now() > deadline)
-        throw new Error(`${kind} did not accept connections on 127.0.0.1:${p.port} within ${timeoutMs} ms`);
-      await sleep(kind === "rabbitmq" ? 100 : 20);
+        throw new Error(`${kind} did not accept connections on 127.0.0.1:${port} within ${timeoutMs} ms`);
+      await sleep(50);
     }
     const startMs = Math.round(performance.now() - t0);
     const broker: Broker = {
       kind,
       host: "127.0.0.1",
-      port: p.port,
+      port,
       url: p.url,
       pid: main.pgid,
       dir,

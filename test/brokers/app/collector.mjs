@@ -4,7 +4,7 @@
 import { queueConfig, publishOne } from "./queue-client.mjs";
 
 try {
-  const cfg = queueConfig();
+  const cfg = await queueConfig();
   if (cfg.role !== "collector") throw new Error(`STACKMOD_ROLE is ${cfg.role}, expected collector`);
   const message = process.argv[2];
   if (message === undefined) throw new Error("usage: collector.mjs MESSAGE");

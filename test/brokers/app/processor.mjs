@@ -6,7 +6,7 @@
 import { queueConfig, receiveOne } from "./queue-client.mjs";
 
 try {
-  const cfg = queueConfig();
+  const cfg = await queueConfig();
   if (cfg.role !== "processor") throw new Error(`STACKMOD_ROLE is ${cfg.role}, expected processor`);
   const text = await receiveOne(cfg, () => process.stderr.write("ready\n"));
   process.stdout.write(`${text}\n`);

@@ -5,11 +5,11 @@
 // collector reaches it at 127.0.0.1: the report says both are constrained to node-b), and the processor on
 // another node (the manager or node-c, each kind a different constraint), as `docker service ps` and the
 // service's placement show; a message the collector sends arrives at the processor, across nodes over the
-// overlay, through the queue exactly once. NATS, Redis, MQTT and RabbitMQ, whose brokers Debian packages
-// (packed into images tagged with the names the rewrite emits); the app speaks the NATS and Redis text protocols
-// with busybox sh + socat, MQTT with Debian's mosquitto clients, AMQP with amqp-tools. The brokers' images are
-// imported into node-b only (a queue scheduled anywhere else would fail for want of its image), the app's into
-// every node.
+// overlay, through the queue exactly once. Every kind of the registry, each broker from its Debian package
+// (packed into an image tagged with the name the rewrite emits, as test/brokers/kinds/KIND/broker.ts says); the
+// app is busybox sh with each kind's app.sh and the tools it names (socat, Debian's mosquitto clients,
+// amqp-tools). The brokers' images are imported into node-b only (a queue scheduled anywhere else would fail for
+// want of its image), the app's into every node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +18,8 @@ import { queueKindNames, queueKinds, type QueueKindName } from "../../../src/str
 import { nodeNamed, runningTask, execInTask, type ClusterTask } from "../cluster.js";
 import { e2eCluster } from "../context.js";
 import { docker } from "../engine.js";
-import { buildImage, SOCAT_IMAGE, type ImageSpec } from "../images.js";
+import { setupOf } from "../../brokers/kinds/index.js";
+import { buildImage, SOCAT_IMAGE } from "../images.js";
 import { poll, sleep } from "../run.js";
 import { removeStackNow, rewriteToFile } from "../scenario.js";
 import { deployStack, waitConverged } from "../stack.js";
@@ -34,55 +35,23 @@ const APP_IMAGE = "stackmod-e2e/queue-app:latest";
 
 /**
  * Where each queue publishes for its collector: mode host (this kernel has no IPVS, so an ingress port never
- * opens; `--publish host`), on a port below the kernel's ephemeral range (no test elsewhere gets it by chance), one per kind so that the stacks run
- * at once.
+ * opens; `--publish host`), on a port below the kernel's ephemeral range (no test elsewhere gets it by chance),
+ * one per kind, by its place in the registry, so that the stacks run at once.
  */
-const PUBLISHED: Partial<Record<QueueKindName, number>> = { nats: 21422, redis: 21423, mqtt: 21424, rabbitmq: 21425 };
-
-/** Stand-ins for the pinned broker images, from Debian's binaries, with the official images' default behaviour. */
-const BROKERS: Partial<Record<QueueKindName, ImageSpec>> = {
-  nats: { binaries: ["nats-server"], cmd: ["nats-server"] },
-  // the official image turns protected mode off (it would refuse clients from other containers)
-  redis: { binaries: ["redis-server"], cmd: ["redis-server", "--protected-mode", "no", "--save", ""] },
-  // the official image ships /mosquitto-no-auth.conf (the rewrite's command names it) and a mosquitto user,
-  // to which the broker drops root
-  mqtt: {
-    binaries: ["mosquitto"],
-    files: {
-      "/mosquitto-no-auth.conf": "listener 1883\nallow_anonymous true\n",
-      "/etc/passwd":
-        "root:x:0:0:root:/:/bin/sh\nmosquitto:x:1883:1883:mosquitto:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n",
-      "/etc/group": "root:x:0:\nmosquitto:x:1883:\nnogroup:x:65534:\n",
-    },
-    cmd: ["mosquitto", "-c", "/mosquitto-no-auth.conf"],
-  },
-  // Debian's RabbitMQ 3.10 on its Erlang runtime. The rewrite's command writes the credentials into
-  // /etc/rabbitmq/conf.d and execs the official image's docker-entrypoint.sh, which here only execs; the
-  // official image's conf.d defaults (log to the console) and HOME (the Erlang cookie) are kept.
-  rabbitmq: {
-    trees: ["/usr/lib/erlang", "/usr/lib/rabbitmq"],
-    files: {
-      "/usr/local/bin/docker-entrypoint.sh": '#!/bin/sh\nexec "$@"\n',
-      "/etc/rabbitmq/conf.d/10-defaults.conf": "loopback_users.guest = false\nlog.console = true\n",
-    },
-    env: {
-      PATH: "/usr/lib/rabbitmq/bin:/usr/lib/erlang/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
-      HOME: "/var/lib/rabbitmq",
-    },
-    cmd: ["docker-entrypoint.sh", "rabbitmq-server"],
-  },
-};
+const published = (kind: QueueKindName) => 21422 + queueKindNames.indexOf(kind);
 
 /**
- * Where each kind's processor goes: a constraint of its own (the reader's `node.hostname == node-b` stays on
- * the collector and the queue), given as flags for some kinds and in the --config file for the others.
+ * Where a kind's processor goes: a constraint of its own (the reader's `node.hostname == node-b` stays on the
+ * collector and the queue), given as flags or in the --config file, and the nodes that satisfies. The kinds take
+ * them in turn, by their place in the registry, so that every form is run.
  */
-const PROCESSOR: Record<string, { constraints: string[]; via: "flag" | "config"; nodes: string[] }> = {
-  nats: { constraints: ["node.role == manager"], via: "flag", nodes: ["node-a"] },
-  redis: { constraints: ["node.hostname == node-c"], via: "config", nodes: ["node-c"] },
-  mqtt: { constraints: ["node.hostname != node-b"], via: "flag", nodes: ["node-a", "node-c"] },
-  rabbitmq: { constraints: ["node.role == worker", "node.hostname != node-b"], via: "config", nodes: ["node-c"] },
-};
+const PLACEMENTS: { constraints: string[]; via: "flag" | "config"; nodes: string[] }[] = [
+  { constraints: ["node.role == manager"], via: "flag", nodes: ["node-a"] },
+  { constraints: ["node.hostname == node-c"], via: "config", nodes: ["node-c"] },
+  { constraints: ["node.role == worker", "node.hostname != node-b"], via: "config", nodes: ["node-c"] },
+  { constraints: ["node.hostname != node-b"], via: "flag", nodes: ["node-a", "node-c"] },
+];
+const placement = (kind: QueueKindName) => PLACEMENTS[queueKindNames.indexOf(kind) % PLACEMENTS.length]!;
 
 /** The external secrets the rewrite names for a queue that needs credentials (rabbitmq), created before deploy. */
 const SECRETS = { "meter-queue-user": "stackmod", "meter-queue-password": nonce("pw") };
@@ -97,32 +66,29 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
   const e = c.manager;
   const edge = nodeNamed(c, EDGE);
   const stack = (kind: QueueKindName) => `c4split${kind}`;
-  // every kind of the registry: one without a stand-in image, a port or a placement here fails, not skips
+  // every kind of the registry: one without its test side (test/brokers/kinds/KIND/) fails here, not skips
   const kinds = [...queueKindNames];
-  for (const kind of kinds) {
-    if (!BROKERS[kind] || !PUBLISHED[kind] || !PROCESSOR[kind])
-      throw new Error(`${kind}: no BROKERS, PUBLISHED or PROCESSOR entry`);
-  }
+  const setups = new Map(kinds.map((kind) => [kind, setupOf(kind)]));
 
   beforeAll(async () => {
     await timed(c.dir, "split: images", async () => {
+      const protocols = Object.fromEntries(
+        kinds.map((kind) => [
+          `/usr/local/lib/queue-app/${queueKinds[kind].scheme}.sh`,
+          readFileSync(here(`../../brokers/kinds/${kind}/app.sh`), "utf8"),
+        ]),
+      );
       await buildImage(c.nodes, APP_IMAGE, {
         ...SOCAT_IMAGE,
-        binaries: [
-          ...SOCAT_IMAGE.binaries!,
-          "mosquitto_pub",
-          "mosquitto_sub",
-          "amqp-declare-queue",
-          "amqp-consume",
-          "amqp-publish",
-        ],
+        binaries: [...SOCAT_IMAGE.binaries!, ...kinds.flatMap((kind) => setups.get(kind)!.appTools.binaries)],
         files: {
           "/usr/local/bin/queue-app.sh": readFileSync(here("../stacks/app/queue-app.sh"), "utf8"),
           "/usr/local/bin/queue-send.sh": readFileSync(here("../stacks/app/queue-send.sh"), "utf8"),
+          ...protocols,
         },
         cmd: ["sh", "/usr/local/bin/queue-app.sh"],
       });
-      for (const kind of kinds) await buildImage(edge, queueKinds[kind].image, BROKERS[kind]!);
+      for (const kind of kinds) await buildImage(edge, queueKinds[kind].image, setups.get(kind)!.standIn);
     });
     // one stack per queue kind, deployed at the same time
     await timed(c.dir, `split: rewrite, deploy, converge (${kinds.join(", ")})`, () =>
@@ -142,10 +108,10 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
 
   async function deploy(kind: QueueKindName): Promise<void> {
     const options = join(c.dir, `split-${kind}.yml`);
-    const processor = PROCESSOR[kind]!;
+    const processor = placement(kind);
     const inConfig =
       processor.via === "config" ? `  processor:\n    constraints: ${JSON.stringify(processor.constraints)}\n` : "";
-    writeFileSync(options, `queue:\n  published: ${PUBLISHED[kind]}\n${inConfig}`);
+    writeFileSync(options, `queue:\n  published: ${published(kind)}\n${inConfig}`);
     // With queue.publish: host the queue must run on the collector's node: the reader is pinned to the edge.
     const input = join(c.dir, `meter-${kind}.yml`);
     const pin = `    deploy:\n      placement:\n        constraints: [node.hostname == ${EDGE}]\n`;
@@ -171,7 +137,7 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
     expect(report).toContain(
       `"meter-queue" runs on the node of each task of "meter": both are constrained to \`node.hostname == ${EDGE}\``,
     );
-    expect(text).toContain(`QUEUE_URL: ${queueKinds[kind].scheme}://127.0.0.1:${PUBLISHED[kind]}`);
+    expect(text).toContain(`QUEUE_URL: ${queueKinds[kind].scheme}://127.0.0.1:${published(kind)}`);
     if (needsSecrets(kind)) {
       for (const [name, value] of Object.entries(SECRETS)) {
         expect(text).toContain(`  ${name}:\n    external: true`);
@@ -208,9 +174,9 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       expect([queue.node.hostname, queue.networks]).toEqual([EDGE, [`${name}_backend`]]);
       processor = await runningTask(c, `${name}_meter-processor`);
       expect(processor.networks).toEqual([`${name}_backend`]);
-      expect(PROCESSOR[kind]!.nodes).toContain(processor.node.hostname);
+      expect(placement(kind).nodes).toContain(processor.node.hostname);
       expect(processor.node.hostname).not.toBe(EDGE);
-      const placement = async (service: string) =>
+      const constraintsOf = async (service: string) =>
         JSON.parse(
           (
             await docker(e, [
@@ -222,9 +188,9 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
             ])
           ).stdout,
         ) as string[];
-      expect(await placement("meter-processor")).toEqual(PROCESSOR[kind]!.constraints);
-      expect(await placement("meter-collector")).toEqual([`node.hostname == ${EDGE}`]);
-      expect(await placement("meter-queue")).toEqual([`node.hostname == ${EDGE}`]);
+      expect(await constraintsOf("meter-processor")).toEqual(placement(kind).constraints);
+      expect(await constraintsOf("meter-collector")).toEqual([`node.hostname == ${EDGE}`]);
+      expect(await constraintsOf("meter-queue")).toEqual([`node.hostname == ${EDGE}`]);
       const ports = await docker(e, [
         "service",
         "inspect",
@@ -232,7 +198,7 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
         "{{range .Endpoint.Ports}}{{.PublishMode}} {{.PublishedPort}}:{{.TargetPort}}{{end}}",
         `${name}_meter-queue`,
       ]);
-      expect(ports.stdout.trim()).toBe(`host ${PUBLISHED[kind]}:${queueKinds[kind].port}`);
+      expect(ports.stdout.trim()).toBe(`host ${published(kind)}:${queueKinds[kind].port}`);
     });
 
     it("a message sent by the collector on node-b arrives at the processor on its other node, exactly once", async () => {

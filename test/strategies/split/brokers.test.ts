@@ -4,49 +4,75 @@
 // broker's port, /run/secrets/NAME -> a test file), and pass a message from
 // test/brokers/app/collector.mjs to processor.mjs with exactly that environment.
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "redis";
 import { parse } from "yaml";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { rewrite } from "../../../src/index.js";
+import { queueKindNames, queueKinds } from "../../../src/strategies/split/queues/index.js";
 import { startBroker, type Broker, type BrokerKind } from "../../brokers/brokers.js";
+import { splitFixtureDir, splitFixtures } from "./queue-fixtures.js";
 import { testDir } from "../../helpers/paths.js";
 
-const FIXTURES = join(testDir, "fixtures", "split");
+const FIXTURES = splitFixtureDir;
 const APP = join(testDir, "brokers", "app");
 
 type Env = Record<string, string>;
 
-const cases: { fixture: string; service: string; broker: BrokerKind }[] = [
-  { fixture: "nats-stack", service: "bacnet", broker: "nats" },
-  { fixture: "redis-stack", service: "snmp-traps", broker: "redis" },
-  { fixture: "rabbitmq-stack", service: "modbus", broker: "rabbitmq" },
-  { fixture: "mqtt-stack", service: "mdns", broker: "mqtt" },
-  { fixture: "nats-compose", service: "bacnet", broker: "nats" },
-  { fixture: "redis-compose", service: "snmp-traps", broker: "redis" },
-  { fixture: "rabbitmq-compose", service: "modbus", broker: "rabbitmq" },
-];
+/** Each kind's two fixture pairs, whose rewrite uses that kind (queues.test.ts fails while one is missing). */
+const cases = queueKindNames.flatMap((kind) => splitFixtures(kind).map((fixture) => ({ fixture, kind })));
 
-/** The rewrite of a fixture's input with its options, as the CLI would print it. */
-function rewritten(fixture: string): Record<string, Record<string, unknown>> {
+/** The variables the halves read, by the name the app in test/brokers/app reads them. */
+const standardNames = {
+  url: "QUEUE_URL",
+  topic: "QUEUE_TOPIC",
+  role: "STACKMOD_ROLE",
+  userFile: "QUEUE_USER_FILE",
+  passwordFile: "QUEUE_PASSWORD_FILE",
+};
+type EnvNames = typeof standardNames;
+
+/**
+ * The rewrite of a fixture's input with its options, as the CLI would print it, and the names its halves' variables
+ * have (`queue.env` renames them: the application then reads those, as the app here reads the standard ones).
+ */
+function rewritten(fixture: string): { services: Record<string, Record<string, unknown>>; names: EnvNames } {
   const read = (suffix: string) => readFileSync(join(FIXTURES, fixture + suffix), "utf8");
-  let options = {};
+  let options: { queue?: { env?: Partial<EnvNames> } } = {};
   try {
-    options = JSON.parse(read(".options.json")) as object;
+    options = JSON.parse(read(".options.json")) as typeof options;
   } catch {
     // the fixture carries its options in its own x-stackmod blocks
   }
   const output = rewrite(read(".input.yml"), { file: `${fixture}.yml`, options }).output;
-  return (parse(output, { merge: true }) as { services: Record<string, Record<string, unknown>> }).services;
+  const { services } = parse(output, { merge: true }) as { services: Record<string, Record<string, unknown>> };
+  return { services, names: { ...standardNames, ...options.queue?.env } };
 }
 
 function environmentOf(service: Record<string, unknown>): Env {
   const value = service.environment;
   if (Array.isArray(value)) return Object.fromEntries(value.map((item) => String(item).split(/=(.*)/s).slice(0, 2)));
   return Object.fromEntries(Object.entries((value ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+/** The environment of the one service whose role variable is `role`, under the standard names. */
+function environmentWithRole(
+  services: Record<string, Record<string, unknown>>,
+  names: EnvNames,
+  role: string,
+  fixture: string,
+): Env {
+  const found = Object.values(services)
+    .map(environmentOf)
+    .filter((env) => env[names.role] === role);
+  expect(found.length, `${fixture}: services with ${names.role}=${role}`).toBe(1);
+  const renamed: Env = {};
+  for (const [key, value] of Object.entries(found[0]!)) {
+    const standard = Object.entries(names).find(([, name]) => name === key)?.[0] as keyof EnvNames | undefined;
+    renamed[standard ? standardNames[standard] : key] = value;
+  }
+  return renamed;
 }
 
 /** The queue's published and target port, from whichever syntax the rewrite used. */
@@ -57,30 +83,18 @@ function queuePorts(queue: Record<string, unknown>): { published: number; target
   return { published: published!, target: target! };
 }
 
-// ---- brokers, started once per kind; redis gets a password like the rewritten queue ----
+// ---- brokers, started once per kind and per auth, each test awaits its own ----
 
-const brokers = new Map<BrokerKind, Promise<Broker>>();
-const redisPassword = randomBytes(12).toString("hex");
-function broker(kind: BrokerKind): Promise<Broker> {
-  let started = brokers.get(kind);
+const brokers = new Map<string, Promise<Broker>>();
+function broker(kind: BrokerKind, auth: boolean): Promise<Broker> {
+  const key = `${kind} ${auth}`;
+  let started = brokers.get(key);
   if (!started) {
-    started = startBroker(kind).then(async (b) => {
-      if (kind === "redis") {
-        const client = createClient({ url: b.url });
-        await client.connect();
-        await client.configSet("requirepass", redisPassword);
-        await client.close();
-      }
-      return b;
-    });
-    brokers.set(kind, started);
+    started = startBroker(kind, { auth });
+    brokers.set(key, started);
   }
   return started;
 }
-beforeAll(() => {
-  // Slowest first, so that RabbitMQ boots while the others are used; each test awaits its own.
-  for (const kind of ["rabbitmq", "nats", "redis", "mqtt"] as const) broker(kind).catch(() => {});
-});
 afterAll(async () => {
   for (const started of brokers.values()) await (await started.catch(() => undefined))?.stop();
 });
@@ -128,7 +142,8 @@ function localize(env: Env, b: Broker, expected: { host: string; port: number },
   for (const [name, value] of Object.entries(env)) {
     if (!name.endsWith("_FILE") || !value.startsWith("/run/secrets/")) continue;
     const secret = value.slice("/run/secrets/".length);
-    const content = secret.endsWith("-user") ? b.user! : b.kind === "redis" ? redisPassword : b.password!;
+    const content = secret.endsWith("-user") ? b.user : b.password;
+    expect(content, `${b.kind}: the broker has what ${name} names`).toBeDefined();
     writeFileSync(join(secrets, secret), `${content}\n`);
     out[name] = join(secrets, secret);
   }
@@ -136,16 +151,16 @@ function localize(env: Env, b: Broker, expected: { host: string; port: number },
 }
 
 describe("split: the rewritten environment carries a message through a real broker", () => {
-  for (const { fixture, service, broker: kind } of cases) {
-    it(`${fixture}: ${service}-collector -> ${kind} -> ${service}-processor`, async () => {
-      const services = rewritten(fixture);
-      const collectorEnv = environmentOf(services[`${service}-collector`]!);
-      const processorEnv = environmentOf(services[`${service}-processor`]!);
-      expect([collectorEnv.STACKMOD_ROLE, processorEnv.STACKMOD_ROLE]).toEqual(["collector", "processor"]);
+  for (const { fixture, kind } of cases) {
+    it(`${fixture}: collector -> ${kind} -> processor`, async () => {
+      const { services, names } = rewritten(fixture);
+      const collectorEnv = environmentWithRole(services, names, "collector", fixture);
+      const processorEnv = environmentWithRole(services, names, "processor", fixture);
       const queueName = new URL(processorEnv.QUEUE_URL!).hostname;
       const ports = queuePorts(services[queueName]!);
+      expect(services[queueName]!.image, `${fixture}: the queue runs ${kind}`).toBe(queueKinds[kind].image);
 
-      const b = await broker(kind);
+      const b = await broker(kind, processorEnv.QUEUE_PASSWORD_FILE !== undefined);
       const secrets = mkdtempSync(join(tmpdir(), "stackmod-split-secrets-"));
       dirs.push(secrets);
       const processor = run(

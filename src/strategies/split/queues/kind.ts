@@ -39,7 +39,7 @@ export interface QueueKind<Name extends string = string> {
   /** The same, short, for the README's table of kinds (Markdown). */
   summary: string;
   /**
-   * The Debian package whose broker the tests run (test/brokers/brokers.ts); the install
+   * The Debian package whose broker the tests run (test/brokers/kinds/KIND/); the install
    * scripts (.ci/install-brokers.sh, .ci/install-e2e.sh) must list it, which a test checks.
    */
   debianPackage: string;
