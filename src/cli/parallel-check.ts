@@ -1,8 +1,9 @@
 import { availableParallelism } from "node:os";
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError, type ErrorCode } from "../errors.js";
-import { dotenvBeside } from "../io/env-files.js";
-import { readSource } from "../io/inputs.js";
+import { dotenvBeside, type DotenvCache } from "../io/env-files.js";
+import { readInput } from "../io/file-run.js";
+import type { Input } from "../io/inputs.js";
 import { withSlowHeapGrowth } from "./heap-growth.js";
 
 /** What checking one file gave: its size and result, or the error (and the size when it was read). */
@@ -45,19 +46,34 @@ export function enableWorkers(script: string): void {
 /** The options of a batch: those of `check`, and whether each file's `.env` beside it is read (Compose's default). */
 export type BatchOptions = CheckOptions & { dotenvBeside?: boolean };
 
-/** One file's options: the batch's, with the `.env` beside it when the batch reads those. */
-export function optionsFor(path: string, options: BatchOptions): CheckOptions {
+/**
+ * One file's options: the batch's, with the `.env` beside it when the batch reads those
+ * (through `dotenvs`, the run's cache, each `.env` once).
+ */
+export function optionsFor(path: string, options: BatchOptions, dotenvs?: DotenvCache): CheckOptions {
   const { dotenvBeside: beside, ...rest } = options;
-  const dotenv = beside ? dotenvBeside(path, options.limits?.maxBytes) : undefined;
+  const dotenv = beside ? dotenvBeside(path, options.limits?.maxBytes, dotenvs) : undefined;
   return { ...rest, file: path, ...(dotenv ? { dotenv } : {}) };
 }
 
-function checkOne(path: string, options: BatchOptions): SentOutcome {
+/** One file to check: its path, and the bytes a folder scan already read of it. */
+interface Job {
+  path: string;
+  bytes?: Uint8Array;
+}
+
+function checkOne({ path, bytes: read }: Job, options: BatchOptions, dotenvs: DotenvCache): SentOutcome {
   let bytes: number | undefined;
   try {
-    const source = readSource(path, { maxBytes: options.limits?.maxBytes });
+    const source = readInput(
+      { path, ...(read ? { bytes: asBuffer(read) } : {}) },
+      { maxBytes: options.limits?.maxBytes },
+    );
     bytes = Buffer.byteLength(source);
-    return { bytes, result: withSlowHeapGrowth(source.length, () => check(source, optionsFor(path, options))) };
+    return {
+      bytes,
+      result: withSlowHeapGrowth(source.length, () => check(source, optionsFor(path, options, dotenvs))),
+    };
   } catch (error) {
     if (error instanceof StackmodError) {
       const { code, message, file, line, column } = error;
@@ -66,6 +82,11 @@ function checkOne(path: string, options: BatchOptions): SentOutcome {
     const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
     return { bytes, error: { stackmod: false, name, message } };
   }
+}
+
+/** Bytes sent to the worker arrive as a plain Uint8Array: a view of the same memory, with Buffer's methods. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function received(outcome: SentOutcome): Outcome {
@@ -87,9 +108,10 @@ function received(outcome: SentOutcome): Outcome {
  * thread runs out is stopped instead of waited for.
  */
 export async function checkInParallel(
-  paths: readonly string[],
+  inputs: readonly Input[],
   options: BatchOptions,
 ): Promise<ParallelCheck | undefined> {
+  const paths = inputs.map((input) => input.path);
   if (!workerScript || paths.length < chunkSize * 2 || paths.includes("-") || !secondThreadPays(paths.length))
     return undefined;
   // Loaded here, not at start-up: node:worker_threads pulls in the stream modules, a cold start's cost.
@@ -102,9 +124,15 @@ export async function checkInParallel(
     worker.once("exit", (code) => reject(new Error(`the worker thread exited with ${code}`)));
   });
   answer.catch(() => undefined);
-  worker.postMessage({ paths, options, shared: shared.buffer });
+  const jobs: Job[] = inputs.map((input) =>
+    input.bytes ? { path: input.path, bytes: input.bytes } : { path: input.path },
+  );
+  worker.postMessage({ jobs, options, shared: shared.buffer });
   const outcomes: Outcome[] = new Array(paths.length);
-  forEachClaimed(shared, paths.length, (index) => (outcomes[index] = received(checkOne(paths[index]!, options))));
+  const dotenvs: DotenvCache = new Map();
+  forEachClaimed(shared, jobs.length, (index) => {
+    outcomes[index] = received(checkOne(jobs[index]!, options, dotenvs));
+  });
   let workerFiles = 0;
   if (Atomics.load(shared, workerStarted) === 1) {
     try {
@@ -116,7 +144,7 @@ export async function checkInParallel(
     }
   }
   await worker.terminate();
-  paths.forEach((path, index) => (outcomes[index] ??= received(checkOne(path, options))));
+  jobs.forEach((job, index) => (outcomes[index] ??= received(checkOne(job, options, dotenvs))));
   return { outcomes, workerFiles };
 }
 
@@ -149,11 +177,12 @@ export async function runBatchWorker(): Promise<void> {
   const { parentPort } = await import("node:worker_threads");
   parentPort?.once(
     "message",
-    ({ paths, options, shared: buffer }: { paths: string[]; options: BatchOptions; shared: SharedArrayBuffer }) => {
+    ({ jobs, options, shared: buffer }: { jobs: Job[]; options: BatchOptions; shared: SharedArrayBuffer }) => {
       const shared = new Int32Array(buffer);
       Atomics.store(shared, workerStarted, 1);
       const done: [number, SentOutcome][] = [];
-      forEachClaimed(shared, paths.length, (index) => done.push([index, checkOne(paths[index]!, options)]));
+      const dotenvs: DotenvCache = new Map();
+      forEachClaimed(shared, jobs.length, (index) => done.push([index, checkOne(jobs[index]!, options, dotenvs)]));
       parentPort!.postMessage(done);
     },
   );

@@ -1,8 +1,8 @@
-import { writeFileAtomic } from "./atomic-write.js";
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError } from "../errors.js";
-import { checkExtraFile, writeExtraFile } from "./extra-files.js";
+import { readInput, writeRewrite } from "./file-run.js";
 import { listInputs, readSource } from "./inputs.js";
+import { keptBytesLimit } from "./scan.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
 
 export { removeStaleTemporaries, writeFileAtomic } from "./atomic-write.js";
@@ -31,14 +31,7 @@ export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
 export function rewriteFile(path: string, options: RewriteFileOptions = {}): RewriteResult & { written: boolean } {
   const source = readSource(path, { maxBytes: options.limits?.maxBytes });
   const result = rewrite(source, { ...options, file: path });
-  const written = Boolean(options.write) && result.changed && path !== "-";
-  const context = { stackFile: path, inputs: [path] };
-  for (const extra of result.extraFiles) checkExtraFile(extra, context);
-  if (written) {
-    // The setup script first, as the CLI does: a stack file naming a network nobody can create is worse than a spare script.
-    for (const extra of result.extraFiles) writeExtraFile(extra, context);
-    writeFileAtomic(path, result.output, { expected: source });
-  }
+  const { written } = writeRewrite(path, source, result, { write: Boolean(options.write), inputs: [path] });
   return { ...result, written };
 }
 
@@ -56,10 +49,11 @@ export type CheckFilesOptions = Omit<CheckOptions, "file">;
  * }
  */
 export function checkFiles(paths: readonly string[], options: CheckFilesOptions = {}): (CheckResult | StackmodError)[] {
-  return listInputs(paths).map(({ path, error: listing }) => {
-    if (listing) return listing;
+  const maxBytes = options.limits?.maxBytes;
+  return listInputs(paths, { maxBytes, keepBytes: keptBytesLimit }).map((input) => {
+    if (input.error) return input.error;
     try {
-      return check(readSource(path, { maxBytes: options.limits?.maxBytes }), { ...options, file: path });
+      return check(readInput(input, { maxBytes }), { ...options, file: input.path });
     } catch (error) {
       if (error instanceof StackmodError) return error;
       throw error;

@@ -19,10 +19,15 @@ export interface ReadOptions {
  */
 export function readSource(path: string, options: ReadOptions = {}): string {
   const maxBytes = options.maxBytes ?? defaultLimits.maxBytes;
-  let bytes: Buffer;
+  return decodeSource(path, readBytes(path, { ...options, maxBytes }), maxBytes);
+}
+
+/** The bytes of `path` (standard input for `-`), as `readSource` reads them, not yet decoded. */
+function readBytes(path: string, options: ReadOptions = {}): Buffer {
+  const maxBytes = options.maxBytes ?? defaultLimits.maxBytes;
   try {
     const stdin = options.stdin ?? ((limit: number) => readBounded(0, limit));
-    bytes = path === "-" ? stdin(maxBytes) : readFileBounded(path, maxBytes);
+    return path === "-" ? stdin(maxBytes) : readFileBounded(path, maxBytes);
   } catch (error) {
     if (error instanceof StackmodError) throw error;
     throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, {
@@ -31,6 +36,10 @@ export function readSource(path: string, options: ReadOptions = {}): string {
       column: 1,
     });
   }
+}
+
+/** The text of bytes read from `path`: refused when over `maxBytes` or not UTF-8, as `readSource` refuses them. */
+export function decodeSource(path: string, bytes: Buffer, maxBytes = defaultLimits.maxBytes): string {
   if (bytes.length > maxBytes) throw tooLarge(path, maxBytes);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);

@@ -12,9 +12,26 @@ import {
 import { basename, dirname, join, sep } from "node:path";
 import { StackmodError } from "../errors.js";
 import { fileKind, reason } from "./fs-reasons.js";
+import { defaultLimits } from "../parse/parse.js";
 
-/** One input of a run: a file to read, or why a path could not be listed. */
-export type Input = { path: string; error?: undefined } | { path: string; error: StackmodError };
+/**
+ * One input of a run: a file to read, or why a path could not be listed. `bytes` is the
+ * whole file when a folder scan had to read it to find it (decode it with `decodeSource`
+ * instead of reading the file again).
+ */
+export type Input =
+  { path: string; error?: undefined; bytes?: Buffer } | { path: string; error: StackmodError; bytes?: undefined };
+
+/** How a scan reads: what `readSource` would accept, and whether to keep what it read for the run. */
+export interface ScanOptions {
+  /** Largest input accepted, in bytes (default 5 MiB, as `--max-bytes`): a larger file is not kept. */
+  maxBytes?: number | undefined;
+  /**
+   * Keep the bytes of the stack files the scan reads, so that the run reads each once: at most
+   * this many bytes, all files together (default 0: keep none; the CLI keeps `keptBytesLimit`).
+   */
+  keepBytes?: number | undefined;
+}
 
 /** Files a folder scan left out, with the reason; `quiet` ones are listed only under --verbose. */
 interface SkippedFile {
@@ -32,6 +49,11 @@ export interface Listing {
 const skippedFolders = new Set(["node_modules", ".git"]);
 /** How much of a file the scan reads to tell a stack or Compose file from other YAML. */
 const sniffBytes = 64 * 1024;
+/**
+ * The most bytes a run's scan keeps, all files together: past it, a file found is read again
+ * by the run, so that a folder of large files is never held in memory all at once.
+ */
+export const keptBytesLimit = 64 * 1024 * 1024;
 
 /**
  * The files named by the paths: files as given (each real file once), folders searched
@@ -42,15 +64,19 @@ const sniffBytes = 64 * 1024;
  * folder given (a symlink to a parent is not followed), and anything but a
  * regular file is skipped and said so. A folder that holds no stack file is an error.
  */
-export function scanPaths(paths: readonly string[]): Listing {
+export function scanPaths(paths: readonly string[], options: ScanOptions = {}): Listing {
   const listing: Listing = { inputs: [], skipped: [] };
   const seenFiles = new Set<string>();
   const seenFolders = new Set<string>();
-  const add = (path: string) => {
+  const reading: Reading = {
+    maxBytes: options.maxBytes ?? defaultLimits.maxBytes,
+    keptLeft: options.keepBytes ?? 0,
+  };
+  const add = (path: string, bytes?: Buffer) => {
     const real = realOrSelf(path);
     if (path !== "-" && seenFiles.has(real)) return;
     seenFiles.add(real);
-    listing.inputs.push({ path });
+    listing.inputs.push(bytes ? { path, bytes } : { path });
   };
   for (const path of paths) {
     if (path === "-" || !isFolder(path)) {
@@ -61,9 +87,9 @@ export function scanPaths(paths: readonly string[]): Listing {
     const skippedBefore = listing.skipped.length;
     // Symlinked folders last: a folder reached both ways is listed under its own path.
     const linked: string[] = [];
-    walk(path, { root: realOrSelf(path), listing, seen: seenFolders, add, linked });
-    while (linked.length > 0)
-      walk(linked.shift()!, { root: realOrSelf(path), listing, seen: seenFolders, add, linked });
+    const scan = { root: realOrSelf(path), listing, seen: seenFolders, add, linked, reading };
+    walk(path, scan);
+    while (linked.length > 0) walk(linked.shift()!, scan);
     if (listing.inputs.length === before) {
       const others = listing.skipped.length - skippedBefore;
       listing.inputs.push({
@@ -84,12 +110,20 @@ interface Walk {
   root: string;
   listing: Listing;
   seen: Set<string>;
-  add: (path: string) => void;
+  add: (path: string, bytes?: Buffer) => void;
   /** Symlinked folders found, walked after the real ones. */
   linked: string[];
+  reading: Reading;
 }
 
-function walk(folder: string, { root, listing, seen, add, linked }: Walk): void {
+/** The limit a kept file must be within, and how many more bytes the scan may keep. */
+interface Reading {
+  maxBytes: number;
+  keptLeft: number;
+}
+
+function walk(folder: string, scan: Walk): void {
+  const { root, listing, seen, add, linked } = scan;
   const real = realOrSelf(folder);
   if (seen.has(real)) return;
   if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
@@ -117,7 +151,7 @@ function walk(folder: string, { root, listing, seen, add, linked }: Walk): void 
     if (stat?.isDirectory()) {
       if (skippedFolders.has(name)) continue;
       if (lstatSync(path).isSymbolicLink()) linked.push(path);
-      else walk(path, { root, listing, seen, add, linked });
+      else walk(path, scan);
       continue;
     }
     if (!/\.ya?ml$/i.test(name)) continue;
@@ -125,8 +159,11 @@ function walk(folder: string, { root, listing, seen, add, linked }: Walk): void 
     if (!stat) add(path);
     else if (!stat.isFile())
       listing.skipped.push({ path, reason: `not a regular file (${fileKind(stat)})`, quiet: false });
-    else if (isStackText(sniff(path))) add(path);
-    else listing.skipped.push({ path, reason: "no top-level `services:`", quiet: true });
+    else {
+      const read = sniff(path, scan.reading);
+      if (isStackText(read?.head)) add(path, read?.whole);
+      else listing.skipped.push({ path, reason: "no top-level `services:`", quiet: true });
+    }
   }
 }
 
@@ -138,19 +175,43 @@ function isStackText(text: string | undefined): boolean {
   return start.startsWith("{") && /["']?services["']?[ \t]*:/.test(start);
 }
 
-function sniff(path: string): string | undefined {
+/**
+ * The start of a file, to tell a stack file from other YAML, and for a stack file within
+ * `maxBytes` and the scan's allowance, the rest of it from the same descriptor: the run then
+ * decodes these bytes instead of opening the file a second time.
+ */
+function sniff(path: string, reading: Reading): { head: string; whole?: Buffer } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    if (!fstatSync(fd).isFile()) return undefined;
-    const buffer = Buffer.alloc(sniffBytes);
-    const read = readSync(fd, buffer, 0, sniffBytes, 0);
-    return buffer.subarray(0, read).toString("utf8");
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    const start = Buffer.alloc(sniffBytes);
+    const read = readSync(fd, start, 0, sniffBytes, 0);
+    const head = start.subarray(0, read).toString("utf8");
+    if (!isStackText(head) || stat.size > reading.maxBytes || stat.size > reading.keptLeft) return { head };
+    const whole = Buffer.concat([start.subarray(0, read), readToEnd(fd, read, reading.maxBytes + 1 - read)]);
+    reading.keptLeft -= whole.length;
+    return { head, whole };
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The bytes of `fd` from `position` to its end, at most `limit` of them (more means: over the size limit). */
+function readToEnd(fd: number, position: number, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const chunk = Buffer.alloc(Math.min(limit - total, 64 * 1024));
+    const read = readSync(fd, chunk, 0, chunk.length, position + total);
+    if (read === 0) break;
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+  }
+  return Buffer.concat(chunks, total);
 }
 
 function isFolder(path: string): boolean {
@@ -180,8 +241,8 @@ export function overrideBase(path: string, found: ReadonlySet<string>): string |
 }
 
 /** The inputs the paths name (see scanPaths), without what the scans skipped. */
-export function listInputs(paths: readonly string[]): Input[] {
-  return scanPaths(paths).inputs;
+export function listInputs(paths: readonly string[], options: ScanOptions = {}): Input[] {
+  return scanPaths(paths, options).inputs;
 }
 
 /** Files named by the paths (see scanPaths); throws the first path that names none. */

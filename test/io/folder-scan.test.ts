@@ -122,4 +122,33 @@ describe("folder scans", () => {
     // The same file through two paths, or a folder and a file in it, is read once.
     expect(scanPaths([dir, join(dir, "a", "stack.yml")]).inputs).toHaveLength(2);
   });
+
+  it("keeps the bytes it read of each stack file for the run, within keepBytes and maxBytes", () => {
+    const big = `${example}${"# padding\n".repeat(8_000)}`;
+    const dir = tree("kept", { "a.yml": example, "b.yml": compose, "c.yml": big, "ci.yml": "jobs: {}\n" });
+    const kept = (options: Parameters<typeof scanPaths>[1]) =>
+      scanPaths([dir], options).inputs.map((input) => [input.path.slice(dir.length + 1), input.bytes?.toString()]);
+    // Whole files, the one past the first 64 KiB included; other YAML is not kept.
+    expect(kept({ keepBytes: 1_000_000 })).toEqual([
+      ["a.yml", example],
+      ["b.yml", compose],
+      ["c.yml", big],
+    ]);
+    // What does not fit in what is left of keepBytes, or is over maxBytes, is left for the run to read.
+    expect(kept({ keepBytes: Buffer.byteLength(example) + 10 })).toEqual([
+      ["a.yml", example],
+      ["b.yml", undefined],
+      ["c.yml", undefined],
+    ]);
+    expect(kept({ keepBytes: 1_000_000, maxBytes: Buffer.byteLength(example) })).toEqual([
+      ["a.yml", example],
+      ["b.yml", compose],
+      ["c.yml", undefined],
+    ]);
+    expect(kept({})).toEqual([
+      ["a.yml", undefined],
+      ["b.yml", undefined],
+      ["c.yml", undefined],
+    ]);
+  });
 });

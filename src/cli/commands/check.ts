@@ -1,6 +1,8 @@
 import { checkInParallel, optionsFor } from "../parallel-check.js";
 import { check } from "../../check.js";
 import { exitCodes, type ExitCode } from "../../exit-codes.js";
+import { readingOnce, readInput } from "../../io/file-run.js";
+import type { DotenvCache } from "../../io/env-files.js";
 import { readSource } from "../../io/inputs.js";
 import { Reporter } from "../reporter.js";
 import { internalError, loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
@@ -21,26 +23,31 @@ export async function runCheck(
   let found = false;
   let failed = false;
   const inputs = listRun("check", paths, flags, reporter);
+  // -c: the merge and the per-file loop both ask for each file; it is read once.
+  const readLayer = flags.composeFile ? readingOnce((path) => readSource(path, reading)) : undefined;
   // Loaded only for -c: the layered pipeline brings the rewrite path (transforms, diff) with it.
   const layered = flags.composeFile
     ? (await import("../../layered/per-file.js")).layeredCheck(
         flags.composeFile,
-        (path) => readSource(path, reading),
+        readLayer!,
         optionsFor(flags.composeFile[0]!, options),
       )
     : undefined;
   const files = inputs.map((input) => input.path);
+  // The files of one folder share its .env: read once for the run.
+  const dotenvs: DotenvCache = new Map();
   reporter.begin(files);
   reporter.detail(
     `options: ${JSON.stringify({ target: flags.target ?? "detect", envFiles: flags.envFile ?? [], maxBytes: flags.maxBytes ?? null })}`,
   );
-  const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(files, options);
+  const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(inputs, options);
   if (parallel)
     reporter.detail(`checked on two threads: the worker thread took ${parallel.workerFiles} of ${files.length} files`);
-  for (const [index, { path, error: listing }] of inputs.entries()) {
+  for (const [index, input] of inputs.entries()) {
+    const { path } = input;
     reporter.starting(index, path);
     try {
-      if (listing) throw listing;
+      if (input.error) throw input.error;
       const done = parallel?.outcomes[index];
       let result;
       if (done) {
@@ -48,10 +55,10 @@ export async function runCheck(
         if (done.error) throw done.error;
         result = done.result!;
       } else {
-        const source = readSource(path, reading);
+        const source = readLayer ? readLayer(path) : readInput(input, reading);
         reporter.read(path, Buffer.byteLength(source));
         result = withSlowHeapGrowth(source.length, () =>
-          layered ? layered(path) : check(source, optionsFor(path, options)),
+          layered ? layered(path) : check(source, optionsFor(path, options, dotenvs)),
         );
       }
       found ||= result.findings.some((f) => f.severity === "error");

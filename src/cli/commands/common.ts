@@ -6,7 +6,7 @@ import type { ReportFlags } from "../reporter.js";
 import type { Input } from "../../io/inputs.js";
 import { commandLine } from "../../edit/shell-quote.js";
 import type { Reporter } from "../reporter.js";
-import { overrideBase, scanPaths } from "../../io/scan.js";
+import { keptBytesLimit, overrideBase, scanPaths } from "../../io/scan.js";
 import type { CliIO } from "./io.js";
 import { usageError } from "./option-flags.js";
 
@@ -54,7 +54,8 @@ export function listRun(
   reporter: Reporter,
 ): Input[] {
   if (flags.composeFile) return flags.composeFile.map((path) => ({ path }));
-  const listing = scanPaths(paths.length > 0 ? paths : ["."]);
+  // What a scan reads to find the stack files is kept: the run decodes it instead of reading the file again.
+  const listing = scanPaths(paths.length > 0 ? paths : ["."], { maxBytes: flags.maxBytes, keepBytes: keptBytesLimit });
   for (const skipped of listing.skipped) {
     if (skipped.quiet) reporter.detail(`skipped ${skipped.path}: ${skipped.reason}`);
     else reporter.warn(`${skipped.path}: skipped: ${skipped.reason}; stackmod reads only regular files`);

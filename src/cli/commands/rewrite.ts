@@ -1,9 +1,11 @@
 import { dirname, resolve } from "node:path";
-import { removeStaleTemporaries, writeFileAtomic } from "../../io/atomic-write.js";
+import { removeStaleTemporaries } from "../../io/atomic-write.js";
 import { readConfigText } from "../../io/config-file.js";
 import { StackmodError } from "../../errors.js";
 import { exitCodes, type ExitCode } from "../../exit-codes.js";
-import { checkExtraFile, describeExtraFiles, writeExtraFile, type ExtraFileWrite } from "../../io/extra-files.js";
+import { describeExtraFiles } from "../../io/extra-files.js";
+import { readingOnce, readInput, writeRewrite } from "../../io/file-run.js";
+import type { DotenvCache } from "../../io/env-files.js";
 import { readSource } from "../../io/inputs.js";
 import { optionsFor } from "../parallel-check.js";
 import { layeredRewrite } from "../../layered/per-file.js";
@@ -51,13 +53,17 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     ...(flags.service ? { services: flags.service } : {}),
     ...(flags.fix ? { fix: flags.fix } : {}),
   };
+  // -c: the merge and the per-file loop both ask for each file; it is read once.
+  const readLayer = flags.composeFile ? readingOnce((path) => readSource(path, reading)) : undefined;
   const layered = flags.composeFile
-    ? layeredRewrite(flags.composeFile, (path) => readSource(path, reading), {
+    ? layeredRewrite(flags.composeFile, readLayer!, {
         ...rewriteOptions,
         ...optionsFor(flags.composeFile[0]!, base),
       })
     : undefined;
   const files = inputs.map((input) => input.path);
+  // The files of one folder share its .env: read once for the run.
+  const dotenvs: DotenvCache = new Map();
   // Every file the run reads: no extra file may be one of them.
   const read = [...files, ...(flags.config ? [flags.config] : []), ...(flags.envFile ?? [])];
   reporter.begin(files);
@@ -65,14 +71,14 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   if (config) reporter.detail(`options from ${flags.config}: ${JSON.stringify(config)}`);
   // Every file is rewritten (in memory) before any is written: a service named on the
   // command line that no file has stops the run before it changes anything.
-  const computed: Computed[] = inputs.map(({ path, error: listing }, index) => {
+  const computed: Computed[] = inputs.map((input, index) => {
+    const { path } = input;
     reporter.starting(index, path);
     try {
-      if (listing) throw listing;
-      const source = readSource(path, reading);
+      const source = readLayer ? readLayer(path) : readInput(input, reading);
       reporter.read(path, Buffer.byteLength(source));
       const result = withSlowHeapGrowth(source.length, () =>
-        layered ? layered(path) : rewrite(source, { ...rewriteOptions, ...optionsFor(path, base) }),
+        layered ? layered(path) : rewrite(source, { ...rewriteOptions, ...optionsFor(path, base, dotenvs) }),
       );
       return { path, source, result };
     } catch (error) {
@@ -92,18 +98,12 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       const { source, result } = done;
       wouldChange ||= result.changed;
       lostFlow ||= result.flows.some((flow) => flow.status === "lost");
-      const write = mode === "write" && result.changed;
-      const context = { stackFile: path, inputs: read };
-      // Checked in every mode: a path that would be refused at --write is bad input in a dry run too.
-      for (const extra of result.extraFiles) checkExtraFile(extra, context);
-      let extras: ExtraFileWrite[] | undefined;
-      if (write) {
-        cleanLeftovers(path, cleaned, io);
-        // The setup script first: a stack file that names a network nobody can create is worse than a spare script.
-        extras = result.extraFiles.map((extra) => writeExtraFile(extra, context));
-        writeFileAtomic(path, result.output, { expected: source });
-      }
-      reporter.rewritten(path, result, write);
+      const { written, extras } = writeRewrite(path, source, result, {
+        write: mode === "write",
+        inputs: read,
+        beforeWrite: () => cleanLeftovers(path, cleaned, io),
+      });
+      reporter.rewritten(path, result, written);
       if (flags.format === "text" && !flags.quiet && mode !== "check") {
         for (const line of describeExtraFiles(path, result.extraFiles, extras)) io.stderr(line + "\n");
       }
