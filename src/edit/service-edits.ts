@@ -19,7 +19,7 @@ import { TopLevelDeclarations } from "./top-level.js";
 import type { TextEdit } from "./text-edits.js";
 import { YamlEditor } from "./yaml-editor.js";
 import { flow, type Plain } from "./render.js";
-import { dashOffset, detectStyle, nodeStart } from "./style.js";
+import { blockSpan, dashOffset, detectStyle, nodeStart } from "./style.js";
 
 export type EnvVar = [name: string, value: string];
 
@@ -706,8 +706,11 @@ export class ServiceEdits {
     for (const attachment of keep) {
       const node = attachment.item as Node;
       const dash = dashOffset(source, node) ?? node.range![0];
-      const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, source.indentAt(dash));
-      editor.edits.add(source.lineStart(dash), editor.blockEnd(node), lines.join(source.eol) + source.eol);
+      const column = source.indentAt(dash);
+      const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, column);
+      const span = blockSpan(source, dash, editor.blockEnd(node));
+      if (span.afterIndicator) lines[0] = lines[0]!.slice(column);
+      editor.edits.add(span.start, span.end, lines.join(source.eol) + (span.afterIndicator ? "" : source.eol));
     }
   }
 

@@ -60,15 +60,26 @@ export function dashOffset(source: SourceText, item: Node): number | undefined {
 const opener = /^(?:-|\?|:|\[|\{|,|---)$|:$/;
 
 /**
+ * Properties written right after a flow indicator, with no space (`[!!str a`, `b,&p c`, `{!t k`):
+ * the text after the last `[`, `{` or `,` that starts a tag or an anchor. A verbatim tag may hold
+ * a comma itself (`[!<tag:yaml.org,2002:str> a]`), so an earlier indicator is tried when a later one fails.
+ */
+const afterFlowIndicator = /^(.*[[{,])([!&].*)$/;
+
+/**
  * Where a node really starts: at its tag and anchor (`- !!str 9080:8080`, `- &p 80`,
- * `- &p # why\n  80`), which yaml leaves out of `range`. Properties are looked for
- * on earlier lines only when an indicator (`-`, `?`, `:`, `key:`) comes before them,
- * so the last word of the previous value (`cmd: echo &x`) is never taken for one;
+ * `- &p # why\n  80`, `[a, !!str b]`, `[!!str a,&p b]`), which yaml leaves out of `range`.
+ * yaml sets `tag` and `anchor` only for properties written in the file, so a node without
+ * them starts at its range and one with them ends the search once all are found. Properties
+ * are looked for on earlier lines only when an indicator (`-`, `?`, `:`, `key:`) comes before
+ * them, so the last word of the previous value (`cmd: echo &x`) is never taken for one;
  * `acrossLines: false` for a key, whose properties are on its own line.
  */
 export function nodeStart(source: SourceText, node: Node, acrossLines = true): number {
   const text = source.text;
   const start = node.range![0];
+  let wanted = (node.tag === undefined ? 0 : 1) + (node.anchor === undefined ? 0 : 1);
+  if (wanted === 0) return start;
   let sameLine = start;
   let across = start;
   let onOwnLine = true;
@@ -87,9 +98,14 @@ export function nodeStart(source: SourceText, node: Node, acrossLines = true): n
     let word = at;
     while (word > 0 && !/\s/.test(text[word - 1]!)) word -= 1;
     const token = text.slice(word, at);
-    if (token.startsWith("!") || token.startsWith("&")) {
+    const inFlow = token.startsWith("!") || token.startsWith("&") ? undefined : afterFlowIndicator.exec(token);
+    if (inFlow) word += inFlow[1]!.length;
+    if (inFlow || token.startsWith("!") || token.startsWith("&")) {
       across = word;
       if (onOwnLine) sameLine = word;
+      wanted -= 1;
+      // Right after a flow indicator, nothing before it can be the node's.
+      if (wanted === 0 || inFlow) return word;
       at = word;
       continue;
     }
@@ -106,8 +122,30 @@ export function keyStart(source: SourceText, pair: Pair): number {
   let at = nodeStart(source, key, false);
   let before = at;
   while (before > 0 && (text[before - 1] === " " || text[before - 1] === "\t")) before -= 1;
-  if (text[before - 1] === "?" && (before < 2 || /\s/.test(text[before - 2]!))) at = before - 1;
+  // `? k` in a block, `{? k: v}` or `[a, ? k: v]` in flow.
+  if (text[before - 1] === "?" && (before < 2 || /[\s[{,]/.test(text[before - 2]!))) at = before - 1;
   return at;
+}
+
+/**
+ * What whole new lines replace of a block node that starts at `first` and ends at `end` (just after
+ * its last line). Alone on its first line, the node's lines go from that line's start. When an
+ * indicator shares that line (`: ` of an explicit key, `- ` of a list item, a BOM), the indicator
+ * stays: the node's text goes from `first` to the end of its last line's text, keeping that line
+ * end, and the new text's first line comes without its indentation.
+ */
+export function blockSpan(
+  source: SourceText,
+  first: number,
+  end: number,
+): { start: number; end: number; afterIndicator: boolean } {
+  const text = source.text;
+  const lineStart = source.lineStart(first);
+  if (!/[^ \t]/.test(text.slice(lineStart, first))) return { start: lineStart, end, afterIndicator: false };
+  let stop = end;
+  if (text[stop - 1] === "\n") stop -= 1;
+  if (text[stop - 1] === "\r") stop -= 1;
+  return { start: first, end: Math.max(first, stop), afterIndicator: true };
 }
 
 /**

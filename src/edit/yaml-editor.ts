@@ -2,7 +2,7 @@ import { isPair, isScalar, type Node, type Pair, type YAMLMap, type YAMLSeq } fr
 import { TextEdits, type TextEdit } from "./text-edits.js";
 import type { SourceText } from "../parse/source-text.js";
 import { block, flow, listItem, mapEntry, type Plain, type RenderStyle } from "./render.js";
-import { blockEnd, dashOffset, keyStart, nodeStart } from "./style.js";
+import { blockEnd, blockSpan, dashOffset, keyStart, nodeStart } from "./style.js";
 
 /**
  * Edits a YAML file by splicing text at node ranges. Nothing is ever re-printed:
@@ -152,12 +152,18 @@ export class YamlEditor {
       this.edits.add(keyStart(this.source, pair), this.valueEnd(pair), flow({ [key]: value }).slice(1, -1));
       return;
     }
-    const start = this.source.lineStart(keyStart(this.source, pair));
-    const column = this.source.indentAt(keyStart(this.source, pair));
+    const first = keyStart(this.source, pair);
+    const column = this.source.indentAt(first);
     const end = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
     const lines = mapEntry(key, value, column, this.style);
+    const span = blockSpan(this.source, first, end);
+    if (span.afterIndicator) {
+      lines[0] = lines[0]!.slice(column);
+      this.edits.add(span.start, span.end, lines.join(this.source.eol));
+      return;
+    }
     const atEof = end === this.source.text.length && !this.source.text.endsWith("\n");
-    this.edits.add(start, end, lines.join(this.source.eol) + (atEof ? "" : this.source.eol));
+    this.edits.add(span.start, end, lines.join(this.source.eol) + (atEof ? "" : this.source.eol));
   }
 
   /** Block rendering helper for transforms that build larger text. */

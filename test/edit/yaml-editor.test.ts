@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isMap, isPair, isSeq, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import { parseStackFile } from "../../src/parse/parse.js";
-import { detectStyle } from "../../src/edit/style.js";
+import { detectStyle, keyStart, nodeStart } from "../../src/edit/style.js";
 import { YamlEditor } from "../../src/edit/yaml-editor.js";
 
 /** A text of whole lines, each ended by "\n". */
@@ -220,6 +220,70 @@ describe("YamlEditor: replacing", () => {
     expect(editor.result()).toBe(y("services:", "  a: {image: x, ports: [{target: 80, published: 8080}]}"));
   });
 
+  it("replaces the first pair of an explicit key's value on the line of its `:`, which stays", () => {
+    const text = y(
+      "services:",
+      "  a:",
+      "    deploy:",
+      "      ? placement",
+      "      : constraints: # where",
+      "          - node.role == worker",
+      "        preferences:",
+      "          - spread: node.labels.zone",
+    );
+    const { editor, map, pair } = open(text);
+    const placement = map("services", "a", "deploy", "placement");
+    editor.replacePair(placement, pair(placement, "constraints"), "constraints", ["node.hostname == edge-1"]);
+    expect(editor.result()).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    deploy:",
+        "      ? placement",
+        "      : constraints:",
+        "          - node.hostname == edge-1",
+        "        preferences:",
+        "          - spread: node.labels.zone",
+      ),
+    );
+  });
+
+  it("replaces a pair on the line of a list item's dash, and an explicit key with its tag and anchor", () => {
+    const text = y(
+      "services:",
+      "  a:",
+      "    ? !!str &k image",
+      "    : x # old",
+      "    configs:",
+      "      - source: c",
+      "        target: /c",
+    );
+    const { editor, map, pair } = open(text);
+    const a = map("services", "a");
+    const item = map("services", "a", "configs", 0);
+    editor.replacePair(item, pair(item, "source"), "source", { name: "d" });
+    editor.replacePair(a, pair(a, "image"), "image", "nginx");
+    expect(editor.result()).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    image: nginx",
+        "    configs:",
+        "      - source:",
+        "          name: d",
+        "        target: /c",
+      ),
+    );
+  });
+
+  it("replaces the pair of an explicit key in a flow mapping from its `?`", () => {
+    const { editor, map, pair } = open(y("services:", "  a: {? image: x, init: true}"));
+    const a = map("services", "a");
+    editor.replacePair(a, pair(a, "image"), "image", "nginx");
+    editor.remove(a, pair(a, "init"));
+    expect(editor.result()).toBe(y("services:", "  a: {image: nginx}"));
+  });
+
   it("replaces an alias or a scalar with a flow value", () => {
     const text = y("x-p: &p [80]", "services:", "  a:", "    ports: *p", "    init: false");
     const { editor, at } = open(text);
@@ -234,6 +298,49 @@ describe("YamlEditor: replacing", () => {
     editor.replaceWithFlow(at("services", "a", "image"), "nginx");
     editor.replaceWithFlow(at("services", "a", "image"), "redis");
     expect(() => editor.result()).toThrow(`internal: overlapping edits at offset ${text.indexOf("x")}`);
+  });
+});
+
+describe("nodeStart and keyStart", () => {
+  it("start at a tag or an anchor written right after `[`, `,` or `{`, a verbatim tag's comma included", () => {
+    const text = y(
+      "services:",
+      "  a:",
+      "    networks: [!!str a,&p b, !<tag:yaml.org,2002:str> c,!!str &q d]",
+      "    x: {!!str k: v}",
+    );
+    const { editor, map, seq } = open(text);
+    const networks = seq("services", "a", "networks");
+    const starts = networks.items.map((item) => text.slice(nodeStart(editor.source, item as Node)).split(/[\]]/)[0]);
+    expect(starts).toEqual([
+      "!!str a,&p b, !<tag:yaml.org,2002:str> c,!!str &q d",
+      "&p b, !<tag:yaml.org,2002:str> c,!!str &q d",
+      "!<tag:yaml.org,2002:str> c,!!str &q d",
+      "!!str &q d",
+    ]);
+    const x = map("services", "a", "x");
+    expect(text.slice(keyStart(editor.source, x.items[0]!))).toBe("!!str k: v}\n");
+    editor.remove(networks, networks.items[3] as Node);
+    editor.remove(networks, networks.items[0] as Node);
+    expect(editor.result()).toBe(
+      y("services:", "  a:", "    networks: [&p b, !<tag:yaml.org,2002:str> c]", "    x: {!!str k: v}"),
+    );
+  });
+
+  it("take no word of the value before for a node's properties: a node without them starts at its range", () => {
+    const text = y(
+      "services:",
+      "  a:",
+      "    command:",
+      "      - echo a,&x",
+      "      - b",
+      "      - &y # why",
+      "        c",
+    );
+    const { editor, seq } = open(text);
+    const items = seq("services", "a", "command").items as Node[];
+    expect(text.slice(nodeStart(editor.source, items[1]!))).toBe(y("b", "      - &y # why", "        c"));
+    expect(text.slice(nodeStart(editor.source, items[2]!))).toBe(y("&y # why", "        c"));
   });
 });
 

@@ -3,7 +3,7 @@ import type { ServiceModel, StackModel } from "../../model/types.js";
 import type { Notes } from "../../edit/notes.js";
 import type { ServiceEdits } from "../../edit/service-edits.js";
 import { isMergeKey, isOwn } from "../../parse/resolve.js";
-import { blockEnd, dashOffset, keyStart, nodeStart } from "../../edit/style.js";
+import { blockEnd, blockSpan, dashOffset, keyStart, nodeStart } from "../../edit/style.js";
 import { mergeOf, notInherited, unextendable, type Merge } from "./extends-merge.js";
 
 /** Why a same-file `extends` cannot be inlined safely, at the node to look at. */
@@ -151,11 +151,14 @@ function planInline(model: StackModel, service: ServiceModel): Insert[] {
     const bases = holders.flatMap((holder) => (holder.value ? [holder.value] : []));
     planner.merge(mine.value, bases, merge, key);
   }
-  const start = source.lineStart(keyStart(source, entry.pair));
   const end = blockEnd(source, (entry.pair.value as Node | null) ?? (entry.pair.key as Node));
+  const span = blockSpan(source, keyStart(source, entry.pair), end);
   const eol = source.eol;
-  const text = inserts.map((insert) => insert.text + eol).join("");
-  return [...planner.inserts, { at: start, end, text }];
+  const texts = inserts.map((insert) => insert.text);
+  // After `: ` of an explicit service key the first inherited key takes the place of `extends:`, on its line.
+  if (span.afterIndicator && texts.length > 0) texts[0] = texts[0]!.slice(column);
+  const text = span.afterIndicator ? texts.join(eol) : texts.map((line) => line + eol).join("");
+  return [...planner.inserts, { at: span.start, end: span.end, text }];
 }
 
 /** The text edits of a merge, checked before any is made. */
@@ -283,8 +286,10 @@ class Planner {
     const column = this.source.indentAt(dash);
     const eol = this.source.eol;
     const text = items.map((item) => this.itemText(item, column) + eol).join("");
-    const at = this.source.lineStart(dash);
-    this.inserts.push({ at, end: at, text });
+    const span = blockSpan(this.source, dash, dash);
+    // Before a first item that shares its line with `: ` (`: - 80`), the new items go in after the indicator.
+    const placed = span.afterIndicator ? text.slice(column) + " ".repeat(column) : text;
+    this.inserts.push({ at: span.start, end: span.start, text: placed });
   }
 
   private addPairs(own: YAMLMap, pairs: Pair[]): void {
