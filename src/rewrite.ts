@@ -241,15 +241,25 @@ export function plan(source: string, options: RewriteOptions): Plan {
   // Pass 0: same-file `extends` inlined first, so that the fixes and strategies see the keys it brings.
   const done = new Map<string, string>();
   const extending = findings.some((f) => f.rule === "stack-forbidden-key" && f.key === "extends");
-  const inlined = extending
+  const pass0 = extending
     ? inlineExtendsPass(input, activeOf(input, findings, false), options, say, done, left)
-    : source;
-  const first = inlined === source ? input : loadModel(inlined, options);
+    : { text: source, back: (offset: number) => offset };
+  const inlined = pass0.text;
+  // The later passes read texts stackmod made: what they report points into the user's file.
+  const fromInput = (back: (offset: number) => number) => ({ source: input.parsed.source, back });
+  const first = inlined === source ? input : loadModel(inlined, options, fromInput(pass0.back));
   const active = activeOf(first, first === input ? findings : detect(first, engine), true);
 
   // Pass 1: the fixes of keys (the stack rules), on their own, so that a strategy then sees a stack-ready file.
   const keysPass = runFixes(first, active, "keys", say, done, left);
-  const model = keysPass.output === inlined ? first : loadModel(keysPass.output, options);
+  const model =
+    keysPass.output === inlined
+      ? first
+      : loadModel(
+          keysPass.output,
+          options,
+          fromInput((offset) => pass0.back(keysPass.back(offset))),
+        );
 
   // Pass 2: the network fixes and the strategies.
   const edits = new ServiceEdits(model);
@@ -424,11 +434,12 @@ function inlineExtendsPass(
   notes: Notes,
   done: Map<string, string>,
   left: Set<string>,
-): string {
+): { text: string; back: (offset: number) => number } {
   let waiting = input.services
     .filter((s) => active.get(s.name)?.findings.some((f) => f.rule === "stack-forbidden-key" && f.key === "extends"))
     .map((s) => s.name);
   let model = input;
+  let back = (offset: number) => offset;
   while (waiting.length > 0) {
     const edits = new ServiceEdits(model);
     const next: string[] = [];
@@ -440,7 +451,7 @@ function inlineExtendsPass(
       else if (outcome) done.set(name, "fix");
       else left.add(`${name}\0stack-forbidden-key`);
     }
-    const { output } = edits.finish();
+    const { output, back: round } = edits.finish();
     if (next.length === waiting.length) {
       for (const name of next) {
         const service = model.services.find((s) => s.name === name)!;
@@ -450,9 +461,12 @@ function inlineExtendsPass(
       break;
     }
     waiting = next;
-    if (output !== model.parsed.source.text) model = loadModel(output, options);
+    if (output === model.parsed.source.text) continue;
+    const earlier = back;
+    back = (offset) => earlier(round(offset));
+    model = loadModel(output, options, { source: input.parsed.source, back });
   }
-  return model.parsed.source.text;
+  return { text: model.parsed.source.text, back };
 }
 
 /** `--fix RULE` / `--fix all`: which warnings' fixes to run as well; an unknown rule is a usage error. */

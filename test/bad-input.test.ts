@@ -13,6 +13,7 @@ import {
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runMain } from "./helpers/cli-capture.js";
+import { outsideFile } from "./helpers/inside-file.js";
 import { goodOutput, workspace } from "./bad-input/workspace.js";
 
 /**
@@ -38,6 +39,23 @@ describe("bad input, one kind per case file", () => {
   it("has at least 30 kinds, each with its expected message", () => {
     expect(kinds.length).toBeGreaterThanOrEqual(30);
     for (const kind of kinds) expect(existsSync(join(casesDir, `${kind}.expected`)), kind).toBe(true);
+  });
+
+  it("points inside the file in every case, rewrite and check: a place the user can edit", async () => {
+    const outside: string[] = [];
+    for (const kind of kinds) {
+      const ws = workspace();
+      const bad = ws.put(`${kind}.yml`, readFileSync(join(casesDir, `${kind}.yml`)));
+      for (const command of ["rewrite", "check"]) {
+        const run = await runMain([command, bad]);
+        for (const error of run.errors) {
+          const [, line, column] = /^[^\n]*?:(\d+):(\d+): error /.exec(error) ?? [];
+          const problem = outsideFile(readFileSync(bad, "utf8"), Number(line), Number(column));
+          if (problem) outside.push(`${kind} (${command}): ${problem}`);
+        }
+      }
+    }
+    expect(outside).toEqual([]);
   });
 
   for (const kind of kinds) {

@@ -31,6 +31,8 @@ const isHost = (a: Attachment) => a.network?.special === "host";
 export interface EditResult {
   output: string;
   edits: readonly TextEdit[];
+  /** Maps an offset of `output` back to the text edited (inserted text: where it was inserted). */
+  back: (offset: number) => number;
 }
 
 /**
@@ -88,7 +90,8 @@ export class ServiceEdits {
   /** Writes what the run declared at the top level and returns the new text; call it once, last. */
   finish(): EditResult {
     this.topLevel.write();
-    return { output: this.editor.result(), edits: this.editor.edits.list() };
+    const { edits } = this.editor;
+    return { output: this.editor.result(), edits: edits.list(), back: edits.backMap() };
   }
 
   /**

@@ -51,11 +51,52 @@ export class TextEdits {
   }
 
   apply(original: string): string {
+    let result = "";
+    let cursor = 0;
+    for (const edit of this.inOrder()) {
+      result += original.slice(cursor, edit.start) + edit.text;
+      cursor = edit.end;
+    }
+    return result + original.slice(cursor);
+  }
+
+  /**
+   * Maps an offset of the text `apply` makes back to the original: kept text to where it was,
+   * inserted text to the offset it was inserted at (the place in the original that the edit is about).
+   */
+  backMap(): (offset: number) => number {
+    // Per edit, where its text starts in the output and how far the output is shifted after it.
+    const starts: number[] = [];
+    const edits: TextEdit[] = [];
+    let shift = 0;
+    for (const edit of this.inOrder()) {
+      starts.push(edit.start + shift);
+      edits.push(edit);
+      shift += edit.text.length - (edit.end - edit.start);
+    }
+    return (offset) => {
+      let low = 0;
+      let high = edits.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (starts[middle]! <= offset) low = middle + 1;
+        else high = middle;
+      }
+      if (low === 0) return offset;
+      const edit = edits[low - 1]!;
+      const from = starts[low - 1]!;
+      if (offset < from + edit.text.length) return edit.start;
+      return edit.end + (offset - from - edit.text.length);
+    };
+  }
+
+  /** The edits `apply` makes, in text order: covered ones dropped, removals that share text merged. */
+  private inOrder(): TextEdit[] {
     const covered = this.covered();
     const sorted = this.edits
       .filter((edit) => !covered.has(edit))
       .sort((a, b) => a.start - b.start || a.end - b.end || a.order - b.order);
-    let result = "";
+    const kept: TextEdit[] = [];
     let cursor = 0;
     let deleting = false;
     for (const edit of sorted) {
@@ -63,16 +104,18 @@ export class TextEdits {
       if (edit.start < cursor) {
         // Two removals that share text (a list item and the comma of its neighbour): remove both.
         if (deleting && deletion) {
+          const last = kept[kept.length - 1]!;
+          kept[kept.length - 1] = { ...last, end: Math.max(last.end, edit.end) };
           cursor = Math.max(cursor, edit.end);
           continue;
         }
         throw new Error(`internal: overlapping edits at offset ${edit.start}`);
       }
-      result += original.slice(cursor, edit.start) + edit.text;
+      kept.push(edit);
       cursor = edit.end;
       deleting = deletion;
     }
-    return result + original.slice(cursor);
+    return kept;
   }
 
   /**

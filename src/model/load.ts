@@ -3,6 +3,7 @@ import { buildModel } from "./build.js";
 import { validateFile } from "./validate.js";
 import type { Dialect, NetworkDecl, StackModel } from "./types.js";
 import { defaultLimits, parseStackFile, type ParseLimits } from "../parse/parse.js";
+import type { Origin } from "../parse/source-text.js";
 
 export interface LoadOptions {
   /** Name used in messages and diffs (default `<stdin>`). */
@@ -23,10 +24,13 @@ export interface LoadOptions {
   layerNetworks?: ReadonlyMap<string, NetworkDecl>;
 }
 
-/** Parse → model: the first half of every command. */
-export function loadModel(source: string, options: LoadOptions = {}): StackModel {
+/**
+ * Parse → model: the first half of every command. `origin`, for the text of a later pass of a
+ * rewrite, makes every position one in the file the user wrote.
+ */
+export function loadModel(source: string, options: LoadOptions = {}, origin?: Origin): StackModel {
   const limits = { ...defaultLimits, ...options.limits };
-  const parsed = parseStackFile(source, options.file ?? "<stdin>", limits);
+  const parsed = parseStackFile(source, options.file ?? "<stdin>", limits, origin);
   validateFile(parsed);
   const build = (env: Environment) =>
     buildModel(parsed, {

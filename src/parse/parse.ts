@@ -16,7 +16,7 @@ import { StackmodError, type SourcePosition } from "../errors.js";
 import { indexAliases } from "./aliases.js";
 import { composeDocuments, NestingTooDeep } from "./compose.js";
 import { Resolver } from "./resolve.js";
-import { SourceText } from "./source-text.js";
+import { SourceText, type Origin } from "./source-text.js";
 import { explainSyntaxError } from "./syntax-messages.js";
 import { walkDocument } from "./walk.js";
 
@@ -55,7 +55,12 @@ export interface ParsedFile {
 const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false, strict: true } as const;
 
 /** Parses one stack file; every problem becomes one StackmodError with its position. */
-export function parseStackFile(text: string, file: string, limits: ParseLimits = defaultLimits): ParsedFile {
+export function parseStackFile(
+  text: string,
+  file: string,
+  limits: ParseLimits = defaultLimits,
+  origin?: Origin,
+): ParsedFile {
   const before = (offset: number) => positionBeforeParse(text, file, offset);
   if (text.length > limits.maxBytes) {
     throw new StackmodError(
@@ -81,7 +86,7 @@ export function parseStackFile(text: string, file: string, limits: ParseLimits =
       before(breaker.index),
     );
   }
-  const source = new SourceText(text, file);
+  const source = new SourceText(text, file, origin);
   let docs: Document.Parsed[];
   try {
     // yaml's own duplicate-key check is quadratic (each key against every earlier one): ours is linear.

@@ -1,6 +1,15 @@
 import { LineCounter } from "yaml";
 import type { SourcePosition } from "../errors.js";
 
+/**
+ * Where a text made by an earlier pass of a rewrite comes from (the same-file `extends` inlined,
+ * the stack keys fixed): `back` maps an offset of it to one of `source`, the file the user wrote.
+ */
+export interface Origin {
+  source: SourceText;
+  back(offset: number): number;
+}
+
 /** The raw text of one file plus what is needed to write it back the same way. */
 export class SourceText {
   readonly text: string;
@@ -9,8 +18,15 @@ export class SourceText {
   readonly hasBom: boolean;
   readonly lineCounter = new LineCounter();
 
-  constructor(text: string, file: string) {
+  /**
+   * Set for the text of a later pass of a rewrite: every position is then one in the file the user
+   * wrote (an error must point where the user is to edit, in the file they have).
+   */
+  readonly origin: Origin | undefined;
+
+  constructor(text: string, file: string, origin?: Origin) {
     this.text = text;
+    this.origin = origin;
     this.file = file;
     this.hasBom = text.charCodeAt(0) === 0xfeff;
     const firstNewline = text.indexOf("\n");
@@ -19,6 +35,7 @@ export class SourceText {
 
   /** 1-based line and column of an offset; a BOM does not count as a column. */
   position(offset: number): SourcePosition {
+    if (this.origin) return this.origin.source.position(this.origin.back(offset));
     const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
     const column = this.hasBom && line === 1 ? Math.max(1, col - 1) : col;
     return { file: this.file, line, column };

@@ -135,4 +135,17 @@ describe("TextEdits", () => {
     expect(edits.apply(text)).toBe("A123456789!");
     expect(edits.apply(text)).toBe("A123456789!");
   });
+
+  it("maps each offset of the result back: kept text to where it was, inserted text to where it went in", () => {
+    const edits = new TextEdits();
+    edits.insert(2, "ab");
+    edits.add(4, 7, "X");
+    edits.add(8, 9, "");
+    edits.add(8, 10, "");
+    const result = edits.apply(text);
+    expect(result).toBe("01ab23X7");
+    const back = edits.backMap();
+    expect([...result].map((_, offset) => back(offset))).toEqual([0, 1, 2, 2, 2, 3, 4, 7]);
+    expect(back(result.length)).toBe(text.length);
+  });
 });
