@@ -198,7 +198,7 @@ function offsetOf(file: ParsedFile, path: Path, part: "key" | "value"): number {
   return parent?.range?.[0] ?? offsetOf(file, path.slice(0, -1), "value");
 }
 
-/** The values the schema leaves: a network a service lists twice, ports out of range. */
+/** The values the schema leaves: a network or a port a service lists twice, ports out of range. */
 function checkValues(file: ParsedFile, data: StackData): void {
   const at = (path: Path) => file.source.position(offsetOf(file, path, "value"));
   for (const [name, body] of Object.entries(data.services ?? {})) {
@@ -217,6 +217,9 @@ function checkValues(file: ParsedFile, data: StackData): void {
         seen.add(network);
       });
     }
+    // docker stack's and Compose's schemas both say uniqueItems: an entry written twice is refused,
+    // and once a strategy takes the service off the host network both would bind its host port.
+    const written = new Set<string>();
     body?.ports?.forEach((port, index) => {
       const problem = portProblem(port);
       if (problem) {
@@ -226,11 +229,32 @@ function checkValues(file: ParsedFile, data: StackData): void {
           at(["services", name, "ports", index]),
         );
       }
+      const same = canonical(port);
+      if (written.has(same)) {
+        throw new StackmodError(
+          "DUPLICATE_ITEM",
+          `service "${name}" lists the port ${same} twice; docker refuses such a file ` +
+            '("array items must be unique"): remove one of them',
+          at(["services", name, "ports", index]),
+        );
+      }
+      written.add(same);
     });
   }
 }
 
 type PortData = NonNullable<NonNullable<NonNullable<StackData["services"]>[string]>["ports"]>[number];
+
+/** JSON with the keys of mappings sorted: two items equal as JSON Schema's uniqueItems compares them write the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(",")}}`;
+  }
+  if (typeof value === "bigint") return value.toString();
+  return JSON.stringify(value) ?? "null";
+}
 
 /** What is wrong with one `ports:` item, when a number in it is out of range. */
 function portProblem(port: PortData): string | undefined {
