@@ -1,9 +1,9 @@
 import type { EngineText } from "../rules/engine-texts.js";
 import { parseEngine, type EngineRange, type EngineVersion } from "../rules/engines.js";
-import { findRule, type RuleId } from "../rules/index.js";
+import { findRule, rules, type RuleId } from "../rules/index.js";
 
-/** The rules an engine's service spec can break: the network checks every task start runs. */
-const auditedRules = ["host-plus-network", "none-plus-network", "host-ingress-port"] as const;
+/** The rules whose breach the engine refuses at every task start: the ones a running cluster's tasks show. */
+const auditedRules = rules.filter((rule) => rule.refusesTasks).map((rule) => rule.id);
 
 /** A rule's texts, from the rule's own data (src/rules/engine-texts.ts). */
 export function textsOf(rule: RuleId): readonly EngineText[] {

@@ -17,6 +17,7 @@ export const hostIngressPort: Rule<"host-ingress-port"> = {
   // The same check as host-plus-network, so the same texts: engine 20.10 refused such a task with
   // hostNetworkText (test/e2e/audit.e2e.test.ts, auditbad_web).
   texts: [sharedNetworkText, connectToHostText, hostNetworkText],
+  refusesTasks: true,
   docs: {
     full:
       "A Swarm service on the host network that publishes a port in ingress mode (the default) is attached to the ingress network by swarmkit, " +

@@ -28,6 +28,7 @@ export const hostPlusNetwork: Rule<"host-plus-network"> = {
   engines: { swarm: swarmNetworkCheckEngines, compose: [{}] },
   loophole: true,
   texts: [sharedNetworkText, connectToHostText, hostNetworkText],
+  refusesTasks: true,
   docs: {
     full:
       "A container that shares the host's network namespace cannot be connected to any other network. " +

@@ -14,6 +14,7 @@ export const nonePlusNetwork: Rule<"none-plus-network"> = {
   engines: { swarm: swarmNetworkCheckEngines, compose: [{}] },
   loophole: true,
   texts: [noneNetworkText],
+  refusesTasks: true,
   docs: {
     full:
       "A container on the none network cannot be connected to any other network; the engine refuses it at start. " +

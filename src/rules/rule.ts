@@ -95,6 +95,11 @@ export interface Rule<Id extends string = string> {
   security?: string;
   /** Before the engines it bites on, the file runs only by a loophole a later engine closed (default: by design). */
   loophole?: boolean;
+  /**
+   * The engine refuses to start a Swarm task of a service that breaks it, with one of `texts`:
+   * `stackmod audit` matches the errors of a running cluster's tasks against those texts.
+   */
+  refusesTasks?: boolean;
   /** A fix that the strategy's own rewrite makes unnecessary (it handles the ports itself). */
   supersededByStrategy?: boolean;
 }
