@@ -1,13 +1,11 @@
 import type { ServiceModel } from "../../model/types.js";
 import type { ServiceEdits } from "../../edit/service-edits.js";
 
-/** Leaves the host network: drops the host attachment (Swarm) or `network_mode: host` (Compose); its key. */
-export function leaveHostNetwork(service: ServiceModel, edits: ServiceEdits): string {
-  const host = service.attachments.find((a) => a.network?.special === "host");
-  if (host) {
+/** Leaves the host network: drops the host attachment (Swarm) or `network_mode: host` (Compose). */
+export function leaveHostNetwork(service: ServiceModel, edits: ServiceEdits): void {
+  if (service.attachments.some((a) => a.network?.special === "host")) {
     edits.detach(service, (a) => a.network?.special === "host");
-    return host.key;
+    return;
   }
   edits.removeKey(service, "network_mode");
-  return "host";
 }
