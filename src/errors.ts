@@ -60,3 +60,8 @@ export class StackmodError extends Error {
 export function isStackmodError(value: unknown): value is StackmodError {
   return value instanceof StackmodError;
 }
+
+/** An error in how stackmod was called (a flag's value): reported at `<command line>`. */
+export function usageError(message: string): StackmodError {
+  return new StackmodError("USAGE", message, { file: "<command line>", line: 1, column: 1 });
+}

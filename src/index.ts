@@ -4,8 +4,8 @@ export { rewrite, type RewriteOptions, type RewriteResult, type Applied, type Sk
 export { StackmodError, isStackmodError, type ErrorCode, type SourcePosition } from "./errors.js";
 export type { Severity } from "./rules/rule.js";
 export { rules, type Finding, type RuleId } from "./rules/index.js";
-export type { Transform, StrategyName, PortRequest, ExtraFile } from "./strategies/strategy.js";
-export { transforms } from "./strategies/index.js";
+export type { Transform, PortRequest, ExtraFile } from "./strategies/strategy.js";
+export { transforms, type StrategyName } from "./strategies/index.js";
 export { checkExtraFile, writeExtraFile, type ExtraFileContext, type ExtraFileWrite } from "./io/extra-files.js";
 export {
   checkFiles,

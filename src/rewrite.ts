@@ -17,7 +17,7 @@ import {
 import { readFileOptions, type FileOptions } from "./plan/file-options.js";
 import type { StackmodOptions } from "./plan/option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
-import { decide, placementFor, portsFor, sayExposure, type ProxyLike } from "./plan/decide.js";
+import { decide, placementFor, portsFor, sayExposure } from "./plan/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
 import { detect, engineFor, findRule, rules, type Finding, type RuleId } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
@@ -27,7 +27,7 @@ import { inlineExtends } from "./rules/stack/extends.js";
 import { ServiceEdits, type EditResult } from "./edit/service-edits.js";
 import type { TextEdit } from "./edit/text-edits.js";
 import type { ExtraFile, Notes, Transform } from "./strategies/strategy.js";
-import { findTransform, transforms } from "./strategies/index.js";
+import { transforms } from "./strategies/index.js";
 
 export interface RewriteOptions extends LoadOptions {
   /** Options as the command-line flags give them, shaped like the top-level `x-stackmod` block. */
@@ -98,9 +98,14 @@ export interface RewriteResult {
  * the input is bad or a service cannot be rewritten as asked.
  */
 export function rewrite(source: string, options: RewriteOptions = {}): RewriteResult {
+  return rewriteWith(source, options, transforms);
+}
+
+/** `rewrite` with these strategies (the registry's, in `rewrite`): what `x-stackmod` and the flags may choose from. */
+export function rewriteWith(source: string, options: RewriteOptions, strategies: readonly Transform[]): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
   // while the output is parsed again, so a huge file's two parses do not add up in memory.
-  const planned = plan(source, options);
+  const planned = plan(source, options, strategies);
   const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine } = planned;
   const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
   return {
@@ -192,7 +197,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
-export function plan(source: string, options: RewriteOptions): Plan {
+export function plan(source: string, options: RewriteOptions, strategies: readonly Transform[] = transforms): Plan {
   const input = loadModel(source, options);
   const fromConfig = options.config?.engine;
   const engine = engineFor(input, options.engine, fromConfig === undefined ? undefined : String(fromConfig));
@@ -204,7 +209,7 @@ export function plan(source: string, options: RewriteOptions): Plan {
   };
   const extraFiles = new Map<string, ExtraFile>();
   const files = { put: (file: ExtraFile) => void extraFiles.set(file.path, file) };
-  const sources = optionSources(input, options, say);
+  const sources = optionSources(input, options, say, strategies);
   const asked = askedFixes(options.fix);
   const skipped: Skipped[] = [];
   const settings: ServiceSettings[] = [];
@@ -228,7 +233,7 @@ export function plan(source: string, options: RewriteOptions): Plan {
         continue;
       }
       const own = sources.services.get(service.name) ?? {};
-      const { common } = resolveServiceOptions(service, own, sources, transforms);
+      const { common } = resolveServiceOptions(service, own, sources, strategies);
       if (common.strategy === "skip") {
         if (report) skipped.push({ service: service.name, reason: "strategy: skip" });
         continue;
@@ -298,22 +303,24 @@ export function plan(source: string, options: RewriteOptions): Plan {
     }
     if (!strategy && fixing.length > 0 && !done.has(service.name)) done.set(service.name, "fix");
     if (strategy) {
-      const { common, byKey, origins } = resolveServiceOptions(service, entry.own, sources, transforms);
+      const { common, byKey, origins } = resolveServiceOptions(service, entry.own, sources, strategies);
       const facts = analysis.analyze(service, { ports: common.ports, source: common.portsSource });
-      const decided = decide(common, facts, service);
-      if (decided.direction) byKey.proxy = { ...byKey.proxy, direction: decided.direction };
-      const direction = decided.strategy === "proxy" ? (byKey.proxy as unknown as ProxyLike).direction : undefined;
+      const decided = decide(common, facts, service, strategies, origins);
+      const transform = decided.transform;
+      const options = { ...byKey[transform.optionsKey], ...decided.options };
       if (common.ports.length === 0) {
-        const found = portsFor(decided.strategy, direction, facts);
+        const found = portsFor(transform, options, facts);
         common.ports = found.ports;
         common.portsSource = found.source;
       }
-      const transform = findTransform(decided.strategy) as Transform;
-      const options = byKey[transform.optionsKey];
       const chosen = new Map(origins);
       if (!common.explicitStrategy) chosen.set("strategy", `chosen by stackmod: ${decided.reason}`);
-      if (decided.direction && !common.explicitDirection) chosen.set("proxy.direction", "chosen with the strategy");
-      const effective = { ...common, strategy: decided.strategy };
+      for (const field of Object.keys(decided.options)) {
+        const path = `${transform.optionsKey}.${field}`;
+        if (!origins.has(path)) chosen.set(path, "chosen with the strategy");
+      }
+      const direction = transform.direction?.(options);
+      const effective = { ...common, strategy: transform.name };
       if (!runs.has(transform)) runs.set(transform, transform.newRun?.());
       const state = runs.get(transform);
       const ctx = { model, service, analysis: facts, common, options, edits, notes: say, files, state };
@@ -321,10 +328,10 @@ export function plan(source: string, options: RewriteOptions): Plan {
       if (result.applied) {
         settings.push({
           service: service.name,
-          settings: settingsOf(effective, options!, transform.optionsKey, chosen),
+          settings: settingsOf(effective, options, transform.optionsKey, chosen),
         });
-        const placement = placementFor(decided.strategy, direction, model, service, common, byKey, result.rewired);
-        if (direction === "inbound") sayExposure(model, service, common, placement, say);
+        const placement = placementFor(transform, options, model, service, common, result.rewired);
+        sayExposure(model, service, common, placement, say);
         flows.push(...flowsOf(facts, placement, service.position));
         done.set(service.name, transform.name);
         decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
@@ -549,8 +556,13 @@ function changedUnchanged(model: StackModel, unchanged: Unchanged): string | und
   return undefined;
 }
 
-function optionSources(model: StackModel, options: RewriteOptions, notes: Notes): OptionSources & FileOptions {
-  const schema = fileOptionsSchema(transforms);
+function optionSources(
+  model: StackModel,
+  options: RewriteOptions,
+  notes: Notes,
+  strategies: readonly Transform[],
+): OptionSources & FileOptions {
+  const schema = fileOptionsSchema(strategies);
   const validate = (value: RawOptions | undefined, label: string): RawOptions => {
     if (!value) return {};
     const result = schema.safeParse(value);
@@ -558,7 +570,7 @@ function optionSources(model: StackModel, options: RewriteOptions, notes: Notes)
     const issue = result.error.issues[0]!;
     throw optionError(issue, [label, ...issue.path.map(String)].join("."), { file: label, line: 1, column: 1 });
   };
-  const own = readFileOptions(model);
+  const own = readFileOptions(model, strategies);
   for (const warning of own.warnings) notes.warn(warning);
   return {
     ...own,

@@ -1,112 +1,99 @@
+import { StackmodError } from "../errors.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
-import type { CommonOptions, Notes, PortRequest, StrategyName } from "../strategies/strategy.js";
-import { chooseDefault, chooseDirection } from "../analysis/choose.js";
+import type { CommonOptions, Notes, PortRequest, Transform } from "../strategies/strategy.js";
+import { readEvidence } from "../analysis/reading.js";
 import type { Placement } from "../analysis/flows.js";
 import type { Protocol, ServiceAnalysis } from "../analysis/types.js";
-
-export interface ProxyLike {
-  direction: "inbound" | "outbound";
-  publish: "ingress" | "host";
-  offset: number;
-}
+import type { ResolvedOptions } from "./options.js";
 
 export interface Decision {
-  strategy: StrategyName;
-  /** Set when the decision fixes the proxy's direction. */
-  direction: "inbound" | "outbound" | undefined;
+  transform: Transform;
+  /** Options of the strategy's block the decision fixes (proxy's direction), over its defaults. */
+  options: Record<string, unknown>;
   reason: string;
 }
 
-/** The strategy of one service: the one given, a proxy for a given direction, or the default from the evidence. */
-export function decide(common: CommonOptions, facts: ServiceAnalysis, service: ServiceModel): Decision {
-  if (common.explicitStrategy && common.strategy === "proxy" && !common.explicitDirection) {
-    // A proxy given without a direction: the evidence decides it, as it decides the default strategy.
-    const chosen = chooseDirection(facts);
-    if (chosen) {
-      const reason = `strategy proxy as given, ${chosen.direction} from the evidence: ${chosen.reason}`;
-      return { strategy: "proxy", direction: chosen.direction, reason };
-    }
-    return {
-      strategy: "proxy",
-      direction: undefined,
-      reason: "strategy proxy as given, inbound (nothing decides the direction)",
-    };
+/**
+ * The strategy of one service: the one given (completed from the evidence where it says so), the one
+ * an option given implies (proxy.direction), or the default from the evidence.
+ */
+export function decide(
+  common: ResolvedOptions,
+  facts: ServiceAnalysis,
+  service: ServiceModel,
+  transforms: readonly Transform[],
+  origins: ReadonlyMap<string, string>,
+): Decision {
+  const given = common.explicitStrategy ? transforms.find((t) => t.name === common.strategy) : undefined;
+  if (given) {
+    const prefix = `${given.optionsKey}.`;
+    const fields = new Set([...origins.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+    const completed = given.complete?.(readEvidence(facts), fields);
+    if (completed) return { transform: given, options: completed.options, reason: completed.reason };
+    return { transform: given, options: {}, reason: `strategy ${given.name} as given` };
   }
-  if (common.explicitStrategy && common.strategy !== "skip") {
-    return { strategy: common.strategy, direction: undefined, reason: `strategy ${common.strategy} as given` };
+  if (common.implied) {
+    const { transform, value } = common.implied;
+    const option = transform.impliedBy!;
+    const flag = transform.flags.find((f) => f.option === option)?.flags.split(" ")[0];
+    const path = `${transform.optionsKey}.${option}${flag ? ` (${flag})` : ""}`;
+    const reason = `${transform.name} ${String(value)}, as ${path} gives it`;
+    return { transform, options: { [option]: value }, reason };
   }
-  if (common.explicitDirection) {
-    const direction = common.explicitDirection;
-    return { strategy: "proxy", direction, reason: `proxy ${direction}, as proxy.direction (--direction) gives it` };
-  }
-  const choice = chooseDefault(facts, service);
-  return {
-    strategy: choice.strategy,
-    direction: choice.direction,
-    reason: `default from the evidence: ${choice.reason}`,
-  };
+  return chooseDefault(facts, service, transforms);
 }
 
 /**
- * The ports a strategy works with when none were given: what the overlay reaches for the
- * outbound proxy (reverse-proxy labels, other services' references), else the host ports.
+ * The default per service, from the evidence: the first strategy of the registry that takes what it
+ * reads. Nothing conclusive is an error listing the choices: never a silent guess.
  */
-export function portsFor(
-  strategy: StrategyName,
-  direction: string | undefined,
+export function chooseDefault(
   facts: ServiceAnalysis,
-): { ports: PortRequest[]; source: string } {
-  const host = facts.hostPorts.map((p) => ({ target: p.port, published: undefined, protocol: p.protocol }));
-  if (strategy === "proxy" && direction === "outbound") {
-    const seen = new Set<string>();
-    const overlay: PortRequest[] = [];
-    const from = new Set<string>();
-    for (const peer of facts.reachedBy) {
-      if (peer.port === undefined || seen.has(`${peer.port}/${peer.protocol}`)) continue;
-      seen.add(`${peer.port}/${peer.protocol}`);
-      overlay.push({ target: peer.port, published: undefined, protocol: peer.protocol });
-      from.add(peer.kind === "reverse-proxy" ? `its ${label(peer.from)} label` : `"${peer.from}", which names it`);
-    }
-    if (overlay.length > 0) return { ports: overlay, source: [...from].join(" and ") };
+  service: ServiceModel,
+  transforms: readonly Transform[],
+): Decision {
+  const reading = readEvidence(facts);
+  for (const transform of reading ? transforms : []) {
+    const choice = transform.chooseFor?.(reading!);
+    if (choice) return { transform, options: choice.options, reason: `default from the evidence: ${choice.reason}` };
   }
-  return { ports: host, source: facts.hostPortsSource };
+  const refers = [...new Set(facts.reaches.map((r) => r.service))];
+  throw new StackmodError(
+    "UNDECIDED",
+    `service "${service.name}" is on the host network and another network, and the file shows nothing that decides how to rewrite it: no port it receives (x-stackmod ports, --port, ports:, expose:), no broadcast or multicast use, nobody on the overlay naming it${refers.length > 0 ? ` (it refers to ${refers.join(", ")})` : ""}. Choose: \`--port ${service.name}=PORT/PROTO\` (then publish, or proxy for broadcasts), \`--strategy ${transforms.map((t) => t.name).join("|")}\`, or \`--direction outbound\` to keep it on the host`,
+    service.position,
+  );
 }
 
-function label(from: string): string {
-  return from === "traefik" ? "Traefik loadbalancer.server.port" : "Caddy reverse_proxy";
+/** The ports a strategy works with when none were given: its own choice, else the host ports. */
+export function portsFor(
+  transform: Transform,
+  options: unknown,
+  facts: ServiceAnalysis,
+): { ports: PortRequest[]; source: string } {
+  const own = transform.portsFor?.(options, facts);
+  if (own) return own;
+  const host = facts.hostPorts.map((p) => ({ target: p.port, published: undefined, protocol: p.protocol }));
+  return { ports: host, source: facts.hostPortsSource };
 }
 
 /** Where the strategy put the service's traffic, for the flow report. */
 export function placementFor(
-  strategy: StrategyName,
-  direction: "inbound" | "outbound" | undefined,
+  transform: Transform,
+  options: unknown,
   model: StackModel,
   service: ServiceModel,
   common: CommonOptions,
-  byKey: Record<string, Record<string, unknown>>,
   rewritten: Placement["rewritten"],
 ): Placement {
-  const placement: Placement = { strategy, dialect: model.dialect, ...(direction ? { direction } : {}) };
-  const keys = common.ports.map((p) => `${p.target}/${p.protocol}`);
-  if (direction === "outbound") placement.carried = new Set(keys);
+  const direction = transform.direction?.(options);
+  const placement: Placement = {
+    strategy: transform.name,
+    dialect: model.dialect,
+    ...(direction ? { direction } : {}),
+  };
+  Object.assign(placement, transform.placement?.(options, service, common.ports));
   if (rewritten) placement.rewritten = rewritten;
-  if (direction === "inbound") {
-    const proxy = byKey.proxy as unknown as ProxyLike;
-    // As strategies/proxy/proxy.ts does: a port the service publishes itself (its ports: take effect once it
-    // leaves the host network) needs no new one: none at all at the same number (0), else forwarded there.
-    placement.forwarded = new Map(
-      common.ports.map((p) => {
-        const own = service.ports.find(
-          (o) => o.target === p.target && o.protocol === p.protocol && o.published !== undefined,
-        );
-        const to = own ? (own.published === p.target ? 0 : own.published!) : (p.published ?? p.target + proxy.offset);
-        return [`${p.target}/${p.protocol}`, to];
-      }),
-    );
-    // The proxy publishes a dnsrr service's ports in mode: host whatever was asked (swarmkit refuses ingress there).
-    const dnsrr = (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
-    placement.publish = dnsrr ? "host" : proxy.publish;
-  }
   return placement;
 }
 
@@ -118,6 +105,7 @@ export function sayExposure(
   placement: Placement,
   notes: Notes,
 ): void {
+  // Only an inbound proxy publishes in ingress mode what was a host port before.
   if (model.dialect !== "swarm" || placement.publish !== "ingress") return;
   const ports: string[] = [];
   for (const port of common.ports) {

@@ -2,6 +2,7 @@ import type { StackModel } from "../model/types.js";
 import { fileOptionsSchema, readOptionsNode, serviceOptionsSchema, type RawOptions } from "./options.js";
 import { atLeast } from "../strategies/shared/placement.js";
 import { transforms } from "../strategies/index.js";
+import type { Transform } from "../strategies/strategy.js";
 
 /** A file's own options: its top-level x-stackmod block and each service's, validated. */
 export interface FileOptions {
@@ -16,8 +17,8 @@ export interface FileOptions {
  * its value. `check` and `rewrite` both read a file's options here, so a typo such as
  * `strategy: proxi` fails both, and both give the same warnings.
  */
-export function readFileOptions(model: StackModel): FileOptions {
-  const file = readOptionsNode(model.options?.value ?? null, model, fileOptionsSchema(transforms), "x-stackmod");
+export function readFileOptions(model: StackModel, strategies: readonly Transform[] = transforms): FileOptions {
+  const file = readOptionsNode(model.options?.value ?? null, model, fileOptionsSchema(strategies), "x-stackmod");
   const warnings: string[] = [];
   if (model.options && model.dialect === "swarm" && !atLeast(model.version, 3, 4)) {
     warnings.push(
@@ -30,7 +31,7 @@ export function readFileOptions(model: StackModel): FileOptions {
     const own = readOptionsNode(
       service.options.value ?? null,
       model,
-      serviceOptionsSchema(transforms),
+      serviceOptionsSchema(strategies),
       `services.${service.name}.x-stackmod`,
     );
     services.set(service.name, own);

@@ -3,7 +3,7 @@ import * as z from "../zod.js";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { parseShortPort } from "../model/ports.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
-import type { CommonOptions, PortRequest, StrategyName, Transform } from "../strategies/strategy.js";
+import type { CommonOptions, PortRequest, Transform } from "../strategies/strategy.js";
 
 const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
 
@@ -42,9 +42,9 @@ function buildServiceOptionsSchema(transforms: readonly Transform[]) {
 }
 
 /** The values of `strategy`: each registered strategy, in the registry's order, then `skip`. */
-function strategyNames(transforms: readonly Transform[]): [StrategyName | "skip", ...(StrategyName | "skip")[]] {
-  const names: (StrategyName | "skip")[] = [...transforms.map((t) => t.name), "skip"];
-  return names as [StrategyName | "skip", ...(StrategyName | "skip")[]];
+function strategyNames(transforms: readonly Transform[]): [string, ...string[]] {
+  const names = [...transforms.map((t) => t.name), "skip"];
+  return names as [string, ...string[]];
 }
 
 /**
@@ -136,6 +136,16 @@ function nodeToJS(node: Node, model: Pick<StackModel, "parsed">): unknown {
   return node.toJS(model.parsed.doc, { maxAliasCount: model.parsed.maxAliasCount });
 }
 
+/** A service's options in effect: what every strategy gets, and what decides the strategy. */
+export interface ResolvedOptions extends CommonOptions {
+  /** A registered strategy's name, or `skip`. */
+  strategy: string;
+  /** The strategy was given (options, flags, config); otherwise the analysis chooses it. */
+  explicitStrategy: boolean;
+  /** A value given for an option that implies its strategy (proxy.direction), the first strategy's that has one. */
+  implied: { transform: Transform; value: unknown } | undefined;
+}
+
 /** The option sources of one file, each already validated. */
 export interface OptionSources {
   /** The command-line flags (or the library's `options`), shaped like the top-level block. */
@@ -156,7 +166,7 @@ export function resolveServiceOptions(
   own: RawOptions,
   sources: OptionSources,
   transforms: readonly Transform[],
-): { common: CommonOptions; byKey: Record<string, Record<string, unknown>>; origins: Map<string, string> } {
+): { common: ResolvedOptions; byKey: Record<string, Record<string, unknown>>; origins: Map<string, string> } {
   const name = service.name;
   const layers: [Record<string, unknown>, string][] = [
     [own, "its x-stackmod block"],
@@ -187,21 +197,33 @@ export function resolveServiceOptions(
       if (from) origins.set(`${t.optionsKey}.${field}`, from[1]);
     }
   }
-  const strategy = pick<StrategyName | "skip">("strategy");
-  const direction = ordered
-    .map((layer) => (layer.proxy as { direction?: string } | undefined)?.direction)
-    .find(Boolean);
+  const strategy = pick<string>("strategy");
   return {
     common: {
       strategy: strategy ?? "proxy",
       explicitStrategy: strategy !== undefined,
-      explicitDirection: direction as CommonOptions["explicitDirection"],
+      implied: impliedStrategy(transforms, ordered),
       ports: (ports ?? []).map(parsePortSpec),
       portsSource: origins.get("ports") ?? "",
     },
     byKey,
     origins,
   };
+}
+
+function impliedStrategy(
+  transforms: readonly Transform[],
+  layers: Record<string, unknown>[],
+): ResolvedOptions["implied"] {
+  for (const transform of transforms) {
+    if (!transform.impliedBy) continue;
+    const option = transform.impliedBy;
+    const value = layers
+      .map((layer) => (layer[transform.optionsKey] as Record<string, unknown> | undefined)?.[option])
+      .find((given) => given !== undefined);
+    if (value !== undefined) return { transform, value };
+  }
+  return undefined;
 }
 
 function withoutServices(layer: RawOptions): Record<string, unknown> {
@@ -218,7 +240,7 @@ export interface Setting {
 
 /** The options a strategy ran with: strategy, ports and the strategy's own block, each with its origin. */
 export function settingsOf(
-  common: CommonOptions,
+  common: ResolvedOptions,
   options: Record<string, unknown>,
   key: string,
   origins: ReadonlyMap<string, string>,

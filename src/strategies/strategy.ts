@@ -4,23 +4,41 @@ import type { ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import type { ServiceAnalysis } from "../analysis/types.js";
 import type { Placement } from "../analysis/flows.js";
+import type { Reading } from "../analysis/reading.js";
 import type { Notes } from "../edit/notes.js";
 import type { PortRequest } from "../model/port-request.js";
 
 export type { Notes, PortRequest };
 
-export type StrategyName = "publish" | "proxy" | "split" | "lan";
-
-/** Options shared by every strategy, after validation and precedence. */
+/** Options every strategy gets, after validation and precedence: the ports it works with. */
 export interface CommonOptions {
-  strategy: StrategyName | "skip";
-  /** The strategy was given (options, flags, config); otherwise the analysis chooses it. */
-  explicitStrategy: boolean;
-  /** proxy.direction as given, if it was: it implies the proxy strategy. */
-  explicitDirection: "inbound" | "outbound" | undefined;
   ports: PortRequest[];
   /** Where the ports came from, said in the report when they were guessed. */
   portsSource: string;
+}
+
+/**
+ * A command-line flag of `stackmod rewrite` that sets one of the strategy's options. The CLI registers
+ * each declared flag (src/cli/commands/option-flags.ts) and reports an invalid value by its flag.
+ */
+export interface StrategyFlag {
+  /** As commander takes it: `--lan-range <node=cidr>`. */
+  flags: string;
+  /** The property commander stores the value under. */
+  attribute: string;
+  /** The option it sets in the strategy's block, dotted: `processor.constraints`. */
+  option: string;
+  /**
+   * Its help; `--help` shows it as `NAME: HELP`. A flag that several strategies declare (the same `flags`)
+   * sets the option of each, and its help reads `HELP (NAME), or HELP (NAME): VALUES`.
+   */
+  help: string;
+  /** The values it takes, for a flag several strategies share: each of them gives the same. */
+  values?: string;
+  /** It may be given again: its value is then the list of every value given. */
+  repeatable?: boolean;
+  /** The option's value from what the flag was given (by default, that); a bad value is a USAGE error. */
+  read?(given: string[]): unknown;
 }
 
 /** A file a transform wants written beside the stack file (e.g. a setup script); the CLI writes it. */
@@ -73,15 +91,66 @@ type StrategyResult = { applied: true; rewired?: Placement["rewritten"] } | { ap
  * and says what it did in its result; it throws a StackmodError when the service cannot be
  * rewritten as asked. It never touches text outside what it edits, and keeps nothing between
  * runs: what it shares between the services of one run lives in `ctx.state`.
+ *
+ * `Name` and `Key` are literal types (declare a strategy with `defineStrategy`): the registry
+ * (./index.ts) derives the strategy names and the typed options of `x-stackmod` from them.
  */
-export interface Transform<Options = unknown, State = unknown> {
-  name: StrategyName;
+export interface Transform<
+  Name extends string = string,
+  Key extends string = string,
+  Options = unknown,
+  State = unknown,
+> {
+  /** The value of `strategy:` and `--strategy`. */
+  name: Name;
   summary: string;
   /** The key of its options block inside `x-stackmod` (e.g. `proxy:`). */
-  optionsKey: string;
+  optionsKey: Key;
   /** Its options (zod/mini); every field has a default and a `z.describe()` text for `stackmod transforms`. */
   optionsSchema: z.ZodMiniType<Options>;
+  /** The flags of `stackmod rewrite` that set its options, in the order `--help` lists them. */
+  flags: readonly StrategyFlag[];
   /** A fresh state for one rewrite run; a strategy without one leaves this out. */
   newRun?(): State;
   apply(ctx: TransformContext<Options, State>): StrategyResult;
+  /**
+   * It is the default for a service whose evidence reads so: the options that fixes, and why.
+   * Left out: it runs only when given. The first strategy of the registry that takes a reading wins.
+   */
+  chooseFor?(reading: Reading): Choice<Options> | undefined;
+  /** An option of its block (`direction`) that, given without a strategy, chooses this strategy. */
+  impliedBy?: string;
+  /**
+   * Given by name: what the evidence decides of the options no layer gave (`given`: the fields of its
+   * block some layer gave), and why. Left out, or undefined: it runs as given.
+   */
+  complete?(reading: Reading | undefined, given: ReadonlySet<string>): Choice<Options> | undefined;
+  /** Which side keeps the host network (outbound: the service), for the report and the flows. */
+  direction?(options: Options): "inbound" | "outbound";
+  /** The ports it works with when none were given, when they are not the host ports the analysis found. */
+  portsFor?(options: Options, analysis: ServiceAnalysis): { ports: PortRequest[]; source: string } | undefined;
+  /** Where it put the service's traffic, for the flow report. */
+  placement?(options: Options, service: ServiceModel, ports: readonly PortRequest[]): PlacementDetail;
 }
+
+/** A strategy the evidence chose, or completed: the options of its block the choice fixes, and why (for the report). */
+export interface Choice<Options> {
+  options: Partial<Options>;
+  reason: string;
+}
+
+/** What the flow report needs to know of where a strategy put the service's traffic, besides its name and direction. */
+export type PlacementDetail = Pick<Placement, "forwarded" | "publish" | "carried">;
+
+/**
+ * A strategy with its name and options key kept as literal types, for the registry to derive from.
+ * Its state's type is its own: `apply` is checked against it here, and nothing outside needs it.
+ */
+export function defineStrategy<const Name extends string, const Key extends string, Options, State = undefined>(
+  strategy: Transform<Name, Key, NoInfer<Options>, State> & { optionsSchema: z.ZodMiniType<Options> },
+): Transform<Name, Key, Options> {
+  return strategy;
+}
+
+/** The options type of a strategy. */
+export type OptionsOf<T> = T extends { optionsSchema: z.ZodMiniType<infer Options> } ? Options : never;

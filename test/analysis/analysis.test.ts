@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { rewrite } from "../../src/index.js";
 import { StackAnalysis } from "../../src/analysis/index.js";
-import { chooseDefault } from "../../src/analysis/choose.js";
+import { chooseDefault } from "../../src/plan/decide.js";
+import { transforms } from "../../src/strategies/index.js";
 import { loadModel } from "../../src/model/load.js";
 import { stackmodErrorOf } from "../helpers/stackmod-error.js";
 
@@ -93,8 +94,8 @@ describe("the analysis stage", () => {
       "sends cap_add NET_RAW (raw sockets or interface configuration on the host's network) @cap_add[0]",
       "sends the multicast group 224.0.23.12 @environment[0]",
     ]);
-    const choice = chooseDefault(facts, service);
-    expect([choice.strategy, choice.direction]).toEqual(["proxy", "outbound"]);
+    const choice = chooseDefault(facts, service, transforms);
+    expect([choice.transform.name, choice.options]).toEqual(["proxy", { direction: "outbound" }]);
     expect(choice.reason).toContain("mDNS multicast (224.0.0.251) (expose[0] at line 8)");
   });
 
@@ -103,9 +104,11 @@ describe("the analysis stage", () => {
       stack("  b:\n    image: b\n    networks: [hostnet, backend]\n    expose: ['47808/udp']\n"),
       "b",
     );
-    expect(chooseDefault(bacnet.facts, bacnet.service)).toMatchObject({ strategy: "proxy", direction: "inbound" });
+    const inbound = chooseDefault(bacnet.facts, bacnet.service, transforms);
+    expect([inbound.transform.name, inbound.options]).toEqual(["proxy", { direction: "inbound" }]);
     const modbus = analyze(stack("  m:\n    image: m\n    networks: [hostnet, backend]\n    expose: [502]\n"), "m");
-    expect(chooseDefault(modbus.facts, modbus.service)).toMatchObject({ strategy: "publish" });
+    const published = chooseDefault(modbus.facts, modbus.service, transforms);
+    expect([published.transform.name, published.options]).toEqual(["publish", {}]);
   });
 
   it("nothing conclusive: exit 2 with what was found and the choices, never a guess", () => {

@@ -3,9 +3,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rewrite, transforms } from "../../src/index.js";
 import { optionRows } from "../../src/plan/options-doc.js";
+import { optionFlags } from "../../src/cli/commands/option-flags.js";
 import { testDir } from "../helpers/paths.js";
 
-/** Every strategy has fixtures, an example that uses it, a README section and documented options. */
+/**
+ * Every strategy has fixtures, an example that uses it, a README section, documented options and flags
+ * that set its options: all a strategy's module and its registry line must bring (CONTRIBUTING.md).
+ */
 const repo = join(testDir, "..");
 const readme = readFileSync(join(repo, "README.md"), "utf8");
 const examples = readdirSync(join(repo, "examples")).filter((f) => f.endsWith(".yml"));
@@ -35,6 +39,40 @@ describe.each(transforms.map((t) => [t.name, t.optionsKey]))("strategy %s", (nam
     for (const row of rows) {
       expect(row.description, row.option).not.toBe("");
       expect(readme, row.option).toContain(`| ${row.option} |`);
+    }
+  });
+
+  it("declares flags that set its own options, each with help, each a flag of `stackmod rewrite`", () => {
+    const strategy = transforms.find((t) => t.name === name)!;
+    const documented = optionRows(transforms).map((row) => row.option.replace(/`/g, ""));
+    for (const flag of strategy.flags) {
+      const option = `${key}.${flag.option}`;
+      expect(flag.help, flag.flags).not.toBe("");
+      // A described mapping is one row (`queue.processor`): the flag sets it or a key inside it.
+      expect(
+        documented.some((row) => option === row || option.startsWith(`${row}.`)),
+        option,
+      ).toBe(true);
+      expect(optionFlags.find((f) => f.flags === flag.flags)?.sets, flag.flags).toContain(option);
+    }
+  });
+});
+
+describe("flags several strategies declare", () => {
+  const declared = transforms.flatMap((t) => t.flags.map((flag) => ({ strategy: t.name, flag })));
+  const shared = [...new Set(declared.map((d) => d.flag.flags))].filter(
+    (flags) => declared.filter((d) => d.flag.flags === flags).length > 1,
+  );
+
+  it.each(shared)("%s: the same attribute, values and repetition in each declaration", (flags) => {
+    const all = declared.filter((d) => d.flag.flags === flags).map((d) => d.flag);
+    for (const flag of all) {
+      expect(flag.values, flags).toBeDefined();
+      expect([flag.attribute, flag.values, flag.repeatable]).toEqual([
+        all[0]!.attribute,
+        all[0]!.values,
+        all[0]!.repeatable,
+      ]);
     }
   });
 });

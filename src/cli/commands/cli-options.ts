@@ -20,7 +20,7 @@ export function cliOptions(values: Readonly<Record<string, unknown>>): RawOption
       for (const spec of value as string[]) addPort(options, origin, spec);
       continue;
     }
-    const set = flag.attribute === "lanRange" ? lanRanges(value as string[]) : value;
+    const set = flag.read ? flag.read(value as string[]) : value;
     for (const path of flag.sets) {
       setPath(options, path.split("."), set);
       origin.set(path, `${flagName(flag)} ${Array.isArray(value) ? value.join(" ") : String(value)}`);
@@ -61,21 +61,6 @@ function addPort(options: RawOptions, origin: Map<string, string>, spec: string)
   const ports = ((services[service] ??= {}).ports ??= []) as string[];
   origin.set(`services.${service}.ports.${ports.length}`, `--port ${spec}`);
   ports.push(spec.slice(eq + 1));
-}
-
-/** `--lan-range node-a=192.168.50.192/28 ...` as `lan.ipRanges`; the values are checked with the other options. */
-function lanRanges(specs: string[]): Record<string, string> {
-  const ranges: Record<string, string> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf("=");
-    if (eq <= 0 || eq === spec.length - 1)
-      throw usageError(`--lan-range ${spec}: expected NODE=CIDR, e.g. node-a=192.168.50.192/28`);
-    const node = spec.slice(0, eq);
-    if (ranges[node] !== undefined)
-      throw usageError(`--lan-range ${spec}: node ${node} already has the range ${ranges[node]}`);
-    ranges[node] = spec.slice(eq + 1);
-  }
-  return ranges;
 }
 
 /** The services the flags name (`--service`, `--port SERVICE=...`), each with the flag that named it. */

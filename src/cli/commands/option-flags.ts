@@ -1,9 +1,11 @@
-import { StackmodError } from "../../errors.js";
-import { queueKindNames } from "../../strategies/split/queues/index.js";
+import { transforms } from "../../strategies/index.js";
+import type { StrategyFlag, Transform } from "../../strategies/strategy.js";
+
+export { usageError } from "../../errors.js";
 
 /**
  * The rewrite flags that set an `x-stackmod` option, each defined once: its flag, its
- * help, and the option it sets (`queue.kind`). cli.ts registers them, cli-options.ts turns
+ * help, and the option it sets (`queue.kind`). main.ts registers them, cli-options.ts turns
  * their values into the options layer, and an invalid value is reported by its flag.
  */
 export interface OptionFlag {
@@ -15,97 +17,57 @@ export interface OptionFlag {
   /** The options it sets, as dotted paths. */
   sets: string[];
   repeatable?: boolean;
+  /** The options' value from what the flag was given; by default, that. */
+  read?(given: string[]): unknown;
 }
 
-export const optionFlags: readonly OptionFlag[] = [
-  {
-    flags: "--strategy <name>",
-    attribute: "strategy",
-    description: "strategy for every conflicting service",
-    sets: ["strategy"],
-  },
-  {
-    flags: "--direction <direction>",
-    attribute: "direction",
-    description: "proxy: inbound or outbound",
-    sets: ["proxy.direction"],
-  },
-  {
-    flags: "--publish <mode>",
-    attribute: "publish",
-    description: "how the service publishes forwarded ports (proxy), or the queue its port (split): ingress or host",
-    sets: ["proxy.publish", "queue.publish"],
-  },
-  {
-    flags: "--queue <kind>",
-    attribute: "queue",
-    description: `split: the queue between collector and processor (${queueKindNames.join(", ")})`,
-    sets: ["queue.kind"],
-  },
-  {
-    flags: "--processor-constraint <expr>",
-    attribute: "processorConstraint",
-    description: "split: where the processor runs instead of the service's placement, e.g. 'node.role == manager'",
-    sets: ["queue.processor.constraints"],
-    repeatable: true,
-  },
-  {
-    flags: "--lan-driver <driver>",
-    attribute: "lanDriver",
-    description: "lan: macvlan or ipvlan",
-    sets: ["lan.driver"],
-  },
-  {
-    flags: "--lan-parent <interface>",
-    attribute: "lanParent",
-    description: "lan: the parent interface on every node, e.g. eth0",
-    sets: ["lan.parent"],
-  },
-  {
-    flags: "--lan-subnet <cidr>",
-    attribute: "lanSubnet",
-    description: "lan: the LAN's subnet, e.g. 192.168.50.0/24",
-    sets: ["lan.subnet"],
-  },
-  {
-    flags: "--lan-gateway <ip>",
-    attribute: "lanGateway",
-    description: "lan: the LAN's gateway",
-    sets: ["lan.gateway"],
-  },
-  {
-    flags: "--lan-network <name>",
-    attribute: "lanNetwork",
-    description: "lan: the name of the swarm-scoped network",
-    sets: ["lan.network"],
-  },
-  {
-    flags: "--lan-range <node=cidr>",
-    attribute: "lanRange",
-    description: "lan: the addresses NODE hands out, e.g. node-a=192.168.50.192/28",
-    sets: ["lan.ipRanges"],
-    repeatable: true,
-  },
-  {
-    flags: "--lan-ipvlan-mode <mode>",
-    attribute: "lanIpvlanMode",
-    description: "lan: ipvlan mode, l2 or l3",
-    sets: ["lan.ipvlanMode"],
-  },
-  {
-    flags: "--lan-script <path>",
-    attribute: "lanScript",
-    description: "lan: where the setup script goes, relative to the stack file's folder",
-    sets: ["lan.script"],
-  },
-  {
-    flags: "--port <service=port>",
-    attribute: "port",
-    description: "a port SERVICE receives on the host side, e.g. bacnet=47808/udp",
-    sets: ["services.*.ports"],
-    repeatable: true,
-  },
-];
+const strategyFlag: OptionFlag = {
+  flags: "--strategy <name>",
+  attribute: "strategy",
+  description: "strategy for every conflicting service",
+  sets: ["strategy"],
+};
+
+const portFlag: OptionFlag = {
+  flags: "--port <service=port>",
+  attribute: "port",
+  description: "a port SERVICE receives on the host side, e.g. bacnet=47808/udp",
+  sets: ["services.*.ports"],
+  repeatable: true,
+};
+
+/** --strategy, then each strategy's own flags in the registry's order, then --port. */
+export const optionFlags: readonly OptionFlag[] = optionFlagsOf(transforms);
+
+export function optionFlagsOf(list: readonly Transform[]): OptionFlag[] {
+  return [strategyFlag, ...strategyFlags(list), portFlag];
+}
+
+/**
+ * The flags the strategies declare, each once: a flag several of them declare (`--publish`) sets
+ * the option of each, at the place of its first declaration.
+ */
+function strategyFlags(list: readonly Transform[]): OptionFlag[] {
+  const byFlag = new Map<string, { flag: StrategyFlag; by: { name: string; key: string; help: string }[] }>();
+  for (const t of list) {
+    for (const flag of t.flags) {
+      const entry = byFlag.get(flag.flags) ?? { flag, by: [] };
+      entry.by.push({ name: t.name, key: `${t.optionsKey}.${flag.option}`, help: flag.help });
+      byFlag.set(flag.flags, entry);
+    }
+  }
+  return [...byFlag.values()].map(({ flag, by }) => ({
+    flags: flag.flags,
+    attribute: flag.attribute,
+    description:
+      by.length === 1
+        ? `${by[0]!.name}: ${flag.help}`
+        : `${by.map((b) => `${b.help} (${b.name})`).join(", or ")}: ${flag.values}`,
+    sets: by.map((b) => b.key),
+    ...(flag.repeatable ? { repeatable: true } : {}),
+    ...(flag.read ? { read: flag.read } : {}),
+  }));
+}
 
 /**
  * Every boolean flag of check and rewrite (all other options take exactly one value): the
@@ -124,9 +86,3 @@ export const booleanFlags: ReadonlySet<string> = new Set([
   "-h",
   "--help",
 ]);
-
-const commandLine = { file: "<command line>", line: 1, column: 1 };
-
-export function usageError(message: string): StackmodError {
-  return new StackmodError("USAGE", message, commandLine);
-}

@@ -1,11 +1,12 @@
-import { transforms } from "../../strategies/index.js";
+import { transforms as registry } from "../../strategies/index.js";
+import type { Transform } from "../../strategies/strategy.js";
 import { optionRows, type OptionRow } from "../../plan/options-doc.js";
 
 /**
  * `stackmod transforms`: every strategy (skip included) and every option, with its allowed
  * values and default, from the zod schemas that validate them (the README's table too).
  */
-export function describeTransforms(): string {
+export function describeTransforms(transforms: readonly Transform[] = registry): string {
   const rows = optionRows(transforms);
   const plain = (text: string) => text.replace(/`/g, "");
   const option = (row: OptionRow) => {

@@ -7,7 +7,8 @@ import { setupScript, setupScriptSignature, type LanNetwork } from "./setup-scri
 import { networkWarnings } from "./warnings.js";
 import { lanBlockPosition, lanOptionPosition } from "./where.js";
 import type { ServiceModel } from "../../model/types.js";
-import type { Transform, TransformContext } from "../strategy.js";
+import { defineStrategy, type TransformContext } from "../strategy.js";
+import { lanFlags } from "./flags.js";
 
 /** What one rewrite has set up so far: networks by name (shared by services), scripts by path. */
 interface RunState {
@@ -15,13 +16,14 @@ interface RunState {
   scripts: Map<string, LanNetwork[]>;
 }
 
-export const lan: Transform<LanOptions, RunState> = {
+export const lan = defineStrategy({
   name: "lan",
   summary:
     "the service leaves the host network for a macvlan/ipvlan network on the LAN (its own LAN address), with a setup script",
   optionsKey: "lan",
   optionsSchema: lanOptions,
-  newRun: () => ({ networks: new Map(), scripts: new Map() }),
+  flags: lanFlags,
+  newRun: (): RunState => ({ networks: new Map(), scripts: new Map() }),
   apply(ctx) {
     const { model, service, edits, notes, state } = ctx;
     const network = lanNetwork(ctx);
@@ -84,7 +86,7 @@ export const lan: Transform<LanOptions, RunState> = {
     }
     return { applied: true };
   },
-};
+});
 
 /** The network the options describe, every value checked; an error points at the value at fault. */
 function lanNetwork(ctx: TransformContext<LanOptions, RunState>): LanNetwork {

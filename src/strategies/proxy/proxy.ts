@@ -5,9 +5,10 @@ import { dropIngressPorts } from "../../rules/host-ingress-port.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { noPortMessage } from "./port-hints.js";
+import { chooseProxy, completeProxy, overlayPorts, proxyPlacement } from "./decisions.js";
 import { restartOf } from "../shared/restart.js";
 import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "./socat.js";
-import type { PortRequest, Transform, TransformContext } from "../strategy.js";
+import { defineStrategy, type PortRequest, type TransformContext } from "../strategy.js";
 import type { Plain } from "../../edit/render.js";
 
 export const defaultProxyImage = "alpine/socat:1.8.0.1";
@@ -41,13 +42,23 @@ const proxyOptions = z.object({
     ),
 });
 
-export type ProxyOptions = z.infer<typeof proxyOptions>;
+type ProxyOptions = z.infer<typeof proxyOptions>;
 
-export const proxy: Transform<ProxyOptions, undefined> = {
+export const proxy = defineStrategy({
   name: "proxy",
   summary: "a host-network socat proxy plus the service on the overlay (inbound), or the reverse (outbound)",
   optionsKey: "proxy",
   optionsSchema: proxyOptions,
+  flags: [
+    { flags: "--direction <direction>", attribute: "direction", option: "direction", help: "inbound or outbound" },
+    {
+      flags: "--publish <mode>",
+      attribute: "publish",
+      option: "publish",
+      help: "how the service publishes forwarded ports",
+      values: "ingress or host",
+    },
+  ],
   apply(ctx) {
     if (ctx.common.ports.length === 0) {
       throw new StackmodError("NO_PORT", noPortMessage(ctx.service), ctx.service.position);
@@ -62,7 +73,13 @@ export const proxy: Transform<ProxyOptions, undefined> = {
     if (!analysis) return { applied: true };
     return { applied: true, rewired: rewireReferences(model, service, analysis, edits, notes) };
   },
-};
+  chooseFor: chooseProxy,
+  impliedBy: "direction",
+  complete: completeProxy,
+  direction: (options) => options.direction,
+  portsFor: overlayPorts,
+  placement: proxyPlacement,
+});
 
 function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const { service, edits, options, model, notes } = ctx;

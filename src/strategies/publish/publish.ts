@@ -3,7 +3,7 @@ import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { atLeast, sameNode } from "../shared/placement.js";
 import { leaveHostNetwork } from "../shared/leave-host-network.js";
-import type { PortRequest, Transform, TransformContext } from "../strategy.js";
+import { defineStrategy, type PortRequest, type TransformContext } from "../strategy.js";
 import type { PortEntry } from "../../model/types.js";
 import { planPorts, writePorts, type PortsPlan } from "./ports.js";
 
@@ -16,18 +16,19 @@ const publishOptions = z.object({
     .check(z.describe("Compose: bind the published ports to this host address only (e.g. 127.0.0.1); empty: all")),
 });
 
-export type PublishOptions = z.infer<typeof publishOptions>;
+type PublishOptions = z.infer<typeof publishOptions>;
 
 /**
  * The service leaves the host network and publishes the ports it received there, at the same
  * numbers: `mode: host` in Swarm (served on the node that runs the task, like before, with the
  * client's own source address), plain `ports:` in Compose. No extra container.
  */
-export const publish: Transform<PublishOptions, undefined> = {
+export const publish = defineStrategy({
   name: "publish",
   summary: "the service leaves the host network and publishes its host ports at the same numbers (mode: host)",
   optionsKey: "publish",
   optionsSchema: publishOptions,
+  flags: [],
   apply(ctx) {
     const { service, model, edits, notes, common } = ctx;
     const compose = model.dialect === "compose";
@@ -70,7 +71,9 @@ export const publish: Transform<PublishOptions, undefined> = {
     }
     return { applied: true };
   },
-};
+  // Unicast listeners only: published at the same numbers, they answer as they did, with the client's address.
+  chooseFor: (reading) => (reading.kind === "unicast" ? { options: {}, reason: reading.reason } : undefined),
+});
 
 function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Map<string, PortRequest> {
   const wanted = new Map<string, PortRequest>();

@@ -6,10 +6,10 @@ import { labelEntries } from "../shared/port-discovery.js";
 import { restartOf } from "../shared/restart.js";
 import { collectorAddresses, replaceReference } from "../../analysis/rewire.js";
 import { queueDocs } from "./queues/describe.js";
-import { queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
+import { queueKindNames, queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
 import { environmentWith, namesIn, type EnvVar } from "../../edit/service-edits.js";
-import type { Transform, TransformContext } from "../strategy.js";
+import { defineStrategy, type TransformContext } from "../strategy.js";
 import type { Plain } from "../../edit/render.js";
 import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "./queues/options.js";
 
@@ -28,13 +28,35 @@ interface RunState {
 
 type Ctx = TransformContext<SplitOptions, RunState>;
 
-export const split: Transform<SplitOptions, RunState> = {
+export const split = defineStrategy({
   name: "split",
   summary:
     "a collector on the host network and a processor on the overlay (the service renamed in place), joined by a queue service",
   optionsKey: "queue",
   optionsSchema: splitOptions,
-  newRun: () => ({ queues: new Map() }),
+  flags: [
+    {
+      flags: "--publish <mode>",
+      attribute: "publish",
+      option: "publish",
+      help: "the queue its port",
+      values: "ingress or host",
+    },
+    {
+      flags: "--queue <kind>",
+      attribute: "queue",
+      option: "kind",
+      help: `the queue between collector and processor (${queueKindNames.join(", ")})`,
+    },
+    {
+      flags: "--processor-constraint <expr>",
+      attribute: "processorConstraint",
+      option: "processor.constraints",
+      help: "where the processor runs instead of the service's placement, e.g. 'node.role == manager'",
+      repeatable: true,
+    },
+  ],
+  newRun: (): RunState => ({ queues: new Map() }),
   apply(ctx) {
     const { service, model, edits, notes } = ctx;
     const settings = withDefaults(ctx.options, service.name);
@@ -138,7 +160,7 @@ export const split: Transform<SplitOptions, RunState> = {
     if (!ctx.analysis) return { applied: true };
     return { applied: true, rewired: collectorAddresses(model, ctx.analysis) };
   },
-};
+});
 
 /**
  * Keys that open the host to the container: its devices (a USB Coral or a serial
