@@ -11,11 +11,16 @@ import type { RewriteResult } from "../rewrite.js";
  * those and replace the file atomically.
  */
 
-/** The text of one input: the bytes a folder scan already read, else the file (or standard input) read now. */
+/**
+ * The text of one input: the bytes a folder scan already read, else the file (or standard
+ * input) read now. The bytes are let go once decoded: a run keeps the text, not both.
+ */
 export function readInput(input: Input, options: ReadOptions = {}): string {
   if (input.error) throw input.error;
-  if (input.bytes) return decodeSource(input.path, input.bytes, options.maxBytes);
-  return readSource(input.path, options);
+  const { bytes } = input;
+  if (!bytes) return readSource(input.path, options);
+  delete input.bytes;
+  return decodeSource(input.path, bytes, options.maxBytes);
 }
 
 /**

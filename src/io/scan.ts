@@ -186,11 +186,10 @@ function sniff(path: string, reading: Reading): { head: string; whole?: Buffer }
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    const start = Buffer.alloc(sniffBytes);
-    const read = readSync(fd, start, 0, sniffBytes, 0);
-    const head = start.subarray(0, read).toString("utf8");
+    const read = readSync(fd, sniffBuffer, 0, sniffBytes, 0);
+    const head = sniffBuffer.toString("utf8", 0, read);
     if (!isStackText(head) || stat.size > reading.maxBytes || stat.size > reading.keptLeft) return { head };
-    const whole = Buffer.concat([start.subarray(0, read), readToEnd(fd, read, reading.maxBytes + 1 - read)]);
+    const whole = readWhole(fd, Math.max(stat.size, read), read, reading.maxBytes);
     reading.keptLeft -= whole.length;
     return { head, whole };
   } catch {
@@ -200,7 +199,29 @@ function sniff(path: string, reading: Reading): { head: string; whole?: Buffer }
   }
 }
 
-/** The bytes of `fd` from `position` to its end, at most `limit` of them (more means: over the size limit). */
+/** One buffer for every file's start: what is kept is copied out of it at its own size. */
+const sniffBuffer = Buffer.alloc(sniffBytes);
+const probe = Buffer.alloc(1);
+
+/**
+ * The whole file behind `fd`, of which `sniffBuffer` holds the first `read` bytes: `size` bytes
+ * as its stat said, and if it has grown since, the rest, up to one byte over `maxBytes` (which
+ * the run then refuses as too large).
+ */
+function readWhole(fd: number, size: number, read: number, maxBytes: number): Buffer {
+  const whole = Buffer.allocUnsafe(size);
+  sniffBuffer.copy(whole, 0, 0, read);
+  let total = read;
+  while (total < size) {
+    const got = readSync(fd, whole, total, size - total, total);
+    if (got === 0) return whole.subarray(0, total);
+    total += got;
+  }
+  if (readSync(fd, probe, 0, 1, total) === 0) return whole;
+  return Buffer.concat([whole, readToEnd(fd, total, maxBytes + 1 - total)]);
+}
+
+/** The bytes of `fd` from `position` to its end, at most `limit` of them. */
 function readToEnd(fd: number, position: number, limit: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
