@@ -8,7 +8,8 @@ import { formatFlow } from "../src/analysis/flows.js";
 /**
  * Fixture pairs `test/fixtures/<group>/<case>.input.yml` / `.output.yml`, compared
  * byte for byte. `<case>.options.json` holds the options given as flags (the shape
- * of the top-level x-stackmod block); `<case>.target` forces swarm or compose.
+ * of the top-level x-stackmod block); `<case>.target` forces swarm or compose; `<case>.fix` lists the
+ * rules whose warnings are fixed too, one a line (`--fix RULE`, or `all`).
  * Every output is also rewritten again and must not change (idempotence), must
  * hold no error finding, and, for stack files, must pass `docker stack config`; a
  * Compose output must pass `docker-compose config` (Debian's v1, .ci/install-deps.sh).
@@ -35,7 +36,9 @@ for (const group of readdirSync(root)
       const expected = read(".output.yml");
       const options = JSON.parse(read(".options.json") ?? "{}") as Record<string, unknown>;
       const target = read(".target")?.trim() as "swarm" | "compose" | undefined;
-      const run = (text: string) => rewrite(text, { file: `${name}.yml`, options, ...(target ? { target } : {}) });
+      const fix = read(".fix")?.split("\n").filter(Boolean);
+      const run = (text: string) =>
+        rewrite(text, { file: `${name}.yml`, options, ...(target ? { target } : {}), ...(fix ? { fix } : {}) });
 
       it(`${name}: output matches byte for byte`, () => {
         expect(expected, `missing ${name}.output.yml`).toBeDefined();

@@ -55,6 +55,8 @@ export class ServiceEdits {
   private readonly detached = new WeakMap<ServiceModel, Set<Attachment>>();
   /** Services this run takes off the host network. */
   private readonly leftHost = new Set<ServiceModel>();
+  /** Keys of a service this run wrote whole (created, replaced, overridden): the value, its edits, how. */
+  private readonly wholeValues = new Map<ServiceModel, Map<string, WholeValue>>();
 
   /**
    * Keys of services no strategy was applied to that a strategy changed on purpose
@@ -114,9 +116,7 @@ export class ServiceEdits {
 
   /** Sets a key to a new value: the pair replaced where it is written, added where it is absent or merged in. */
   setKey(service: ServiceModel, key: string, value: Plain): void {
-    const entry = this.entry(service, key);
-    if (entry?.local) this.editor.replacePair(service.map, entry.pair, key, value);
-    else this.editor.addPair(service.map, key, value);
+    this.writeWhole(service, key, value, (v) => this.writeKey(service.map, key, v));
   }
 
   /** Removes a key from the service; a merged-in key cannot be removed, only overridden. */
@@ -242,15 +242,17 @@ export class ServiceEdits {
    * a missing or empty one becomes a map.
    */
   addEnvironment(service: ServiceModel, vars: EnvVar[]): void {
-    const entry = this.entry(service, "environment");
-    if (!entry || entry.value === null || (isScalar(entry.value) && entry.value.value === null)) {
-      this.setKey(service, "environment", environmentWith(undefined, vars));
+    const key = "environment";
+    const earlier = this.wholeValues.get(service)?.get(key);
+    if (earlier) {
+      this.writeWhole(service, key, environmentWith(earlier.value, vars), earlier.write);
       return;
     }
-    if (isSeq(entry.value)) {
+    const entry = this.entry(service, key);
+    if (isOwn(entry) && isSeq(entry.value)) {
       this.appendToList(
         service,
-        "environment",
+        key,
         vars.map(([k, v]) => `${k}=${v}`),
       );
       return;
@@ -259,7 +261,15 @@ export class ServiceEdits {
       for (const [k, v] of vars) this.editor.addPair(entry.value, k, v);
       return;
     }
-    this.override(service, "environment", environmentWith(service.data.environment, vars));
+    const empty = entry && (entry.value === null || (isScalar(entry.value) && entry.value.value === null));
+    // Absent, empty, or a scalar the service writes itself: its one `environment` pair is written.
+    if (!entry || empty || isOwn(entry)) {
+      this.setKey(service, key, environmentWith(empty ? undefined : service.data.environment, vars));
+      return;
+    }
+    this.writeWhole(service, key, environmentWith(service.data.environment, vars), (v) =>
+      this.override(service, key, v),
+    );
   }
 
   /**
@@ -268,19 +278,29 @@ export class ServiceEdits {
    * merge key stays untouched and is overridden by the resolved one plus the additions.
    */
   addUnder(service: ServiceModel, key: string, tree: Tree): void {
+    const earlier = this.wholeValues.get(service)?.get(key);
+    if (earlier) {
+      this.writeWhole(service, key, mergePlain(earlier.value, tree), earlier.write);
+      return;
+    }
     const entry = this.entry(service, key);
     const resolved = service.data[key];
     if (!entry) {
-      this.editor.addPair(service.map, key, tree);
+      this.writeWhole(service, key, tree, (v) => this.editor.addPair(service.map, key, v));
       return;
     }
     if (isOwn(entry) && isMap(entry.value)) {
       this.mergeInto(entry.value, tree, resolved);
       return;
     }
+    if (isOwn(entry) && isEmptyValue(entry.pair)) {
+      this.setKey(service, key, tree);
+      return;
+    }
     const merged = mergePlain((resolved ?? {}) as Plain, tree);
-    if (entry.local) this.editor.replaceWithFlow(entry.pair.value as Node, merged);
-    else this.editor.addPair(service.map, key, merged);
+    const pair = entry.pair;
+    if (entry.local) this.writeWhole(service, key, merged, (v) => this.editor.replaceWithFlow(pair.value as Node, v));
+    else this.writeWhole(service, key, merged, (v) => this.editor.addPair(service.map, key, v));
   }
 
   /**
@@ -289,7 +309,18 @@ export class ServiceEdits {
    * anchor or a merge key stays as it is and the service gets its own copy with the new value.
    */
   setNested(service: ServiceModel, path: string[], value: Plain): void {
-    this.setIn(service.map, path, value, service.data);
+    const [key, ...rest] = path as [string, ...string[]];
+    const earlier = this.wholeValues.get(service)?.get(key);
+    if (earlier) {
+      this.writeWhole(service, key, rest.length === 0 ? value : withPath(earlier.value, rest, value), earlier.write);
+      return;
+    }
+    const entry = this.entry(service, key);
+    if (rest.length > 0 && isOwn(entry) && isMap(entry.value)) {
+      this.setIn(entry.value, rest, value, service.data[key]);
+      return;
+    }
+    this.setKey(service, key, rest.length === 0 ? value : withPath(service.data[key], rest, value));
   }
 
   /**
@@ -669,9 +700,30 @@ export class ServiceEdits {
       this.setIn(entry.value, rest, value, below);
       return;
     }
-    const written = rest.length === 0 ? value : withPath(below, rest, value);
-    if (entry?.local) this.editor.replacePair(map, entry.pair, key, written);
-    else this.editor.addPair(map, key, written);
+    this.writeKey(map, key, rest.length === 0 ? value : withPath(below, rest, value));
+  }
+
+  /** `key: value` in `map`: under a key written without a value, in place of its pair, or added. */
+  private writeKey(map: YAMLMap, key: string, value: Plain): void {
+    const entry = this.model.resolver.get(map, key);
+    if (isOwn(entry) && isEmptyValue(entry.pair) && isFilled(value)) this.editor.fillEmpty(map, entry.pair, value);
+    else if (entry?.local) this.editor.replacePair(map, entry.pair, key, value);
+    else this.editor.addPair(map, key, value);
+  }
+
+  /**
+   * Writes `value` for the service's `key` with `write`, taking back what an earlier edit of this run
+   * wrote whole for it: a second addition to a key the run created (a fix's `deploy.restart_policy`,
+   * then a placement) extends the one key instead of writing a second one.
+   */
+  private writeWhole(service: ServiceModel, key: string, value: Plain, write: (value: Plain) => void): void {
+    const byKey = this.wholeValues.get(service) ?? new Map<string, WholeValue>();
+    this.wholeValues.set(service, byKey);
+    const earlier = byKey.get(key);
+    if (earlier) this.editor.edits.withdraw(earlier.edits);
+    const mark = this.editor.edits.size;
+    write(value);
+    byKey.set(key, { value, edits: this.editor.edits.list().slice(mark), write });
   }
 
   private mergeInto(map: YAMLMap, tree: Tree, resolved: unknown): void {
@@ -741,6 +793,26 @@ export class ServiceEdits {
   }
 }
 
+/** A value this run wrote whole for a key, the edits that wrote it, and how to write it again. */
+interface WholeValue {
+  value: Plain;
+  edits: readonly TextEdit[];
+  write: (value: Plain) => void;
+}
+
+/** A key written with nothing after its colon (`deploy:`, `deploy: # later`): no tag, no anchor, not `~`. */
+function isEmptyValue(pair: Pair): boolean {
+  const value = pair.value;
+  if (!isScalar(value) || value.value !== null || value.tag || value.anchor || !value.range) return false;
+  return value.range[0] === value.range[1];
+}
+
+/** A list or mapping with something in it: what can be written as lines under a key. */
+function isFilled(value: Plain): value is Plain[] | Tree {
+  if (Array.isArray(value)) return value.length > 0;
+  return isTree(value) && Object.keys(value).length > 0;
+}
+
 /** The names a list (`A=b`, `A`) or a map sets: environment variables, `depends_on` services, `links`. */
 export function namesIn(value: unknown): Set<string> {
   if (Array.isArray(value)) return new Set(value.map((item) => String(item).split("=")[0]!));
@@ -751,7 +823,7 @@ export function namesIn(value: unknown): Set<string> {
 /** An environment with `vars` added, in its own form (a map when it has none). */
 export function environmentWith(value: unknown, vars: EnvVar[]): Plain {
   if (Array.isArray(value)) return [...(value as Plain[]), ...vars.map(([k, v]) => `${k}=${v}`)];
-  return { ...((value ?? {}) as Record<string, Plain>), ...Object.fromEntries(vars) };
+  return { ...(isTree(value) ? (value as Record<string, Plain>) : {}), ...Object.fromEntries(vars) };
 }
 
 function networksWithAlias(service: ServiceModel, keep: Attachment[], alias: string): Record<string, Plain> {

@@ -41,6 +41,12 @@ export class TextEdits {
     this.add(at, at, text);
   }
 
+  /** Takes back edits added earlier: a value written whole that a later edit writes again, extended. */
+  withdraw(edits: readonly TextEdit[]): void {
+    const gone = new Set(edits);
+    for (let i = this.edits.length - 1; i >= 0; i -= 1) if (gone.has(this.edits[i]!)) this.edits.splice(i, 1);
+  }
+
   /** The edits in the order they were added. */
   list(): readonly TextEdit[] {
     return this.edits;

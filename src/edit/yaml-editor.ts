@@ -141,6 +141,27 @@ export class YamlEditor {
     this.insertLines(at, lines);
   }
 
+  /**
+   * Writes a collection for a key written without a value (`deploy:`, `environment: # later`): in
+   * a block mapping as lines under the key, so that the key's line and its comment stay; in a flow
+   * mapping after its colon. Replacing the empty value itself would glue the new text to the colon
+   * or to the comment.
+   */
+  fillEmpty(map: YAMLMap, pair: Pair, value: Plain[] | { [key: string]: Plain }): void {
+    const empty = pair.value as Node;
+    if (map.flow) {
+      const at = empty.range![0];
+      const spaced = /\s/.test(this.source.text[at - 1] ?? "");
+      this.edits.add(at, empty.range![1], `${spaced ? "" : " "}${flow(value)}`);
+      return;
+    }
+    const column = this.source.indentAt(keyStart(this.source, pair));
+    const childColumn = column + (Array.isArray(value) ? this.style.seqIndent : this.style.indent);
+    const lineEnd = this.source.text.indexOf("\n", empty.range![0]);
+    const at = lineEnd === -1 ? this.source.text.length : lineEnd + 1;
+    this.insertLines(at, block(value, childColumn, this.style));
+  }
+
   /** Replaces a node (an alias, a scalar, a flow collection) with a value written in flow style. */
   replaceWithFlow(node: Node, value: Plain): void {
     this.edits.add(node.range![0], node.range![1], flow(value));

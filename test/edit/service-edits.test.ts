@@ -147,6 +147,69 @@ describe("ServiceEdits: a service's own keys are edited in place", () => {
     );
   });
 
+  it("writes under a key written without a value, its line and comment kept, block or flow", () => {
+    const text =
+      y("services:", "  a:", "    image: x", "    deploy:", "    environment: # set by the rewrite") +
+      y("    networks: [backend]", "  b: {image: x, deploy: , networks: [backend]}", "  c:", "    deploy:") +
+      nets;
+    const out = edited(text, (edits, s) => {
+      edits.addUnder(s("a"), "deploy", { restart_policy: { condition: "any" } });
+      edits.addEnvironment(s("a"), [["URL", "nats://q:4222"]]);
+      edits.addUnder(s("b"), "deploy", { restart_policy: { condition: "any" } });
+      edits.setNested(s("c"), ["deploy", "placement", "constraints"], ["node.role == manager"]);
+    });
+    expect(out).toBe(
+      y("services:", "  a:", "    image: x", "    deploy:", "      restart_policy:", "        condition: any") +
+        y("    environment: # set by the rewrite", "      URL: nats://q:4222", "    networks: [backend]") +
+        y("  b: {image: x, deploy: {restart_policy: {condition: any}}, networks: [backend]}", "  c:", "    deploy:") +
+        y("      placement:", "        constraints:", "          - node.role == manager") +
+        nets,
+    );
+  });
+
+  it("a key it wrote whole and is asked to extend stays one key: environment, deploy", () => {
+    const text =
+      y("x-env: &env", "services:", "  a:", "    image: x", "    environment: *env", "  b:", "    image: x") +
+      y("  c:", "    image: x", "    deploy:", "    environment:") +
+      nets;
+    const out = edited(text, (edits, s) => {
+      for (const name of ["a", "b", "c"]) {
+        edits.addEnvironment(s(name), [["URL", "nats://q:4222"]]);
+        edits.addEnvironment(s(name), [["TOPIC", "t"]]);
+        edits.addUnder(s(name), "deploy", { restart_policy: { condition: "any" } });
+        edits.setNested(s(name), ["deploy", "placement", "constraints"], ["node.role == manager"]);
+      }
+    });
+    const written = (indent: string) => [
+      `${indent}environment:`,
+      `${indent}  URL: nats://q:4222`,
+      `${indent}  TOPIC: t`,
+    ];
+    const deploy = [
+      "    deploy:",
+      "      restart_policy:",
+      "        condition: any",
+      "      placement:",
+      "        constraints:",
+      "          - node.role == manager",
+    ];
+    expect(out).toBe(
+      y("x-env: &env", "services:", "  a:", "    image: x", ...written("    "), ...deploy) +
+        y("  b:", "    image: x", ...written("    "), ...deploy) +
+        y("  c:", "    image: x", ...deploy, "    environment:", "      URL: nats://q:4222", "      TOPIC: t") +
+        nets,
+    );
+  });
+
+  it("replaces an own scalar environment rather than adding a second key", () => {
+    const model = loadModel(y("services:", "  a:", "    image: x", "    environment: old") + nets, { file: "t.yml" });
+    const edits = new ServiceEdits(model);
+    edits.addEnvironment(model.services[0]!, [["URL", "nats://q:4222"]]);
+    expect(edits.finish().output).toBe(
+      y("services:", "  a:", "    image: x", "    environment:", "      URL: nats://q:4222") + nets,
+    );
+  });
+
   it("replaces text inside an own scalar where it is written literally, and only there", () => {
     const text =
       y("services:", "  a:", "    environment:", '      URL: "mqtt://host:1883"', '      ESC: "mqtt://\\x68ost:1883"') +
