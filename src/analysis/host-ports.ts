@@ -2,7 +2,7 @@ import type { ServiceModel, StackModel } from "../model/types.js";
 import type { PortRequest } from "../model/port-request.js";
 import { splitShortPort } from "../model/ports.js";
 import { evidenceOf, scalarsUnder } from "./scan.js";
-import type { HostPort } from "./types.js";
+import type { HostPort, Protocol } from "./types.js";
 
 /**
  * The ports a host-network service receives on the host: the ones the options name, else its
@@ -46,12 +46,12 @@ export function hostPortsOf(
     });
   });
   for (const at of scalarsUnder(model, service.map, "expose")) {
-    const match = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp))?$/i.exec(at.value.trim());
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?(?:\/(tcp|udp|sctp))?$/i.exec(at.value.trim());
     const port = match ? Number(match[1]) : 0;
     if (!match || port < 1 || port > 65535) continue;
     found.push({
       port,
-      protocol: match[3]?.toLowerCase() === "udp" ? "udp" : "tcp",
+      protocol: (match[3]?.toLowerCase() ?? "tcp") as Protocol,
       published: undefined,
       source: "expose",
       rangeEnd: match[2] === undefined ? undefined : Number(match[2]),

@@ -36,7 +36,7 @@ export function rewireReferences(
     }
     rewritten.set(ref.text, { service: ref.service, ...published });
     notes.info(
-      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${published.protocol === "udp" ? " in UDP" : ""}), reachable from the host network`,
+      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${inProtocol(published.protocol)}), reachable from the host network`,
     );
   }
   return rewritten;
@@ -73,17 +73,25 @@ export function replaceReference(value: unknown, text: string, to: string): unkn
   return value;
 }
 
+/** How a report names the protocol of a published port it points to: nothing for TCP, the default. */
+export function inProtocol(protocol: Protocol): string {
+  return protocol === "tcp" ? "" : ` in ${protocol.toUpperCase()}`;
+}
+
+/** TCP first, then UDP, then SCTP: the order in which a reference that names no protocol is matched. */
+const protocolOrder: Record<Protocol, number> = { tcp: 0, udp: 1, sctp: 2 };
+
 /**
  * The port at which a host-network container on any node reaches `target` of `other`: TCP where
- * it publishes the target in TCP, else UDP (a name and a port say no protocol; a service that
- * publishes the port only in UDP is reached in UDP).
+ * it publishes the target in TCP, else UDP, else SCTP (a name and a port say no protocol; a
+ * service that publishes the port only in UDP is reached in UDP).
  */
 function reachableFromHost(
   model: StackModel,
   other: ServiceModel,
   target: number,
 ): { port: number; protocol: Protocol } | undefined {
-  const ordered = [...other.ports].sort((a, b) => (a.protocol === b.protocol ? 0 : a.protocol === "tcp" ? -1 : 1));
+  const ordered = [...other.ports].sort((a, b) => protocolOrder[a.protocol] - protocolOrder[b.protocol]);
   for (const port of ordered) {
     if (port.target !== target || port.published === undefined) continue;
     if (model.dialect === "swarm" && port.mode !== "ingress") continue;

@@ -1,5 +1,6 @@
 import type { Node } from "yaml";
 import type { SourcePosition } from "../errors.js";
+import type { PortProtocol } from "../model/types.js";
 
 /** Where a conclusion comes from: the key path inside the service and its position in the file. */
 export interface Evidence {
@@ -10,7 +11,7 @@ export interface Evidence {
   position: SourcePosition;
 }
 
-export type Protocol = "tcp" | "udp";
+export type Protocol = PortProtocol;
 
 /** A port the service receives on the host side. */
 export interface HostPort {

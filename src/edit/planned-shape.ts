@@ -40,7 +40,8 @@ export function shapeOfBody(body: Record<string, Plain>): PlannedShape {
     if (port && typeof port === "object" && !Array.isArray(port)) {
       const long = port as Record<string, Plain>;
       if (long.published === undefined) return [];
-      const protocol = String(long.protocol ?? "tcp").toLowerCase() === "udp" ? "udp" : "tcp";
+      const named = String(long.protocol ?? "tcp").toLowerCase();
+      const protocol = named === "udp" || named === "sctp" ? named : "tcp";
       return [`${String(long.published)}:${String(long.target)}/${protocol}/${String(long.mode ?? "ingress")}`];
     }
     const short = parseShortPort(String(port));

@@ -11,7 +11,14 @@ import {
   type YAMLSeq,
 } from "yaml";
 import { StackmodError } from "../errors.js";
-import { hostNetworked, type Attachment, type PortEntry, type ServiceModel, type StackModel } from "../model/types.js";
+import {
+  hostNetworked,
+  type Attachment,
+  type PortEntry,
+  type PortProtocol,
+  type ServiceModel,
+  type StackModel,
+} from "../model/types.js";
 import { isOwn } from "../parse/resolve.js";
 import { emptyShape, shapeOfBody, type PlannedShape } from "./planned-shape.js";
 import { SharedNodes } from "./shared-nodes.js";
@@ -551,13 +558,13 @@ export class ServiceEdits {
   }
 
   /** Who publishes or listens on a host port already (a service of the file, or one a strategy added), if anyone. */
-  hostPortOwner(port: number, protocol: "tcp" | "udp"): string | undefined {
+  hostPortOwner(port: number, protocol: PortProtocol): string | undefined {
     const key = `${port}/${protocol}`;
     return this.publishedPorts.get(key) ?? this.hostListens.get(key);
   }
 
   /** Reserves a published port for `service`; a port already published in the stack is an error. */
-  claimPublishedPort(port: number, protocol: "tcp" | "udp", service: ServiceModel): void {
+  claimPublishedPort(port: number, protocol: PortProtocol, service: ServiceModel): void {
     const key = `${port}/${protocol}`;
     const how = `choose another with \`ports: ["PUBLISHED:TARGET/${protocol}"]\` in x-stackmod`;
     const listener = this.hostListens.get(key);
@@ -599,7 +606,7 @@ export class ServiceEdits {
    * another service publishes, or something else on the host network listens on, would be
    * bound twice on a node, and one of the two would fail.
    */
-  claimHostListen(port: number, protocol: "tcp" | "udp", listener: string, service: ServiceModel): void {
+  claimHostListen(port: number, protocol: PortProtocol, listener: string, service: ServiceModel): void {
     const key = `${port}/${protocol}`;
     const owner = this.publishedPorts.get(key) ?? this.hostListens.get(key);
     if (owner !== undefined && owner !== listener) {

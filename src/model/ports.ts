@@ -1,7 +1,7 @@
 import { isMap, isScalar, type Node } from "yaml";
 import type { SourceText } from "../parse/source-text.js";
 import type { Resolver } from "../parse/resolve.js";
-import type { PortEntry } from "./types.js";
+import type { PortEntry, PortProtocol } from "./types.js";
 
 type TextOf = (node: Node | null | undefined) => string | undefined;
 
@@ -57,9 +57,13 @@ function hostIpOf(text: string | undefined): { hostIp?: string } {
   return !ip || ip === "0.0.0.0" || ip === "::" ? {} : { hostIp: ip };
 }
 
-/** Docker reads the protocol without regard to case (`161/UDP` is UDP): so does stackmod. */
-function protocolOf(text: string | undefined): "tcp" | "udp" {
-  return text?.trim().toLowerCase() === "udp" ? "udp" : "tcp";
+/**
+ * Docker reads the protocol without regard to case (`161/UDP` is UDP, `38412/SCTP` is SCTP): so
+ * does stackmod. Anything else is TCP here, docker's default.
+ */
+function protocolOf(text: string | undefined): PortProtocol {
+  const protocol = text?.trim().toLowerCase();
+  return protocol === "udp" || protocol === "sctp" ? protocol : "tcp";
 }
 
 function toPort(value: string | undefined): number | undefined {

@@ -24,6 +24,9 @@ export interface Attachment {
   position: SourcePosition;
 }
 
+/** The transport protocols docker publishes a port in (docker/cli v28.2.2 opts/swarmopts/port.go). */
+export type PortProtocol = "tcp" | "udp" | "sctp";
+
 export interface PortEntry {
   node: Node;
   position: SourcePosition;
@@ -31,7 +34,7 @@ export interface PortEntry {
   raw: string | undefined;
   target: number | undefined;
   published: number | undefined;
-  protocol: "tcp" | "udp";
+  protocol: PortProtocol;
   mode: "ingress" | "host";
   /** The host address it binds (`127.0.0.1:8080:80`, `host_ip:`); undefined for every address. */
   hostIp?: string;

@@ -1,8 +1,12 @@
 import type { StrategyBlocks, StrategyName } from "../strategies/index.js";
 
-/** A port the service receives on the host side: `502`, `"47808/udp"`, `"57808:47808/udp"`. */
+/** A port the service receives on the host side: `502`, `"47808/udp"`, `"57808:47808/udp"`, `"38412/sctp"`. */
 export type PortSpec =
-  number | `${number}` | `${number}/${"tcp" | "udp"}` | `${number}:${number}` | `${number}:${number}/${"tcp" | "udp"}`;
+  | number
+  | `${number}`
+  | `${number}/${"tcp" | "udp" | "sctp"}`
+  | `${number}:${number}`
+  | `${number}:${number}/${"tcp" | "udp" | "sctp"}`;
 
 /**
  * The options of one service, as its `x-stackmod` block takes them: real types, derived from the

@@ -5,10 +5,12 @@ import { parseShortPort } from "../model/ports.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { CommonOptions, PortRequest, Transform } from "../strategies/strategy.js";
 
-const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp))?$/;
+const portPattern = /^(?:(\d{1,5}):)?(\d{1,5})(?:\/(tcp|udp|sctp))?$/;
 
 const portSpec = z.union([z.number().check(z.int()), z.string()]).check(
-  z.describe('a port the service receives on the host side: 502, "47808/udp", or "PUBLISHED:TARGET/PROTO"'),
+  z.describe(
+    'a port the service receives on the host side: 502, "47808/udp", "38412/sctp", or "PUBLISHED:TARGET/PROTO"',
+  ),
   z.superRefine((value, ctx) => {
     const match = portPattern.exec(String(value));
     const numbers = match ? [match[1], match[2]].filter(Boolean).map(Number) : [];

@@ -2,6 +2,7 @@ import { rewireReferences } from "../../analysis/rewire.js";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { dropIngressPorts } from "../../rules/host-ingress-port.js";
+import { optionPosition } from "../../model/option-position.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { noPortMessage } from "./port-hints.js";
@@ -63,6 +64,7 @@ export const proxy = defineStrategy({
     if (ctx.common.ports.length === 0) {
       throw new StackmodError("NO_PORT", noPortMessage(ctx.service), ctx.service.position);
     }
+    refuseSctp(ctx);
     if (ctx.options.direction !== "outbound") {
       applyInbound(ctx);
       return { applied: true };
@@ -80,6 +82,26 @@ export const proxy = defineStrategy({
   portsFor: overlayPorts,
   placement: proxyPlacement,
 });
+
+/**
+ * The forwarders are socat's TCP and UDP addresses, and SCTP through docker-proxy, the gateway and
+ * the proxy image could not be proven here (this kernel has no SCTP): an SCTP port would lose its
+ * flow. publish keeps it: Docker publishes SCTP with mode: host at the same number.
+ */
+function refuseSctp(ctx: TransformContext<ProxyOptions>): void {
+  const sctp = ctx.common.ports.filter((port) => port.protocol === "sctp");
+  if (sctp.length === 0) return;
+  const list = sctp.map((port) => `${port.target}/sctp`).join(", ");
+  const who = ctx.options.direction === "outbound" ? "the overlay" : "the host side";
+  const evidence = ctx.analysis?.hostPorts.find((p) => p.protocol === "sctp" && p.port === sctp[0]!.target)?.evidence;
+  const written =
+    evidence?.path === "x-stackmod.ports" ? optionPosition(ctx.model, ctx.service, "ports", []) : undefined;
+  throw new StackmodError(
+    "UNSUPPORTED",
+    `service "${ctx.service.name}" receives ${list}, which the proxy cannot forward (its socat forwarders carry TCP and UDP only): ${who} would no longer reach it; use --strategy publish (the port published with mode: host at the same number), split or lan`,
+    written ?? evidence?.position ?? ctx.service.position,
+  );
+}
 
 function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const { service, edits, options, model, notes } = ctx;
@@ -329,7 +351,7 @@ function portEntry(
   published: number,
   how: { compose: boolean; longSyntax: boolean; mode: string },
 ): Plain {
-  const protocol = port.protocol === "udp" ? "/udp" : "";
+  const protocol = port.protocol === "tcp" ? "" : `/${port.protocol}`;
   if (how.compose) return `127.0.0.1:${published}:${port.target}${protocol}`;
   if (!how.longSyntax) return `${published}:${port.target}${protocol}`;
   return { target: port.target, published, protocol: port.protocol, mode: how.mode };

@@ -1,9 +1,11 @@
 import { StackmodError } from "../../errors.js";
 import { shellQuote } from "../../edit/shell-quote.js";
+import type { PortProtocol } from "../../model/types.js";
 
 /** One forwarder: listen on a port of the proxy's network, send to an address. */
 export interface Forward {
-  protocol: "tcp" | "udp";
+  /** TCP or UDP: anything else is refused (proxy.ts refuses SCTP before it gets here). */
+  protocol: PortProtocol;
   listen: number;
   to: string;
 }

@@ -161,13 +161,13 @@ function entriesOf(ports: PortRequest[], target: Target): Plain[] {
   if (!target.compose || ports.length === 1) return ports.map((port) => entryOf(port, target));
   const first = ports[0]!;
   const last = ports[ports.length - 1]!;
-  const proto = first.protocol === "udp" ? "/udp" : "";
+  const proto = first.protocol === "tcp" ? "" : `/${first.protocol}`;
   const range = `${first.target}-${last.target}`;
   return [`${target.hostIp ? `${target.hostIp}:` : ""}${range}:${range}${proto}`];
 }
 
 function entryOf(port: PortRequest, target: Target): Plain {
-  const proto = port.protocol === "udp" ? "/udp" : "";
+  const proto = port.protocol === "tcp" ? "" : `/${port.protocol}`;
   if (target.compose) return `${target.hostIp ? `${target.hostIp}:` : ""}${port.target}:${port.target}${proto}`;
   return { target: port.target, published: port.target, protocol: port.protocol, mode: "host" };
 }

@@ -4,7 +4,7 @@ import { optionPosition } from "../../model/option-position.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { restartOf } from "../shared/restart.js";
-import { collectorAddresses, replaceReference } from "../../analysis/rewire.js";
+import { collectorAddresses, inProtocol, replaceReference } from "../../analysis/rewire.js";
 import { queueDocs } from "./queues/describe.js";
 import { queueKindNames, queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
@@ -311,7 +311,7 @@ function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
     for (const key of ["environment", "command", "entrypoint"])
       if (body[key] !== undefined) body[key] = replaceReference(body[key], ref.text, to) as Plain;
     notes.info(
-      `${collector}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${target.protocol === "udp" ? " in UDP" : ""}), reachable from the host network; "${service.name}-processor" keeps "${ref.text}"`,
+      `${collector}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${inProtocol(target.protocol)}), reachable from the host network; "${service.name}-processor" keeps "${ref.text}"`,
     );
   }
 }
