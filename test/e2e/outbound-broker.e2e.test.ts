@@ -1,4 +1,4 @@
-// Scenario: outbound with a reference rewritten to a published port (#15, class 7). The app is on the host network
+// Scenario: outbound with a reference rewritten to a published port. The app is on the host network
 // and an overlay, and reaches its NATS broker on the overlay by name (QUEUE_URL: nats://broker:4222). The real CLI
 // rewrites it with `--strategy proxy --direction outbound`: the app stays on the host network, where Swarm names do
 // not resolve, and its QUEUE_URL now names 127.0.0.1 at the port the broker publishes. Deployed, the app still
