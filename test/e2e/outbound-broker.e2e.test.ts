@@ -46,6 +46,8 @@ describe.skipIf(!engine)("outbound: a reference rewritten to a published port st
       await buildImage(e, "stackmod-e2e/queue-app:latest", {
         ...SOCAT_IMAGE,
         files: {
+          // the NATS protocol of the shell app: its kind's app.sh, as the split scenario installs it
+          "/usr/local/lib/queue-app/nats.sh": readFileSync(here("../brokers/kinds/nats/app.sh"), "utf8"),
           "/usr/local/bin/queue-app.sh": readFileSync(here("./stacks/app/queue-app.sh"), "utf8"),
           "/usr/local/bin/queue-send.sh": readFileSync(here("./stacks/app/queue-send.sh"), "utf8"),
         },
