@@ -21,10 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   source "$(dirname "${BASH_SOURCE[0]}")/without-service-starts.sh"
   # apt's lists may be missing on a fresh machine; another apt may hold the lock.
-  if ! apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >/tmp/install-brokers.log 2>&1; then
+  install=(apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}")
+  if ! "${install[@]}" >/tmp/install-brokers.log 2>&1; then
     apt-get update -qq -o DPkg::Lock::Timeout=300 >>/tmp/install-brokers.log 2>&1
-    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "${missing[@]}" >>/tmp/install-brokers.log 2>&1 \
-      || { cat /tmp/install-brokers.log >&2; exit 1; }
+    "${install[@]}" >>/tmp/install-brokers.log 2>&1 || { cat /tmp/install-brokers.log >&2; exit 1; }
   fi
 fi
 

@@ -34,7 +34,8 @@ if printf '%s\n' "${need[@]}" | grep -qx docker.io; then
         need=("${need[@]/docker.io}")
         break
       fi
-      echo "install-e2e: $p is installed (dpkg) without dockerd; installing docker.io would remove it. Install docker-ce instead." >&2
+      echo "install-e2e: $p is installed (dpkg) without dockerd; installing docker.io would remove it." \
+        "Install docker-ce instead." >&2
       exit 1
     fi
   done

@@ -48,11 +48,11 @@ function walk(directory) {
     );
 }
 
-log(
-  `stackmod bench on ${cpus()[0]?.model ?? "?"} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" ")}`,
-);
+const machine = `${cpus()[0]?.model ?? "?"} ×${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB`;
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(" ");
+log(`stackmod bench on ${machine}, Node ${process.version}, load average ${load}`);
 if (!hasGnuTime)
   log("note: /usr/bin/time is missing (Debian package `time`): CPU time and peak memory are not measured");
 log("generating inputs into .bench/ ...");
@@ -74,7 +74,8 @@ if (wanted(1)) {
   );
   for (const label of Object.keys(r))
     log(
-      `  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  (median of ${r[label].runs})`,
+      `  ${label.padEnd(8)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  (median ` +
+        `of ${r[label].runs})`,
     );
   record(
     1,
@@ -105,7 +106,8 @@ if (wanted(2)) {
   const sample = files.filter((_, i) => i % (quick ? 50 : 10) === 0);
   const docker = spawnSync("docker", ["--version"]).status === 0;
   log(
-    `\n[2] many files: \`stackmod check DIR\` over ${files.length} files vs docker stack config per file (${sample.length}-file sample, scaled) and the CST-parse floor`,
+    `\n[2] many files: \`stackmod check DIR\` over ${files.length} files vs docker stack config per file ` +
+      `(${sample.length}-file sample, scaled) and the CST-parse floor`,
   );
   const group = {
     floor: () => runOnce([node, join(import.meta.dirname, "floor.mjs"), inputs.many], { okStatus: [0] }),
@@ -164,7 +166,8 @@ if (wanted(3)) {
   const r = sideBySide(group, { rounds: quick ? 2 : 3, warmup: 1 });
   for (const label of Object.keys(r))
     log(
-      `  ${label.padEnd(13)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`,
+      `  ${label.padEnd(13)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ` +
+        `${r[label].rssMiB.toFixed(0)} MiB`,
     );
   for (const command of ["check", "rewrite"]) {
     const small = r[`${command} 1000`];
@@ -215,7 +218,8 @@ if (wanted(4)) {
     parseDocument(output);
   });
   log(
-    `  rewrite(source): ${fmt(call.wall)} wall, ${fmt(call.cpu)} CPU per call; two parseDocument calls (input, output): ${fmt(floor.wall)} (medians of ${call.batches} batches of 50)`,
+    `  rewrite(source): ${fmt(call.wall)} wall, ${fmt(call.cpu)} CPU per call; two parseDocument calls (input, ` +
+      `output): ${fmt(floor.wall)} (medians of ${call.batches} batches of 50)`,
   );
   record(
     4,
@@ -237,7 +241,8 @@ if (wanted(5)) {
   const dockerode = join(root, "node_modules", ".cache", "stackmod", "bench-dockerode");
   if (!existsSync(join(dockerode, "node_modules", "dockerode"))) {
     log(
-      "  installing dockerode@5.0.1 into node_modules/.cache/stackmod/bench-dockerode (npm; for the comparison only, not a dependency)",
+      "  installing dockerode@5.0.1 into node_modules/.cache/stackmod/bench-dockerode (npm; for the comparison " +
+        "only, not a dependency)",
     );
     mkdirSync(dockerode, { recursive: true });
     writeFileSync(join(dockerode, "package.json"), '{"name": "bench-dockerode", "private": true}\n');
@@ -265,19 +270,22 @@ if (wanted(5)) {
     );
     for (const label of Object.keys(r))
       log(
-        `  ${label.padEnd(9)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ${r[label].rssMiB.toFixed(0)} MiB`,
+        `  ${label.padEnd(9)} wall ${fmt(r[label].wall).padStart(8)}  cpu ${fmt(r[label].cpu).padStart(8)}  max RSS ` +
+          `${r[label].rssMiB.toFixed(0)} MiB`,
       );
     reference(
       5,
       "the audit's four requests with Node's http / with dockerode 5.0.1, cold process (wall)",
       r.http.wall / r.dockerode.wall,
-      `${fmt(r.http.wall)} vs ${fmt(r.dockerode.wall)}; CPU ${fmt(r.http.cpu)} vs ${fmt(r.dockerode.cpu)}; max RSS ${r.http.rssMiB.toFixed(0)} vs ${r.dockerode.rssMiB.toFixed(0)} MiB`,
+      `${fmt(r.http.wall)} vs ${fmt(r.dockerode.wall)}; CPU ${fmt(r.http.cpu)} vs ${fmt(r.dockerode.cpu)}; max RSS ` +
+        `${r.http.rssMiB.toFixed(0)} vs ${r.dockerode.rssMiB.toFixed(0)} MiB`,
     );
     reference(
       5,
       '`stackmod audit` (7 services) / `node -e ""`, cold (wall)',
       r.audit.wall / r.node.wall,
-      `${fmt(r.audit.wall)} vs ${fmt(r.node.wall)}; CPU ${fmt(r.audit.cpu)} vs ${fmt(r.node.cpu)}; \`check FILE\` ${fmt(r.check.wall)}, CPU ${fmt(r.check.cpu)}`,
+      `${fmt(r.audit.wall)} vs ${fmt(r.node.wall)}; CPU ${fmt(r.audit.cpu)} vs ${fmt(r.node.cpu)}; \`check FILE\` ` +
+        `${fmt(r.check.wall)}, CPU ${fmt(r.check.cpu)}`,
     );
   } finally {
     server.kill();
@@ -313,7 +321,8 @@ for (const row of rows) {
       ? row.ratio.toFixed(row.target === 4 ? 2 : 0)
       : `${row.ratio.toFixed(2)}×`;
   lines.push(
-    `| ${row.target} | ${row.what} | ${value} | ${row.limit} | ${row.reference ? "(reference)" : verdict(row.ok)} | ${row.detail} |`,
+    `| ${row.target} | ${row.what} | ${value} | ${row.limit} | ${row.reference ? "(reference)" : verdict(row.ok)} | ` +
+      `${row.detail} |`,
   );
 }
 console.log("\n" + lines.join("\n"));

@@ -30,7 +30,8 @@ export async function buildYamlFloor(benchDir, sample) {
 const { readFileSync } = require("node:fs");
 const { Script } = require("node:vm");
 const bundle = ${JSON.stringify(bundle)};
-const script = new Script(\`(function (exports, require, module) {\${readFileSync(bundle, "utf8")}\\n})\`, { filename: bundle, cachedData: readFileSync(bundle + ".cache") });
+const source = \`(function (exports, require, module) {\${readFileSync(bundle, "utf8")}\\n})\`;
+const script = new Script(source, { filename: bundle, cachedData: readFileSync(bundle + ".cache") });
 const yaml = { exports: {} };
 script.runInThisContext()(yaml.exports, require, yaml);
 const [doc] = yaml.exports.parseAllDocuments(readFileSync(process.argv[2], "utf8"));

@@ -43,8 +43,10 @@ const result = runCampaign({
 const regressions = join(repoRoot(), "test", "fuzz", "regressions");
 for (const failure of result.failures) {
   process.stderr.write(
-    `\nFAIL case ${failure.index} (replay: --seed ${seed} --count ${failure.index + 1}), from ${basename(failure.from)}, ` +
-      `mutations ${failure.mutations.join(", ")}, options ${JSON.stringify(failure.fuzz.options)}:\n  ${failure.problem.split("\n")[0]}\n`,
+    `\nFAIL case ${failure.index} (replay: --seed ${seed} --count ${failure.index + 1}), from ` +
+      `${basename(failure.from)}, ` +
+      `mutations ${failure.mutations.join(", ")}, options ${JSON.stringify(failure.fuzz.options)}:\n  ` +
+      `${failure.problem.split("\n")[0]}\n`,
   );
   if (args.includes("--keep")) {
     const name = createHash("sha256").update(failure.fuzz.text).digest("hex").slice(0, 12);
@@ -54,6 +56,7 @@ for (const failure of result.failures) {
 }
 const rate = (result.cases / result.seconds).toFixed(1);
 process.stderr.write(
-  `\nfuzz: ${result.cases} cases in ${result.seconds.toFixed(0)} s (${rate}/s), seed ${seed}: ${result.failures.length} failures\n`,
+  `\nfuzz: ${result.cases} cases in ${result.seconds.toFixed(0)} s (${rate}/s), seed ${seed}: ` +
+    `${result.failures.length} failures\n`,
 );
 process.exitCode = result.failures.length > 0 ? 1 : 0;

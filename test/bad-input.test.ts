@@ -73,7 +73,7 @@ describe("bad input, one kind per case file", () => {
       ws.expectGoodRewritten();
     });
 
-    it(`${kind}: check ${rewriteOnly.has(code) ? "reads it and reports the conflict" : "refuses it the same way"}`, async () => {
+    it(`${kind}: check ${rewriteOnly.has(code) ? "reads it, reports the conflict" : "refuses it alike"}`, async () => {
       const ws = workspace();
       const bad = ws.put(`${kind}.yml`, bytes);
       const run = await runMain(["check", bad, ws.good]);
@@ -97,7 +97,8 @@ describe("bad input that needs the file system", () => {
     const refused = await runMain(["rewrite", "--write", big, ws.good]);
     expect(refused.code).toBe(2);
     expect(refused.errors).toEqual([
-      `${big}:1:1: error FILE_TOO_LARGE: the file is 5242893 bytes, over the limit of 5242880; if it is a genuine stack file, raise the limit with --max-bytes 5242893`,
+      `${big}:1:1: error FILE_TOO_LARGE: the file is 5242893 bytes, over the limit of 5242880; if it is a genuine ` +
+        `stack file, raise the limit with --max-bytes 5242893`,
     ]);
     ws.expectUntouched(big);
     ws.expectGoodRewritten();
@@ -144,7 +145,8 @@ describe("bad input that needs the file system", () => {
     const run = await runMain(["rewrite", "--write", locked, ws.good]);
     expect(run.code).toBe(2);
     expect(run.errors).toEqual([
-      `${locked}:1:1: error WRITE_FAILED: the file is read-only; nothing was written: make it writable (chmod u+w) to let stackmod rewrite it, or drop --write to see the diff`,
+      `${locked}:1:1: error WRITE_FAILED: the file is read-only; nothing was written: make it writable (chmod u+w) ` +
+        `to let stackmod rewrite it, or drop --write to see the diff`,
     ]);
     ws.expectUntouched(locked);
     expect(lstatSync(locked).mode & 0o777).toBe(0o444);
@@ -170,8 +172,10 @@ describe("bad input that needs the file system", () => {
     const run = asUser(["rewrite", "--write", ws.dir]);
     expect(run.status).toBe(2);
     expect(run.stderr.split("\n").filter((l) => l.includes(" error "))).toEqual([
-      `${closed}:1:1: error READ_FAILED: cannot list the folder: permission denied; give the user running stackmod read access (chmod u+r), or leave it out`,
-      `${secret}:1:1: error READ_FAILED: cannot read the file: permission denied; give the user running stackmod read access (chmod u+r), or leave it out`,
+      `${closed}:1:1: error READ_FAILED: cannot list the folder: permission denied; give the user running stackmod ` +
+        `read access (chmod u+r), or leave it out`,
+      `${secret}:1:1: error READ_FAILED: cannot read the file: permission denied; give the user running stackmod ` +
+        `read access (chmod u+r), or leave it out`,
     ]);
     ws.expectUntouched(secret);
     ws.expectGoodRewritten();
@@ -205,7 +209,8 @@ describe("bad input that needs the file system", () => {
     const run = execFileSyncStatus(["check", "-", "--max-bytes", "1000"], "services: {}\n" + "# padding\n".repeat(200));
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
-      "-:1:1: error FILE_TOO_LARGE: the input is over the limit of 1000 bytes (reading stopped there); if it is a genuine stack file, raise the limit with --max-bytes\n",
+      "-:1:1: error FILE_TOO_LARGE: the input is over the limit of 1000 bytes (reading stopped there); if it is a " +
+        "genuine stack file, raise the limit with --max-bytes\n",
     );
   });
 
@@ -216,7 +221,9 @@ describe("bad input that needs the file system", () => {
     });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
-      "/dev/zero:1:1: error READ_FAILED: not a regular file (a character device); stackmod reads only regular files, so that no path can make it wait forever: to read a stream, pipe it to standard input and give - as the path\n",
+      "/dev/zero:1:1: error READ_FAILED: not a regular file (a character device); stackmod reads only regular " +
+        "files, so that no path can make it wait forever: to read a stream, pipe it to standard input and " +
+        "give - as the path\n",
     );
   });
 });

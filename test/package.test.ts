@@ -17,9 +17,19 @@ function readmeExample(): string {
   return match[1]!;
 }
 
-const consumer = `import { check, rewrite, transforms, StackmodError, exitCodes, version, type Finding, type RewriteResult } from "stackmod";
+const consumer = `import {
+  check,
+  rewrite,
+  transforms,
+  StackmodError,
+  exitCodes,
+  version,
+  type Finding,
+  type RewriteResult,
+} from "stackmod";
 
-const source = "services:\\n  a:\\n    image: x\\n    networks: [hostnet, backend]\\nnetworks:\\n  hostnet: {external: true, name: host}\\n  backend: {}\\n";
+const source = "services:\\n  a:\\n    image: x\\n    networks: [hostnet, backend]\\nnetworks:\\n  hostnet: " +
+  "{external: true, name: host}\\n  backend: {}\\n";
 const findings: Finding[] = check(source, { file: "stack.yml" }).findings;
 const result: RewriteResult = rewrite(source, { file: "stack.yml", options: { services: { a: { ports: ["8080"] } } } });
 let code: number = exitCodes.ok;
@@ -40,7 +50,14 @@ const typos = () => [
   rewrite(source, { config: { proxy: { direction: "sideways" } } }),
 ];
 void typos;
-console.log(JSON.stringify({ version, rules: findings.map((f) => f.rule), changed: result.changed, strategies: transforms.map((t) => t.name), code }));
+const summary = {
+  version,
+  rules: findings.map((f) => f.rule),
+  changed: result.changed,
+  strategies: transforms.map((t) => t.name),
+  code,
+};
+console.log(JSON.stringify(summary));
 `;
 
 let app: string;

@@ -1,4 +1,5 @@
-// The same requests through dockerode (docker-modem), installed by bench/run.mjs into node_modules/.cache/stackmod/bench-dockerode.
+// The same requests through dockerode (docker-modem), installed by bench/run.mjs into
+// node_modules/.cache/stackmod/bench-dockerode.
 import { createRequire } from "node:module";
 
 const require = createRequire(

@@ -62,7 +62,7 @@ describe("the analysis stage", () => {
     expect(result.output).toContain("TCP4-LISTEN:3000,fork");
   });
 
-  it("references to other services: with a port, after //, as a whole command item, or under a *_HOST key (not DB_NAME: db)", () => {
+  it("references to services: with a port, after //, as a command item, under a *_HOST key (not DB_NAME: db)", () => {
     const text = stack(
       "  app:\n    image: app\n    networks: [hostnet, backend]\n    environment:\n" +
         "      MQTT_URL: mqtt://broker:1883\n      DB_HOST: db\n      DB_NAME: db\n      NOTE: see broker docs\n" +

@@ -23,7 +23,8 @@ const service = (over: Partial<AuditService>): AuditService => ({
 });
 
 const prefixed =
-  "starting container failed: failed to set up container networking: cannot connect container to host network - container must be created in host network mode";
+  "starting container failed: failed to set up container networking: cannot connect container to host network - " +
+  "container must be created in host network mode";
 
 describe("detectService", () => {
   it("a host+overlay service on 27.5 runs by the loophole; on 28 it is refused, in 28's words", () => {
@@ -60,7 +61,8 @@ describe("detectService", () => {
     ];
     const web = service({ networks: [{ id: "h", name: "host", driver: "host" }], ports });
     expect(detectService(web, {}).map((f) => `${f.rule}: ${f.message}`)).toEqual([
-      'host-ingress-port: service "plant_gw" is on the host network and publishes 8080:80/tcp in ingress mode, which attaches it to the ingress network',
+      'host-ingress-port: service "plant_gw" is on the host network and publishes 8080:80/tcp in ingress mode, ' +
+        "which attaches it to the ingress network",
     ]);
   });
 

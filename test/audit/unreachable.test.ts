@@ -69,7 +69,8 @@ describe("an engine that cannot be read", () => {
     const port = await freePort();
     expectOneLine(
       await audit(["--host", `tcp://127.0.0.1:${port}`]),
-      `stackmod audit: tcp://127.0.0.1:${port}: GET /version: connect ECONNREFUSED 127.0.0.1:${port}: connection refused`,
+      `stackmod audit: tcp://127.0.0.1:${port}: GET /version: connect ECONNREFUSED 127.0.0.1:${port}: connection ` +
+        `refused`,
     );
   });
 

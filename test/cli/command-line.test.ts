@@ -150,7 +150,8 @@ const table: Record<string, Row> = {
     args: ["rewrite", "--service", "bacent", "stack.yml", "gateway.yml", "--write"],
     code: 2,
     stderr:
-      '<command line>:1:1: error USAGE: --service bacent: there is no service "bacent" in any of the 2 files; did you mean "bacnet"?\n',
+      '<command line>:1:1: error USAGE: --service bacent: there is no service "bacent" in any of the 2 files; did ' +
+      'you mean "bacnet"?\n',
   },
   // --port: one SERVICE=PORT each time.
   "rewrite --port bacnet=47808/udp stack.yml --write": {
@@ -222,26 +223,30 @@ const table: Record<string, Row> = {
     args: ["rewrite", "--write", "--check", "stack.yml"],
     code: 2,
     stderr:
-      "<command line>:1:1: error USAGE: --write and --check cannot be combined: --write rewrites the files, --check only says whether they would change (exit 1), --stdout prints the rewritten file; give one\n",
+      "<command line>:1:1: error USAGE: --write and --check cannot be combined: --write rewrites the files, --check " +
+      "only says whether they would change (exit 1), --stdout prints the rewritten file; give one\n",
   },
   "rewrite stack.yml --stdout --write": {
     args: ["rewrite", "stack.yml", "--stdout", "--write"],
     code: 2,
     stderr:
-      "<command line>:1:1: error USAGE: --write and --stdout cannot be combined: --write rewrites the files, --check only says whether they would change (exit 1), --stdout prints the rewritten file; give one\n",
+      "<command line>:1:1: error USAGE: --write and --stdout cannot be combined: --write rewrites the files, " +
+      "--check only says whether they would change (exit 1), --stdout prints the rewritten file; give one\n",
   },
   "rewrite --stdout stack.yml gateway.yml": {
     args: ["rewrite", "--stdout", "stack.yml", "gateway.yml"],
     code: 2,
     stderr:
-      "<command line>:1:1: error USAGE: --stdout prints one rewritten file, and these paths name 2: name one file, or use --write or the diff\n",
+      "<command line>:1:1: error USAGE: --stdout prints one rewritten file, and these paths name 2: name one file, " +
+      "or use --write or the diff\n",
   },
   "rewrite - --write": {
     args: ["rewrite", "-", "--write"],
     stdin: example,
     code: 2,
     stderr:
-      "<command line>:1:1: error USAGE: --write cannot write standard input (-) back anywhere: use --stdout to print the rewritten file, or name the file\n",
+      "<command line>:1:1: error USAGE: --write cannot write standard input (-) back anywhere: use --stdout to " +
+      "print the rewritten file, or name the file\n",
   },
   "rewrite --quiet --verbose stack.yml": {
     args: ["rewrite", "--quiet", "--verbose", "stack.yml"],
@@ -252,7 +257,8 @@ const table: Record<string, Row> = {
     args: ["rewrite", "stack.yml", "-c", "gateway.yml"],
     code: 2,
     stderr:
-      "<command line>:1:1: error USAGE: paths (stack.yml) and -c cannot be combined: -c names every file of one stack; check other files in a run of their own\n",
+      "<command line>:1:1: error USAGE: paths (stack.yml) and -c cannot be combined: -c names every file of one " +
+      "stack; check other files in a run of their own\n",
   },
   "check - - (standard input twice)": {
     args: ["check", "-", "-"],
@@ -407,7 +413,8 @@ const table: Record<string, Row> = {
     args: ["check", "--max-bytes", "100", "stack.yml"],
     code: 2,
     stderr:
-      "stack.yml:1:1: error FILE_TOO_LARGE: the file is 814 bytes, over the limit of 100; if it is a genuine stack file, raise the limit with --max-bytes 814\n",
+      "stack.yml:1:1: error FILE_TOO_LARGE: the file is 814 bytes, over the limit of 100; if it is a genuine stack " +
+      "file, raise the limit with --max-bytes 814\n",
   },
   "check --max-aliases=50 stack.yml": { args: ["check", "--max-aliases=50", "stack.yml"], code: 1 },
   "check --color stack.yml": { args: ["check", "--color", "stack.yml"], code: 1, colour: true },
@@ -447,9 +454,11 @@ const hints: Record<string, string> = {
   "rewrite --check stack.yml": hint("stackmod rewrite stack.yml --write"),
   "rewrite --check --service=bacnet -- stack.yml": hint("stackmod rewrite --service=bacnet --write -- stack.yml"),
   "check stack.yml":
-    "1 conflict found. See the fix with: stackmod rewrite stack.yml\napply it with: stackmod rewrite stack.yml --write\n",
+    "1 conflict found. See the fix with: stackmod rewrite stack.yml\napply it with: stackmod rewrite stack.yml " +
+    "--write\n",
   "check -c stack.yml":
-    "1 conflict found. See the fix with: stackmod rewrite -c stack.yml\napply it with: stackmod rewrite -c stack.yml --write\n",
+    "1 conflict found. See the fix with: stackmod rewrite -c stack.yml\napply it with: stackmod rewrite -c " +
+    "stack.yml --write\n",
 };
 
 describe("the command line through bin/stackmod.js", () => {
@@ -523,7 +532,10 @@ describe("--env-file and Node.js's own --env-file", () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `<command line>:1:1: error USAGE: --env-file reached Node.js before stackmod: Node.js 20 and later read an --env-file anywhere on their own command line (a NODE_OPTIONS line in it applies to Node itself), so this run stops. Start stackmod as \`stackmod ...\` or \`npx stackmod ...\`, or with \`node -- ${bin} ...\`\n`,
+      `<command line>:1:1: error USAGE: --env-file reached Node.js before stackmod: Node.js 20 and later read an ` +
+        `--env-file anywhere on their own command line (a NODE_OPTIONS line in it applies to Node itself), ` +
+        `so this run stops. Start stackmod as \`stackmod ...\` or \`npx stackmod ...\`, or with \`node -- ` +
+        `${bin} ...\`\n`,
     );
   });
 
@@ -534,7 +546,8 @@ describe("--env-file and Node.js's own --env-file", () => {
     const result = await run(dir, ["check", "--env-file", "pipe.env", "pipe.env"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "pipe.env:1:1: error READ_FAILED: not a regular file (a FIFO); stackmod reads only regular files, so that no path can make it wait forever: to read a stream, pipe it to standard input and give - as the path\n",
+      "pipe.env:1:1: error READ_FAILED: not a regular file (a FIFO); stackmod reads only regular files, so that no " +
+        "path can make it wait forever: to read a stream, pipe it to standard input and give - as the path\n",
     );
     chmodSync(join(dir, "pipe.env"), 0o600);
   });

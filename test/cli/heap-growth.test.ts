@@ -16,7 +16,10 @@ const bundle = (entry: string) =>
     write: false,
   }).outputFiles[0]!.text;
 
-/** The heap growing factor V8 applied at each full collection of `script`, run with `gc` exposed and the module's exports as `lib`. */
+/**
+ * The heap growing factor V8 applied at each full collection of `script`, run with `gc` exposed and the module's
+ * exports as `lib`.
+ */
 function factors(script: string, flags: string[] = [], entry = "cli/heap-growth.ts"): string[] {
   const folder = mkdtempSync(join(tmpdir(), "stackmod-heap-"));
   writeFileSync(join(folder, "lib.cjs"), bundle(entry));
@@ -32,7 +35,7 @@ function factors(script: string, flags: string[] = [], entry = "cli/heap-growth.
 
 // The huge-file runs are slow on a loaded machine: their timeouts are generous (nothing here is timed).
 describe("withSlowHeapGrowth", () => {
-  it("has V8 grow the heap by 20% while a huge text is worked on, nested calls included, then gives V8 back its own choice", () => {
+  it("has V8 grow the heap by 20% while it works on a huge text (nested calls too), then lets V8 choose", () => {
     const seen = factors(`
       lib.withSlowHeapGrowth(${hugeText}, () => { lib.withSlowHeapGrowth(${hugeText}, () => gc()); gc(); });
       gc();
@@ -52,8 +55,15 @@ describe("withSlowHeapGrowth", () => {
   });
 
   // A stack over the size, with a conflict in every tenth service (JavaScript that builds it as `text`).
-  const hugeStack = `const services = Array.from({ length: 4500 }, (_, i) => \`  svc\${i}:\\n    image: "example/app:\${i}"\\n    networks: [\${i % 10 === 0 ? "hostnet, " : ""}backend]\\n    x-stackmod: {ports: ["\${2000 + i}/udp"]}\\n    environment:\\n      NAME: svc\${i} # \${"x".repeat(100)}\\n\`);
-      const text = \`version: "3.8"\\nservices:\\n\${services.join("")}networks:\\n  hostnet: {external: true, name: host}\\n  backend: {driver: overlay}\\n\`;
+  const hugeStack = `const service = (i) =>
+        \`  svc\${i}:\\n    image: "example/app:\${i}"\\n\` +
+        \`    networks: [\${i % 10 === 0 ? "hostnet, " : ""}backend]\\n\` +
+        \`    x-stackmod: {ports: ["\${2000 + i}/udp"]}\\n\` +
+        \`    environment:\\n      NAME: svc\${i} # \${"x".repeat(100)}\\n\`;
+      const services = Array.from({ length: 4500 }, (_, i) => service(i));
+      const text =
+        \`version: "3.8"\\nservices:\\n\${services.join("")}networks:\\n\` +
+        \`  hostnet: {external: true, name: host}\\n  backend: {driver: overlay}\\n\`;
       if (text.length < ${hugeText}) throw new Error("the stack is too small: " + text.length);`;
 
   it("is left alone by the library: check(), rewrite() and their layered forms change nothing process-wide", () => {

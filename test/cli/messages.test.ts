@@ -20,22 +20,26 @@ describe("YAML syntax errors: at the position a person edits, in a sentence", ()
     [
       "an unclosed [ at the end of the file: its opening bracket (PyYAML: line 4, column 15)",
       "services:\n  a:\n    image: x\n    networks: [a, b\n",
-      "stack.yml:4:15: error YAML_SYNTAX: this `[` opens a flow sequence (a list in [ ]) that is never closed: add the `]` where it ends (after its last item, on the same line or an indented one)",
+      "stack.yml:4:15: error YAML_SYNTAX: this `[` opens a flow sequence (a list in [ ]) that is never closed: add " +
+        "the `]` where it ends (after its last item, on the same line or an indented one)",
     ],
     [
       "an unclosed { with more services after it",
       "services:\n  a: {image: x, networks: [a, b]\n  b: {}\n",
-      "stack.yml:2:6: error YAML_SYNTAX: this `{` opens a flow mapping (a mapping in { }) that is never closed: add the `}` where it ends (after its last item, on the same line or an indented one)",
+      "stack.yml:2:6: error YAML_SYNTAX: this `{` opens a flow mapping (a mapping in { }) that is never closed: add " +
+        "the `}` where it ends (after its last item, on the same line or an indented one)",
     ],
     [
       "an inner [ left open inside a closed-looking {",
       "services:\n  a: {image: x, networks: [a, b}\n",
-      "stack.yml:2:27: error YAML_SYNTAX: this `[` opens a flow sequence (a list in [ ]) that is never closed: add the `]` where it ends (after its last item, on the same line or an indented one)",
+      "stack.yml:2:27: error YAML_SYNTAX: this `[` opens a flow sequence (a list in [ ]) that is never closed: add " +
+        "the `]` where it ends (after its last item, on the same line or an indented one)",
     ],
     [
       "an unclosed quote: the quote that opens it, not the next key",
       'services:\n  a:\n    image: "x\n    command: y\n',
-      'stack.yml:3:12: error YAML_SYNTAX: this `"` opens a quoted string that is never closed: add the closing `"` where the value ends',
+      'stack.yml:3:12: error YAML_SYNTAX: this `"` opens a quoted string that is never closed: add the closing `"` ' +
+        "where the value ends",
     ],
     [
       "a ] that closes nothing",
@@ -45,12 +49,14 @@ describe("YAML syntax errors: at the position a person edits, in a sentence", ()
     [
       "a key without its colon",
       "services:\n  a\n    image: x\n",
-      "stack.yml:2:3: error YAML_SYNTAX: a key without its `:` (or one that runs onto the next line): add `:` after the key",
+      "stack.yml:2:3: error YAML_SYNTAX: a key without its `:` (or one that runs onto the next line): add `:` after " +
+        "the key",
     ],
     [
       "a list item where a key was expected: at its dash",
       "services:\n  a:\n    image: x\n    - b\n",
-      "stack.yml:4:5: error YAML_SYNTAX: a list item (`- `) where a key was expected: indent it under the key it belongs to, or put it at the column of that key's other items",
+      "stack.yml:4:5: error YAML_SYNTAX: a list item (`- `) where a key was expected: indent it under the key it " +
+        "belongs to, or put it at the column of that key's other items",
     ],
   ])("%s", (_name, text, expected) => {
     expect(errorOf(text)).toBe(expected);
@@ -70,12 +76,17 @@ networks:
 describe("NO_PORT", () => {
   it("suggests the ports the service itself mentions, and names the other ways out", () => {
     const text = hostAndBackend(
-      '    command: ["collector", "--port", "47808"]\n    environment:\n      MODBUS_PORT: "502"\n      BACNET_UDP_PORT: 47809\n',
+      '    command: ["collector", "--port", "47808"]\n    environment:\n      MODBUS_PORT: "502"\n      ' +
+        "BACNET_UDP_PORT: 47809\n",
     );
     expect(() => rewrite(text, { file: "stack.yml", options: { strategy: "proxy" } })).toThrow(
       new StackmodError(
         "NO_PORT",
-        'service "bacnet" needs the ports it receives on the host side for the proxy strategy, and none could be found (no x-stackmod ports, --port, Traefik port label, expose: or ports:); it mentions 502, 47809/udp, 47808: if it receives those, add `x-stackmod: {ports: [502, "47809/udp", 47808]}` to the service, or pass --port bacnet=502; other ways out: --strategy split or --strategy lan need no ports, --strategy skip leaves the service as it is',
+        'service "bacnet" needs the ports it receives on the host side for the proxy strategy, and none could be ' +
+          "found (no x-stackmod ports, --port, Traefik port label, expose: or ports:); it mentions 502, " +
+          '47809/udp, 47808: if it receives those, add `x-stackmod: {ports: [502, "47809/udp", 47808]}` to the ' +
+          "service, or pass --port bacnet=502; other ways out: --strategy split or --strategy lan need no " +
+          "ports, --strategy skip leaves the service as it is",
         { file: "stack.yml", line: 3, column: 3 },
       ),
     );
@@ -152,7 +163,9 @@ describe("check and rewrite agree", () => {
   const typo = hostAndBackend("    x-stackmod: {strategy: proxi}\n");
 
   it("an x-stackmod typo fails check as it fails rewrite, at the value", async () => {
-    const expected = `stack.yml:5:28: error BAD_OPTION: \`services.bacnet.x-stackmod.strategy\`: invalid value; allowed: publish, proxy, split, lan, skip`;
+    const expected =
+      `stack.yml:5:28: error BAD_OPTION: \`services.bacnet.x-stackmod.strategy\`: invalid value; ` +
+      `allowed: publish, proxy, split, lan, skip`;
     expect(errorOf(typo)).toBe(expected);
     expect(() => rewrite(typo, { file: "stack.yml" })).toThrow("`services.bacnet.x-stackmod.strategy`: invalid value");
   });
@@ -162,7 +175,8 @@ describe("check and rewrite agree", () => {
     const warning = {
       level: "warning",
       message:
-        'stack.yml: service "bacnet" has an x-stackmod block, which docker stack refuses before file format 3.7; use the top-level block\'s services.bacnet or --config',
+        'stack.yml: service "bacnet" has an x-stackmod block, which docker stack refuses before file format 3.7; ' +
+        "use the top-level block's services.bacnet or --config",
     };
     expect(check(old, { file: "stack.yml" }).notes).toEqual([warning]);
     expect(rewrite(old, { file: "stack.yml" }).notes).toContainEqual(warning);
@@ -180,7 +194,10 @@ describe("check and rewrite agree", () => {
         "  agent:\n    image: a\n    network_mode: host\n    deploy: {mode: global}\nnetworks:\n  hostnet",
       ),
     );
-    const warning = `${file}:9:19: warning network-mode-in-stack: \`docker stack deploy\` ignores \`network_mode: host\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead\n`;
+    const warning =
+      `${file}:9:19: warning network-mode-in-stack: \`docker stack deploy\` ignores \`network_mode: ` +
+      `host\` ("Ignoring unsupported options: network_mode"); for the host network attach an external ` +
+      `network named host instead\n`;
     expect((await runCli(["check", file])).stdout).toContain(warning);
     expect((await runCli(["rewrite", file])).stderr).toContain(warning);
   });

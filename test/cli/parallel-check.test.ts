@@ -11,7 +11,10 @@ const fixtures = join(repo, "test", "fixtures");
 const dir = mkdtempSync(join(tmpdir(), "stackmod-parallel-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** 80 stack files (STACKMOD_THREADS=2 starts the worker below the 2,000 files it takes by default): every fixture input, copied round-robin, plus one broken file. */
+/**
+ * 80 stack files (STACKMOD_THREADS=2 starts the worker below the 2,000 files it takes by default): every fixture input,
+ * copied round-robin, plus one broken file.
+ */
 function makeTree(): void {
   const inputs = readdirSync(fixtures, { recursive: true, encoding: "utf8" })
     .filter((p) => p.endsWith(".input.yml"))

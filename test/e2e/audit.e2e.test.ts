@@ -189,7 +189,7 @@ describe.skipIf(!engine)("stackmod audit on a real engine", () => {
     expect(github.code).toBe(1);
   });
 
-  it("with --engine and --stack-dir: what changes on the target, and the rewrite command for the stack's file", async () => {
+  it("with --engine and --stack-dir: what changes on the target, and the stack file's rewrite command", async () => {
     const dir = mkdtempSync(join(e.dir, "stacks-"));
     copyFileSync(stackFile("audit-refused.yml"), join(dir, "auditbad.yml"));
     mkdirSync(join(dir, "auditok"));
@@ -240,7 +240,8 @@ describe.skipIf(!engine)("stackmod audit on a real engine", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
-      `stackmod audit: ${host}: GET /v1.99/services: HTTP 400: client version 1.99 is too new. Maximum supported API version is 1.41\n`,
+      `stackmod audit: ${host}: GET /v1.99/services: HTTP 400: client version 1.99 is too new. Maximum supported ` +
+        `API version is 1.41\n`,
     );
   });
 });

@@ -21,7 +21,8 @@ const STACK = "e2ebacnet";
 const FIXED = "e2ebacnetfix";
 
 /** A stand-in collector: answers every BACnet/IP datagram on 47808 with the payload and its hostname. */
-const COLLECTOR_CMD = `trap 'exit 0' TERM; socat UDP4-RECVFROM:47808,fork SYSTEM:'read l; echo "bacnet $l $(hostname)"' & wait`;
+const COLLECTOR_CMD =
+  `trap 'exit 0' TERM; socat UDP4-RECVFROM:47808,fork SYSTEM:'read l; echo "bacnet $l ` + `$(hostname)"' & wait`;
 /** A stand-in for InfluxDB: only needs to run, and to stop on SIGTERM. */
 const IDLE_CMD = "trap 'exit 0' TERM; while :; do sleep 1; done";
 

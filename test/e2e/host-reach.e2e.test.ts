@@ -79,7 +79,7 @@ describe.skipIf(!engine)("overlay container -> host-network service on the same 
     expect(await untilAnswered(() => udp(gwbridge))).toBe("udp-ok");
   });
 
-  it("(b) extra_hosts host-gateway is accepted and resolves to docker0; TCP works, connected UDP does not", async () => {
+  it("(b) extra_hosts host-gateway is accepted, resolves to docker0; TCP works, connected UDP does not", async () => {
     const hosts = (await execInService(e, CLIENT, ["cat", "/etc/hosts"])).stdout;
     expect(hosts).toMatch(new RegExp(`^${docker0.replace(/\./g, "\\.")}\\s+host\\.docker\\.internal$`, "m"));
     expect(await tcp("host.docker.internal")).toBe("tcp-ok");
@@ -113,7 +113,7 @@ describe.skipIf(!engine)("overlay container -> host-network service on the same 
     expect(await udp(own)).toBe("");
   });
 
-  it("a relay on the overlay (dnsrr) forwarding to its gateway carries TCP and UDP from other overlay tasks", async () => {
+  it("a relay on the overlay (dnsrr) forwarding to its gateway carries other tasks' TCP and UDP", async () => {
     const logs = await run(e.cli, ["service", "logs", "--raw", `${STACK}_relay`], {
       env: { ...process.env, DOCKER_HOST: e.dockerHost },
     });

@@ -83,7 +83,7 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
     expect((await stackmod(["check", join(dir, "stack.yml")])).code).toBe(0);
   });
 
-  it("the setup script creates the config-only network and the swarm-scoped macvlan network on the engine", async () => {
+  it("the setup script creates the config-only and the swarm-scoped macvlan network on the engine", async () => {
     await timed(e.dir, "lan: setup script", async () => {
       // as a user runs it on a manager: `docker` on PATH (the suite's CLI), talking to the test engine
       const env = { ...dockerEnv(e), PATH: `${dirname(e.cli)}:${process.env.PATH ?? ""}` };
@@ -92,7 +92,8 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
       expect(again.stdout).toContain(`${NETWORK} exists in the swarm; left as it is`);
     });
     const fmt =
-      '{{.Driver}} {{.Scope}} {{.ConfigOnly}} {{.ConfigFrom.Network}} {{index .Options "parent"}} {{range .IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}';
+      '{{.Driver}} {{.Scope}} {{.ConfigOnly}} {{.ConfigFrom.Network}} {{index .Options "parent"}} {{range ' +
+      ".IPAM.Config}}{{.Subnet}} {{.Gateway}}{{end}}";
     expect((await docker(e, ["network", "inspect", "--format", fmt, `${NETWORK}-config`])).stdout.trim()).toBe(
       `null local true  ${PARENT} ${SUBNET} ${GATEWAY}`,
     );
@@ -103,7 +104,7 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
     ).toBe(`macvlan swarm ${NETWORK}-config`);
   });
 
-  it("the rewritten stack converges, with the gateway on the macvlan network and its overlay, at a LAN address", async () => {
+  it("the rewritten stack converges: the gateway on the macvlan network and its overlay, a LAN address", async () => {
     await timed(e.dir, "lan: deploy, converge", async () => {
       await deployStack(e, join(dir, "stack.yml"), STACK);
       await waitConverged(e, STACK, 60_000);
@@ -124,7 +125,7 @@ describe.skipIf(!engine)("lan: macvlan on a veth pair (real engine)", () => {
     expect(link.stdout).toContain(`inet ${address}/24`);
   });
 
-  it("through the shim the report describes, the node reaches the gateway at its LAN address over UDP and TCP", async () => {
+  it("through the shim the report describes, the node reaches the gateway's LAN address over UDP and TCP", async () => {
     expect(address).not.toBe("");
     await ip("link", "add", SHIM, "link", PARENT, "type", "macvlan", "mode", "bridge");
     await ip("addr", "add", `${SHIM_ADDRESS}/32`, "dev", SHIM);

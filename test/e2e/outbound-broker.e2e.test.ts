@@ -82,7 +82,8 @@ describe.skipIf(!engine)("outbound: a reference rewritten to a published port st
     expect(text).toContain(`      ${REWRITTEN}\n`);
     expect(text).not.toContain("nats://broker:4222");
     expect(report).toContain(
-      `flow app → broker:4222: kept, reference rewritten to 127.0.0.1:${PUBLISHED}, which broker publishes on every node`,
+      `flow app → broker:4222: kept, reference rewritten to 127.0.0.1:${PUBLISHED}, which broker publishes on every ` +
+        `node`,
     );
     expect((await runningTask(e, `${STACK}_app`)).networks).toEqual(["host"]);
   });

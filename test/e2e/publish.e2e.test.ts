@@ -80,7 +80,7 @@ describe.skipIf(!engine)("publish (real engine)", () => {
     expect(report).toContain("changed where they stand: 21131:21131");
   });
 
-  it("the engine runs it on the overlay only, publishing mode host at the same numbers, with no extra container", async () => {
+  it("it runs on the overlay only, publishing mode host at the same numbers, with no extra container", async () => {
     expect((await runningTask(e, `${STACK}_echo`)).networks).toEqual([`${STACK}_app`]);
     const ports = await docker(e, [
       "service",
@@ -113,7 +113,7 @@ describe.skipIf(!engine)("publish (real engine)", () => {
     expect(reply).toBe(`host ${payload} from ${DEVICE_ADDRESS}`);
   });
 
-  it("a broadcast reaches the mode-host published port only through docker-proxy, with the source replaced", async () => {
+  it("a broadcast reaches the mode-host published port only through docker-proxy, its source replaced", async () => {
     const payload = nonce("bcast");
     const reply = await untilAnswered(() => broadcastFromDevice(21130, payload));
     expect(reply.startsWith(`udp ${payload} from `)).toBe(true);

@@ -1,5 +1,6 @@
 // The engine's refusal of a task on the host network plus another network, by engine version.
-// 28.x checks at container start (the text in src/rules/engine-texts.ts); 20.10 refuses when Swarm connects the task's second
+// 28.x checks at container start (the text in src/rules/engine-texts.ts); 20.10 refuses when Swarm connects the task's
+// second
 // network, and Swarm always creates the container on the overlay first and connects `host` second
 // (whatever the key names or their order), so 20.10 says ErrConflictHostNetwork.
 export const SHARED_NS =

@@ -22,7 +22,8 @@ export async function rewriteToFile(
 
 /**
  * `docker stack rm`, SIGKILL what still runs (on every node given), and wait until none of the stack's
- * containers runs (its host ports are free again). Swarm reaps the stopped containers and the stack's networks a few seconds later, in the
+ * containers runs (its host ports are free again). Swarm reaps the stopped containers and the stack's networks a few
+ * seconds later, in the
  * background; the engine is thrown away at the end of the suite. A container whose PID 1 is
  * `sh -c "... & wait"` (the generated proxies) ignores SIGTERM and would otherwise hold its host port for its
  * whole stop grace period (10 s by default).

@@ -36,10 +36,10 @@ export async function waitConverged(engine: Engine, stack: string, timeoutMs = 6
   } catch (e) {
     const errors = await taskErrors(engine, stack).catch(() => []);
     const services = await stackServices(engine, stack).catch(() => []);
-    throw new Error(
-      `${(e as Error).message}\nservices: ${JSON.stringify(services)}\ntask errors:\n${errors.map((t) => `  ${t.task}: ${t.error}`).join("\n")}`,
-      { cause: e },
-    );
+    const taskLines = errors.map((t) => `  ${t.task}: ${t.error}`).join("\n");
+    throw new Error(`${(e as Error).message}\nservices: ${JSON.stringify(services)}\ntask errors:\n${taskLines}`, {
+      cause: e,
+    });
   }
 }
 
@@ -84,7 +84,10 @@ export async function waitForTaskError(
   );
 }
 
-/** Run a command in the (first) running container of a service, e.g. `execInService(e, "s_client", ["sh", "-c", "..."])`. */
+/**
+ * Run a command in the (first) running container of a service, e.g. `execInService(e, "s_client", ["sh", "-c",
+ * "..."])`.
+ */
 export async function execInService(
   engine: Engine,
   service: string,

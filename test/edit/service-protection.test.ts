@@ -145,7 +145,7 @@ describe("services not in `applied` are never changed, whatever the strategy", (
     }
   }
 
-  it("a fixed host port that both would publish once lan takes a off the host: refused at the port, naming the alias", () => {
+  it("a host port both would publish once lan takes a off the host: refused at the port, naming the alias", () => {
     const text = shapes["ports with a fixed host port aliased by another service"]!;
     expect(() => rewrite(text, { file: "stack.yml", options: strategies.lan })).toThrow(
       expect.objectContaining({ code: "PORT_COLLISION", line: 6, column: 9, message: expect.stringContaining("*p") }),

@@ -26,10 +26,12 @@ describe("--format github", () => {
     expect(run.stdout).toBe(
       "::error file=examples/bacnet-stack.yml,line=11,col=9,title=stackmod host-plus-network::" +
         'service "bacnet" is on the host network ("hostnet") and on "backend"; Docker Engine 28+ refuses to start it' +
-        "%0AThe engine says: container sharing network namespace with another container or host cannot be connected to any other network\n" +
+        "%0AThe engine says: container sharing network namespace with another container or host cannot be " +
+        "connected to any other network\n" +
         "::error file=examples/compose-network-mode.yml,line=6,col=19,title=stackmod network-mode-with-networks::" +
         'service "modbus-gateway" sets `network_mode: host` and `networks:`; Compose refuses the file' +
-        "%0AThe engine says: service modbus-gateway declares mutually exclusive `network_mode` and `networks`: invalid compose project\n",
+        "%0AThe engine says: service modbus-gateway declares mutually exclusive `network_mode` and `networks`: " +
+        "invalid compose project\n",
     );
   });
 
@@ -43,7 +45,8 @@ describe("--format github", () => {
     );
     expect(lines[1]).toBe(
       "::warning file=examples/bacnet-stack.yml,line=5,col=3,title=stackmod lost-flow::" +
-        "flow bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups " +
+        "flow bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join " +
+        "groups " +
         "for it; use --direction outbound or --strategy lan",
     );
     const kept = await runCli(["rewrite", "examples/adguard-stack.yml", "--format", "github"]);
@@ -58,7 +61,8 @@ describe("--format github", () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(
       new RegExp(
-        `^::error file=${dir.replace(/[/.]/g, "\\$&")}/stack%2C1\\.yml,line=4,col=5,title=stackmod YAML_DUPLICATE_KEY::.+\\n$`,
+        `^::error file=${dir.replace(/[/.]/g, "\\$&")}/stack%2C1\\.yml,line=4,col=5,title=stackmod ` +
+          `YAML_DUPLICATE_KEY::.+\\n$`,
       ),
     );
   });

@@ -79,7 +79,7 @@ describe("--format json", () => {
     expect(untouched).toMatchObject({ status: "unchanged", changed: false, diff: "" });
   });
 
-  test("rewrite: flows of each rewritten service, with the reason of the default; --strict exits 1 on a lost flow", async () => {
+  test("rewrite: each rewritten service's flows, the default's reason; --strict exits 1 on a lost flow", async () => {
     const run = await runCli([
       "rewrite",
       "examples/bacnet-stack.yml",
@@ -95,7 +95,8 @@ describe("--format json", () => {
     expect(bacnet.applied[0].reason).toMatch(/^default from the evidence: it receives BACnet\/IP broadcasts/);
     const lost = bacnet.flows.filter((f: { status: string }) => f.status === "lost");
     expect(lost.map((f: { text: string }) => f.text)).toEqual([
-      "bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups for it; use --direction outbound or --strategy lan",
+      "bacnet → LAN: broadcast Who-Is (device discovery): LOST — a proxy cannot send broadcasts or join groups for " +
+        "it; use --direction outbound or --strategy lan",
     ]);
     expect(lost.map((f: { line: number; column: number }) => [f.line, f.column])).toEqual([[5, 3]]);
     expect(report.summary).toMatchObject({ warnings: 0, lostFlows: 1 });
@@ -109,7 +110,9 @@ describe("--format json", () => {
       via: [{ service: "adguard", on: "published", port: 53, protocol: "udp" }],
       line: 7,
       column: 3,
-      text: "LAN → adguard 53/udp: kept, published with mode: host at 53/udp on the node that runs it; clients keep their own address",
+      text:
+        "LAN → adguard 53/udp: kept, published with mode: host at 53/udp on the node that runs it; clients keep " +
+        "their own address",
     });
     const strict = await runCli(["rewrite", "examples/bacnet-stack.yml", "--strict", "--format", "json"]);
     expect(strict.code).toBe(1);
@@ -117,7 +120,7 @@ describe("--format json", () => {
     expect((await runCli(["rewrite", "examples/adguard-stack.yml", "--strict"])).code).toBe(0);
   });
 
-  test("rewrite (dry run) prints no diff beside the report, and --stdout with --format json is a usage error", async () => {
+  test("rewrite (dry run) prints no diff beside the report; --stdout with --format json is a usage error", async () => {
     const run = await runCli(["rewrite", "examples/bacnet-stack.yml", "--format", "json"]);
     expect(run.code).toBe(0);
     valid(JSON.parse(run.stdout));

@@ -124,7 +124,7 @@ describe("output safety: scalars mean the same under YAML 1.1 and 1.2", () => {
       expect(read).toEqual({ a: 493, b: 57808, c: true, d: false });
   });
 
-  it("docker stack config (the docker CLI's YAML reader, which refuses raw control characters) reads every value as the string written", () => {
+  it("docker stack config (the CLI's YAML reader, refusing raw control characters) reads each value as written", () => {
     const labels = Object.fromEntries(
       [...yaml11Traps, ...indicators, "nul\u0000", "bell\u0007"].map((value, index) => [
         `stackmod.test.v${index}`,

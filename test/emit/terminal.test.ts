@@ -36,7 +36,7 @@ describe("colour", () => {
     expect(tty.stdout.replace(/\x1b\[\d+m/g, "")).toBe(plain.stdout);
   });
 
-  test("findings: NO_COLOR and --no-color turn it off on a terminal; --color and FORCE_COLOR turn it on elsewhere", async () => {
+  test("findings: NO_COLOR, --no-color turn it off on a terminal; --color, FORCE_COLOR on elsewhere", async () => {
     const terminal = { stdout: true, stderr: true };
     expect((await runCli(["check", bacnet], { tty: terminal })).stdout).toContain(`${esc}31m${esc}1merror`);
     expect((await runCli(["check", bacnet], { tty: terminal, env: { NO_COLOR: "1" } })).stdout).not.toContain(esc);
@@ -79,11 +79,12 @@ describe("what to do next, --quiet, --verbose", () => {
     const run = await runCli(["check", bacnet, "--no-color", "-v"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `1 conflict found. See the fix with: stackmod rewrite ${bacnet}\napply it with: stackmod rewrite ${bacnet} --write\n`,
+      `1 conflict found. See the fix with: stackmod rewrite ${bacnet}\napply it with: stackmod rewrite ${bacnet} ` +
+        `--write\n`,
     );
   });
 
-  test("a dry run and rewrite --check name the --write command with the same options; stdin gets --stdout", async () => {
+  test("a dry run and rewrite --check name the --write command with its options; stdin gets --stdout", async () => {
     const dry = await runCli(["rewrite", bacnet, "--strategy", "proxy"]);
     expect(
       dry.stderr.endsWith(`1 file would change. Apply with: stackmod rewrite ${bacnet} --strategy proxy --write\n`),
@@ -93,7 +94,8 @@ describe("what to do next, --quiet, --verbose", () => {
     expect(checked.stderr.endsWith(`Apply with: stackmod rewrite ${bacnet} --write\n`)).toBe(true);
     const stdin = await runCli(["rewrite", "-", "--port", "a=8080"], {
       stdin:
-        "services:\n  a:\n    image: x\n    networks: [hostnet, backend]\nnetworks:\n  hostnet: {external: true, name: host}\n  backend: {}\n",
+        "services:\n  a:\n    image: x\n    networks: [hostnet, backend]\nnetworks:\n  hostnet: {external: true, " +
+        "name: host}\n  backend: {}\n",
     });
     expect(stdin.stderr).toContain("Apply with: stackmod rewrite - --port a=8080 --stdout\n");
   });

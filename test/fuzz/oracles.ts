@@ -181,7 +181,10 @@ function readsAsDocker(text: string, normalised: string): string | undefined {
     const protocols = [...new Set((theirs.ports ?? []).map((p) => String(p.protocol ?? "tcp").toLowerCase()))].sort();
     const mine = [...new Set(service.ports.map((p) => p.protocol))].sort();
     if (JSON.stringify(protocols) !== JSON.stringify(mine))
-      return `service "${service.name}": stackmod reads the protocols ${mine.join(", ")}, docker ${protocols.join(", ")}`;
+      return (
+        `service "${service.name}": stackmod reads the protocols ${mine.join(", ")}, docker ` +
+        `${protocols.join(", ")}`
+      );
   }
   return undefined;
 }

@@ -3,7 +3,8 @@ import { hostNetworked, type StackModel } from "../../src/model/types.js";
 import type { Flow, FlowVia } from "../../src/analysis/flows.js";
 
 /**
- * The second half of "no port bound twice, every kept flow backed" (guarantee 8 in test/property.test.ts): every flow the report marks kept is backed by the output — the service
+ * The second half of "no port bound twice, every kept flow backed" (guarantee 8 in test/property.test.ts): every flow
+ * the report marks kept is backed by the output — the service
  * it names is on the host network, on a network of its own, or publishes the port, as the flow says.
  * Returns the first kept flow that is not, described; undefined when all are.
  */

@@ -56,7 +56,10 @@ export function changesOutside(
           ? lastMatch(output, segment, at)
           : output.indexOf(segment, at);
     if (found === -1)
-      return `the original text outside the rewritten services (part ${index + 1} of ${kept.length}) is not in the output unchanged: ${JSON.stringify(segment.slice(0, 80))}`;
+      return (
+        `the original text outside the rewritten services (part ${index + 1} of ${kept.length}) is not in the ` +
+        `output unchanged: ${JSON.stringify(segment.slice(0, 80))}`
+      );
     at = found + segment.length;
   }
   return undefined;

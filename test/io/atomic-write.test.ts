@@ -103,7 +103,8 @@ describe("crash-safe writes: a writer killed with SIGKILL at random moments", ()
     expect(seen.new).toBeGreaterThan(0);
     expect(seen.leftovers).toBeGreaterThan(0);
     console.log(
-      `kill test: ${runs} SIGKILLs, old text ${seen.old}, new text ${seen.new}, temporary file left (then removed) ${seen.leftovers}`,
+      `kill test: ${runs} SIGKILLs, old text ${seen.old}, new text ${seen.new}, temporary file left (then removed) ` +
+        `${seen.leftovers}`,
     );
   }, 600_000);
 });
@@ -146,7 +147,7 @@ describe("writeFileAtomic and --write", () => {
     expect(statSync(file).mtimeMs).toBe(past.getTime());
   });
 
-  it("the next --write removes a temporary file left by a killed run, says so, and leaves a live one alone", async () => {
+  it("the next --write removes a temporary file a killed run left, says so, and leaves a live one alone", async () => {
     const bacnet = readFileSync(join(testDir, "..", "examples", "bacnet-stack.yml"), "utf8");
     const { dir, file } = fresh(bacnet);
     const dead = join(dir, `.stack.yml.stackmod-${await deadPid()}-abc123.tmp`);
@@ -156,7 +157,8 @@ describe("writeFileAtomic and --write", () => {
     const run = await runMain(["rewrite", "--write", file]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
-      `${file}: removed ${dead}, a temporary file left by an interrupted stackmod run (pid ${/-(\d+)-/.exec(dead)![1]})\n`,
+      `${file}: removed ${dead}, a temporary file left by an interrupted stackmod run (pid ` +
+        `${/-(\d+)-/.exec(dead)![1]})\n`,
     );
     expect(readdirSync(dir).sort()).toEqual([".other.yml.stackmod-" + process.ppid + "-abc123.tmp", "stack.yml"]);
   });

@@ -51,7 +51,7 @@ async function refused(dir: string, stack: string, args: string[] = [], why: Reg
   expect(snapshot(dir)).toEqual(before);
 }
 
-describe("extra files (the lan setup script) never leave the stack file's folder or replace what is not stackmod's", () => {
+describe("extra files (the lan setup script) never leave the stack file's folder or replace what is not ours", () => {
   it("the stack file itself", async () => {
     const { dir, stack } = folderWith("stack.yml");
     await refused(dir, stack, [], /stack\.yml, which this run reads/);

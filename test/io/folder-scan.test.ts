@@ -29,7 +29,7 @@ function tree(name: string, files: Record<string, string | null>): string {
 const relative = (dir: string, paths: string[]) => paths.map((p) => p.slice(dir.length + 1));
 
 describe("folder scans", () => {
-  it("every .yml/.yaml whose top level has services:, whatever its name; other YAML, .git and node_modules left out", () => {
+  it("every .yml/.yaml with a top-level services:, whatever its name; other YAML, .git, node_modules left out", () => {
     const dir = tree("odd-names", {
       "jitsi.yml": example,
       "frigate.YAML": compose,
@@ -65,14 +65,17 @@ describe("folder scans", () => {
     expect(verbose.stderr.split("\n")[0]).toBe(`stackmod: skipped ${join(dir, "ci.yml")}: no top-level \`services:\``);
   });
 
-  it("a folder with no stack or Compose file is exit 2, as eslint and prettier do for patterns that match nothing", async () => {
+  it("a folder without a stack or Compose file is exit 2, as eslint and prettier do for an empty pattern", async () => {
     const empty = tree("empty", {});
     const onlyCi = tree("only-ci", { "ci.yml": "jobs: {}\n", "k.yaml": "kind: Pod\n" });
     const run = await runCli(["check", empty, onlyCi]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `${empty}:1:1: error NO_STACK_FILES: no stack or Compose file in this folder (a .yml or .yaml file whose top level has \`services:\`): name the files, or check another folder\n` +
-        `${onlyCi}:1:1: error NO_STACK_FILES: no stack or Compose file in this folder (a .yml or .yaml file whose top level has \`services:\`); 2 other entries skipped (--verbose lists them): name the files, or check another folder\n`,
+      `${empty}:1:1: error NO_STACK_FILES: no stack or Compose file in this folder (a .yml or .yaml file whose top ` +
+        `level has \`services:\`): name the files, or check another folder\n` +
+        `${onlyCi}:1:1: error NO_STACK_FILES: no stack or Compose file in this folder (a .yml or .yaml file whose ` +
+        `top level has \`services:\`); 2 other entries skipped (--verbose lists them): name the files, or ` +
+        `check another folder\n`,
     );
     expect((await runCli(["rewrite", empty, "--write"])).code).toBe(2);
   });
@@ -87,8 +90,12 @@ describe("folder scans", () => {
     const base = join(dir, "compose.yaml");
     const override = join(dir, "compose.override.yaml");
     expect(run.stderr).toBe(
-      `warning: ${override} overrides ${base}: checked alone here, while it is deployed layered over it; check the two together: stackmod check -c ${base} -c ${override}\n` +
-        `${override}:3:16: error UNDECLARED_NETWORK: service "web" uses network "backend", which is not declared under the top-level \`networks:\`; declare it there (\`backend: {}\`, or \`backend: {external: true, name: host}\` if it is the host network), or, if this file overrides another, check the two layered: stackmod check -c BASE.yml -c ${override}\n`,
+      `warning: ${override} overrides ${base}: checked alone here, while it is deployed layered over it; check the ` +
+        `two together: stackmod check -c ${base} -c ${override}\n` +
+        `${override}:3:16: error UNDECLARED_NETWORK: service "web" uses network "backend", which is not declared ` +
+        `under the top-level \`networks:\`; declare it there (\`backend: {}\`, or \`backend: {external: ` +
+        `true, name: host}\` if it is the host network), or, if this file overrides another, check the two ` +
+        `layered: stackmod check -c BASE.yml -c ${override}\n`,
     );
     // Named by hand, the override is the user's choice: no warning.
     expect((await runCli(["check", base])).stderr).toBe("");
@@ -101,7 +108,9 @@ describe("folder scans", () => {
     expect(run).toEqual({
       code: 0,
       stdout: "",
-      stderr: `warning: ${join(dir, "pipe.yml")}: skipped: not a regular file (a FIFO); stackmod reads only regular files\n`,
+      stderr:
+        `warning: ${join(dir, "pipe.yml")}: skipped: not a regular file (a FIFO); stackmod reads only regular ` +
+        `files\n`,
     });
   });
 

@@ -117,7 +117,7 @@ describe("each input is read once", () => {
     });
   }
 
-  it("check -c - -c over.yml reads standard input once: the merge gets the text, not an empty second read", async () => {
+  it("check -c - -c over.yml reads standard input once: the merge gets the text, not an empty re-read", async () => {
     const dir = freshFolder();
     const named = await run(bin, ["check", "-c", "stack.yml", "-c", "over.yml"], dir);
     const piped = await run(bin, ["check", "-c", "-", "-c", "over.yml"], dir, example);

@@ -23,11 +23,15 @@ const cases: {
     layers: [
       {
         file: "base.yml",
-        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - hostnet\n      - backend\n${hostAndBackend}`,
+        text:
+          `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - ` +
+          `hostnet\n      - backend\n${hostAndBackend}`,
       },
       {
         file: "prod.yml",
-        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.5\n    deploy:\n      placement:\n        constraints: [node.labels.plant == true]\n`,
+        text:
+          `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.5\n    deploy:\n      ` +
+          `placement:\n        constraints: [node.labels.plant == true]\n`,
       },
     ],
     findings: [{ rule: "host-plus-network", service: "bacnet", file: "base.yml", line: 6 }],
@@ -37,11 +41,15 @@ const cases: {
     layers: [
       {
         file: "base.yml",
-        text: `version: "3.8"\nservices:\n  influxdb:\n    image: influxdb:2.7\n    networks: [backend]\n${hostAndBackend}`,
+        text:
+          `version: "3.8"\nservices:\n  influxdb:\n    image: influxdb:2.7\n    networks: ` +
+          `[backend]\n${hostAndBackend}`,
       },
       {
         file: "override.yml",
-        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - backend\n      - hostnet\n`,
+        text:
+          `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks:\n      - ` +
+          `backend\n      - hostnet\n`,
       },
     ],
     findings: [{ rule: "host-plus-network", service: "bacnet", file: "override.yml", line: 7 }],
@@ -51,7 +59,9 @@ const cases: {
     layers: [
       {
         file: "base.yml",
-        text: `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: [backend]\n${hostAndBackend}`,
+        text:
+          `version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: ` +
+          `[backend]\n${hostAndBackend}`,
       },
       { file: "host.yml", text: `version: "3.8"\nservices:\n  bacnet:\n    networks: [hostnet]\n` },
     ],
@@ -62,7 +72,9 @@ const cases: {
     layers: [
       {
         file: "base.yml",
-        text: `version: "3.8"\nservices:\n  ha:\n    image: ha:1\n    networks: [hostnet]\n    ports:\n      - "8123:8123"\n      - "9000:9000"\n${hostAndBackend}`,
+        text:
+          `version: "3.8"\nservices:\n  ha:\n    image: ha:1\n    networks: [hostnet]\n    ports:\n      - ` +
+          `"8123:8123"\n      - "9000:9000"\n${hostAndBackend}`,
       },
       {
         file: "ports.yml",
@@ -76,7 +88,9 @@ const cases: {
     layers: [
       {
         file: "base.yml",
-        text: `version: "3.8"\nservices:\n  app:\n    image: app:1\n    networks: [backend, other]\nnetworks:\n  backend: {driver: overlay}\n  other: {driver: overlay}\n`,
+        text:
+          `version: "3.8"\nservices:\n  app:\n    image: app:1\n    networks: [backend, other]\nnetworks:\n  ` +
+          `backend: {driver: overlay}\n  other: {driver: overlay}\n`,
       },
       { file: "prod.yml", text: `version: "3.8"\nnetworks:\n  backend:\n    external: true\n    name: host\n` },
     ],
@@ -105,7 +119,8 @@ describe("layered stacks (-c A -c B)", () => {
 
   it("the rules that look at a file's top level run on each file, with the declarations that win the merge", () => {
     const base =
-      'version: "3.8"\nservices:\n  a:\n    image: x\n    networks: [hostnet]\nnetworks:\n  hostnet:\n    driver: host\n';
+      'version: "3.8"\nservices:\n  a:\n    image: x\n    networks: [hostnet]\nnetworks:\n  hostnet:\n    driver: ' +
+      "host\n";
     const fixed = 'version: "3.8"\nservices: {}\nnetworks:\n  hostnet:\n    external: true\n    name: host\n';
     const alone = checkLayered([{ file: "base.yml", text: base }]).findings;
     expect(alone.map((f) => [f.rule, f.file, f.line])).toEqual([["host-driver-network", "base.yml", 7]]);
@@ -173,7 +188,7 @@ describe("layered stacks (-c A -c B)", () => {
       ["3.13", undefined, true],
     ];
     for (const [first, second, accepted] of combinations) {
-      it(`${first ?? "none"} then ${second ?? "none"}: ${accepted ? "accepted" : "refused"} by docker and by stackmod`, () => {
+      it(`${first ?? "none"} then ${second ?? "none"}: ${accepted ? "accepted" : "refused"} by both`, () => {
         const layers = [layer("base.yml", first), layer("prod.yml", second)];
         const docker = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
         expect(docker.ok ? "accepted" : docker.error).toEqual(

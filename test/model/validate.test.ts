@@ -144,7 +144,7 @@ describe("a value of the wrong kind: the schema's words, at the node to edit", (
 });
 
 describe("what the schema accepts", () => {
-  it("the settings that may be empty, and every kind each setting may have (a service left empty is no service)", () => {
+  it("the settings that may be empty, and every kind each setting may have (an empty service is no service)", () => {
     const text = [
       'version: "3.8"',
       "services:",

@@ -86,7 +86,7 @@ describe("composing a file while its syntax tree is let go", () => {
     for (const file of files) expectSameAsYaml(readFileSync(file, "utf8"));
   });
 
-  it("gives the same on texts of every shape: flow and sequence roots, top-level lists, several documents, empty", () => {
+  it("gives the same on texts of every shape: flow and sequence roots, top-level lists, many documents, empty", () => {
     for (const text of [
       "",
       "# only a comment\n",
@@ -101,7 +101,7 @@ describe("composing a file while its syntax tree is let go", () => {
     }
   });
 
-  it("lets go of each item of the top-level mapping and of the collections under it once yaml's composer has read it", () => {
+  it("lets go of each item of the top-level mapping and the collections under it once yaml's composer read it", () => {
     const tokens = [...new Parser().parse(stack(20))];
     const root = tokens.find((token) => token.type === "document")!.value as CST.BlockMap;
     const services = root.items[2]!.value as CST.BlockMap;

@@ -63,7 +63,8 @@ describe("fixtures/extends read as docker-compose reads the input", () => {
 
 /** A stack file (deploy keys) with `base` and a `web` service whose body is `body`. */
 const stack = (body: string, extra = "") =>
-  `version: "3.8"\nservices:\n  base:\n    image: nginx:1\n    environment:\n      A: "1"\n    deploy:\n      replicas: 2\n` +
+  `version: "3.8"\nservices:\n  base:\n    image: nginx:1\n    environment:\n      A: "1"\n    deploy:\n      ` +
+  `replicas: 2\n` +
   `  web:\n${body}${extra}`;
 
 describe("extends that cannot be inlined safely: left, with the reason at the place to edit", () => {
@@ -81,12 +82,14 @@ describe("extends that cannot be inlined safely: left, with the reason at the pl
     ["a missing service", stack("    extends: nothere\n"), /it extends "nothere", which is not a service of this file/],
     [
       "anchors the copy would share",
-      `version: "3.8"\nx-env: &env\n  A: "1"\nservices:\n  base:\n    image: nginx:1\n    environment: *env\n    deploy: {}\n  web:\n    extends: base\n`,
+      `version: "3.8"\nx-env: &env\n  A: "1"\nservices:\n  base:\n    image: nginx:1\n    environment: *env\n    ` +
+        `deploy: {}\n  web:\n    extends: base\n`,
       /the base's text uses anchors, aliases or merge keys, which a copy would share/,
     ],
     [
       "the service's own key is an anchor's",
-      `version: "3.8"\nx-env: &env\n  B: "1"\nservices:\n  base:\n    image: nginx:1\n    environment: {A: "2"}\n    deploy: {}\n  web:\n    extends: base\n    environment: *env\n`,
+      `version: "3.8"\nx-env: &env\n  B: "1"\nservices:\n  base:\n    image: nginx:1\n    environment: {A: ` +
+        `"2"}\n    deploy: {}\n  web:\n    extends: base\n    environment: *env\n`,
       /its `environment` comes from an anchor or a merge key/,
     ],
     [
@@ -101,7 +104,8 @@ describe("extends that cannot be inlined safely: left, with the reason at the pl
     ],
     [
       "a base Compose refuses to extend",
-      `version: "3.8"\nservices:\n  db:\n    image: postgres:16\n  base:\n    image: nginx:1\n    depends_on: [db]\n    deploy: {}\n  web:\n    extends: base\n`,
+      `version: "3.8"\nservices:\n  db:\n    image: postgres:16\n  base:\n    image: nginx:1\n    depends_on: ` +
+        `[db]\n    deploy: {}\n  web:\n    extends: base\n`,
       /"base" has depends_on, and Compose refuses to extend such a service/,
     ],
   ];
@@ -128,7 +132,9 @@ describe("extends that cannot be inlined safely: left, with the reason at the pl
 
 describe("inlined as Compose merges", () => {
   test("a flow list of the service gets the base's items first", () => {
-    const flowList = `version: "3.8"\nservices:\n  base:\n    image: nginx:1\n    ports: ["80:80"]\n    deploy: {}\n  web:\n    extends: base\n    ports: ["81:81"]\n`;
+    const flowList =
+      `version: "3.8"\nservices:\n  base:\n    image: nginx:1\n    ports: ["80:80"]\n    deploy: ` +
+      `{}\n  web:\n    extends: base\n    ports: ["81:81"]\n`;
     const output = rewrite(flowList, { file: "f.yml" }).output;
     expect(output).toBe(
       `version: "3.8"\nservices:\n  base:\n    image: nginx:1\n    ports: ["80:80"]\n    deploy: {}\n  web:\n` +

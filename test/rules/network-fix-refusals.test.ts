@@ -16,12 +16,17 @@ const refusal = (text: string, options = {}) => stackmodErrorOf(() => rewrite(te
 describe("the same node, or a refusal", () => {
   it("outbound: a constraint on labels with replicas: 1 can land the proxy on another labelled node", () => {
     const text = stack(
-      "    networks: [hostnet, backend]\n    deploy:\n      replicas: 1\n      placement:\n        constraints: [node.labels.zigbee == true]\n",
+      "    networks: [hostnet, backend]\n    deploy:\n      replicas: 1\n      placement:\n        constraints: " +
+        "[node.labels.zigbee == true]\n",
     );
     const error = refusal(text, { ports: [8080], proxy: { direction: "outbound" } });
     expect([error.code, error.line, error.column]).toEqual(["UNSUPPORTED", 3, 3]);
     expect(error.message).toBe(
-      'service "gw": the proxy reaches it through its default gateway, which is the node the proxy runs on, so "gw-proxy" must run on the same node as "gw", and nothing in its placement guarantees that: its constraints (node.labels.zigbee == true) can match several nodes and it is not global; constrain it to one node (deploy.placement.constraints: [node.hostname == NODE]) or run it in deploy.mode: global, then rewrite',
+      'service "gw": the proxy reaches it through its default gateway, which is the node the proxy runs on, so ' +
+        '"gw-proxy" must run on the same node as "gw", and nothing in its placement guarantees that: its ' +
+        "constraints (node.labels.zigbee == true) can match several nodes and it is not global; constrain it " +
+        "to one node (deploy.placement.constraints: [node.hostname == NODE]) or run it in deploy.mode: " +
+        "global, then rewrite",
     );
   });
 
@@ -37,7 +42,8 @@ describe("the same node, or a refusal", () => {
 
   it("inbound on a dnsrr service (published in mode host) with a role constraint", () => {
     const text = stack(
-      "    networks: [hostnet, backend]\n    deploy:\n      endpoint_mode: dnsrr\n      placement:\n        constraints: [node.role == worker]\n",
+      "    networks: [hostnet, backend]\n    deploy:\n      endpoint_mode: dnsrr\n      placement:\n        " +
+        "constraints: [node.role == worker]\n",
     );
     const error = refusal(text, { strategy: "proxy", ports: [53] });
     expect(error.message).toContain("its constraints (node.role == worker) can match several nodes");
@@ -55,7 +61,8 @@ describe("the same node, or a refusal", () => {
 
   it("split with queue.publish: host: a global service does not pin the single queue", () => {
     const text = stack(
-      "    networks: [hostnet, backend]\n    deploy:\n      mode: global\n      placement:\n        constraints: [node.labels.plant == true]\n",
+      "    networks: [hostnet, backend]\n    deploy:\n      mode: global\n      placement:\n        constraints: " +
+        "[node.labels.plant == true]\n",
     );
     const error = refusal(text, { strategy: "split", queue: { publish: "host" } });
     expect(error.message).toContain('so "gw-queue" must run on the same node as "gw"');
@@ -85,7 +92,8 @@ describe("the same node, or a refusal", () => {
         strategy: "proxy",
         direction: "inbound",
         reason:
-          "strategy proxy as given, inbound from the evidence: it receives 8080/tcp on the host (from the command line, " +
+          "strategy proxy as given, inbound from the evidence: it receives 8080/tcp on the host (from the command " +
+          "line, " +
           "x-stackmod.ports at line 3), which a proxy on the host network forwards",
       },
     ]);
@@ -95,17 +103,20 @@ describe("the same node, or a refusal", () => {
 describe("Compose network_mode beside networks: that is no host conflict", () => {
   it("network_mode: bridge with networks: is refused: which one was meant is the author's", () => {
     const text =
-      "services:\n  web:\n    image: web:1\n    network_mode: bridge\n    networks: [backend]\nnetworks:\n  backend: {}\n";
+      "services:\n  web:\n    image: web:1\n    network_mode: bridge\n    networks: [backend]\nnetworks:\n  " +
+      "backend: {}\n";
     const error = refusal(text, { ports: [80] });
     expect([error.code, error.line, error.column]).toEqual(["UNSUPPORTED", 4, 19]);
     expect(error.message).toBe(
-      'service "web" sets network_mode: bridge and networks: ("backend"), which Compose refuses together; this is not a host-network conflict, and which of the two you meant is yours to say: remove one of them',
+      'service "web" sets network_mode: bridge and networks: ("backend"), which Compose refuses together; this is ' +
+        "not a host-network conflict, and which of the two you meant is yours to say: remove one of them",
     );
   });
 
   it("service:X never goes to a strategy, even when one is asked for", () => {
     const text =
-      'services:\n  vpn:\n    image: vpn:1\n  app:\n    image: app:1\n    network_mode: "service:vpn"\n    networks: [backend]\nnetworks:\n  backend: {}\n';
+      'services:\n  vpn:\n    image: vpn:1\n  app:\n    image: app:1\n    network_mode: "service:vpn"\n    ' +
+      "networks: [backend]\nnetworks:\n  backend: {}\n";
     const result = rewrite(text, { file: "compose.yml", options: { strategy: "split", ports: [80] } });
     expect(result.applied).toEqual([{ service: "app", strategy: "fix" }]);
     expect(result.output).toBe(text.replace("    networks: [backend]\n", ""));
@@ -114,19 +125,24 @@ describe("Compose network_mode beside networks: that is no host conflict", () =>
 
 describe("never a host port bound twice", () => {
   const two = (a: string, b: string) =>
-    `version: "3.8"\nservices:\n  a:\n    image: a:1\n    networks: [hostnet, backend]\n${a}  b:\n    image: b:1\n    networks: [hostnet, backend]\n${b}${networks}`;
+    `version: "3.8"\nservices:\n  a:\n    image: a:1\n    networks: [hostnet, backend]\n${a}  b:\n    image: ` +
+    `b:1\n    networks: [hostnet, backend]\n${b}${networks}`;
 
   it("two services that receive the same host port: the second proxy is refused", () => {
     const text = two("    x-stackmod: {ports: [502]}\n", '    x-stackmod: {ports: ["15020:502"]}\n');
     const error = refusal(text, { strategy: "proxy" });
     expect([error.code, error.line]).toEqual(["PORT_COLLISION", 7]);
     expect(error.message).toBe(
-      '"b-proxy" would listen on host port 502/tcp for "b", but "a-proxy" already listens on it, and a port cannot be bound twice on a node; publish the other one elsewhere, or give "b" another strategy',
+      '"b-proxy" would listen on host port 502/tcp for "b", but "a-proxy" already listens on it, and a port cannot ' +
+        'be bound twice on a node; publish the other one elsewhere, or give "b" another strategy',
     );
   });
 
   it("a host port another service publishes: refused", () => {
-    const text = `version: "3.8"\nservices:\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ["8080:80"]\n  gw:\n    image: gw:1\n    networks: [hostnet, backend]\n    x-stackmod: {ports: [8080]}\n${networks}`;
+    const text =
+      `version: "3.8"\nservices:\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ` +
+      `["8080:80"]\n  gw:\n    image: gw:1\n    networks: [hostnet, backend]\n    x-stackmod: {ports: ` +
+      `[8080]}\n${networks}`;
     expect(refusal(text, { strategy: "proxy" }).message).toContain('but "web" already publishes it');
   });
 
@@ -139,7 +155,11 @@ describe("never a host port bound twice", () => {
   });
 
   it("the verify step reads the bindings of the output on its own", () => {
-    const text = `version: "3.8"\nservices:\n  p:\n    image: alpine/socat:1.8.0.1\n    command: ["sh", "-c", "socat TCP4-LISTEN:502,fork TCP4:127.0.0.1:10502"]\n    networks: [hostnet]\n  web:\n    image: web:1\n    networks: [backend]\n    ports: ["502:502", {target: 53, published: 53, protocol: udp, mode: host}]\n${networks}`;
+    const text =
+      `version: "3.8"\nservices:\n  p:\n    image: alpine/socat:1.8.0.1\n    command: ["sh", "-c", ` +
+      `"socat TCP4-LISTEN:502,fork TCP4:127.0.0.1:10502"]\n    networks: [hostnet]\n  web:\n    image: ` +
+      `web:1\n    networks: [backend]\n    ports: ["502:502", {target: 53, published: 53, protocol: udp, ` +
+      `mode: host}]\n${networks}`;
     const bindings = hostPortBindings(loadModel(text, { file: "s.yml" }));
     expect(Object.fromEntries(bindings)).toEqual({
       "502/tcp": [{ who: "p listens on it" }, { who: "web publishes it" }],
@@ -165,7 +185,9 @@ describe("never a host port bound twice", () => {
       ["80/tcp", ["a publishes it on 127.0.0.1", "a publishes it"]],
     ]);
     // Swarm publishes on every address whatever host_ip says (stack-host-ip): there it is a double bind.
-    const stack = `version: "3.8"\nservices:\n  a:\n    image: a:1\n    ports: ["127.0.0.1:80:80", "10.0.0.1:80:81"]\n    deploy: {}\n`;
+    const stack =
+      `version: "3.8"\nservices:\n  a:\n    image: a:1\n    ports: ["127.0.0.1:80:80", ` +
+      `"10.0.0.1:80:81"]\n    deploy: {}\n`;
     expect(newDoubleBindings(new Map(), hostPortBindings(loadModel(stack, { file: "s.yml" })))).toEqual([
       ["80/tcp", ["a publishes it", "a publishes it"]],
     ]);

@@ -9,7 +9,8 @@ import { stackConfig } from "../helpers/stack-config.js";
  * ignored or deprecated key, refuses a forbidden one and a shape its schema lacks).
  */
 const stack = (body: string, version = "3.8", top = "") =>
-  `version: "${version}"\n${top}services:\n  web:\n    image: nginx:1.27\n${body}    deploy:\n      replicas: 1\n  db:\n    image: postgres:16\n`;
+  `version: "${version}"\n${top}services:\n  web:\n    image: nginx:1.27\n${body}    deploy:\n      replicas: 1\n  ` +
+  `db:\n    image: postgres:16\n`;
 
 const values: Record<string, string> = {
   build: ".",

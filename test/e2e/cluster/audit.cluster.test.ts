@@ -107,7 +107,8 @@ describe.skipIf(!cluster)("stackmod audit on a three-node Swarm (real engines)",
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
       new RegExp(
-        `^stackmod audit: ${worker.dockerHost}: GET /v1\\.\\d+/services: HTTP 503: This node is not a swarm manager\\..*\\n$`,
+        `^stackmod audit: ${worker.dockerHost}: GET /v1\\.\\d+/services: HTTP 503: This node is not a swarm ` +
+          `manager\\..*\\n$`,
       ),
     );
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);

@@ -68,7 +68,7 @@ describe.skipIf(!cluster)("lan: macvlan on every node's LAN interface, a range e
     expect((await stackmod(["check", stack])).code).toBe(0);
   });
 
-  it("run on every node, the script creates each node's config-only network with its own range, the swarm network on the manager", async () => {
+  it("on each node the script makes its config-only network (its range), the manager the swarm one", async () => {
     await timed(c.dir, "lan: setup script on every node", async () => {
       // workers first: a user may well start there; the manager's run creates the swarm-scoped network
       for (const node of [...c.nodes].reverse()) {

@@ -58,7 +58,7 @@ describe.skipIf(!cluster)("proxy, inbound, --publish host, on a three-node Swarm
     }),
   );
 
-  it("with the label alone as placement, the rewrite is refused at the service: the proxy could land elsewhere", async () => {
+  it("with the label alone as placement, the rewrite is refused at the service: the proxy could stray", async () => {
     const text = readFileSync(INPUT, "utf8");
     expect(text).toContain(PINNED);
     const file = join(mkdtempSync(join(c.dir, "label-only-")), "stack.yml");
@@ -71,7 +71,7 @@ describe.skipIf(!cluster)("proxy, inbound, --publish host, on a three-node Swarm
     expect(r.stderr).toContain("(node.labels.edge == true) can match several nodes");
   });
 
-  it("the engine runs the gateway on node-b on the overlay only, with mode-host ports, and its proxy on node-b's host network", async () => {
+  it("the gateway runs on node-b's overlay only, mode-host ports, its proxy on node-b's host network", async () => {
     expect(gateway.node.hostname).toBe("node-b");
     expect(gateway.networks).toEqual([`${STACK}_app`]);
     const proxy = await runningTask(c, `${STACK}_gateway-proxy`);

@@ -66,7 +66,7 @@ describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)
     }),
   );
 
-  it("pinned to node-b: the proxy lands on node-b, and the client on the manager reaches the gateway by name", async () => {
+  it("pinned to node-b: the proxy lands on node-b, and the manager's client reaches the gateway by name", async () => {
     await timed(c.dir, "proxy outbound: pinned, rewrite, deploy, converge", async () => {
       const { file } = await rewriteToFile(c.manager, variant(dir, "pinned"), [
         "--strategy",
@@ -89,7 +89,7 @@ describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)
     await removeStackNow(c.manager, STACK, c.nodes); // its host ports, for the global stack below
   });
 
-  it("with a label that two nodes match and nothing else, the rewrite refuses at the service, naming the fix", async () => {
+  it("with a label two nodes match and nothing else, the rewrite refuses at the service, naming the fix", async () => {
     const file = variant(dir, "label-only", `      placement:\n        ${LABEL_ONLY}\n`);
     const labelled = await docker(c.manager, [
       "node",
@@ -109,7 +109,7 @@ describe.skipIf(!cluster)("proxy, outbound, on a three-node Swarm (real engines)
     expect(r.stderr).toContain("constrain it to one node (deploy.placement.constraints: [node.hostname == NODE])");
   });
 
-  it("with that label and mode: global, each proxy task runs beside a gateway task and answers from its own node", async () => {
+  it("with that label and mode: global, each proxy task runs by a gateway task, answers from its node", async () => {
     const deploy = `      mode: global\n      placement:\n        ${LABEL_ONLY}\n`;
     await timed(c.dir, "proxy outbound: global, rewrite, deploy, converge", async () => {
       const { file, text } = await rewriteToFile(c.manager, variant(dir, "global", deploy), [

@@ -31,7 +31,8 @@ describe.skipIf(!cluster)("publish on a three-node Swarm (real engines)", () => 
       // what the report promises, which the traffic below checks
       for (const port of ["21120/udp", "21121/tcp"]) {
         expect(report).toContain(
-          `flow LAN → listener ${port}: kept, published with mode: host at ${port} on the node that runs it; clients keep their own address`,
+          `flow LAN → listener ${port}: kept, published with mode: host at ${port} on the node that runs it; ` +
+            `clients keep their own address`,
         );
       }
       expect((await stackmod(["check", file])).code).toBe(0);
@@ -44,7 +45,7 @@ describe.skipIf(!cluster)("publish on a three-node Swarm (real engines)", () => 
   });
   afterAll(() => timed(c.dir, "publish: remove", () => removeStackNow(c.manager, STACK, c.nodes)));
 
-  it("the engine runs the listener on node-b on the overlay only, its ports in mode host at the same numbers", async () => {
+  it("the listener runs on node-b on the overlay only, its ports in mode host at the same numbers", async () => {
     expect([listener.node.hostname, listener.networks]).toEqual(["node-b", [`${STACK}_app`]]);
     const ports = await docker(c.manager, [
       "service",
@@ -59,7 +60,7 @@ describe.skipIf(!cluster)("publish on a three-node Swarm (real engines)", () => 
     ]);
   });
 
-  it("the device's UDP and TCP to node-b at the same ports reach it, and it sees the device's own address", async () => {
+  it("the device's UDP and TCP to node-b at the same ports reach it, from the device's own address", async () => {
     const device = c.device.address;
     const udp = nonce("udp");
     expect(await untilAnswered(() => udpFromHost(edge.address, 21120, udp, c.device.netns))).toBe(

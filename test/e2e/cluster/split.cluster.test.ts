@@ -131,7 +131,8 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       ...(processor.via === "flag" ? processor.constraints.flatMap((c) => ["--processor-constraint", c]) : []),
     ]);
     expect(report).toContain(
-      `meter-processor: placed by queue.processor.constraints on ${processor.constraints.join(", ")} instead of the service's node.hostname == ${EDGE}`,
+      `meter-processor: placed by queue.processor.constraints on ${processor.constraints.join(", ")} instead of the ` +
+        `service's node.hostname == ${EDGE}`,
     );
     expect(text).toContain(`image: ${queueKinds[kind].image}`);
     expect(report).toContain(
@@ -162,12 +163,12 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       const queue = await docker(e, ["service", "logs", "--raw", "--tail", "30", `${name}_meter-queue`], {
         allowFail: true,
       });
-      throw new Error(
-        `${err.message}\nprocessor:\n${(await logsOf(processor)).slice(-2000)}\nqueue:\n${(queue.stdout + queue.stderr).slice(-3000)}`,
-      );
+      const processorLog = (await logsOf(processor)).slice(-2000);
+      const queueLog = (queue.stdout + queue.stderr).slice(-3000);
+      throw new Error(`${err.message}\nprocessor:\n${processorLog}\nqueue:\n${queueLog}`);
     };
 
-    it("the engine runs the collector on node-b's host network only, the queue beside it, the processor on another node", async () => {
+    it("the collector runs on node-b's host network only, the queue beside it, the processor elsewhere", async () => {
       const collector = await runningTask(c, `${name}_meter-collector`);
       expect([collector.node.hostname, collector.networks]).toEqual([EDGE, ["host"]]);
       const queue = await runningTask(c, `${name}_meter-queue`);
@@ -201,7 +202,7 @@ describe.skipIf(!cluster)("split on a three-node Swarm (real engines)", () => {
       expect(ports.stdout.trim()).toBe(`host ${published(kind)}:${queueKinds[kind].port}`);
     });
 
-    it("a message sent by the collector on node-b arrives at the processor on its other node, exactly once", async () => {
+    it("a message the collector on node-b sends arrives at the processor on its other node, exactly once", async () => {
       // core NATS drops what is published before the processor has subscribed, MQTT before its first
       // subscription, RabbitMQ before it has declared its queue: wait for it to say so
       await poll(`${kind} processor to subscribe`, 60_000, async () =>

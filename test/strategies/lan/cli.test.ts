@@ -93,7 +93,8 @@ describe("stackmod rewrite with the lan strategy", () => {
     const script = readFileSync(join(dir, "setup", "iot.sh"), "utf8");
     expect(script).toContain("  'knx-a') range='10.8.1.0/24' ;;\n  'knx-b') range='10.8.2.0/24' ;;\n");
     expect(script).toContain(
-      "docker network create --config-only --subnet '10.8.0.0/16' --ip-range \"$range\" -o 'parent=ens18' -o 'ipvlan_mode=l3' 'iot-config'\n",
+      "docker network create --config-only --subnet '10.8.0.0/16' --ip-range \"$range\" -o 'parent=ens18' -o " +
+        "'ipvlan_mode=l3' 'iot-config'\n",
     );
     expect(script).toContain("docker network create -d 'ipvlan' --scope swarm --config-from 'iot-config' 'iot'\n");
   });

@@ -121,7 +121,8 @@ describe("lan options: values that do not fit together", () => {
   it("a value from the top-level services.NAME block: at that value", () => {
     const text = stack("{parent: eth0}").replace(
       "networks:\n  hostnet",
-      "x-stackmod:\n  lan: {subnet: 10.0.0.0/8, gateway: 10.0.0.9}\n  services:\n    gw: {lan: {gateway: 11.0.0.1}}\nnetworks:\n  hostnet",
+      "x-stackmod:\n  lan: {subnet: 10.0.0.0/8, gateway: 10.0.0.9}\n  services:\n    gw: {lan: {gateway: " +
+        "11.0.0.1}}\nnetworks:\n  hostnet",
     );
     const error = failure(text);
     expect(error.message).toContain("the gateway 11.0.0.1 is outside the subnet 10.0.0.0/8");
@@ -185,7 +186,8 @@ describe("lan options: values that do not fit together", () => {
   it("two services asking for one network with different settings", () => {
     const text = stack("{parent: eth0, subnet: 10.0.0.0/8}").replace(
       "networks:\n  hostnet",
-      "  other:\n    image: example/other:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: lan, lan: {parent: eth0, subnet: 10.0.0.0/16}}\nnetworks:\n  hostnet",
+      "  other:\n    image: example/other:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: lan, lan: " +
+        "{parent: eth0, subnet: 10.0.0.0/16}}\nnetworks:\n  hostnet",
     );
     const error = failure(text);
     expect(error.message).toContain('asks for the network "eth0-lan" with other settings than "gw" did');

@@ -129,7 +129,8 @@ describe("nothing from the file reaches the shell as code", () => {
     // Records the arguments it is given; answers as a manager where no network exists yet.
     writeFileSync(
       join(bin, "docker"),
-      '#!/bin/sh\ncase "$1 $2" in\n  "info --format") echo true; exit 0 ;;\n  "network inspect") exit 1 ;;\nesac\n{ for a in "$@"; do printf \'%s\\036\' "$a"; done; printf \'\\n\'; } >> "$DOCKER_LOG"\n',
+      '#!/bin/sh\ncase "$1 $2" in\n  "info --format") echo true; exit 0 ;;\n  "network inspect") exit 1 ;;\nesac\n{ ' +
+        'for a in "$@"; do printf \'%s\\036\' "$a"; done; printf \'\\n\'; } >> "$DOCKER_LOG"\n',
     );
     chmodSync(join(bin, "docker"), 0o755);
     const log = join(work, "docker.log");
@@ -171,7 +172,9 @@ describe("nothing from the file reaches the shell as code", () => {
     const unknown = spawnSync("sh", [join(work, "setup.sh"), evil("other$(touch CANARY)")], { env, encoding: "utf8" });
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toBe(
-      `no IP range for node ${evil("other$(touch CANARY)")} in lan.ipRanges of ${basename(evil("a$(touch CANARY)\ntouch CANARY.yml"))}; add one, or give the node name as the first argument\n`,
+      `no IP range for node ${evil("other$(touch CANARY)")} in lan.ipRanges of ` +
+        `${basename(evil("a$(touch CANARY)\ntouch CANARY.yml"))}; add one, or give the node name as the ` +
+        `first argument\n`,
     );
     expect(existsSync(canary)).toBe(false);
     // Only SC2016 (info: "expressions don't expand in single quotes") is left, which is the point.

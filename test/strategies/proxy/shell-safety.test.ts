@@ -46,7 +46,8 @@ describe("names Docker would refuse are refused before anything is generated", (
       const error = stackmodErrorOf(() => rewrite(stack(name), { file: "s.yml" }));
       expect(error.code).toBe("INVALID_NAME");
       expect(error.message).toBe(
-        `service name ${JSON.stringify(name)} is not one Docker accepts (letters, digits, '_', '.', '-', starting with a letter or digit); rename it`,
+        `service name ${JSON.stringify(name)} is not one Docker accepts (letters, digits, '_', '.', '-', starting ` +
+          `with a letter or digit); rename it`,
       );
       expect([error.line, error.column]).toEqual([3, 3]);
     });

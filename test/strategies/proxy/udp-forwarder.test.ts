@@ -167,7 +167,7 @@ describe("the UDP forwarder under load (real socat, loopback)", () => {
     expect(m.maxProcesses).toBeLessThanOrEqual(4);
   }, 30_000);
 
-  it("8 clients joining one after the other, 4,000 datagrams: every reply to its sender once it has its child", async () => {
+  it("8 clients joining one by one, 4,000 datagrams: every reply to its sender once it has its child", async () => {
     const load = { clients: 8, perClient: 500, staggerMs: 40 };
     const m = await measure(load);
     report("clients one after the other", load, m);

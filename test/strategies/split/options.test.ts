@@ -92,7 +92,8 @@ describe("split options", () => {
     const result = rewrite(text, { file: "stack.yml" });
     expect(result.output).toContain("QUEUE_URL: nats://127.0.0.1:4223");
     expect(result.notes.map((n) => n.message)).toContain(
-      'bacnet-queue: publishes 4223, not nats\'s 4222, which "nats" already publishes; set `queue.published` to choose, or `queue.shared` for one queue',
+      'bacnet-queue: publishes 4223, not nats\'s 4222, which "nats" already publishes; set `queue.published` to ' +
+        "choose, or `queue.shared` for one queue",
     );
   });
 
@@ -140,7 +141,7 @@ describe("split options", () => {
     expect(at(error)).toBe(where(text, 12, "plant-queue", "UNSUPPORTED"));
   });
 
-  it("a service sharing the split service's network namespace (network_mode: service:NAME) is refused at that line", () => {
+  it("a service sharing the split service's network namespace (network_mode: service:NAME) is refused there", () => {
     const text = [
       "services:",
       "  bacnet:",
@@ -164,7 +165,8 @@ describe("split options", () => {
     const once = rewrite(text, { file: "stack.yml" }).output;
     const withModbus = once.replace(
       "networks:\n  hostnet",
-      "  modbus:\n    image: example/modbus:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: split, queue: {shared: plant-queue}}\nnetworks:\n  hostnet",
+      "  modbus:\n    image: example/modbus:1\n    networks: [hostnet, backend]\n    x-stackmod: {strategy: split, " +
+        "queue: {shared: plant-queue}}\nnetworks:\n  hostnet",
     );
     const twice = rewrite(withModbus, { file: "stack.yml" });
     expect(twice.output.match(/plant-queue:\n/g)).toHaveLength(1);
@@ -179,7 +181,8 @@ describe("split report notes", () => {
 
   it("rabbitmq: the secrets to create, with the command", () => {
     expect(notes(stack("{kind: rabbitmq}"))).toContain(
-      "warning: bacnet-queue: create its credentials before deploying: `printf %s VALUE | docker secret create bacnet-queue-user -`, `printf %s VALUE | docker secret create bacnet-queue-password -`",
+      "warning: bacnet-queue: create its credentials before deploying: `printf %s VALUE | docker secret create " +
+        "bacnet-queue-user -`, `printf %s VALUE | docker secret create bacnet-queue-password -`",
     );
   });
 
@@ -193,7 +196,8 @@ describe("split report notes", () => {
   it("Traefik labels copied to both halves are pointed out", () => {
     const all = notes(stack("{}", ["    labels: [traefik.enable=true]"]));
     expect(all).toContain(
-      'warning: bacnet: its Traefik labels are now on both "bacnet-processor" and "bacnet-collector"; keep them on the half that serves HTTP',
+      'warning: bacnet: its Traefik labels are now on both "bacnet-processor" and "bacnet-collector"; keep them on ' +
+        "the half that serves HTTP",
     );
   });
 });
@@ -204,7 +208,8 @@ describe("queue.processor.constraints: the processor's own placement", () => {
     const error = failure(text);
     expect(at(error)).toBe(where(text, 8, '"node.role >= manager"', "BAD_OPTION"));
     expect(error.message).toBe(
-      '`services.bacnet.x-stackmod.queue.processor.constraints.1`: invalid placement constraint "node.role >= manager": expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit\'s syntax)',
+      '`services.bacnet.x-stackmod.queue.processor.constraints.1`: invalid placement constraint "node.role >= ' +
+        'manager": expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit\'s syntax)',
     );
   });
 
@@ -232,7 +237,8 @@ describe("queue.processor.constraints: the processor's own placement", () => {
     expect(output).toContain("    deploy: {placement: {constraints: [node.role == manager]}}\n");
     expect(output.match(/node\.hostname == edge-1/g)).toHaveLength(2);
     expect(notes.map((n) => n.message)).toContain(
-      'bacnet-processor: placed by queue.processor.constraints on node.role == manager instead of the service\'s node.hostname == edge-1; it reaches "bacnet-queue" over the overlay from there',
+      "bacnet-processor: placed by queue.processor.constraints on node.role == manager instead of the service's " +
+        'node.hostname == edge-1; it reaches "bacnet-queue" over the overlay from there',
     );
   });
 
@@ -242,7 +248,8 @@ describe("queue.processor.constraints: the processor's own placement", () => {
     expect(notes).toContainEqual({
       level: "warning",
       message:
-        "bacnet-processor: its volumes are mounted on whichever node it now runs on; a bind mount or a local volume does not move with it",
+        "bacnet-processor: its volumes are mounted on whichever node it now runs on; a bind mount or a local volume " +
+        "does not move with it",
     });
   });
 
@@ -379,7 +386,9 @@ describe("split options through the command line", () => {
     const result = await cli(["--processor-constraint", "node.role=manager"], stack("{}"));
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      '<command line>:1:1: error BAD_OPTION: --processor-constraint node.role=manager: invalid placement constraint "node.role=manager": expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit\'s syntax)\n',
+      "<command line>:1:1: error BAD_OPTION: --processor-constraint node.role=manager: invalid placement constraint " +
+        '"node.role=manager": expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" ' +
+        "(swarmkit's syntax)\n",
     );
     expect(result.unchanged).toBe(true);
   });

@@ -131,7 +131,8 @@ describe("split queues of several services in one file", () => {
     expect(result.output).toContain("QUEUE_URL: nats://127.0.0.1:4223");
     expect(result.output).toContain("QUEUE_URL: nats://127.0.0.1:4224");
     expect(result.notes.map((n) => n.message)).toContain(
-      's1-queue: publishes 4224, not nats\'s 4222, which "broker" already publishes; set `queue.published` to choose, or `queue.shared` for one queue',
+      's1-queue: publishes 4224, not nats\'s 4222, which "broker" already publishes; set `queue.published` to ' +
+        "choose, or `queue.shared` for one queue",
     );
   });
 
@@ -145,7 +146,9 @@ describe("split queues of several services in one file", () => {
       taken: undefined,
     };
     expect(() => rewrite(render(s), { file: "compose.yml" })).toThrow(
-      'the queue "s1-queue" of "s1" would publish 4222/tcp, which "s0-queue" (the queue of "s0") already publishes or listens on; give "s1" another `queue.published` (or leave it unset: stackmod then picks the next free port), or share one queue with `queue.shared`',
+      'the queue "s1-queue" of "s1" would publish 4222/tcp, which "s0-queue" (the queue of "s0") already publishes ' +
+        'or listens on; give "s1" another `queue.published` (or leave it unset: stackmod then picks the next ' +
+        "free port), or share one queue with `queue.shared`",
     );
   });
 });

@@ -104,8 +104,9 @@ function rabbitPluginsDir(dir: string): string | undefined {
     const src = join(base, server, "plugins");
     const dst = join(dir, "plugins");
     mkdirSync(dst);
-    const skip =
-      /^(rabbitmq_(?!prelaunch)|amqp_client|amqp10_client|cowboy|cowlib|gun|jose|eetcd|prometheus|base64url|accept|README)/;
+    const skipped = ["rabbitmq_(?!prelaunch)", "amqp_client", "amqp10_client", "cowboy", "cowlib", "gun", "jose"];
+    skipped.push("eetcd", "prometheus", "base64url", "accept", "README");
+    const skip = new RegExp(`^(${skipped.join("|")})`);
     for (const n of readdirSync(src)) if (!skip.test(n)) symlinkSync(join(src, n), join(dst, n));
     return dst;
   } catch {
