@@ -140,8 +140,8 @@ function nodeToJS(node: Node, model: Pick<StackModel, "parsed">): unknown {
 
 /** A service's options in effect: what every strategy gets, and what decides the strategy. */
 export interface ResolvedOptions extends CommonOptions {
-  /** A registered strategy's name, or `skip`. */
-  strategy: string;
+  /** A registered strategy's name, or `skip`, as given; undefined: none was, the analysis chooses it. */
+  strategy: string | undefined;
   /** The strategy was given (options, flags, config); otherwise the analysis chooses it. */
   explicitStrategy: boolean;
   /** A value given for an option that implies its strategy (proxy.direction), the first strategy's that has one. */
@@ -202,7 +202,7 @@ export function resolveServiceOptions(
   const strategy = pick<string>("strategy");
   return {
     common: {
-      strategy: strategy ?? "proxy",
+      strategy,
       explicitStrategy: strategy !== undefined,
       implied: impliedStrategy(transforms, ordered),
       ports: (ports ?? []).map(parsePortSpec),
