@@ -130,6 +130,18 @@ describe("a value of the wrong kind: the schema's words, at the node to edit", (
     );
   });
 
+  it("a value out of range is reported once the shape is right, as a compiler reports syntax first", () => {
+    const text = "services:\n  web:\n    image: x\n    ports: ['80800:80', [443]]\n";
+    expect(stackmodErrorOf(() => loadModel(text, { file: "stack.yml" })).format()).toBe(
+      "stack.yml:4:25: error WRONG_TYPE: `services.web.ports.1` must be a string or a number or a mapping, " +
+        "but it is a list",
+    );
+    const shaped = "services:\n  web:\n    image: x\n    ports: ['80800:80', 443]\n";
+    expect(stackmodErrorOf(() => loadModel(shaped, { file: "stack.yml" })).format()).toBe(
+      'stack.yml:4:13: error INVALID_PORT: service "web": published port 80800 is out of range; ports are 1-65535',
+    );
+  });
+
   it("a name Docker refuses is reported at its key, in file order with the kinds", () => {
     const text = "services:\n  web:\n    image: x\n    deploy: []\n  'we b':\n    image: x\n";
     expect(stackmodErrorOf(() => loadModel(text, { file: "stack.yml" })).format()).toBe(
