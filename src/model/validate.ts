@@ -3,13 +3,14 @@ import type * as z from "../zod.js";
 import { descriptionOf } from "../zod.js";
 import { StackmodError } from "../errors.js";
 import type { ParsedFile } from "../parse/parse.js";
+import { dockerNamePattern } from "./names.js";
 import { splitShortPort } from "./ports.js";
 import { fileShape, type StackData } from "./shape.js";
 
 /**
  * The one validation of a stack file, run once per document between parse and build: the schema in
- * `shape.ts` for which key holds which kind of value (and which keys are names), then the checks of values
- * the schema cannot word well (a network listed twice, a port out of range).
+ * `shape.ts` for which key holds which kind of value, then, on a file of the right shape, the checks of
+ * values (names Docker accepts, a network listed twice, a port out of range).
  */
 export function validateFile(file: ParsedFile): void {
   const checked = fileShape.safeParse(file.data);
@@ -20,7 +21,6 @@ export function validateFile(file: ParsedFile): void {
 type Path = readonly PropertyKey[];
 
 interface Problem {
-  code: "WRONG_TYPE" | "INVALID_NAME";
   message: string;
   offset: number;
 }
@@ -35,8 +35,8 @@ function shapeError(file: ParsedFile, issues: readonly z.core.$ZodIssue[]): Stac
     const problem = describe(file, leaf.path, leaf.issue);
     if (!first || problem.offset < first.offset) first = problem;
   }
-  const { code, message, offset } = first!;
-  return new StackmodError(code, message, file.source.position(offset));
+  const { message, offset } = first!;
+  return new StackmodError("WRONG_TYPE", message, file.source.position(offset));
 }
 
 /**
@@ -63,17 +63,13 @@ function leaves(issues: readonly z.core.$ZodIssue[], prefix: Path): { path: Path
 }
 
 function describe(file: ParsedFile, path: Path, issue: z.core.$ZodIssue): Problem {
-  if (issue.code === "invalid_key") {
-    const message = issue.issues[0]?.message ?? issue.message;
-    return { code: "INVALID_NAME", message, offset: offsetOf(file, path, "key") };
-  }
   const value = valueAt(file.data, path);
   const expected = expectedKinds(fileShape, path, file.data);
   const message =
     issue.code === "invalid_type" || issue.code === "invalid_union"
       ? `${where(path)} must be ${expected.join(" or ")}, but it is ${describeValue(value)}`
       : `${where(path)}: ${issue.message}`;
-  return { code: "WRONG_TYPE", message, offset: offsetOf(file, path, "value") };
+  return { message, offset: offsetOf(file, path, "value") };
 }
 
 /** A path as docker's own messages write it (`services.web.ports.0`); a key that is no plain word is quoted. */
@@ -198,9 +194,23 @@ function offsetOf(file: ParsedFile, path: Path, part: "key" | "value"): number {
   return parent?.range?.[0] ?? offsetOf(file, path.slice(0, -1), "value");
 }
 
-/** The values the schema leaves: a network or a port a service lists twice, ports out of range. */
+/**
+ * The values the schema leaves: names Docker accepts (so that no name can carry shell or YAML syntax into
+ * generated text), a network or a port a service lists twice, ports out of range.
+ */
 function checkValues(file: ParsedFile, data: StackData): void {
   const at = (path: Path) => file.source.position(offsetOf(file, path, "value"));
+  for (const section of ["services", "networks"] as const) {
+    for (const name of Object.keys(data[section] ?? {})) {
+      if (dockerNamePattern.test(name)) continue;
+      throw new StackmodError(
+        "INVALID_NAME",
+        `${section === "services" ? "service" : "network"} name ${JSON.stringify(name)} is not one Docker accepts ` +
+          "(letters, digits, '_', '.', '-', starting with a letter or digit); rename it",
+        file.source.position(offsetOf(file, [section, name], "key")),
+      );
+    }
+  }
   for (const [name, body] of Object.entries(data.services ?? {})) {
     const networks = body?.networks;
     if (Array.isArray(networks)) {

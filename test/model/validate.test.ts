@@ -142,13 +142,13 @@ describe("a value of the wrong kind: the schema's words, at the node to edit", (
     );
   });
 
-  it("a name Docker refuses is reported at its key, in file order with the kinds", () => {
-    const text = "services:\n  web:\n    image: x\n    deploy: []\n  'we b':\n    image: x\n";
+  it("a name Docker refuses is reported at its key once the shape is right", () => {
+    const text = "services:\n  'we b':\n    image: x\n  web:\n    image: x\n    deploy: []\n";
     expect(stackmodErrorOf(() => loadModel(text, { file: "stack.yml" })).format()).toBe(
-      "stack.yml:4:13: error WRONG_TYPE: `services.web.deploy` must be a mapping, but it is a list",
+      "stack.yml:6:13: error WRONG_TYPE: `services.web.deploy` must be a mapping, but it is a list",
     );
-    const nameFirst = "services:\n  'we b':\n    image: x\n  web:\n    image: x\n    deploy: []\n";
-    expect(stackmodErrorOf(() => loadModel(nameFirst, { file: "stack.yml" })).format()).toBe(
+    const shaped = "services:\n  'we b':\n    image: x\n  web:\n    image: x\n    deploy: {}\n";
+    expect(stackmodErrorOf(() => loadModel(shaped, { file: "stack.yml" })).format()).toBe(
       'stack.yml:2:3: error INVALID_NAME: service name "we b" is not one Docker accepts ' +
         "(letters, digits, '_', '.', '-', starting with a letter or digit); rename it",
     );
