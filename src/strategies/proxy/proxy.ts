@@ -8,6 +8,7 @@ import { labelEntries } from "../shared/port-discovery.js";
 import { noPortMessage } from "./port-hints.js";
 import { chooseProxy, completeProxy, overlayPorts, proxyPlacement } from "./decisions.js";
 import { restartOf } from "../shared/restart.js";
+import { leaveHostNetwork } from "../shared/leave-host-network.js";
 import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "./socat.js";
 import { defineStrategy, type PortRequest, type TransformContext } from "../strategy.js";
 import type { Plain } from "../../edit/render.js";
@@ -180,7 +181,7 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
       `${service.name}: its ports are now published with mode: host and its update_config says order: start-first: a new task cannot bind them on a node while the old one runs; use order: stop-first`,
     );
   }
-  const hostKey = detachFromHost(ctx);
+  const hostKey = leaveHostNetwork(ctx.service, ctx.edits);
   if (newPorts.length > 0) edits.appendToList(service, "ports", newPorts);
   if (forwards.length === 0) return;
   const body: Record<string, Plain> = {
@@ -318,20 +319,6 @@ function targetHost(hostAddress: string): string {
   if (hostAddress === "gateway") return gatewayVariable;
   if (hostAddress === "host-gateway") return "host.docker.internal";
   return hostAddress;
-}
-
-/** Leaves the host network: drops the attachment (Swarm) or `network_mode: host` (Compose). */
-function detachFromHost(ctx: TransformContext<ProxyOptions>): string {
-  const { service, edits } = ctx;
-  const host = service.attachments.find((a) => a.network?.special === "host");
-  if (host) {
-    edits.detach(service, (a) => a.network?.special === "host");
-    // `network_mode: host` as well as a host attachment (Compose): both go.
-    if (service.networkMode?.value === "host") edits.removeKey(service, "network_mode");
-    return host.key;
-  }
-  edits.removeKey(service, "network_mode");
-  return "host";
 }
 
 function publishedPort(port: PortRequest, offset: number, ctx: TransformContext<ProxyOptions>): number {
