@@ -57,7 +57,7 @@ export const publish = defineStrategy({
     const plan = planPorts(ctx, wanted);
     leaveHostNetwork(service, edits);
     writePorts(ctx, plan);
-    if (plan.changed.length > 0 || plan.removed.length > 0) notes.info(oldPortsNote(service.name, plan));
+    if (plan.changed.length > 0 || plan.removed.length > 0) notes.info(oldPortsNote(service.name, plan, compose));
     const list = [...wanted.keys()].join(", ");
     notes.info(
       compose
@@ -103,8 +103,8 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
   return wanted;
 }
 
-/** What became of the service's old entries, which did nothing on the host network and take effect off it. */
-function oldPortsNote(name: string, plan: PortsPlan): string {
+/** What became of the service's old entries: on the host network they did nothing (or were refused, in ingress mode). */
+function oldPortsNote(name: string, plan: PortsPlan, compose: boolean): string {
   const list = (entries: PortEntry[]) => entries.map((p) => p.raw ?? `${p.target ?? "?"}/${p.protocol}`).join(", ");
   const where = plan.inPlace ? "changed where they stand" : "changed in a `ports:` list of its own";
   const parts = [
@@ -113,6 +113,7 @@ function oldPortsNote(name: string, plan: PortsPlan): string {
       ? [`removed (not a port it receives, or a second entry for one): ${list(plan.removed)}`]
       : []),
   ];
-  const why = "did nothing on the host network and take effect off it";
-  return `${name}: its old \`ports:\` entries ${why}; ${parts.join("; ")}`;
+  const how = compose ? "at its own number" : "at its own number in mode: host";
+  const rule = `take effect off the host network, where each port must be published ${how}`;
+  return `${name}: its old \`ports:\` entries ${rule}; ${parts.join("; ")}`;
 }
