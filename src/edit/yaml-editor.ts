@@ -237,7 +237,21 @@ export class YamlEditor {
     for (let previous = this.removalEndingAt(head); previous; previous = this.removalEndingAt(head))
       head = previous.start;
     let before = head;
-    while (before > 0 && /\s/.test(text[before - 1]!)) before -= 1;
+    let overComment = false;
+    for (;;) {
+      while (before > 0 && /\s/.test(text[before - 1]!)) before -= 1;
+      const lineStart = before > 0 ? this.source.lineStart(before - 1) : 0;
+      const comment = commentStart(text.slice(lineStart, before));
+      if (comment < 0) break;
+      before = lineStart + comment;
+      overComment = true;
+    }
+    if (text[before - 1] === "," && overComment) {
+      // `b, # why\n  c`: the comment is b's and stays; only the comma goes with c.
+      this.edits.add(before - 1, before, "");
+      this.edits.add(start, end, "");
+      return;
+    }
     if (text[before - 1] === ",") {
       if (head !== start) this.edits.add(before - 1, head, "");
       this.edits.add(head === start ? before - 1 : start, end, "");
@@ -256,4 +270,23 @@ function quotedLike(item: Node, value: Plain): string {
   const single = isScalar(item) && item.type === "QUOTE_SINGLE";
   if (typeof value !== "string" || !single || !/^[\x20-\x26\x28-\x7e]*$/.test(value)) return flow(value);
   return `'${value}'`;
+}
+
+/** A quote after one of these starts a quoted scalar; elsewhere (`don't`) it is part of a plain one. */
+function opensToken(char: string): boolean {
+  return /[\s[{,:]/.test(char);
+}
+
+/** Where a comment starts in one line of YAML (a `#` after a blank, outside quotes); -1 for none. */
+function commentStart(line: string): number {
+  let quote: string | undefined;
+  for (let index = 0; index < line.length; index += 1) {
+    const char = line[index]!;
+    if (quote === '"' && char === "\\") index += 1;
+    else if (quote !== undefined && char === quote) quote = undefined;
+    else if (quote === undefined && (char === '"' || char === "'") && (index === 0 || opensToken(line[index - 1]!)))
+      quote = char;
+    else if (quote === undefined && char === "#" && (index === 0 || /[ \t]/.test(line[index - 1]!))) return index;
+  }
+  return -1;
 }

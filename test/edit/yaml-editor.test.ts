@@ -91,6 +91,31 @@ describe("YamlEditor.remove", () => {
     }
   });
 
+  it("removes the last flow item after a comment: the comma goes, the comment stays with its item", () => {
+    const text = y(
+      "services:",
+      "  a:",
+      "    ports: [",
+      '      "53", # don\'t: a quote in a comment',
+      "      9153 # metrics",
+      "    ]",
+    );
+    const { editor, seq } = open(text);
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[1] as Node);
+    editor.append(ports, ["80:80"]);
+    expect(editor.result()).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    ports: [",
+        '      "53" # don\'t: a quote in a comment',
+        '      , "80:80" # metrics',
+        "    ]",
+      ),
+    );
+  });
+
   it("removes a pair of a flow mapping", () => {
     const { editor, map, pair } = open(y("services:", "  a: {image: x, user: root, init: true}"));
     const a = map("services", "a");
