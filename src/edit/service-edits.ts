@@ -26,9 +26,21 @@ import { TopLevelDeclarations } from "./top-level.js";
 import type { TextEdit } from "./text-edits.js";
 import { YamlEditor } from "./yaml-editor.js";
 import { flow, type Plain } from "./render.js";
-import { blockSpan, dashOffset, detectStyle, nodeStart } from "./style.js";
+import { blockEnd, blockSpan, dashOffset, detectStyle, keyStart, nodeStart } from "./style.js";
 
 export type EnvVar = [name: string, value: string];
+
+/** Text the file writes elsewhere, copied into a service: `ServiceEdits.copyInto`. */
+export interface CopiedText {
+  /** The service's key the text goes under, for messages. */
+  key: string;
+  /** The service's own list or mapping the text goes into, or the pair it replaces. */
+  into: Node | Pair;
+  /** Replaced: [start, end) of the text as read (start = end: inserted). */
+  start: number;
+  end: number;
+  text: string;
+}
 
 type Tree = { [key: string]: Plain };
 
@@ -87,7 +99,7 @@ export class ServiceEdits {
     this.topLevel = new TopLevelDeclarations(model, this.editor);
     this.shared = new SharedNodes(model);
     const shared = this.shared;
-    this.editor.edits.guard = (start, end) => shared.check(start, end);
+    this.editor.guard = (start, end) => shared.check(start, end);
     this.serviceNames = new Set(model.services.map((s) => s.name));
     for (const service of model.services) {
       for (const port of service.ports) {
@@ -99,8 +111,7 @@ export class ServiceEdits {
   /** Writes what the run declared at the top level and returns the new text; call it once, last. */
   finish(): EditResult {
     this.topLevel.write();
-    const { edits } = this.editor;
-    return { output: this.editor.result(), edits: edits.list(), back: edits.backMap() };
+    return { output: this.editor.result(), edits: this.editor.list(), back: this.editor.backMap() };
   }
 
   /**
@@ -108,7 +119,7 @@ export class ServiceEdits {
    * (under `deploy:`) must precede a sibling that a later line of code added first at the block's end.
    */
   ahead<T>(fn: () => T): T {
-    return this.editor.edits.ahead(fn);
+    return this.editor.ahead(fn);
   }
 
   /**
@@ -230,7 +241,7 @@ export class ServiceEdits {
         if (pair) this.editor.remove(item, pair);
       } else if (!pair) {
         // Ahead of new items appended after this one, at the same offset when it is the last.
-        this.editor.edits.ahead(() => this.editor.addPair(item, field, value));
+        this.editor.ahead(() => this.editor.addPair(item, field, value));
       } else if (isScalar(pair.value) && pair.value.range) this.replaceScalar(pair.value, value, { withTag: true });
       else this.editor.replacePair(item, pair, field, value);
     }
@@ -340,16 +351,32 @@ export class ServiceEdits {
       return;
     }
     // The tag goes too (`!!str 3000` read as a string again otherwise).
-    this.editor.edits.add(nodeStart(this.model.parsed.source, node), node.range![1], flow(value));
+    this.editor.splice(nodeStart(this.model.parsed.source, node), node.range![1], flow(value));
   }
 
   /**
-   * Replaces [start, end) of the text as read by text the file itself writes elsewhere, moved to a new
-   * place (an inlined `extends`: the base's keys as the base writes them, reindented), which no `Plain`
-   * value could render as it was. Only for such copies; the splice passes the shared-anchor guard.
+   * Copies text the file writes elsewhere into the service, moved and reindented but as written
+   * (an inlined `extends`: the base's keys as the base writes them), which no `Plain` value could
+   * render as it was. Protected as every edit is: the service's body must be its own, each list or
+   * mapping copied into must be the service's and not an anchor others use, and every splice must
+   * lie inside the service; each also passes the shared-anchor guard.
    */
-  spliceCopied(start: number, end: number, text: string): void {
-    this.editor.edits.add(start, end, text);
+  copyInto(service: ServiceModel, copies: readonly CopiedText[]): void {
+    this.assertOwnBody(service);
+    const source = this.model.parsed.source;
+    const first = keyStart(source, service.pair);
+    const last = blockEnd(source, service.map);
+    for (const copy of copies) {
+      if (!isPair(copy.into)) this.shared.assertNotShared(service, copy.key, copy.into);
+      if (copy.start < first || copy.end > last || copy.end < copy.start) {
+        throw new StackmodError(
+          "INTERNAL",
+          `internal: text copied into service "${service.name}" at offsets ${copy.start}-${copy.end}, outside it`,
+          service.position,
+        );
+      }
+    }
+    for (const copy of copies) this.editor.splice(copy.start, copy.end, copy.text);
   }
 
   /**
@@ -367,7 +394,7 @@ export class ServiceEdits {
     if (count(text) === 0 || count(text) !== count(value)) return false;
     let at = text.indexOf(from);
     while (at !== -1) {
-      this.editor.edits.add(range[0] + at, range[0] + at + from.length, to);
+      this.editor.splice(range[0] + at, range[0] + at + from.length, to);
       at = text.indexOf(from, at + from.length);
     }
     return true;
@@ -755,13 +782,13 @@ export class ServiceEdits {
     const source = this.model.parsed.source;
     if (inFlow) {
       const [open, close] = range;
-      editor.edits.add(open, open + 1, "{");
-      editor.edits.add(close - 1, close, "}");
+      editor.splice(open, open + 1, "{");
+      editor.splice(close - 1, close, "}");
       for (const attachment of keep) {
         const node = attachment.item as Node;
         // From its tag and anchor on: `!!merge backend` as a key would be a merge key.
         const entryText = flow({ [attachment.key]: wanted[attachment.key]! }).slice(1, -1);
-        editor.edits.add(nodeStart(source, node), node.range![1], entryText);
+        editor.splice(nodeStart(source, node), node.range![1], entryText);
       }
       return;
     }
@@ -772,7 +799,7 @@ export class ServiceEdits {
       const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, column);
       const span = blockSpan(source, dash, editor.blockEnd(node));
       if (span.afterIndicator) lines[0] = lines[0]!.slice(column);
-      editor.edits.add(span.start, span.end, lines.join(source.eol) + (span.afterIndicator ? "" : source.eol));
+      editor.splice(span.start, span.end, lines.join(source.eol) + (span.afterIndicator ? "" : source.eol));
     }
   }
 

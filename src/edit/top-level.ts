@@ -56,12 +56,7 @@ export class TopLevelDeclarations {
   private addTo(map: YAMLMap, declarations: Map<string, Plain>): void {
     const entries = [...declarations];
     if (map.flow) {
-      const last = map.items[map.items.length - 1];
-      const at = last
-        ? ((last.value as Node | null) ?? (last.key as Node)).range![1]
-        : this.editor.source.text.indexOf("{", map.range![0]) + 1;
-      const pairs = entries.map(([key, body]) => flow({ [key]: body }).slice(1, -1)).join(", ");
-      this.editor.edits.insert(at, (last ? ", " : "") + pairs);
+      this.editor.addPairs(map, entries);
       return;
     }
     const oneLine = map.items.length > 0 && map.items.every((pair) => isFlowCollection(pair.value));

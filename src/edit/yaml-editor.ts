@@ -10,7 +10,8 @@ import { blockEnd, blockSpan, dashOffset, keyStart, nodeStart } from "./style.js
  * indentation of its neighbours and the file's line ends.
  */
 export class YamlEditor {
-  readonly edits = new TextEdits();
+  /** Private: every splice goes through the operations below, so that each passes the guard. */
+  private readonly edits = new TextEdits();
 
   constructor(
     readonly source: SourceText,
@@ -19,6 +20,34 @@ export class YamlEditor {
 
   result(): string {
     return this.edits.apply(this.source.text);
+  }
+
+  /** The edits so far, in the order they were made (against the text as read). */
+  list(): readonly TextEdit[] {
+    return this.edits.list();
+  }
+
+  /** Maps an offset of the output back to the text as read (see `TextEdits.backMap`). */
+  backMap(): (offset: number) => number {
+    return this.edits.backMap();
+  }
+
+  /** Called with every edit before it is recorded; it throws to refuse one (text that must not change). */
+  set guard(guard: (start: number, end: number) => void) {
+    this.edits.guard = guard;
+  }
+
+  /** Edits made inside `fn` go before those already at the same offset (see `TextEdits.ahead`). */
+  ahead<T>(fn: () => T): T {
+    return this.edits.ahead(fn);
+  }
+
+  /**
+   * Replaces [start, end) of the text as read. For the operations `ServiceEdits` builds from
+   * offsets it has worked out itself (a tag kept or dropped, text inside one scalar); guarded.
+   */
+  splice(start: number, end: number, text: string): void {
+    this.edits.add(start, end, text);
   }
 
   /** Removes one item of a list or one pair of a mapping, block or flow. */
@@ -119,6 +148,19 @@ export class YamlEditor {
       this.blockEnd((last.value as Node | null) ?? (last.key as Node)),
       mapEntry(key, value, column, this.style),
     );
+  }
+
+  /** Adds pairs at the end of a mapping: one insertion in a flow mapping, one block entry each otherwise. */
+  addPairs(map: YAMLMap, entries: [string, Plain][]): void {
+    if (!map.flow) {
+      for (const [key, value] of entries) this.addPair(map, key, value);
+      return;
+    }
+    this.growing(map);
+    const last = map.items[map.items.length - 1];
+    const at = last ? this.valueEnd(last) : this.source.text.indexOf("{", map.range![0]) + 1;
+    const pairs = entries.map(([key, value]) => flow({ [key]: value }).slice(1, -1)).join(", ");
+    this.edits.insert(at, (last ? ", " : "") + pairs);
   }
 
   /** Adds pairs right after `pair` in its mapping `map` (a new service after the one it comes from). */

@@ -725,6 +725,21 @@ describe("ServiceEdits: services and top-level declarations", () => {
     );
   });
 
+  it("declares into a flow section in its style, and refuses a section others alias", () => {
+    const text = y("services:", "  a:", "    image: x", "networks: {backend: {}}");
+    const out = edited(text, (edits) => {
+      edits.declare("networks", "lan", { driver: "macvlan" });
+      edits.declare("networks", "q", {});
+    });
+    expect(out).toBe(y("services:", "  a:", "    image: x", "networks: {backend: {}, lan: {driver: macvlan}, q: {}}"));
+    const shared = y("services:", "  a:", "    image: x", "networks: &n {backend: {}}", "x-n: *n");
+    expect(refusal(shared, (edits) => edits.declare("networks", "lan", {}))).toMatchObject({
+      code: "UNSUPPORTED",
+      line: 4,
+      column: 11,
+    });
+  });
+
   it("refuses a port published twice or bound twice on the host", () => {
     const text = y("services:", "  a:", '    ports: ["8080:80"]', "  b:", "    image: x") + nets;
     expect(refusal(text, (edits, s) => edits.claimPublishedPort(8080, "tcp", s("b"))).message).toBe(
@@ -776,5 +791,94 @@ describe("ServiceEdits: services and top-level declarations", () => {
     expect(output).toBe(y("services:", "  a:", "    image: nginx") + nets);
     const [start, end] = [text.indexOf("    image"), text.indexOf("networks:")];
     expect(list.map((edit) => [edit.start, edit.end, edit.text])).toEqual([[start, end, y("    image: nginx")]]);
+  });
+});
+
+describe("ServiceEdits.copyInto: text copied as written (an inlined extends), protected as every edit", () => {
+  const base = y(
+    "services:",
+    "  base:",
+    "    cap_add: [NET_ADMIN]",
+    "  a:",
+    "    extends: base",
+    "    volumes:",
+    "      - /d:/d",
+  );
+
+  it("splices the copies into the service's own nodes", () => {
+    const out = edited(base, (edits, s, model) => {
+      const a = s("a");
+      const extendsPair = model.resolver.get(a.map, "extends")!.pair;
+      const volumes = model.resolver.get(a.map, "volumes")!.value!;
+      const at = base.indexOf("extends");
+      const line = base.indexOf("      - /d");
+      edits.copyInto(a, [
+        { key: "volumes", into: volumes, start: line, end: line, text: "      - /b:/b\n" },
+        {
+          key: "extends",
+          into: extendsPair,
+          start: at - 4,
+          end: at + "extends: base\n".length,
+          text: "    cap_add: [NET_ADMIN]\n",
+        },
+      ]);
+    });
+    expect(out).toBe(
+      y(
+        "services:",
+        "  base:",
+        "    cap_add: [NET_ADMIN]",
+        "  a:",
+        "    cap_add: [NET_ADMIN]",
+        "    volumes:",
+        "      - /b:/b",
+        "      - /d:/d",
+      ),
+    );
+  });
+
+  it("refuses a service whose body is an alias, a list others alias, and a splice outside the service", () => {
+    const aliased = y("services:", "  a: &a", "    image: x", "  b: *a");
+    expect(
+      refusal(aliased, (edits, s) =>
+        edits.copyInto(s("b"), [{ key: "image", into: s("b").map, start: 0, end: 0, text: "" }]),
+      ),
+    ).toMatchObject({ code: "UNSUPPORTED", line: 4 });
+    const shared = y("services:", "  a:", "    volumes: &v", "      - /d:/d", "  b:", "    volumes: *v");
+    const line = shared.indexOf("      - /d");
+    expect(
+      refusal(shared, (edits, s, model) =>
+        edits.copyInto(s("a"), [
+          {
+            key: "volumes",
+            into: model.resolver.get(s("a").map, "volumes")!.value!,
+            start: line,
+            end: line,
+            text: "      - /b:/b\n",
+          },
+        ]),
+      ),
+    ).toEqual({
+      code: "UNSUPPORTED",
+      line: 4,
+      column: 7,
+      message:
+        '`volumes` of service "a" is the anchor &v, which other services use; changing it would change them too:' +
+        " move it to an x- block (x-v: &v ...) and refer to it with *v",
+    });
+    const outside = base.indexOf("  a:");
+    expect(
+      refusal(base, (edits, s, model) =>
+        edits.copyInto(s("a"), [
+          {
+            key: "volumes",
+            into: model.resolver.get(s("a").map, "volumes")!.value!,
+            start: outside - 1,
+            end: outside - 1,
+            text: "x",
+          },
+        ]),
+      ),
+    ).toMatchObject({ code: "INTERNAL", line: 4, column: 3 });
   });
 });

@@ -369,6 +369,49 @@ describe("nodeStart and keyStart", () => {
   });
 });
 
+describe("YamlEditor.addPairs", () => {
+  it("adds to a flow mapping in one insertion, with a comma only after an existing pair", () => {
+    const entries: [string, { driver: string } | null][] = [
+      ["lan", { driver: "macvlan" }],
+      ["q", null],
+    ];
+    const text = y("networks: {front: {}}", "volumes: {}");
+    const { editor, map } = open(text);
+    editor.addPairs(map("networks"), entries);
+    editor.addPairs(map("volumes"), entries);
+    expect(editor.result()).toBe(
+      y("networks: {front: {}, lan: {driver: macvlan}, q: null}", "volumes: {lan: {driver: macvlan}, q: null}"),
+    );
+    expect(editor.list()).toHaveLength(2);
+  });
+
+  it("adds one block entry each to a block mapping, in the file's line ends", () => {
+    const text = y("networks:\r", "  front: {}\r", "services: {}\r");
+    const { editor, map } = open(text);
+    editor.addPairs(map("networks"), [
+      ["lan", { driver: "macvlan" }],
+      ["back", {}],
+    ]);
+    expect(editor.result()).toBe(
+      y("networks:\r", "  front: {}\r", "  lan:\r", "    driver: macvlan\r", "  back: {}\r", "services: {}\r"),
+    );
+  });
+
+  it("asks the guard about the flow mapping's first byte, then about the insertion", () => {
+    const text = y("networks: {front: {}}");
+    const { editor, map } = open(text);
+    const asked: number[][] = [];
+    editor.guard = (start, end) => void asked.push([start, end]);
+    editor.addPairs(map("networks"), [["lan", {}]]);
+    const open_ = text.indexOf("{");
+    const end = text.indexOf("}") + 1;
+    expect(asked).toEqual([
+      [open_, open_ + 1],
+      [end, end],
+    ]);
+  });
+});
+
 describe("YamlEditor.blockEnd", () => {
   it("ends a block after its last line's comment, before the comment lines and blank lines that follow", () => {
     const text = y("services:", "  a:", "    ports:", "      - 80 # web", "", "    # next", "    image: x");
@@ -384,7 +427,7 @@ describe("YamlEditor and the guard", () => {
     const text = y("services:", "  a:", "    ports: [80]");
     const { editor, seq, map } = open(text);
     const asked: number[][] = [];
-    editor.edits.guard = (start, end) => void asked.push([start, end]);
+    editor.guard = (start, end) => void asked.push([start, end]);
     const ports = seq("services", "a", "ports");
     editor.append(ports, [443]);
     editor.addPair(map("services", "a"), "init", true);

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
 import type { ServiceModel, StackModel } from "../../model/types.js";
 import type { Notes } from "../../edit/notes.js";
-import type { ServiceEdits } from "../../edit/service-edits.js";
+import type { CopiedText, ServiceEdits } from "../../edit/service-edits.js";
 import { isMergeKey, isOwn } from "../../parse/resolve.js";
 import { blockEnd, blockSpan, dashOffset, keyStart, nodeStart } from "../../edit/style.js";
 import { mergeOf, notInherited, unextendable, type Merge } from "./extends-merge.js";
@@ -14,12 +14,6 @@ class Refusal extends Error {
   ) {
     super(message);
   }
-}
-
-interface Insert {
-  at: number;
-  end: number;
-  text: string;
 }
 
 /**
@@ -47,8 +41,7 @@ export function inlineExtends(
         chain[0]!.map,
       );
     }
-    const inserts = planInline(model, service);
-    for (const insert of inserts) edits.spliceCopied(insert.at, insert.end, insert.text);
+    edits.copyInto(service, planInline(model, service));
     notes.info(
       `${service.name}: inlined \`extends\` of "${chain[0]!.name}" as Compose merges it (docker stack refuses extends)`,
     );
@@ -117,7 +110,7 @@ function baseChain(model: StackModel, service: ServiceModel): ServiceModel[] {
   return chain;
 }
 
-function planInline(model: StackModel, service: ServiceModel): Insert[] {
+function planInline(model: StackModel, service: ServiceModel): CopiedText[] {
   const entry = extendsEntry(model, service)!;
   if (service.map.flow)
     throw new Refusal("the service is written in flow style ({...}): write it as a block", service.map);
@@ -125,7 +118,7 @@ function planInline(model: StackModel, service: ServiceModel): Insert[] {
   const planner = new Planner(model);
   const source = model.parsed.source;
   const column = source.indentAt(keyStart(source, entry.pair));
-  const inserts: Insert[] = [];
+  const pairs: string[] = [];
   const keys = [...new Set(chain.flatMap((base) => model.resolver.entries(base.map).map((e) => e.key)))];
   for (const key of keys.filter((k) => !notInherited(k))) {
     const merge = mergeOf(key);
@@ -138,7 +131,7 @@ function planInline(model: StackModel, service: ServiceModel): Insert[] {
           holders[0]!.pair.key as Node,
         );
       }
-      inserts.push({ at: 0, end: 0, text: planner.pairText(holders[0]!.pair, column) });
+      pairs.push(planner.pairText(holders[0]!.pair, column));
       continue;
     }
     if (merge.kind === "override") continue;
@@ -154,16 +147,16 @@ function planInline(model: StackModel, service: ServiceModel): Insert[] {
   const end = blockEnd(source, (entry.pair.value as Node | null) ?? (entry.pair.key as Node));
   const span = blockSpan(source, keyStart(source, entry.pair), end);
   const eol = source.eol;
-  const texts = inserts.map((insert) => insert.text);
+  const texts = [...pairs];
   // After `: ` of an explicit service key the first inherited key takes the place of `extends:`, on its line.
   if (span.afterIndicator && texts.length > 0) texts[0] = texts[0]!.slice(column);
   const text = span.afterIndicator ? texts.join(eol) : texts.map((line) => line + eol).join("");
-  return [...planner.inserts, { at: span.start, end: span.end, text }];
+  return [...planner.copies, { key: "extends", into: entry.pair, start: span.start, end: span.end, text }];
 }
 
 /** The text edits of a merge, checked before any is made. */
 class Planner {
-  readonly inserts: Insert[] = [];
+  readonly copies: CopiedText[] = [];
 
   constructor(private readonly model: StackModel) {}
 
@@ -224,7 +217,7 @@ class Planner {
         );
       }
     }
-    this.addPairs(own, additions);
+    this.addPairs(own, additions, path);
   }
 
   private mergeMap(own: Node, bases: Node[], merge: Extract<Merge, { kind: "map" }>, path: string): void {
@@ -247,7 +240,7 @@ class Planner {
           additions.push(entry.pair);
         }
       }
-      this.addPairs(own, additions);
+      this.addPairs(own, additions, path);
       return;
     }
     if (isSeq(own) && bases.every(isSeq)) {
@@ -279,7 +272,7 @@ class Planner {
     if (own.flow || !first) {
       const at = first ? nodeStart(this.source, first) : this.source.text.indexOf("[", own.range![0]) + 1;
       const texts = items.map((item) => this.flowText(item, path));
-      this.inserts.push({ at, end: at, text: texts.join(", ") + (first ? ", " : "") });
+      this.copies.push({ key: path, into: own, start: at, end: at, text: texts.join(", ") + (first ? ", " : "") });
       return;
     }
     const dash = dashOffset(this.source, first)!;
@@ -289,16 +282,16 @@ class Planner {
     const span = blockSpan(this.source, dash, dash);
     // Before a first item that shares its line with `: ` (`: - 80`), the new items go in after the indicator.
     const placed = span.afterIndicator ? text.slice(column) + " ".repeat(column) : text;
-    this.inserts.push({ at: span.start, end: span.start, text: placed });
+    this.copies.push({ key: path, into: own, start: span.start, end: span.start, text: placed });
   }
 
-  private addPairs(own: YAMLMap, pairs: Pair[]): void {
+  private addPairs(own: YAMLMap, pairs: Pair[], path: string): void {
     if (pairs.length === 0) return;
     const last = own.items[own.items.length - 1]!;
     if (own.flow) {
       const at = ((last.value as Node | null) ?? (last.key as Node)).range![1];
       const texts = pairs.map((pair) => this.flowPairText(pair));
-      this.inserts.push({ at, end: at, text: texts.map((t) => `, ${t}`).join("") });
+      this.copies.push({ key: path, into: own, start: at, end: at, text: texts.map((t) => `, ${t}`).join("") });
       return;
     }
     const column = this.source.indentAt(keyStart(this.source, own.items[0]!));
@@ -306,7 +299,7 @@ class Planner {
     const at = blockEnd(this.source, (last.value as Node | null) ?? (last.key as Node));
     const tail = this.source.text.slice(0, at).endsWith("\n") ? "" : eol;
     const text = pairs.map((pair) => eol + this.pairText(pair, column)).join("");
-    this.inserts.push({ at, end: at, text: tail ? text : text.slice(eol.length) + eol });
+    this.copies.push({ key: path, into: own, start: at, end: at, text: tail ? text : text.slice(eol.length) + eol });
   }
 
   /** A pair as the base writes it, re-indented to `column`. */
