@@ -754,10 +754,10 @@ export class ServiceEdits {
     const byKey = this.wholeValues.get(service) ?? new Map<string, WholeValue>();
     this.wholeValues.set(service, byKey);
     const earlier = byKey.get(key);
-    if (earlier) this.editor.edits.withdraw(earlier.edits);
-    const mark = this.editor.edits.size;
+    if (earlier) this.editor.withdraw(earlier.edits);
+    const mark = this.editor.list().length;
     write(value);
-    byKey.set(key, { value, edits: this.editor.edits.list().slice(mark), write });
+    byKey.set(key, { value, edits: this.editor.list().slice(mark), write });
   }
 
   private mergeInto(map: YAMLMap, tree: Tree, resolved: unknown): void {

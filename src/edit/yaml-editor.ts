@@ -27,6 +27,11 @@ export class YamlEditor {
     return this.edits.list();
   }
 
+  /** Takes back edits made earlier (a key written whole again, see `TextEdits.withdraw`). */
+  withdraw(edits: readonly TextEdit[]): void {
+    this.edits.withdraw(edits);
+  }
+
   /** Maps an offset of the output back to the text as read (see `TextEdits.backMap`). */
   backMap(): (offset: number) => number {
     return this.edits.backMap();

@@ -50,6 +50,8 @@ export function buildModel(parsed: ParsedFile, options: ModelOptions): StackMode
     parsed,
     resolver,
     file: source.file,
+    documents: [parsed],
+    positionOf: (node) => source.position(node?.range?.[0] ?? 0),
     version,
     dialect: "compose",
     services,

@@ -57,9 +57,15 @@ export interface ServiceModel {
 }
 
 export interface StackModel {
+  /** The file; for a layered stack (`-c A -c B`), the first of `documents`. */
   parsed: ParsedFile;
+  /** Reads any node of the stack (merge keys applied, aliases followed) through its own file's resolver. */
   resolver: Resolver;
   file: string;
+  /** The files the stack is written in, in the order they are layered: `[parsed]` for one file. */
+  documents: readonly ParsedFile[];
+  /** Where a node of the stack is written (its file, line and column); a missing node: the first file's start. */
+  positionOf(node: Node | null | undefined): SourcePosition;
   /** The `version:` value, if any, as text. */
   version: string | undefined;
   dialect: Dialect;

@@ -28,7 +28,7 @@ export const hostDriverNetwork: Rule<"host-driver-network"> = {
       const body = network.entry.value;
       const driver = body && "get" in body ? model.resolver.get(body as never, "driver")?.value : undefined;
       if (!driver || (driver as { value?: unknown }).value !== "host") continue;
-      const at = model.parsed.source.position((network.entry.pair.key as Node | null)?.range?.[0] ?? 0);
+      const at = model.positionOf(network.entry.pair.key as Node | null);
       findings.push(
         fileFindingOf(
           this,

@@ -1,6 +1,6 @@
 import { isMap, isScalar } from "yaml";
 import { StackmodError } from "../errors.js";
-import type { ServiceModel, StackModel } from "../model/types.js";
+import type { StackModel } from "../model/types.js";
 import { inRanges, newestEngine, nextBite, parseEngine, type EngineVersion } from "./engines.js";
 import { hostIngressPort } from "./host-ingress-port.js";
 import { hostPlusNetwork } from "./host-plus-network.js";
@@ -46,21 +46,19 @@ export function findRule(id: string): Rule<RuleId> | undefined {
   return rules.find((rule) => rule.id === id);
 }
 
-/** Every finding of every rule, in file order, judged for `engine` (default: the newest stackmod knows). */
+/**
+ * Every finding of every rule, judged for `engine` (default: the newest stackmod knows), in the
+ * order of the stack's files (one, or those of `-c A -c B`), then of line and column.
+ */
 export function detect(model: StackModel, engine: EngineVersion = defaultEngine()): Finding[] {
-  const findings = model.services.flatMap((service) => detectService(service, model, engine));
-  findings.push(...detectFile(model, engine));
-  return findings.sort((a, b) => a.line - b.line || a.column - b.column);
-}
-
-/** The findings of the rules that look at the file as a whole (its top level, its networks), judged for `engine`. */
-export function detectFile(model: StackModel, engine: EngineVersion): Finding[] {
-  return rules.flatMap((rule) => (rule.checkFile ? judge(rule, rule.checkFile(model), model, engine) : []));
-}
-
-/** One service's findings under every rule, judged for `engine`. */
-export function detectService(service: ServiceModel, model: StackModel, engine: EngineVersion): Finding[] {
-  return rules.flatMap((rule) => judge(rule, rule.check(service, model), model, engine));
+  const findings = model.services.flatMap((service) =>
+    rules.flatMap((rule) => judge(rule, rule.check(service, model), model, engine)),
+  );
+  // The rules that look at the stack's top level and network declarations.
+  for (const rule of rules) if (rule.checkFile) findings.push(...judge(rule, rule.checkFile(model), model, engine));
+  const order = new Map(model.documents.map((parsed, index) => [parsed.source.file, index]));
+  const fileOrder = (finding: Finding) => order.get(finding.file) ?? 0;
+  return findings.sort((a, b) => fileOrder(a) - fileOrder(b) || a.line - b.line || a.column - b.column);
 }
 
 function defaultEngine(): EngineVersion {

@@ -42,7 +42,7 @@ export const lanWithoutGateway: Rule<"lan-without-gateway"> = {
       const entries = isSeq(configs) ? configs.items.map((item) => resolver.deref(item as Node)) : [];
       const missing = entries.length === 0 || entries.some((entry) => !isMap(entry) || !resolver.get(entry, "gateway"));
       if (!missing) continue;
-      const at = model.parsed.source.position((network.entry.pair.key as Node | null)?.range?.[0] ?? 0);
+      const at = model.positionOf(network.entry.pair.key as Node | null);
       findings.push(
         fileFindingOf(
           this,

@@ -15,7 +15,7 @@ export const networkModeInStack: Rule<"network-mode-in-stack"> = {
   },
   check(service, model) {
     if (model.dialect !== "swarm" || !service.networkMode) return [];
-    const at = model.parsed.source.position(service.networkMode.entry.value?.range?.[0] ?? 0);
+    const at = model.positionOf(service.networkMode.entry.value);
     return [
       findingOf(
         this,

@@ -1,3 +1,4 @@
+import type { Node } from "yaml";
 import { StackmodError } from "../errors.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { Notes } from "../edit/notes.js";
@@ -21,7 +22,7 @@ export const networkModeWithNetworks: Rule<"network-mode-with-networks"> = {
   },
   check(service, model) {
     if (model.dialect !== "compose" || !service.networkMode || service.attachments.length === 0) return [];
-    const at = model.parsed.source.position(service.networkMode.entry.value?.range?.[0] ?? 0);
+    const at = model.positionOf(service.networkMode.entry.value);
     return [
       findingOf(
         this,
@@ -73,10 +74,10 @@ function fixNetworkModeWithNetworks(model: StackModel, service: ServiceModel, ed
     );
     return;
   }
-  const value = service.networkMode!.entry.pair.value as { range?: [number, number, number] } | null;
+  const value = service.networkMode!.entry.pair.value as Node | null;
   throw new StackmodError(
     "UNSUPPORTED",
     `service "${service.name}" sets network_mode: ${mode} and networks: (${keys}), which Compose refuses together; this is not a host-network conflict, and which of the two you meant is yours to say: remove one of them`,
-    model.parsed.source.position(value?.range?.[0] ?? 0),
+    model.positionOf(value),
   );
 }

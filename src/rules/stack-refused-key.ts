@@ -104,7 +104,7 @@ function portFindings<Id extends string>(
     const map = model.resolver.deref(item as Node);
     if (!isMap(map)) return;
     for (const entry of model.resolver.entries(map)) {
-      const at = model.parsed.source.position((entry.pair.key as Node).range?.[0] ?? 0);
+      const at = model.positionOf(entry.pair.key as Node);
       const where = `services.${service.name}.ports.${index}`;
       if (!portKeys.has(entry.key)) {
         findings.push({
@@ -188,22 +188,23 @@ function topLevelRefusals<Id extends string>(rule: Rule<Id>, model: StackModel):
   const format = stackFormat(model.version);
   if (format === undefined) return [];
   const findings: Finding<Id>[] = [];
-  const root = model.parsed.root;
   const fileFinding = (node: unknown, message: string) =>
-    fileFindingOf(rule, model.parsed.source.position((node as Node | null)?.range?.[0] ?? 0), message);
-  for (const entry of model.resolver.entries(root)) {
-    const extension = entry.key.startsWith("x-");
-    const since = extension ? topLevelExtensionsSince : topLevelKeySince[entry.key];
-    if (since !== undefined && since <= format) continue;
-    findings.push(
-      fileFinding(
-        entry.pair.key,
-        `the v3 schema of docker stack (format ${formatText(format)}) refuses the top-level \`${entry.key}\` ("(root) Additional property ${entry.key} is not allowed")`,
-      ),
-    );
-  }
-  const configs = model.resolver.get(root, "configs")?.value;
-  if (isMap(configs)) {
+    fileFindingOf(rule, model.positionOf(node as Node | null), message);
+  // Each file's own top level: a layered stack's files each have one.
+  for (const { root } of model.documents) {
+    for (const entry of model.resolver.entries(root)) {
+      const extension = entry.key.startsWith("x-");
+      const since = extension ? topLevelExtensionsSince : topLevelKeySince[entry.key];
+      if (since !== undefined && since <= format) continue;
+      findings.push(
+        fileFinding(
+          entry.pair.key,
+          `the v3 schema of docker stack (format ${formatText(format)}) refuses the top-level \`${entry.key}\` ("(root) Additional property ${entry.key} is not allowed")`,
+        ),
+      );
+    }
+    const configs = model.resolver.get(root, "configs")?.value;
+    if (!isMap(configs)) continue;
     for (const config of model.resolver.entries(configs)) {
       if (!isMap(config.value)) continue;
       const content = model.resolver.get(config.value, "content");

@@ -131,6 +131,26 @@ describe("layered stacks (-c A -c B)", () => {
     expect(overridden.map((f) => f.rule)).toEqual([]);
   });
 
+  it("each finding points into the file that writes its node, when a later file sets its network_mode", () => {
+    const override = { file: "b.yml", text: 'version: "3.8"\nservices:\n  app:\n    network_mode: host\n' };
+    const where = (text: string) =>
+      checkLayered([{ file: "a.yml", text }, override]).findings.map((f) => [f.rule, f.file, f.line, f.column]);
+    const own =
+      'version: "3.8"\nservices:\n  app:\n    image: app:1\n    container_name: app\n    deploy: {replicas: 1}\n';
+    expect(where(own)).toEqual([
+      ["stack-deprecated-key", "a.yml", 5, 5],
+      ["network-mode-in-stack", "b.yml", 4, 19],
+    ]);
+    // Merged in from an anchor of the base: the alias is followed in the base, where the anchor is.
+    const merged =
+      'version: "3.8"\nx-o: &o\n  container_name: c\nservices:\n  app:\n    <<: *o\n    image: app:1\n' +
+      "    deploy: {replicas: 1}\n";
+    expect(where(merged)).toEqual([
+      ["stack-deprecated-key", "a.yml", 3, 3],
+      ["network-mode-in-stack", "b.yml", 4, 19],
+    ]);
+  });
+
   it("x-stackmod.engine: a later file's replaces an earlier one's, as every key does", () => {
     const file = (engine: string) => `version: "3.8"\nx-stackmod: {engine: "${engine}"}\nservices: {}\n`;
     const layers = (...engines: string[]) => engines.map((engine, i) => ({ file: `f${i}.yml`, text: file(engine) }));

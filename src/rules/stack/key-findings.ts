@@ -14,7 +14,7 @@ export function keyFindings<Id extends string>(
   for (const entry of model.resolver.entries(service.map)) {
     const message = pick(entry.key, entry);
     if (message === undefined) continue;
-    const at = model.parsed.source.position((entry.pair.key as Node | null)?.range?.[0] ?? 0);
+    const at = model.positionOf(entry.pair.key as Node | null);
     findings.push({ ...findingOf(rule, service, at, message), key: entry.key });
   }
   return findings;
