@@ -145,7 +145,10 @@ export interface Plan {
   flows: Flow[];
   /** The input's host ports, for the verify step. */
   bindings: Map<string, Binding[]>;
-  /** What must read the same after the rewrite: the services no strategy or fix was applied to, and the other top-level keys. */
+  /**
+   * What must read the same after the rewrite: the services no strategy or fix was applied to, and the other top-level
+   * keys.
+   */
   unchanged: Unchanged;
   /** Where the first rewritten service is: stackmod's own mistakes are reported there. */
   where: SourcePosition;
@@ -502,7 +505,8 @@ export function verify(output: string, options: RewriteOptions & { file: string 
   const internal = (what: string) =>
     new StackmodError(
       "INTERNAL",
-      `stackmod's rewrite is wrong: ${what}; nothing was written. This is a bug in stackmod, not in your file: please report it with the file`,
+      `stackmod's rewrite is wrong: ${what}; nothing was written. This is a bug in stackmod, not in your ` +
+        "file: please report it with the file",
       planned.where,
     );
   let model: StackModel;

@@ -40,7 +40,8 @@ export interface Placement {
 }
 
 const lostBroadcastIn =
-  "a published port gets a broadcast only through docker-proxy, with the sender's address replaced, and not at all with userland-proxy: false; use --strategy proxy (inbound)";
+  "a published port gets a broadcast only through docker-proxy, with the sender's address replaced, and not " +
+  "at all with userland-proxy: false; use --strategy proxy (inbound)";
 const lostSending = (name: string) =>
   `off the host network ${name} cannot send or join it on the LAN; use --direction outbound or --strategy lan`;
 
@@ -84,7 +85,8 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
         kept(
           "LAN",
           to,
-          `via ${proxyName} on the host network to 127.0.0.1:${target}; the service sees the proxy's address, not the client's`,
+          `via ${proxyName} on the host network to 127.0.0.1:${target}; the service sees the proxy's ` +
+            "address, not the client's",
           [onHost(proxyName), published(target, port.protocol)],
         );
     } else if (at.strategy === "proxy") kept("LAN", to, "service stays on the host", [onHost()]);
@@ -144,7 +146,8 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
         kept(
           name,
           to,
-          `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${at.dialect === "swarm" ? "on every node" : "on the host"}`,
+          `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ` +
+            `${at.dialect === "swarm" ? "on every node" : "on the host"}`,
           [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
         );
       else lost(name, to, referenceLost(ref.service, ref.port));
@@ -158,7 +161,9 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
           from: collector,
           to,
           status: "kept",
-          how: `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${at.dialect === "swarm" ? "on every node" : "on the host"}`,
+          how:
+            `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ` +
+            `${at.dialect === "swarm" ? "on every node" : "on the host"}`,
           via: [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
           line,
           column,
@@ -180,7 +185,10 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
 }
 
 function referenceLost(service: string, port: number | undefined): string {
-  return `Swarm names do not resolve on the host network; publish ${port ? `${port} of ` : "the port of "}"${service}" and refer to it as 127.0.0.1:PORT`;
+  return (
+    "Swarm names do not resolve on the host network; publish " +
+    `${port ? `${port} of ` : "the port of "}"${service}" and refer to it as 127.0.0.1:PORT`
+  );
 }
 
 /** `LAN → adguard 53/udp: kept, published with mode: host ...` */

@@ -23,20 +23,25 @@ export function rewireReferences(
     const where = `${ref.evidence.path} at line ${ref.evidence.position.line}`;
     if (published === undefined) {
       notes.warn(
-        `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; publish ${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT, or keep ${service.name} on the overlay`,
+        `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; ` +
+          `publish ${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT, or ` +
+          `keep ${service.name} on the overlay`,
       );
       continue;
     }
     const to = `127.0.0.1:${published.port}`;
     if (!ref.editable || !edits.replaceInScalar(service, ref.editable, ref.text, to)) {
       notes.warn(
-        `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; "${ref.service}" publishes it at ${to}: write that there (stackmod edits only text the service writes itself, literally)`,
+        `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; ` +
+          `"${ref.service}" publishes it at ${to}: write that there (stackmod edits only text the service ` +
+          "writes itself, literally)",
       );
       continue;
     }
     rewritten.set(ref.text, { service: ref.service, ...published });
     notes.info(
-      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${inProtocol(published.protocol)}), reachable from the host network`,
+      `${service.name}: ${where}: "${ref.text}" → "${to}" (published by ` +
+        `"${ref.service}"${inProtocol(published.protocol)}), reachable from the host network`,
     );
   }
   return rewritten;

@@ -38,7 +38,10 @@ export function detectService(service: AuditService, judgement: AuditJudgement):
     const rule: RuleId = unexplained.some((t) => refusalTextsIn(t.error!).some((r) => /\(none\)/.test(r.text)))
       ? "none-plus-network"
       : "host-plus-network";
-    const message = `tasks of service "${service.name}" were refused with the engine's ${rule === "host-plus-network" ? "host" : "none"}-network text, though its spec shows no such conflict now (updated since?)`;
+    const message =
+      `tasks of service "${service.name}" were refused with the engine's ` +
+      `${rule === "host-plus-network" ? "host" : "none"}-network text, though its spec shows no such conflict ` +
+      "now (updated since?)";
     findings.push(finding(rule, message, unexplained, judgement));
   }
   return findings;
@@ -94,7 +97,10 @@ function specConflicts(service: AuditService): Conflict[] {
       const published = port.published ? `${port.published}:` : "";
       conflicts.push({
         rule: "host-ingress-port",
-        message: `service "${service.name}" is on the host network and publishes ${published}${port.target}/${port.protocol} in ingress mode, which attaches it to the ingress network`,
+        message:
+          `service "${service.name}" is on the host network and publishes ` +
+          `${published}${port.target}/${port.protocol} in ingress mode, which attaches it to the ingress ` +
+          "network",
       });
     }
   }

@@ -20,12 +20,17 @@ export function formatAuditText(run: AuditRun, color: Palette, verbose = false):
 
 function header(run: AuditRun): string {
   const stacks = new Set(run.services.flatMap((s) => (s.service.stack ? [s.service.stack] : []))).size;
-  return `engine ${run.engine.Version} (API ${run.apiVersion}) at ${run.endpoint.url} (${run.endpoint.from}): ${plural(run.services.length, "service")} in ${plural(stacks, "stack")}`;
+  return (
+    `engine ${run.engine.Version} (API ${run.apiVersion}) at ${run.endpoint.url} (${run.endpoint.from}): ` +
+    `${plural(run.services.length, "service")} in ${plural(stacks, "stack")}`
+  );
 }
 
 function serviceBlock({ service, findings, next }: AuditedService, run: AuditRun, color: Palette): string[] {
   const lines: string[] = [];
-  const where = `${color.bold(qualifiedName(service))} (${service.stack ? `stack ${service.stack}` : "no stack"}, image ${withoutDigest(service.image)})`;
+  const where =
+    `${color.bold(qualifiedName(service))} (${service.stack ? `stack ${service.stack}` : "no stack"}, image ` +
+    `${withoutDigest(service.image)})`;
   for (const finding of findings) {
     lines.push(`${where}: ${color.red(color.bold("error"))} ${color.dim(finding.rule)}: ${finding.message}`);
     lines.push(`  ${color.dim("now:")} ${nowLine(finding, run)}`);

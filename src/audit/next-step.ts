@@ -22,7 +22,8 @@ function stackFileNames(stack: string): string[] {
 const stackName = dockerNamePattern;
 
 const export_ =
-  "`docker stack` has no export: the file is wherever it was deployed from (a repository, Portainer, a CI job); pass --stack-dir DIR when you have it";
+  "`docker stack` has no export: the file is wherever it was deployed from (a repository, Portainer, a CI " +
+  "job); pass --stack-dir DIR when you have it";
 
 /**
  * The next step for a service with findings: for a stack whose file is found in `stackDir`, the rewrite command;
@@ -36,7 +37,10 @@ export function nextStep(service: AuditService, stackDir: string | undefined): N
     const command = commandLine(["docker", "service", "update", ...removes, service.name]);
     return {
       kind: "not-a-stack",
-      text: `not from a stack (\`docker service create\`, or another tool): change the service itself, e.g. \`${command}\` keeps only its host or none network, or move it into a stack file and run stackmod rewrite on it`,
+      text:
+        `not from a stack (\`docker service create\`, or another tool): change the service itself, e.g. ` +
+        `\`${command}\` keeps only its host or none network, or move it into a stack file and run stackmod ` +
+        "rewrite on it",
     };
   }
   if (!stackDir) return { kind: "no-file", text: export_ };
@@ -48,11 +52,15 @@ export function nextStep(service: AuditService, stackDir: string | undefined): N
       return {
         kind: "rewrite",
         file,
-        command: `${commandLine(["stackmod", "rewrite", file])}, then ${commandLine(["docker", "stack", "deploy", "-c", file, stack])}`,
+        command:
+          `${commandLine(["stackmod", "rewrite", file])}, then ` +
+          `${commandLine(["docker", "stack", "deploy", "-c", file, stack])}`,
       };
   }
   return {
     kind: "no-file",
-    text: `no file for stack "${stack}" in ${stackDir} (looked for ${stack}.yml, ${stack}.yaml, ${stack}/docker-compose.yml and ${stackFileNames(stack).length - 3} more names); ${export_}`,
+    text:
+      `no file for stack "${stack}" in ${stackDir} (looked for ${stack}.yml, ${stack}.yaml, ` +
+      `${stack}/docker-compose.yml and ${stackFileNames(stack).length - 3} more names); ${export_}`,
   };
 }

@@ -19,7 +19,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   let exitCode: ExitCode = exitCodes.ok;
   const program = new Command("stackmod")
     .description(
-      "Find and rewrite Swarm stack and Compose services that are on the host network and another network (refused since Docker Engine 28).",
+      "Find and rewrite Swarm stack and Compose services that are on the host network and another network " +
+        "(refused since Docker Engine 28).",
     )
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -27,7 +28,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .version(version)
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts found, 2: bad input\n  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n  stackmod rewrite deploy/stack.yml --write  # apply it\n  stackmod transforms                        # the strategies and their options\n  stackmod audit --engine 28                 # what a running cluster loses at the upgrade to Engine 28\n\nRun stackmod COMMAND --help for a command's options and examples.",
+      "\nExamples:\n  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts " +
+        "found, 2: bad input\n  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n  " +
+        "stackmod rewrite deploy/stack.yml --write  # apply it\n  stackmod transforms                        # " +
+        "the strategies and their options\n  stackmod audit --engine 28                 # what a running " +
+        "cluster loses at the upgrade to Engine 28\n\nRun stackmod COMMAND --help for a command's options and " +
+        "examples.",
     );
 
   withCommonFlags(
@@ -41,7 +47,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod check stack.yml\n  stackmod check deploy/ --format json\n  stackmod check deploy/ --format sarif > stackmod.sarif\n  stackmod check deploy/ --format github     # annotations in a GitHub Actions log\n  cat stack.yml | stackmod check -",
+      "\nExamples:\n  stackmod check stack.yml\n  stackmod check deploy/ --format json\n  stackmod check " +
+        "deploy/ --format sarif > stackmod.sarif\n  stackmod check deploy/ --format github     # annotations " +
+        "in a GitHub Actions log\n  cat stack.yml | stackmod check -",
     )
     .action(async (paths: string[], flags: CommonFlags) => {
       const { runCheck } = await import("./commands/check.js");
@@ -76,7 +84,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   rewriteCommand
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > report.json\n  stackmod rewrite stack.yml --strategy lan --lan-parent eth0 --lan-subnet 192.168.50.0/24 --lan-range node-a=192.168.50.192/28 --write",
+      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port " +
+        "bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound " +
+        "--stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > " +
+        "report.json\n  stackmod rewrite stack.yml --strategy lan --lan-parent eth0 --lan-subnet " +
+        "192.168.50.0/24 --lan-range node-a=192.168.50.192/28 --write",
     )
     .action(async (paths: string[], flags: RewriteFlags) => {
       const { runRewrite } = await import("./commands/rewrite.js");
@@ -101,7 +113,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--no-color", "never colour the output")
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod audit                                # the engine the docker CLI talks to\n  stackmod audit --engine 28 --stack-dir deploy/  # what stops at the upgrade to 28, and the fix per stack\n  stackmod audit --context prod --format json\n  stackmod audit --host tcp://manager:2375 --format sarif > audit.sarif",
+      "\nExamples:\n  stackmod audit                                # the engine the docker CLI talks to\n  " +
+        "stackmod audit --engine 28 --stack-dir deploy/  # what stops at the upgrade to 28, and the fix per " +
+        "stack\n  stackmod audit --context prod --format json\n  stackmod audit --host tcp://manager:2375 " +
+        "--format sarif > audit.sarif",
     )
     .action(async (flags: AuditFlags) => {
       const { runAudit } = await import("./commands/audit.js");
@@ -152,7 +167,8 @@ function withCommonFlags(command: Command): Command {
     .addOption(
       new Option(
         "--format <format>",
-        "report format: text for people; json (schema/report-v1.schema.json), sarif (code scanning), github (Actions annotations) on stdout",
+        "report format: text for people; json (schema/report-v1.schema.json), sarif (code scanning), github " +
+          "(Actions annotations) on stdout",
       )
         .choices(reportFormats)
         .default("text"),
@@ -189,7 +205,8 @@ function withCommonFlags(command: Command): Command {
     .addOption(
       repeatable(
         "-c, --compose-file <file>",
-        "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them (instead of paths)",
+        "one stack layered from several files, merged as `docker stack deploy -c A -c B` merges them " +
+          "(instead of paths)",
       ),
     );
 }

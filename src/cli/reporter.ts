@@ -92,7 +92,8 @@ export class Reporter {
   checked(file: string, result: CheckResult): void {
     this.outcomes.push({ kind: "checked", file, result });
     this.detail(
-      `${file}: ${result.dialect === "swarm" ? "Swarm stack file" : "Compose file"}, ${result.findings.length} finding(s)`,
+      `${file}: ${result.dialect === "swarm" ? "Swarm stack file" : "Compose file"}, ` +
+        `${result.findings.length} finding(s)`,
     );
     if (!this.text) return;
     this.progress.clear();
@@ -111,7 +112,8 @@ export class Reporter {
         this.detail(`${file}: "${service}": ${setting.option} = ${JSON.stringify(setting.value)} (${setting.from})`);
     }
     this.detail(
-      `${file}: ${result.findings.length} finding(s), ${result.changed ? "changed" : "unchanged"}${written ? ", written" : ""}`,
+      `${file}: ${result.findings.length} finding(s), ` +
+        `${result.changed ? "changed" : "unchanged"}${written ? ", written" : ""}`,
     );
     if (!this.text) return;
     this.progress.clear();

@@ -26,7 +26,9 @@ export function scalar(value: string | number | boolean | null): string {
   );
 }
 
-/** Characters JSON leaves raw but YAML readers refuse or fold (the docker CLI: "control characters are not allowed"). */
+/**
+ * Characters JSON leaves raw but YAML readers refuse or fold (the docker CLI: "control characters are not allowed").
+ */
 const notPrintable = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 export function flow(value: Plain): string {

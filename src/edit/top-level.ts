@@ -44,7 +44,8 @@ export class TopLevelDeclarations {
       else {
         throw new StackmodError(
           "UNSUPPORTED",
-          `stackmod must declare ${[...declarations.keys()].map((key) => `${section}.${key}`).join(", ")}, but the top-level \`${section}:\` is not a mapping written in this file; add them yourself`,
+          `stackmod must declare ${[...declarations.keys()].map((key) => `${section}.${key}`).join(", ")}, ` +
+            `but the top-level \`${section}:\` is not a mapping written in this file; add them yourself`,
           this.model.parsed.source.position((entry.pair.key as Node).range![0]),
         );
       }

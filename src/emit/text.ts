@@ -9,12 +9,17 @@ const plain = palette(false);
 /** `file:line:col: error rule: message`, like a compiler, with the engine's own text under it. */
 export function formatFinding(finding: Finding, color: Palette = plain): string {
   const severity = finding.severity === "error" ? color.red(color.bold("error")) : color.yellow(color.bold("warning"));
-  const head = `${color.bold(`${finding.file}:${finding.line}:${finding.column}`)}: ${severity} ${color.dim(finding.rule)}: ${finding.message}`;
+  const head =
+    `${color.bold(`${finding.file}:${finding.line}:${finding.column}`)}: ${severity} ` +
+    `${color.dim(finding.rule)}: ${finding.message}`;
   return finding.engineError ? `${head}\n  ${color.dim("engine:")} ${finding.engineError}` : head;
 }
 
 export function formatError(error: StackmodError, color: Palette = plain): string {
-  return `${color.bold(`${error.file}:${error.line}:${error.column}`)}: ${color.red(color.bold("error"))} ${error.code}: ${error.message}`;
+  return (
+    `${color.bold(`${error.file}:${error.line}:${error.column}`)}: ${color.red(color.bold("error"))} ` +
+    `${error.code}: ${error.message}`
+  );
 }
 
 /** What `rewrite` did to one file, for standard error; `quiet` leaves it out (errors are reported elsewhere). */

@@ -50,7 +50,8 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
   if ((stat.mode & 0o222) === 0) {
     throw new StackmodError(
       "WRITE_FAILED",
-      "the file is read-only; nothing was written: make it writable (chmod u+w) to let stackmod rewrite it, or drop --write to see the diff",
+      "the file is read-only; nothing was written: make it writable (chmod u+w) to let stackmod rewrite it, " +
+        "or drop --write to see the diff",
       where,
     );
   }
@@ -159,7 +160,8 @@ function replace(
     writeFileAtomic(target, readFrom(held.fd));
     throw new StackmodError(
       "WRITE_FAILED",
-      "the file was saved by someone else while stackmod replaced it; their version was put back and nothing of stackmod's was kept: run stackmod again",
+      "the file was saved by someone else while stackmod replaced it; their version was put back and nothing " +
+        "of stackmod's was kept: run stackmod again",
       where,
     );
   }

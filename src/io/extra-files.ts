@@ -198,7 +198,9 @@ export function writeExtraFile(file: ExtraFile, context: ExtraFileContext): Extr
   return "created";
 }
 
-/** The report lines for the extra files of one stack file: what was (or would be) written, and its text in a dry run. */
+/**
+ * The report lines for the extra files of one stack file: what was (or would be) written, and its text in a dry run.
+ */
 export function describeExtraFiles(
   stackFile: string,
   files: ExtraFile[],
@@ -210,7 +212,8 @@ export function describeExtraFiles(
     if (outcome === "unchanged") return [`${stackFile}: ${file.path} is up to date`];
     if (outcome)
       return [
-        `${stackFile}: ${outcome === "created" ? "wrote" : "replaced"} ${file.path} (mode ${mode}); run it as it says before deploying`,
+        `${stackFile}: ${outcome === "created" ? "wrote" : "replaced"} ${file.path} (mode ${mode}); run it ` +
+          "as it says before deploying",
       ];
     return [`${stackFile}: would write ${file.path} (mode ${mode}):`, ...file.content.replace(/\n$/, "").split("\n")];
   });

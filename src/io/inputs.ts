@@ -54,7 +54,8 @@ export function decodeSource(path: string, bytes: Buffer, maxBytes = defaultLimi
         .replace(/^\ufeff/, "").length + 1;
     throw new StackmodError(
       "BINARY_INPUT",
-      `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid}); stack files are UTF-8 text: is this a binary file, or one saved in another encoding?`,
+      `the file is not valid UTF-8 (byte 0x${bytes[valid]!.toString(16)} at offset ${valid}); stack files ` +
+        "are UTF-8 text: is this a binary file, or one saved in another encoding?",
       {
         file: path,
         line,
@@ -103,14 +104,16 @@ function readFileBounded(path: string, maxBytes: number): Buffer {
     if (!stat.isFile()) {
       throw new StackmodError(
         "READ_FAILED",
-        `not a regular file (${fileKind(stat)}); stackmod reads only regular files, so that no path can make it wait forever: to read a stream, pipe it to standard input and give - as the path`,
+        `not a regular file (${fileKind(stat)}); stackmod reads only regular files, so that no path can make ` +
+          "it wait forever: to read a stream, pipe it to standard input and give - as the path",
         { file: path, line: 1, column: 1 },
       );
     }
     if (stat.size > maxBytes) {
       throw new StackmodError(
         "FILE_TOO_LARGE",
-        `the file is ${stat.size} bytes, over the limit of ${maxBytes}; if it is a genuine stack file, raise the limit with --max-bytes ${stat.size}`,
+        `the file is ${stat.size} bytes, over the limit of ${maxBytes}; if it is a genuine stack file, raise ` +
+          `the limit with --max-bytes ${stat.size}`,
         { file: path, line: 1, column: 1 },
       );
     }
@@ -150,7 +153,8 @@ const waitCell = new Int32Array(new SharedArrayBuffer(4));
 function tooLarge(path: string, maxBytes: number): StackmodError {
   return new StackmodError(
     "FILE_TOO_LARGE",
-    `the input is over the limit of ${maxBytes} bytes (reading stopped there); if it is a genuine stack file, raise the limit with --max-bytes`,
+    `the input is over the limit of ${maxBytes} bytes (reading stopped there); if it is a genuine stack ` +
+      "file, raise the limit with --max-bytes",
     { file: path, line: 1, column: 1 },
   );
 }

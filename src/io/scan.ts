@@ -96,7 +96,9 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
         path,
         error: new StackmodError(
           "NO_STACK_FILES",
-          `no stack or Compose file in this folder (a .yml or .yaml file whose top level has \`services:\`)${others > 0 ? `; ${others} other entries skipped (--verbose lists them)` : ""}: name the files, or check another folder`,
+          "no stack or Compose file in this folder (a .yml or .yaml file whose top level has " +
+            `\`services:\`)${others > 0 ? `; ${others} other entries skipped (--verbose lists them)` : ""}: ` +
+            "name the files, or check another folder",
           { file: path, line: 1, column: 1 },
         ),
       });

@@ -102,7 +102,10 @@ function spansFiles(service: string, findings: Finding[], file: string): Stackmo
     findings.find((f) => f.service === service && f.file === file) ?? findings.find((f) => f.service === service)!;
   return new StackmodError(
     "UNSUPPORTED",
-    `service "${service}" is refused only once the files are merged (its ${finding.rule} is here, its other networks or ports come from another file); stackmod edits one file at a time: write the service's \`networks:\` (and \`ports:\`) in one of the files, or rewrite the merged file from \`docker stack config -c ... -c ...\``,
+    `service "${service}" is refused only once the files are merged (its ${finding.rule} is here, its other ` +
+      "networks or ports come from another file); stackmod edits one file at a time: write the service's " +
+      `\`networks:\` (and \`ports:\`) in one of the files, or rewrite the merged file from \`docker stack ` +
+      `config -c ... -c ...\``,
     finding,
   );
 }

@@ -134,7 +134,10 @@ function buildService(entry: Entry, map: YAMLMap, data: Record<string, unknown>,
     if (!a.network && a.key !== "default") {
       throw new StackmodError(
         "UNDECLARED_NETWORK",
-        `service "${entry.key}" uses network "${a.key}", which is not declared under the top-level \`networks:\`; declare it there (\`${a.key}: {}\`, or \`${a.key}: {external: true, name: host}\` if it is the host network), or, if this file overrides another, check the two layered: stackmod check -c BASE.yml -c ${parsed.source.file}`,
+        `service "${entry.key}" uses network "${a.key}", which is not declared under the top-level ` +
+          `\`networks:\`; declare it there (\`${a.key}: {}\`, or \`${a.key}: {external: true, name: host}\` if ` +
+          "it is the host network), or, if this file overrides another, check the two layered: stackmod check " +
+          `-c BASE.yml -c ${parsed.source.file}`,
         a.position,
       );
     }

@@ -127,7 +127,10 @@ class StackResolver extends Resolver {
   }
 }
 
-/** The newest stack file format of docker CLI 28 (cli/compose/schema): what a file without `version:`, or with "3", is read as. */
+/**
+ * The newest stack file format of docker CLI 28 (cli/compose/schema): what a file without `version:`, or with "3", is
+ * read as.
+ */
 const newestFormat = "3.13";
 
 /**

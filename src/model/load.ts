@@ -18,7 +18,9 @@ export interface LoadOptions {
   /** Force the dialect instead of detecting it from the file. */
   target?: Dialect;
   limits?: Partial<ParseLimits>;
-  /** The Docker Engine to judge for (`27.5`, `28.0.1`); default: the file's `x-stackmod.engine`, else the newest known. */
+  /**
+   * The Docker Engine to judge for (`27.5`, `28.0.1`); default: the file's `x-stackmod.engine`, else the newest known.
+   */
   engine?: string;
   /** Set by the layered pipeline (`-c A -c B`): the networks every file of the stack declares, merged. */
   layerNetworks?: ReadonlyMap<string, NetworkDecl>;

@@ -61,7 +61,10 @@ function* boundedParse(text: string, lineCounter: LineCounter, maxDepth: number)
   yield* parser.end();
 }
 
-/** The parser's tokens, each document's top two levels of block collections made to let go of their items as they are read. */
+/**
+ * The parser's tokens, each document's top two levels of block collections made to let go of their items as they are
+ * read.
+ */
 export function* releasing(tokens: Iterable<CST.Token>): Generator<CST.Token> {
   for (const token of tokens) {
     if (token.type === "document" && token.value?.type === "block-map") {

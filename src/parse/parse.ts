@@ -65,7 +65,8 @@ export function parseStackFile(
   if (text.length > limits.maxBytes) {
     throw new StackmodError(
       "FILE_TOO_LARGE",
-      `the file is ${text.length} bytes, over the limit of ${limits.maxBytes}; if it is a genuine stack file, raise the limit with --max-bytes ${text.length}`,
+      `the file is ${text.length} bytes, over the limit of ${limits.maxBytes}; if it is a genuine stack ` +
+        `file, raise the limit with --max-bytes ${text.length}`,
       before(0),
     );
   }
@@ -82,7 +83,9 @@ export function parseStackFile(
     const name = { "\u0085": "NEXT LINE (NEL, U+0085)", "\u2028": "LINE SEPARATOR (U+2028)" }[breaker[0]];
     throw new StackmodError(
       "YAML_SYNTAX",
-      `the file holds a ${name ?? "PARAGRAPH SEPARATOR (U+2029)"} here, which docker's YAML parser (go-yaml, YAML 1.1) reads as a line break and YAML 1.2 (stackmod's) does not, so the two would read different files; replace it with a newline or remove it`,
+      `the file holds a ${name ?? "PARAGRAPH SEPARATOR (U+2029)"} here, which docker's YAML parser (go-yaml, ` +
+        "YAML 1.1) reads as a line break and YAML 1.2 (stackmod's) does not, so the two would read different " +
+        "files; replace it with a newline or remove it",
       before(breaker.index),
     );
   }
@@ -102,7 +105,8 @@ export function parseStackFile(
     const second = docs[1]!;
     throw new StackmodError(
       "YAML_MULTIPLE_DOCUMENTS",
-      "the file holds several YAML documents (---); a stack file is one document: split it into separate files and pass them with -c",
+      "the file holds several YAML documents (---); a stack file is one document: split it into separate " +
+        "files and pass them with -c",
       source.position(second.range[0]),
     );
   }
@@ -169,7 +173,8 @@ function inexactInteger(node: Node, source: SourceText): StackmodError {
   const literal = (node as { source?: string }).source;
   return new StackmodError(
     "WRONG_TYPE",
-    `the integer ${literal} is larger than stackmod can copy exactly (2^53); quote it ("${literal}") if it is a string, which is what docker passes on anyway`,
+    `the integer ${literal} is larger than stackmod can copy exactly (2^53); quote it ("${literal}") if it ` +
+      "is a string, which is what docker passes on anyway",
     source.position(node.range?.[0] ?? 0),
   );
 }
@@ -206,7 +211,8 @@ function syntaxError(code: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICA
   if (code === "DUPLICATE_KEY")
     return [
       "YAML_DUPLICATE_KEY",
-      `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them`,
+      `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice ` +
+        "in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them",
     ];
   return ["YAML_SYNTAX", "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces"];
 }
@@ -214,7 +220,8 @@ function syntaxError(code: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICA
 function tooDeep(limits: ParseLimits, where: SourcePosition): StackmodError {
   return new StackmodError(
     "YAML_TOO_DEEP",
-    `mappings and lists are nested more than ${limits.maxDepth} levels deep (a nesting bomb?); a stack file never needs that, check where this file comes from`,
+    `mappings and lists are nested more than ${limits.maxDepth} levels deep (a nesting bomb?); a stack file ` +
+      "never needs that, check where this file comes from",
     where,
   );
 }
@@ -254,7 +261,8 @@ function plainData(doc: Document.Parsed, limits: ParseLimits, source: SourceText
     if (error instanceof ReferenceError && /excessive alias/i.test(error.message)) {
       throw new StackmodError(
         "YAML_ALIAS_LIMIT",
-        `aliases expand to more than ${limits.maxAliasCount} nodes (an alias bomb?); if the file is genuine, raise the limit with --max-aliases`,
+        `aliases expand to more than ${limits.maxAliasCount} nodes (an alias bomb?); if the file is genuine, ` +
+          "raise the limit with --max-aliases",
         source.position(firstAlias(doc)?.range?.[0] ?? 0),
       );
     }

@@ -22,12 +22,16 @@ export function explainSyntaxError(code: string, message: string, offset: number
       const close = closers[text[open]!]!;
       return {
         offset: open,
-        message: `this \`${text[open]}\` opens a ${kind} that is never closed: add the \`${close}\` where it ends (after its last item, on the same line or an indented one)`,
+        message:
+          `this \`${text[open]}\` opens a ${kind} that is never closed: add the \`${close}\` where it ends ` +
+          "(after its last item, on the same line or an indented one)",
       };
     }
     return {
       offset,
-      message: `a line of this flow ${message.includes("sequence") ? "sequence" : "mapping"} is indented less than the key it belongs to: indent it more, or write the collection on one line`,
+      message:
+        `a line of this flow ${message.includes("sequence") ? "sequence" : "mapping"} is indented less than ` +
+        "the key it belongs to: indent it more, or write the collection on one line",
     };
   }
   if (code === "MISSING_CHAR" && /^Missing closing (["'])quote/.test(message)) {
@@ -35,7 +39,9 @@ export function explainSyntaxError(code: string, message: string, offset: number
     const quote = message.includes('"quote') ? '"' : "'";
     return {
       offset: open ?? offset,
-      message: `this \`${quote}\` opens a quoted string that is never closed: add the closing \`${quote}\` where the value ends`,
+      message:
+        `this \`${quote}\` opens a quoted string that is never closed: add the closing \`${quote}\` where the ` +
+        "value ends",
     };
   }
   if (code === "BAD_INDENT" && /All mapping items must start at the same column/.test(message)) {
@@ -50,14 +56,16 @@ export function explainSyntaxError(code: string, message: string, offset: number
     return {
       offset,
       message:
-        'this value holds ": " (a colon and a space), which YAML reads as the start of another mapping: quote the whole value ("...")',
+        'this value holds ": " (a colon and a space), which YAML reads as the start of another mapping: ' +
+        'quote the whole value ("...")',
     };
   }
   if (code === "BLOCK_AS_IMPLICIT_KEY" && /block sequence may not be used as an implicit map key/.test(message)) {
     return {
       offset: offset + (/^[ ]*/.exec(text.slice(offset))?.[0].length ?? 0),
       message:
-        "a list item (`- `) where a key was expected: indent it under the key it belongs to, or put it at the column of that key's other items",
+        "a list item (`- `) where a key was expected: indent it under the key it belongs to, or put it at " +
+        "the column of that key's other items",
     };
   }
   if (code === "MULTILINE_IMPLICIT_KEY")

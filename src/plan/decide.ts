@@ -60,7 +60,12 @@ export function chooseDefault(
   const refers = [...new Set(facts.reaches.map((r) => r.service))];
   throw new StackmodError(
     "UNDECIDED",
-    `service "${service.name}" is on the host network and another network, and the file shows nothing that decides how to rewrite it: no port it receives (x-stackmod ports, --port, ports:, expose:), no broadcast or multicast use, nobody on the overlay naming it${refers.length > 0 ? ` (it refers to ${refers.join(", ")})` : ""}. Choose: \`--port ${service.name}=PORT/PROTO\` (then publish, or proxy for broadcasts), \`--strategy ${transforms.map((t) => t.name).join("|")}\`, or \`--direction outbound\` to keep it on the host`,
+    `service "${service.name}" is on the host network and another network, and the file shows nothing that ` +
+      "decides how to rewrite it: no port it receives (x-stackmod ports, --port, ports:, expose:), no " +
+      "broadcast or multicast use, nobody on the overlay naming " +
+      `it${refers.length > 0 ? ` (it refers to ${refers.join(", ")})` : ""}. Choose: \`--port ` +
+      `${service.name}=PORT/PROTO\` (then publish, or proxy for broadcasts), \`--strategy ` +
+      `${transforms.map((t) => t.name).join("|")}\`, or \`--direction outbound\` to keep it on the host`,
     service.position,
   );
 }
@@ -115,6 +120,9 @@ export function sayExposure(
   }
   if (ports.length === 0) return;
   notes.warn(
-    `${service.name}: new exposure: ${ports.join(", ")} ${ports.length > 1 ? "are" : "is"} now published in ingress mode, on every node of the swarm, to anyone who reaches a node (before, only the host ports of its own node); pass --publish host (proxy.publish: host) to serve ${ports.length > 1 ? "them" : "it"} only on the node that runs it`,
+    `${service.name}: new exposure: ${ports.join(", ")} ${ports.length > 1 ? "are" : "is"} now published in ` +
+      "ingress mode, on every node of the swarm, to anyone who reaches a node (before, only the host ports of " +
+      `its own node); pass --publish host (proxy.publish: host) to serve ${ports.length > 1 ? "them" : "it"} ` +
+      "only on the node that runs it",
   );
 }

@@ -22,7 +22,8 @@ export function readFileOptions(model: StackModel, strategies: readonly Transfor
   const warnings: string[] = [];
   if (model.options && model.dialect === "swarm" && !atLeast(model.version, 3, 4)) {
     warnings.push(
-      `${model.file}: a top-level x-stackmod block needs file format 3.4 or later for docker stack; move the options to --config`,
+      `${model.file}: a top-level x-stackmod block needs file format 3.4 or later for docker stack; move the ` +
+        "options to --config",
     );
   }
   const services = new Map<string, RawOptions>();
@@ -37,7 +38,8 @@ export function readFileOptions(model: StackModel, strategies: readonly Transfor
     services.set(service.name, own);
     if (model.dialect === "swarm" && !atLeast(model.version, 3, 7)) {
       warnings.push(
-        `${model.file}: service "${service.name}" has an x-stackmod block, which docker stack refuses before file format 3.7; use the top-level block's services.${service.name} or --config`,
+        `${model.file}: service "${service.name}" has an x-stackmod block, which docker stack refuses before ` +
+          `file format 3.7; use the top-level block's services.${service.name} or --config`,
       );
     }
   }

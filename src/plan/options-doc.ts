@@ -37,7 +37,8 @@ export function optionRows(transforms: readonly Transform[]): OptionRow[] {
         values: "the keys above",
         defaultValue: "",
         description:
-          "top-level block and `--config` only: options for the service NAME (the way to configure files older than format 3.7)",
+          "top-level block and `--config` only: options for the service NAME (the way to configure files " +
+          "older than format 3.7)",
       });
       continue;
     }

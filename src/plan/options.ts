@@ -122,9 +122,14 @@ export function optionError(issue: z.core.$ZodIssue, where: string, position: So
   let message: string;
   if (issue.code === "invalid_value") message = `invalid value; allowed: ${issue.values.map(String).join(", ")}`;
   else if (issue.code === "invalid_type")
-    message = `expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`} here; see \`stackmod transforms\` for each option's type`;
+    message =
+      "expected " +
+      `${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`} ` +
+      `here; see \`stackmod transforms\` for each option's type`;
   else if (issue.code === "unrecognized_keys")
-    message = `unknown option ${issue.keys.map((k) => `\`${k}\``).join(", ")}; see \`stackmod transforms\` for the allowed keys`;
+    message =
+      `unknown option ${issue.keys.map((k) => `\`${k}\``).join(", ")}; see \`stackmod transforms\` for the ` +
+      "allowed keys";
   else message = issue.message;
   return new StackmodError("BAD_OPTION", `\`${where}\`: ${message}`, position);
 }

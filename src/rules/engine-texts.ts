@@ -64,13 +64,17 @@ export const cliCommit = "docker/cli v28.2.2 (e6534b4eb700e592f25e7213568a02f3ce
 export const ignoredOptionsText: EngineText = {
   text: "Ignoring unsupported options: ",
   engines: [{}],
-  source: `${cliCommit} cli/command/stack/loader/loader.go (LoadComposefile), keys from cli/compose/types/types.go UnsupportedProperties`,
+  source:
+    `${cliCommit} cli/command/stack/loader/loader.go (LoadComposefile), keys from cli/compose/types/types.go ` +
+    "UnsupportedProperties",
 };
 
 export const deprecatedOptionsText: EngineText = {
   text: "Ignoring deprecated options:",
   engines: [{}],
-  source: `${cliCommit} cli/command/stack/loader/loader.go (LoadComposefile), keys from cli/compose/types/types.go DeprecatedProperties`,
+  source:
+    `${cliCommit} cli/command/stack/loader/loader.go (LoadComposefile), keys from cli/compose/types/types.go ` +
+    "DeprecatedProperties",
 };
 
 export const forbiddenDeployText: EngineText = {

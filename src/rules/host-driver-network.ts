@@ -13,9 +13,13 @@ export const hostDriverNetwork: Rule<"host-driver-network"> = {
   texts: [onlyOneHostText],
   docs: {
     full:
-      "The host network exists once per engine, predefined. Declaring a network with `driver: host` asks `docker stack deploy` " +
-      '(or Compose) to create another one, which the host driver refuses ("only one instance of "host" network is allowed"); the deploy fails.',
-    help: "Refer to the predefined network instead: `hostnet: {external: true, name: host}` (and attach the service to `hostnet`).",
+      "The host network exists once per engine, predefined. Declaring a network with `driver: host` asks " +
+      "`docker stack deploy` " +
+      ('(or Compose) to create another one, which the host driver refuses ("only one instance of "host" ' +
+        'network is allowed"); the deploy fails.'),
+    help:
+      "Refer to the predefined network instead: `hostnet: {external: true, name: host}` (and attach the " +
+      "service to `hostnet`).",
     sources: [onlyOneHostText.source],
   },
   check() {
@@ -33,7 +37,8 @@ export const hostDriverNetwork: Rule<"host-driver-network"> = {
         fileFindingOf(
           this,
           at,
-          `network "${network.key}" is declared with \`driver: host\`: the engine refuses to create a second host network ("${onlyOneHostText.text}"); write \`${network.key}: {external: true, name: host}\``,
+          `network "${network.key}" is declared with \`driver: host\`: the engine refuses to create a second ` +
+            `host network ("${onlyOneHostText.text}"); write \`${network.key}: {external: true, name: host}\``,
           onlyOneHostText.text,
         ),
       );

@@ -20,9 +20,12 @@ export const hostIngressPort: Rule<"host-ingress-port"> = {
   refusesTasks: true,
   docs: {
     full:
-      "A Swarm service on the host network that publishes a port in ingress mode (the default) is attached to the ingress network by swarmkit, " +
+      "A Swarm service on the host network that publishes a port in ingress mode (the default) is attached " +
+      "to the ingress network by swarmkit, " +
       "so its tasks hit the same start-time check as a second network.",
-    help: "Run `stackmod rewrite FILE --write`: it drops the ingress port (the service already listens on the host), or publish it with `mode: host`.",
+    help:
+      "Run `stackmod rewrite FILE --write`: it drops the ingress port (the service already listens on the " +
+      "host), or publish it with `mode: host`.",
     sources: networkCheckSources,
     fix: "drops the ingress ports",
   },
@@ -36,7 +39,9 @@ export const hostIngressPort: Rule<"host-ingress-port"> = {
           this,
           service,
           port.position,
-          `service "${service.name}" is on the host network and publishes ${port.raw ?? `port ${port.target ?? "?"}`} in ingress mode, which attaches it to the ingress network; drop the port (the service already listens on the host) or use \`mode: host\``,
+          `service "${service.name}" is on the host network and publishes ` +
+            `${port.raw ?? `port ${port.target ?? "?"}`} in ingress mode, which attaches it to the ingress ` +
+            `network; drop the port (the service already listens on the host) or use \`mode: host\``,
           sharedNetworkText.text,
         ),
       );

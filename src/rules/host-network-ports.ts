@@ -15,11 +15,14 @@ export const hostNetworkPorts: Rule<"host-network-ports"> = {
   docs: {
     full:
       "A container on the host network has no address of its own: the engine discards its port mappings " +
-      '("Published ports are discarded when using host network mode"). The service listens on the host\'s ports as it binds them; ' +
-      "the `ports:` entries document nothing the engine does, and a number mapped to another (8080:80) does not happen. " +
+      ('("Published ports are discarded when using host network mode"). The service listens on the host\'s ' +
+        "ports as it binds them; ") +
+      ("the `ports:` entries document nothing the engine does, and a number mapped to another (8080:80) does " +
+        "not happen. ") +
       "(In a stack file a port in ingress mode is worse: host-ingress-port; this rule looks at Compose files.)",
     help:
-      "Run `stackmod rewrite FILE --fix host-network-ports`: it drops the discarded entries, as the rewrite of a host-network " +
+      "Run `stackmod rewrite FILE --fix host-network-ports`: it drops the discarded entries, as the rewrite " +
+      "of a host-network " +
       "service already does for ingress ports. List the ports in `expose:` if you want them written down.",
     sources: [portsDiscardedText.source, "docs.docker.com/engine/network/drivers/host/"],
     fix: "drops the discarded `ports:` entries",
@@ -36,7 +39,9 @@ export const hostNetworkPorts: Rule<"host-network-ports"> = {
         this,
         service,
         port.position,
-        `service "${service.name}" is on the host network, so the engine discards ${port.raw ?? `port ${port.target ?? "?"}`} ("${portsDiscardedText.text}"); it listens on the host's port ${port.target ?? "?"} directly`,
+        `service "${service.name}" is on the host network, so the engine discards ` +
+          `${port.raw ?? `port ${port.target ?? "?"}`} ("${portsDiscardedText.text}"); it listens on the ` +
+          `host's port ${port.target ?? "?"} directly`,
       ),
     );
   },
@@ -54,7 +59,8 @@ export const hostNetworkPorts: Rule<"host-network-ports"> = {
         gone.map((p) => p.node as Node),
       );
       notes.info(
-        `${service.name}: dropped ${gone.map((p) => p.raw ?? p.target).join(", ")} from ports: on the host network the engine discards them`,
+        `${service.name}: dropped ${gone.map((p) => p.raw ?? p.target).join(", ")} from ports: on the host ` +
+          "network the engine discards them",
       );
       return true;
     },

@@ -2,7 +2,8 @@ import { isMap, isScalar, isSeq, type Node } from "yaml";
 import { fileFindingOf, onEngines, type Finding, type Rule } from "./rule.js";
 
 const lanGatewaySource =
-  'moby/moby#50929 (07453abab3 "macvlan, ipvlan-l2: only configure a default route when a gateway address is supplied"), ' +
+  'moby/moby#50929 (07453abab3 "macvlan, ipvlan-l2: only configure a default route when a gateway address is ' +
+  'supplied"), ' +
   "first in docker-v29.0.0, not in v28.5.2";
 
 /** A macvlan or ipvlan (l2) network without a gateway: from Engine 29 its containers get no default route. */
@@ -16,10 +17,14 @@ export const lanWithoutGateway: Rule<"lan-without-gateway"> = {
   tag: "engine-upgrade",
   docs: {
     full:
-      "Up to Engine 28, a macvlan or ipvlan l2 network declared without `gateway` got one from IPAM (the subnet's first address) " +
-      "as its containers' default route. From 29.0.0 the engine configures a default route only when a gateway is given: " +
+      "Up to Engine 28, a macvlan or ipvlan l2 network declared without `gateway` got one from IPAM (the " +
+      "subnet's first address) " +
+      ("as its containers' default route. From 29.0.0 the engine configures a default route only when a " +
+        "gateway is given: ") +
       "containers on such a network reach their own subnet and nothing beyond it.",
-    help: "Add the LAN's router to the network's `ipam.config` entries (`gateway: 192.168.50.1`), or, for the lan strategy, `lan.gateway`.",
+    help:
+      "Add the LAN's router to the network's `ipam.config` entries (`gateway: 192.168.50.1`), or, for the lan " +
+      "strategy, `lan.gateway`.",
     sources: [lanGatewaySource],
   },
   check() {
@@ -47,7 +52,9 @@ export const lanWithoutGateway: Rule<"lan-without-gateway"> = {
         fileFindingOf(
           this,
           at,
-          `network "${network.key}" (${name}) has no gateway: from Engine 29.0.0 its containers get no default route and reach only their own subnet (moby/moby#50929); add \`gateway:\` to its ipam.config`,
+          `network "${network.key}" (${name}) has no gateway: from Engine 29.0.0 its containers get no ` +
+            `default route and reach only their own subnet (moby/moby#50929); add \`gateway:\` to its ` +
+            "ipam.config",
         ),
       );
     }

@@ -9,8 +9,12 @@ export const networkModeInStack: Rule<"network-mode-in-stack"> = {
   engines: { swarm: [{}], compose: [] },
   texts: [ignoredOptionsText],
   docs: {
-    full: '`docker stack deploy` ignores `network_mode` ("Ignoring unsupported options: network_mode"), so the service does not get the network the file asks for.',
-    help: "For the host network in a stack file, attach an external network whose name is `host` instead of `network_mode: host`.",
+    full:
+      '`docker stack deploy` ignores `network_mode` ("Ignoring unsupported options: network_mode"), so the ' +
+      "service does not get the network the file asks for.",
+    help:
+      "For the host network in a stack file, attach an external network whose name is `host` instead of " +
+      "`network_mode: host`.",
     sources: [`${ignoredOptionsText.source}`],
   },
   check(service, model) {
@@ -21,7 +25,9 @@ export const networkModeInStack: Rule<"network-mode-in-stack"> = {
         this,
         service,
         at,
-        `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring unsupported options: network_mode"); for the host network attach an external network named host instead`,
+        `\`docker stack deploy\` ignores \`network_mode: ${service.networkMode.value}\` ("Ignoring ` +
+          `unsupported options: network_mode"); for the host network attach an external network named host ` +
+          "instead",
       ),
     ];
   },

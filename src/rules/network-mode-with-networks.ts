@@ -28,7 +28,8 @@ export const networkModeWithNetworks: Rule<"network-mode-with-networks"> = {
         this,
         service,
         at,
-        `service "${service.name}" sets \`network_mode: ${service.networkMode.value}\` and \`networks:\`; Compose refuses the file`,
+        `service "${service.name}" sets \`network_mode: ${service.networkMode.value}\` and \`networks:\`; ` +
+          "Compose refuses the file",
         `service ${service.name} ${composeNetworkModeText.text}`,
       ),
     ];
@@ -63,21 +64,25 @@ function fixNetworkModeWithNetworks(model: StackModel, service: ServiceModel, ed
     edits.removeKey(service, "networks");
     const owner = shared[1] === "service" ? `service "${shared[2]}"` : `container "${shared[2]}"`;
     notes.info(
-      `${service.name}: removed networks: (${keys}): with network_mode: ${mode} it runs in the network namespace of ${owner}, whose networks are the ones it is on; attach ${owner} to them if it needs them`,
+      `${service.name}: removed networks: (${keys}): with network_mode: ${mode} it runs in the network ` +
+        `namespace of ${owner}, whose networks are the ones it is on; attach ${owner} to them if it needs them`,
     );
     return;
   }
   if (mode === "none") {
     edits.removeKey(service, "networks");
     notes.warn(
-      `${service.name}: kept network_mode: none and removed networks: (${keys}), so it still has no network (fail closed); if it needs ${keys}, remove network_mode: none instead`,
+      `${service.name}: kept network_mode: none and removed networks: (${keys}), so it still has no network ` +
+        `(fail closed); if it needs ${keys}, remove network_mode: none instead`,
     );
     return;
   }
   const value = service.networkMode!.entry.pair.value as Node | null;
   throw new StackmodError(
     "UNSUPPORTED",
-    `service "${service.name}" sets network_mode: ${mode} and networks: (${keys}), which Compose refuses together; this is not a host-network conflict, and which of the two you meant is yours to say: remove one of them`,
+    `service "${service.name}" sets network_mode: ${mode} and networks: (${keys}), which Compose refuses ` +
+      "together; this is not a host-network conflict, and which of the two you meant is yours to say: remove " +
+      "one of them",
     model.positionOf(value),
   );
 }

@@ -47,7 +47,8 @@ function dropNoneNetwork(service: ServiceModel, edits: ServiceEdits, notes: Note
   const others = service.attachments.filter((a) => a.network?.special === undefined);
   if (others.length > 0 && !service.attachments.some((a) => a.network?.special === "host")) {
     notes.warn(
-      `${service.name}: it now has network access on ${others.map((a) => `"${a.key}"`).join(", ")}; with "${none[0]!.key}" it was meant to have none: if it must stay isolated, remove those networks instead`,
+      `${service.name}: it now has network access on ${others.map((a) => `"${a.key}"`).join(", ")}; with ` +
+        `"${none[0]!.key}" it was meant to have none: if it must stay isolated, remove those networks instead`,
     );
   }
 }

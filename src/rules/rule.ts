@@ -86,7 +86,9 @@ export interface Rule<Id extends string = string> {
   texts: readonly EngineText[];
   docs: RuleDocs;
   check(service: ServiceModel, model: StackModel): Finding<Id>[];
-  /** Findings about the file rather than a service (service ""), e.g. top-level keys: build them with `fileFindingOf`. */
+  /**
+   * Findings about the file rather than a service (service ""), e.g. top-level keys: build them with `fileFindingOf`.
+   */
   checkFile?(model: StackModel): Finding<Id>[];
   fix?: RuleFix;
   /** The SARIF tag that groups it (default: networking). */

@@ -15,6 +15,8 @@ export function specialNetworkWithOthers<Id extends string>(
   const attachment = service.attachments.find((a) => a.network?.special === special);
   const others = service.attachments.filter((a) => a.network?.special !== special);
   if (!attachment || others.length === 0) return [];
-  const message = `service "${service.name}" is on the ${special} network ("${attachment.key}") and on ${others.map((a) => `"${a.key}"`).join(", ")}; ${consequence}`;
+  const message =
+    `service "${service.name}" is on the ${special} network ("${attachment.key}") and on ` +
+    `${others.map((a) => `"${a.key}"`).join(", ")}; ${consequence}`;
   return [findingOf(rule, service, attachment.position, message, engineError)];
 }

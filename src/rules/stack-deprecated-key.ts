@@ -15,7 +15,8 @@ export const stackDeprecatedKey: Rule<"stack-deprecated-key"> = {
   docs: {
     full:
       '`docker stack deploy` prints "Ignoring deprecated options:" and deploys without `container_name` ' +
-      `("${deprecatedKeys.container_name}": Swarm names containers STACK_SERVICE.SLOT.TASK; other services reach it by its service name) ` +
+      (`("${deprecatedKeys.container_name}": Swarm names containers STACK_SERVICE.SLOT.TASK; other services ` +
+        "reach it by its service name) ") +
       `and \`expose\` ("${deprecatedKeys.expose}").`,
     help:
       "Run `stackmod rewrite FILE --fix stack-deprecated-key`: it drops `container_name`. " +
@@ -40,7 +41,8 @@ export const stackDeprecatedKey: Rule<"stack-deprecated-key"> = {
       if (!entry) return false;
       edits.removeKey(service, "container_name");
       notes.info(
-        `${service.name}: removed container_name, which docker stack ignores: Swarm names the containers STACK_${service.name}.SLOT.TASK; reach the service by its name "${service.name}"`,
+        `${service.name}: removed container_name, which docker stack ignores: Swarm names the containers ` +
+          `STACK_${service.name}.SLOT.TASK; reach the service by its name "${service.name}"`,
       );
       return findings.some((f) => f.key === "expose") ? "partial" : true;
     },

@@ -33,21 +33,31 @@ export const stackRefusedKey: Rule<"stack-refused-key"> = {
   tag: "stack-compatibility",
   docs: {
     full:
-      '`docker stack` validates the file against its v3 JSON schema for the file\'s `version:` (none or "3" is 3.13) and refuses it ' +
-      'at the first violation ("services.web Additional property profiles is not allowed", "services.web.depends_on must be a list", ' +
-      '"services.web.ports.0.target must be a integer"). Compose-spec keys it does not know: `profiles`, `platform`, `pull_policy`, ' +
-      "`mem_reservation`, `cpus`, `develop`, the long `depends_on` (conditions), the long `env_file`, `host_ip` or string ports in the long " +
-      "port syntax, `configs.content`, top-level `name` and `include`; and keys newer than the file's format (`init` before 3.7, `x-` keys in a " +
+      '`docker stack` validates the file against its v3 JSON schema for the file\'s `version:` (none or "3" ' +
+      "is 3.13) and refuses it " +
+      'at the first violation ("services.web Additional property profiles is not allowed", ' +
+      '"services.web.depends_on must be a list", ' +
+      '"services.web.ports.0.target must be a integer"). Compose-spec keys it does not know: `profiles`, ' +
+      "`platform`, `pull_policy`, " +
+      "`mem_reservation`, `cpus`, `develop`, the long `depends_on` (conditions), the long `env_file`, " +
+      "`host_ip` or string ports in the long " +
+      "port syntax, `configs.content`, top-level `name` and `include`; and keys newer than the file's format " +
+      "(`init` before 3.7, `x-` keys in a " +
       "service before 3.7 and at the top level before 3.4, `cgroupns_mode` before 3.9).",
     help:
-      "`rewrite` turns a long `depends_on` into the list of its services (the conditions go: Swarm does not order start-up), " +
-      "string `target`/`published` into integers, and `mem_reservation` and `cpus` into `deploy.resources` (strings, as the schema wants). " +
+      "`rewrite` turns a long `depends_on` into the list of its services (the conditions go: Swarm does not " +
+      "order start-up), " +
+      "string `target`/`published` into integers, and `mem_reservation` and `cpus` into `deploy.resources` " +
+      "(strings, as the schema wants). " +
       "For the rest: drop the key, or raise `version:` where a later format has it.",
     sources: [
-      `${cliCommit} cli/compose/schema/data/config_schema_v3.0.json ... v3.13.json and cli/compose/schema/schema.go (Validate)`,
+      `${cliCommit} cli/compose/schema/data/config_schema_v3.0.json ... v3.13.json and ` +
+        "cli/compose/schema/schema.go (Validate)",
       "each shape confirmed with docker stack config 28.2.2 here (test/stack-rules.test.ts)",
     ],
-    fix: "long `depends_on` → list, string ports → integers, `mem_reservation`/`cpus` → `deploy.resources`; the rest: finding",
+    fix:
+      "long `depends_on` → list, string ports → integers, `mem_reservation`/`cpus` → `deploy.resources`; the " +
+      "rest: finding",
   },
   check(service, model) {
     if (model.dialect !== "swarm") return [];
@@ -58,21 +68,33 @@ export const stackRefusedKey: Rule<"stack-refused-key"> = {
       if (forbiddenKeys[key] !== undefined) return undefined;
       if (key.startsWith("x-")) {
         if (format >= serviceExtensionsSince) return undefined;
-        return `${schema} refuses \`${key}\`: \`x-\` keys inside a service need format 3.7 ("Additional property ${key} is not allowed")`;
+        return (
+          `${schema} refuses \`${key}\`: \`x-\` keys inside a service need format 3.7 ("Additional property ` +
+          `${key} is not allowed")`
+        );
       }
       const since = serviceKeySince[key];
       if (since === undefined || since > format) {
         const later = since === undefined ? "" : `; format ${formatText(since)} has it`;
-        return `${schema} refuses \`${key}\` ("services.${service.name} Additional property ${key} is not allowed")${later}`;
+        return (
+          `${schema} refuses \`${key}\` ("services.${service.name} Additional property ${key} is not ` +
+          `allowed")${later}`
+        );
       }
       if (key === "depends_on" && isMap(entry.value))
-        return `${schema} wants \`depends_on\` as a list of services ("services.${service.name}.depends_on must be a list"); Swarm does not order start-up by conditions`;
+        return (
+          `${schema} wants \`depends_on\` as a list of services ("services.${service.name}.depends_on must be ` +
+          `a list"); Swarm does not order start-up by conditions`
+        );
       if (
         key === "env_file" &&
         isSeq(entry.value) &&
         entry.value.items.some((item) => isMap(model.resolver.deref(item)))
       )
-        return `${schema} wants \`env_file\` as a path or a list of paths ("services.${service.name}.env_file.0 must be a string")`;
+        return (
+          `${schema} wants \`env_file\` as a path or a list of paths ("services.${service.name}.env_file.0 ` +
+          `must be a string")`
+        );
       return undefined;
     });
     return [...findings, ...portFindings(this, service, model, schema)];
@@ -122,7 +144,8 @@ function portFindings<Id extends string>(
             rule,
             service,
             at,
-            `${schema} wants the port's \`${entry.key}\` as an integer, not the string "${(entry.value as Scalar).value}" ("${where}.${entry.key} must be a integer")`,
+            `${schema} wants the port's \`${entry.key}\` as an integer, not the string ` +
+              `"${(entry.value as Scalar).value}" ("${where}.${entry.key} must be a integer")`,
           ),
           key: `ports.${entry.key}`,
         });
@@ -151,7 +174,8 @@ function fixOne(context: FixContext, finding: Finding): boolean {
     const names = model.resolver.entries(entry.value).map((e) => e.key);
     edits.setKey(service, "depends_on", names);
     notes.info(
-      `${service.name}: depends_on became the list ${names.join(", ")}: docker stack takes only a list, and Swarm does not wait for conditions (dropped)`,
+      `${service.name}: depends_on became the list ${names.join(", ")}: docker stack takes only a list, and ` +
+        "Swarm does not wait for conditions (dropped)",
     );
     return true;
   }
@@ -199,7 +223,8 @@ function topLevelRefusals<Id extends string>(rule: Rule<Id>, model: StackModel):
       findings.push(
         fileFinding(
           entry.pair.key,
-          `the v3 schema of docker stack (format ${formatText(format)}) refuses the top-level \`${entry.key}\` ("(root) Additional property ${entry.key} is not allowed")`,
+          `the v3 schema of docker stack (format ${formatText(format)}) refuses the top-level ` +
+            `\`${entry.key}\` ("(root) Additional property ${entry.key} is not allowed")`,
         ),
       );
     }
@@ -212,7 +237,8 @@ function topLevelRefusals<Id extends string>(rule: Rule<Id>, model: StackModel):
         findings.push(
           fileFinding(
             content.pair.key,
-            `docker stack refuses \`configs.${config.key}.content\` ("configs.${config.key} Additional property content is not allowed"): write it to a file and use \`file:\``,
+            `docker stack refuses \`configs.${config.key}.content\` ("configs.${config.key} Additional ` +
+              `property content is not allowed"): write it to a file and use \`file:\``,
           ),
         );
     }

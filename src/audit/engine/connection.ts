@@ -34,10 +34,12 @@ export function connectionOf(endpoint: EngineEndpoint): Connection {
     case "https":
       return tcpConnection(url, rest, endpoint.tls !== undefined || scheme === "https");
     case "ssh":
-      // The docker CLI runs `ssh HOST docker system dial-stdio`; stackmod starts no process (test/shell-safety.test.ts).
+      // The docker CLI runs `ssh HOST docker system dial-stdio`; stackmod starts no process
+      // (test/shell-safety.test.ts).
       throw new EngineError(
         url,
-        "ssh:// is not supported (stackmod starts no other program); forward the engine's socket instead: `ssh -NL /tmp/engine.sock:/var/run/docker.sock HOST`, then --host unix:///tmp/engine.sock",
+        "ssh:// is not supported (stackmod starts no other program); forward the engine's socket instead: " +
+          "`ssh -NL /tmp/engine.sock:/var/run/docker.sock HOST`, then --host unix:///tmp/engine.sock",
       );
     default:
       throw new EngineError(url, "not an engine address: expected unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST");

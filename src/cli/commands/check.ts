@@ -37,9 +37,8 @@ export async function runCheck(
   // The files of one folder share its .env: read once for the run.
   const dotenvs: DotenvCache = new Map();
   reporter.begin(files);
-  reporter.detail(
-    `options: ${JSON.stringify({ target: flags.target ?? "detect", envFiles: flags.envFile ?? [], maxBytes: flags.maxBytes ?? null })}`,
-  );
+  const shown = { target: flags.target ?? "detect", envFiles: flags.envFile ?? [], maxBytes: flags.maxBytes ?? null };
+  reporter.detail(`options: ${JSON.stringify(shown)}`);
   const parallel = layered || inputs.some((input) => input.error) ? undefined : await checkInParallel(inputs, options);
   if (parallel)
     reporter.detail(`checked on two threads: the worker thread took ${parallel.workerFiles} of ${files.length} files`);

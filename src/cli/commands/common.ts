@@ -65,7 +65,8 @@ export function listRun(
     const base = paths.includes(path) ? undefined : overrideBase(path, found);
     if (base) {
       reporter.warn(
-        `${path} overrides ${base}: checked alone here, while it is deployed layered over it; check the two together: ${commandLine(["stackmod", command, "-c", base, "-c", path])}`,
+        `${path} overrides ${base}: checked alone here, while it is deployed layered over it; check the two ` +
+          `together: ${commandLine(["stackmod", command, "-c", base, "-c", path])}`,
       );
     }
   }
@@ -76,7 +77,8 @@ export function listRun(
 export function refuseCommonConflicts(paths: readonly string[], flags: CommonFlags): void {
   if (flags.composeFile && paths.length > 0) {
     throw usageError(
-      `paths (${paths.join(" ")}) and -c cannot be combined: -c names every file of one stack; check other files in a run of their own`,
+      `paths (${paths.join(" ")}) and -c cannot be combined: -c names every file of one stack; check other ` +
+        "files in a run of their own",
     );
   }
   if (flags.quiet && flags.verbose) throw usageError("--quiet and --verbose cannot be combined; give one");

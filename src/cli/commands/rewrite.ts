@@ -43,7 +43,8 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   const inputs = listRun("rewrite", paths, flags, reporter);
   if (flags.stdout && inputs.length > 1) {
     throw usageError(
-      `--stdout prints one rewritten file, and these paths name ${inputs.length}: name one file, or use --write or the diff`,
+      `--stdout prints one rewritten file, and these paths name ${inputs.length}: name one file, or use ` +
+        "--write or the diff",
     );
   }
   const rewriteOptions = {
@@ -126,18 +127,21 @@ function refuseConflicts(paths: readonly string[], flags: RewriteFlags): void {
   const outputs = [flags.write && "--write", flags.check && "--check", flags.stdout && "--stdout"].filter(Boolean);
   if (outputs.length > 1) {
     throw usageError(
-      `${outputs.join(" and ")} cannot be combined: --write rewrites the files, --check only says whether they would change (exit 1), --stdout prints the rewritten file; give one`,
+      `${outputs.join(" and ")} cannot be combined: --write rewrites the files, --check only says whether ` +
+        "they would change (exit 1), --stdout prints the rewritten file; give one",
     );
   }
   if (flags.stdout && flags.format !== "text") {
     throw usageError(
-      `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ${flags.format} report carries the diff instead`,
+      `--stdout prints the rewritten file, so it cannot be combined with --format ${flags.format}; the ` +
+        `${flags.format} report carries the diff instead`,
     );
   }
   const stdin = flags.composeFile ? flags.composeFile.includes("-") : paths.includes("-");
   if (flags.write && stdin) {
     throw usageError(
-      "--write cannot write standard input (-) back anywhere: use --stdout to print the rewritten file, or name the file",
+      "--write cannot write standard input (-) back anywhere: use --stdout to print the rewritten file, or " +
+        "name the file",
     );
   }
   refuseCommonConflicts(paths, flags);

@@ -37,9 +37,11 @@ export const deprecatedKeys: Readonly<Record<string, string>> = {
 export const forbiddenKeys: Readonly<Record<string, string>> = {
   extends: "Support for `extends` is not implemented yet.",
   volume_driver:
-    "Instead of setting the volume driver on the service, define a volume using the top-level `volumes` option and specify the driver there.",
+    "Instead of setting the volume driver on the service, define a volume using the top-level `volumes` " +
+    "option and specify the driver there.",
   volumes_from:
-    "To share a volume between services, define it using the top-level `volumes` option and reference it from each service that shares it using the service-level `volumes` option.",
+    "To share a volume between services, define it using the top-level `volumes` option and reference it " +
+    "from each service that shares it using the service-level `volumes` option.",
   cpu_quota: "Set resource limits using deploy.resources",
   cpu_shares: "Set resource limits using deploy.resources",
   cpuset: "Set resource limits using deploy.resources",

@@ -36,7 +36,8 @@ export function inlineExtends(
     if (chain.length > 1) {
       if (inlinedLater(chain[0]!.name)) return "wait";
       throw new Refusal(
-        `its base "${chain[0]!.name}" extends "${chain[1]!.name}", and stackmod did not inline that one (see its note): ` +
+        `its base "${chain[0]!.name}" extends "${chain[1]!.name}", and stackmod did not inline that one (see ` +
+          "its note): " +
           "inline it first",
         chain[0]!.map,
       );
@@ -72,7 +73,8 @@ function baseName(model: StackModel, service: ServiceModel): string | undefined 
     if (file !== undefined) {
       const text = isScalar(file) ? String(file.value) : "another file";
       throw new Refusal(
-        `it extends a service of ${text}: stackmod inlines a service of the same file only; copy that service's keys in`,
+        `it extends a service of ${text}: stackmod inlines a service of the same file only; copy that ` +
+          "service's keys in",
         file as Node,
       );
     }
@@ -137,7 +139,8 @@ function planInline(model: StackModel, service: ServiceModel): CopiedText[] {
     if (merge.kind === "override") continue;
     if (!isOwn(mine)) {
       throw new Refusal(
-        `its \`${key}\` comes from an anchor or a merge key, and merging the base's into it would change the anchor's other users`,
+        `its \`${key}\` comes from an anchor or a merge key, and merging the base's into it would change the ` +
+          "anchor's other users",
         mine.pair.key as Node,
       );
     }
@@ -385,7 +388,8 @@ class Planner {
   private assertOwn(own: Node, path: string): void {
     if ((own as { anchor?: string }).anchor) {
       throw new Refusal(
-        `\`${path}\` here is the anchor &${(own as { anchor?: string }).anchor}; merging into it would change its other users`,
+        `\`${path}\` here is the anchor &${(own as { anchor?: string }).anchor}; merging into it would ` +
+          "change its other users",
         own,
       );
     }

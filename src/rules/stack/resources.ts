@@ -22,7 +22,8 @@ export function moveResource({ model, service, edits, deploy, notes }: FixContex
   edits.removeKey(service, key);
   notes.info(
     existing === undefined
-      ? `${service.name}: \`${key}: ${value}\` became deploy.resources.${group}.${field}: "${value}", which Swarm applies`
+      ? `${service.name}: \`${key}: ${value}\` became deploy.resources.${group}.${field}: "${value}", which ` +
+          "Swarm applies"
       : `${service.name}: removed \`${key}\`: deploy.resources.${group}.${field} already sets it`,
   );
   return true;

@@ -18,14 +18,16 @@ export function fixRestart({ model, service, edits, deploy, notes }: FixContext)
   const policy = restartPolicy(value === "false" ? "no" : value);
   if (!policy) {
     notes.warn(
-      `${service.name}: left \`restart: ${value}\`: not a restart policy stackmod knows (no, always, on-failure[:N], unless-stopped)`,
+      `${service.name}: left \`restart: ${value}\`: not a restart policy stackmod knows (no, always, ` +
+        "on-failure[:N], unless-stopped)",
     );
     return false;
   }
   const existing = deploy.existing(service, ["restart_policy"]);
   if (existing !== undefined) {
     notes.info(
-      `${service.name}: removed \`restart: ${value}\`: docker stack ignores it, and deploy.restart_policy already says how Swarm restarts the service`,
+      `${service.name}: removed \`restart: ${value}\`: docker stack ignores it, and deploy.restart_policy ` +
+        "already says how Swarm restarts the service",
     );
   } else {
     deploy.add(service, ["restart_policy"], policy);
@@ -34,7 +36,9 @@ export function fixRestart({ model, service, edits, deploy, notes }: FixContext)
         ? ' Swarm has no "unless-stopped": a task that exits is restarted; scale the service to 0 to stop it'
         : "";
     notes.info(
-      `${service.name}: \`restart: ${value}\` became deploy.restart_policy (condition ${policy.condition}${policy.max_attempts ? `, max_attempts ${policy.max_attempts}` : ""}), which Swarm honours.${unlessStopped}`,
+      `${service.name}: \`restart: ${value}\` became deploy.restart_policy (condition ` +
+        `${policy.condition}${policy.max_attempts ? `, max_attempts ${policy.max_attempts}` : ""}), which ` +
+        `Swarm honours.${unlessStopped}`,
     );
   }
   edits.removeKey(service, "restart");

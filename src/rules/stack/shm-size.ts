@@ -13,7 +13,8 @@ export function fixShmSize({ model, service, edits, notes }: FixContext): boolea
   const bytes = value === undefined ? undefined : bytesOf(value);
   if (!entry || bytes === undefined) {
     notes.warn(
-      `${service.name}: left \`shm_size\`: ${entry ? `"${value}" is not a size stackmod reads` : "it comes from an anchor or a merge key"}`,
+      `${service.name}: left \`shm_size\`: ` +
+        `${entry ? `"${value}" is not a size stackmod reads` : "it comes from an anchor or a merge key"}`,
     );
     return false;
   }
@@ -32,7 +33,8 @@ export function fixShmSize({ model, service, edits, notes }: FixContext): boolea
   notes.info(
     mounted
       ? `${service.name}: removed \`shm_size: ${value}\`: docker stack ignores it, and a volume already mounts /dev/shm`
-      : `${service.name}: \`shm_size: ${value}\` became a tmpfs mount at /dev/shm of ${bytes} bytes, which Swarm applies`,
+      : `${service.name}: \`shm_size: ${value}\` became a tmpfs mount at /dev/shm of ${bytes} bytes, which ` +
+          "Swarm applies",
   );
   return true;
 }

@@ -35,7 +35,8 @@ export function checkConsistency(values: LanValues): void {
     if (subnet.prefix < 31 && (gateway === subnet.base || gateway === lastAddress(subnet))) {
       const what = gateway === subnet.base ? "network" : "broadcast";
       fail(
-        `the gateway ${values.gateway.text} is the ${what} address of the subnet ${subnet.text}; give the router's address`,
+        `the gateway ${values.gateway.text} is the ${what} address of the subnet ${subnet.text}; give the ` +
+          "router's address",
         values.gateway.at,
       );
     }
@@ -52,7 +53,8 @@ export function checkConsistency(values: LanValues): void {
     const clash = seen.find((other) => overlaps(other.cidr, cidr));
     if (clash) {
       fail(
-        `the IP range ${entry.text} of node "${entry.node}" overlaps ${clash.cidr.text} of node "${clash.node}"; each node needs its own addresses`,
+        `the IP range ${entry.text} of node "${entry.node}" overlaps ${clash.cidr.text} of node ` +
+          `"${clash.node}"; each node needs its own addresses`,
         entry.at,
       );
     }

@@ -19,7 +19,8 @@ interface RunState {
 export const lan = defineStrategy({
   name: "lan",
   summary:
-    "the service leaves the host network for a macvlan/ipvlan network on the LAN (its own LAN address), with a setup script",
+    "the service leaves the host network for a macvlan/ipvlan network on the LAN (its own LAN address), with " +
+    "a setup script",
   optionsKey: "lan",
   optionsSchema: lanOptions,
   flags: lanFlags,
@@ -35,7 +36,8 @@ export const lan = defineStrategy({
       if (JSON.stringify(known.network) !== JSON.stringify(network)) {
         throw new StackmodError(
           "BAD_OPTION",
-          `lan: service "${service.name}" asks for the network "${network.name}" with other settings than "${known.by}" did; give one of them another lan.network, or the same settings`,
+          `lan: service "${service.name}" asks for the network "${network.name}" with other settings than ` +
+            `"${known.by}" did; give one of them another lan.network, or the same settings`,
           lanBlockPosition(model, service),
         );
       }
@@ -58,7 +60,8 @@ export const lan = defineStrategy({
 
     if (dialect === "compose") {
       notes.info(
-        `${service.name}: moved from the host network to "${key}" (${network.driver} on ${network.parent}, ${network.subnet}), which docker compose creates; no setup script needed`,
+        `${service.name}: moved from the host network to "${key}" (${network.driver} on ${network.parent}, ` +
+          `${network.subnet}), which docker compose creates; no setup script needed`,
       );
       return { applied: true };
     }
@@ -77,11 +80,14 @@ export const lan = defineStrategy({
           : lanOptionPosition(model, service, ["script"], ctx.options.script),
     });
     notes.info(
-      `${service.name}: moved from the host network to the external network "${network.name}" (${network.driver} on ${network.parent}, ${network.subnet}); before deploying, run ${path} on every node, managers included`,
+      `${service.name}: moved from the host network to the external network "${network.name}" ` +
+        `(${network.driver} on ${network.parent}, ${network.subnet}); before deploying, run ${path} on every ` +
+        "node, managers included",
     );
     if (service.ports.length > 0) {
       notes.warn(
-        `${service.name}: its published ports are served through the routing mesh and its other networks, not at its address on "${network.name}"; on the LAN, reach it at its own address`,
+        `${service.name}: its published ports are served through the routing mesh and its other networks, ` +
+          `not at its address on "${network.name}"; on the LAN, reach it at its own address`,
       );
     }
     return { applied: true };
@@ -120,7 +126,8 @@ function lanNetwork(ctx: TransformContext<LanOptions, RunState>): LanNetwork {
   if (model.dialect === "compose" && ranges.length > 1) {
     throw new StackmodError(
       "BAD_OPTION",
-      `lan: a Compose file runs on one host, but lan.ipRanges gives ${ranges.length} nodes (${ranges.map((r) => r.node).join(", ")}); keep the one range of this host`,
+      `lan: a Compose file runs on one host, but lan.ipRanges gives ${ranges.length} nodes ` +
+        `(${ranges.map((r) => r.node).join(", ")}); keep the one range of this host`,
       where(["ipRanges"], options.ipRanges),
     );
   }
@@ -151,7 +158,9 @@ function declare(ctx: TransformContext<LanOptions, RunState>, network: LanNetwor
   if (clash) {
     throw new StackmodError(
       "NAME_COLLISION",
-      `lan: the network "${network.name}" for "${service.name}" would clash with the network "${clash.key}" declared in this file${dialect === "swarm" ? " (it is not the external network of that name)" : ""}; choose another name with lan.network (--lan-network)`,
+      `lan: the network "${network.name}" for "${service.name}" would clash with the network "${clash.key}" ` +
+        `declared in this file${dialect === "swarm" ? " (it is not the external network of that name)" : ""}; ` +
+        "choose another name with lan.network (--lan-network)",
       positionOf(ctx, service, clash.key),
     );
   }

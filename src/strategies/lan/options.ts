@@ -13,19 +13,28 @@ const checked = (problem: (value: string) => string | undefined) =>
 
 function cidrProblem(value: string): string | undefined {
   if (value.includes(":"))
-    return `${JSON.stringify(value)}: IPv6 is not supported by the lan strategy; give an IPv4 block such as 192.168.50.0/24`;
+    return (
+      `${JSON.stringify(value)}: IPv6 is not supported by the lan strategy; give an IPv4 block such as ` +
+      "192.168.50.0/24"
+    );
   const parsed = parseCidr(value);
   if (!parsed)
     return `invalid CIDR ${JSON.stringify(value)}: expected an IPv4 block such as 192.168.50.0/24 (no leading zeros)`;
   if (parsed.hostBits) {
-    return `${JSON.stringify(value)} has host bits set; the block ${value.replace(/^[^/]+/, formatAddress(parsed.cidr.base))} starts at its network address`;
+    return (
+      `${JSON.stringify(value)} has host bits set; the block ` +
+      `${value.replace(/^[^/]+/, formatAddress(parsed.cidr.base))} starts at its network address`
+    );
   }
   return undefined;
 }
 
 function addressProblem(value: string): string | undefined {
   if (parseAddress(value) !== undefined) return undefined;
-  return `invalid IPv4 address ${JSON.stringify(value)}: expected four numbers 0-255 such as 192.168.50.1 (no leading zeros)`;
+  return (
+    `invalid IPv4 address ${JSON.stringify(value)}: expected four numbers 0-255 such as 192.168.50.1 (no ` +
+    "leading zeros)"
+  );
 }
 
 /** A path beside the stack file: never absolute, never out of its folder, since the file itself may name it. */
@@ -56,7 +65,8 @@ export const lanOptions = z.object({
     ._default(z.enum(["macvlan", "ipvlan"]), "macvlan")
     .check(
       z.describe(
-        "the network driver: macvlan (each task gets its own MAC address) or ipvlan (tasks share the parent's MAC address)",
+        "the network driver: macvlan (each task gets its own MAC address) or ipvlan (tasks share the " +
+          "parent's MAC address)",
       ),
     ),
   ipvlanMode: z
@@ -74,7 +84,8 @@ export const lanOptions = z.object({
     .optional(checked(addressProblem))
     .check(
       z.describe(
-        "the LAN's router; without it, Engine 29 and later give the containers no default route (moby/moby#50929), older engines took the subnet's first address",
+        "the LAN's router; without it, Engine 29 and later give the containers no default route " +
+          "(moby/moby#50929), older engines took the subnet's first address",
       ),
     ),
   network: z

@@ -29,17 +29,20 @@ export function setupScript(stackPath: string, scriptPath: string, networks: Lan
   const perNode = networks.some((n) => n.ipRanges.length > 0);
   const lines = [
     "#!/bin/sh",
-    `# Creates the ${drivers} network${networks.length > 1 ? "s" : ""} of ${commentText(stackFile)} for Docker Swarm ${setupScriptSignature}.`,
+    `# Creates the ${drivers} network${networks.length > 1 ? "s" : ""} of ${commentText(stackFile)} for ` +
+      `Docker Swarm ${setupScriptSignature}.`,
     ...(perNode
       ? [
-          `# Run it on every node that may run these services, managers included: sh ${commentText(basename(scriptPath))} [NODE]`,
+          "# Run it on every node that may run these services, managers included: sh " +
+            `${commentText(basename(scriptPath))} [NODE]`,
           "# NODE defaults to this host's name and picks the node's own IP range.",
           "set -eu",
           "",
           "node=${1:-$(hostname)}",
         ]
       : [
-          `# Run it on every node that may run these services, managers included: sh ${commentText(basename(scriptPath))}`,
+          "# Run it on every node that may run these services, managers included: sh " +
+            `${commentText(basename(scriptPath))}`,
           "set -eu",
           "",
         ]),
@@ -58,7 +61,9 @@ export function setupScript(stackPath: string, scriptPath: string, networks: Lan
 function networkSteps(stackFile: string, network: LanNetwork): string[] {
   const config = `${network.name}-config`;
   const lines = [
-    `# --- ${network.name}: ${network.driver}${network.driver === "ipvlan" ? ` ${network.ipvlanMode ?? "l2"}` : ""} on ${network.parent}, subnet ${network.subnet}`,
+    `# --- ${network.name}: ` +
+      `${network.driver}${network.driver === "ipvlan" ? ` ${network.ipvlanMode ?? "l2"}` : ""} on ` +
+      `${network.parent}, subnet ${network.subnet}`,
   ];
   const create = ["docker network create --config-only", `--subnet ${q(network.subnet)}`];
   if (network.gateway !== undefined) create.push(`--gateway ${q(network.gateway)}`);
@@ -69,7 +74,8 @@ function networkSteps(stackFile: string, network: LanNetwork): string[] {
     );
     for (const { node, range } of network.ipRanges) lines.push(`  ${q(node)}) range=${q(range)} ;;`);
     lines.push(
-      `  *) printf 'no IP range for node %s in lan.ipRanges of %s; add one, or give the node name as the first argument\\n' "$node" ${q(stackFile)} >&2; exit 1 ;;`,
+      "  *) printf 'no IP range for node %s in lan.ipRanges of %s; add one, or give the node name as the " +
+        `first argument\\n' "$node" ${q(stackFile)} >&2; exit 1 ;;`,
       "esac",
     );
     create.push('--ip-range "$range"');
@@ -81,7 +87,8 @@ function networkSteps(stackFile: string, network: LanNetwork): string[] {
     `if network_exists ${q(config)}; then`,
     `  echo ${q(`${config} exists on this node; left as it is`)}`,
     "else",
-    `  # This node's part: subnet, gateway, parent interface${network.ipRanges.length > 0 ? " and this node's range" : ""}.`,
+    "  # This node's part: subnet, gateway, parent " +
+      `interface${network.ipRanges.length > 0 ? " and this node's range" : ""}.`,
     `  ${create.join(" ")}`,
     "fi",
     'if [ "$manager" = true ]; then',

@@ -43,7 +43,13 @@ export function noPortMessage(service: ServiceModel): string {
   const quoted = mentioned.map((p) => (/^\d+$/.test(p) ? p : JSON.stringify(p)));
   const add =
     mentioned.length > 0
-      ? `it mentions ${mentioned.join(", ")}: if it receives those, add \`x-stackmod: {ports: [${quoted.join(", ")}]}\` to the service, or pass --port ${service.name}=${mentioned[0]}`
-      : `add \`x-stackmod: {ports: [PORT]}\` to the service (e.g. 502 or "47808/udp"), or pass --port ${service.name}=PORT/PROTO`;
-  return `service "${service.name}" needs the ports it receives on the host side for the proxy strategy, and none could be found (no x-stackmod ports, --port, Traefik port label, expose: or ports:); ${add}; other ways out: --strategy split or --strategy lan need no ports, --strategy skip leaves the service as it is`;
+      ? `it mentions ${mentioned.join(", ")}: if it receives those, add \`x-stackmod: {ports: ` +
+        `[${quoted.join(", ")}]}\` to the service, or pass --port ${service.name}=${mentioned[0]}`
+      : `add \`x-stackmod: {ports: [PORT]}\` to the service (e.g. 502 or "47808/udp"), or pass --port ` +
+        `${service.name}=PORT/PROTO`;
+  return (
+    `service "${service.name}" needs the ports it receives on the host side for the proxy strategy, and none ` +
+    `could be found (no x-stackmod ports, --port, Traefik port label, expose: or ports:); ${add}; other ways ` +
+    "out: --strategy split or --strategy lan need no ports, --strategy skip leaves the service as it is"
+  );
 }

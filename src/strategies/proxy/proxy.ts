@@ -20,7 +20,8 @@ const proxyOptions = z.object({
     ._default(z.enum(["inbound", "outbound"]), "inbound")
     .check(
       z.describe(
-        "inbound: the service moves to the overlay and a host-network proxy forwards host traffic to it; outbound: the service stays on the host and an overlay proxy carries cluster traffic to it",
+        "inbound: the service moves to the overlay and a host-network proxy forwards host traffic to it; " +
+          "outbound: the service stays on the host and an overlay proxy carries cluster traffic to it",
       ),
     ),
   publish: z
@@ -39,7 +40,8 @@ const proxyOptions = z.object({
     )
     .check(
       z.describe(
-        "outbound: how the overlay proxy reaches its own node: gateway (its default gateway, docker_gwbridge in Swarm; TCP and UDP), host-gateway (host.docker.internal via extra_hosts; TCP only), or an address",
+        "outbound: how the overlay proxy reaches its own node: gateway (its default gateway, docker_gwbridge " +
+          "in Swarm; TCP and UDP), host-gateway (host.docker.internal via extra_hosts; TCP only), or an address",
       ),
     ),
 });
@@ -99,7 +101,9 @@ function refuseSctp(ctx: TransformContext<ProxyOptions>): void {
     evidence?.path === "x-stackmod.ports" ? optionPosition(ctx.model, ctx.service, "ports", []) : undefined;
   throw new StackmodError(
     "UNSUPPORTED",
-    `service "${ctx.service.name}" receives ${list}, which the proxy cannot forward (its socat forwarders carry TCP and UDP only): ${who} would no longer reach it; use --strategy publish (the port published with mode: host at the same number), split or lan`,
+    `service "${ctx.service.name}" receives ${list}, which the proxy cannot forward (its socat forwarders ` +
+      `carry TCP and UDP only): ${who} would no longer reach it; use --strategy publish (the port published ` +
+      "with mode: host at the same number), split or lan",
     written ?? evidence?.position ?? ctx.service.position,
   );
 }
@@ -115,14 +119,19 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
     throw new StackmodError(
       "UNSUPPORTED",
       dnsrr
-        ? `service "${service.name}" has deploy.endpoint_mode: dnsrr, which Swarm refuses with ingress ports ("port published with ingress mode can't be used with dnsrr mode"), and mode: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}: raise version: to "3.2" or later, or use endpoint_mode: vip`
+        ? `service "${service.name}" has deploy.endpoint_mode: dnsrr, which Swarm refuses with ingress ports ` +
+            `("port published with ingress mode can't be used with dnsrr mode"), and mode: host needs ` +
+            `long-syntax ports, from file format 3.2; this file says version ${model.version}: raise version: to ` +
+            `"3.2" or later, or use endpoint_mode: vip`
         : `publish: host needs long-syntax ports, from file format 3.2; this file says version ${model.version}`,
       service.position,
     );
   }
   if (dnsrr && options.publish === "ingress") {
     notes.info(
-      `${service.name}: deploy.endpoint_mode is dnsrr, which Swarm refuses with ingress ports ("port published with ingress mode can't be used with dnsrr mode"): its forwarded ports are published with mode: host`,
+      `${service.name}: deploy.endpoint_mode is dnsrr, which Swarm refuses with ingress ports ("port ` +
+        `published with ingress mode can't be used with dnsrr mode"): its forwarded ports are published with ` +
+        "mode: host",
     );
   }
   const name = `${service.name}-proxy`;
@@ -140,7 +149,8 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
       const how = compose ? "" : own.mode === "host" ? " with mode: host" : " in ingress mode";
       if (own.published === port.target) {
         notes.info(
-          `${service.name}: it publishes ${key} itself at the same host port${how}, which serves it once it is off the host network; no forwarder, so nothing binds ${key} twice`,
+          `${service.name}: it publishes ${key} itself at the same host port${how}, which serves it once it ` +
+            `is off the host network; no forwarder, so nothing binds ${key} twice`,
         );
         continue;
       }
@@ -163,7 +173,8 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   );
   if (woken.length > 0) {
     notes.info(
-      `${service.name}: its ports ${woken.map((p) => `${p.published}:${p.target}/${p.protocol}`).join(", ")} were ignored on the host network and are published once it leaves it`,
+      `${service.name}: its ports ${woken.map((p) => `${p.published}:${p.target}/${p.protocol}`).join(", ")} ` +
+        "were ignored on the host network and are published once it leaves it",
     );
   }
 
@@ -171,14 +182,16 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
     requireSameNode(
       service,
       name,
-      "its ports are published with mode: host, which serves them only on the node that runs its task, and the proxy forwards to 127.0.0.1 on its own node",
+      "its ports are published with mode: host, which serves them only on the node that runs its task, and " +
+        "the proxy forwards to 127.0.0.1 on its own node",
       notes,
     );
   }
   const update = (service.data.deploy as { update_config?: { order?: unknown } } | undefined)?.update_config;
   if (newPorts.length > 0 && mode === "host" && !compose && update?.order === "start-first") {
     notes.warn(
-      `${service.name}: its ports are now published with mode: host and its update_config says order: start-first: a new task cannot bind them on a node while the old one runs; use order: stop-first`,
+      `${service.name}: its ports are now published with mode: host and its update_config says order: ` +
+        "start-first: a new task cannot bind them on a node while the old one runs; use order: stop-first",
     );
   }
   const hostKey = leaveHostNetwork(ctx.service, ctx.edits);
@@ -197,7 +210,9 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   if (Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
   notes.info(
-    `${service.name}: moved off the host network; "${name}" on the host network forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ${ctx.common.portsSource})`,
+    `${service.name}: moved off the host network; "${name}" on the host network forwards ` +
+      `${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ` +
+      `${ctx.common.portsSource})`,
   );
 }
 
@@ -244,7 +259,8 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
     body.extra_hosts = ["host.docker.internal:host-gateway"];
     if (forwards.some((f) => f.protocol === "udp")) {
       notes.warn(
-        `${service.name}: through host-gateway, UDP replies come back from another address and connected clients drop them; use proxy.hostAddress: gateway for UDP`,
+        `${service.name}: through host-gateway, UDP replies come back from another address and connected ` +
+          "clients drop them; use proxy.hostAddress: gateway for UDP",
       );
     }
   }
@@ -252,7 +268,9 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
     requireSameNode(
       service,
       name,
-      `the proxy reaches it through ${options.hostAddress === "gateway" ? "its default gateway" : "host-gateway"}, which is the node the proxy runs on`,
+      "the proxy reaches it through " +
+        `${options.hostAddress === "gateway" ? "its default gateway" : "host-gateway"}, which is the node the ` +
+        "proxy runs on",
       notes,
     );
   }
@@ -267,7 +285,10 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   if (Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
   notes.info(
-    `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the same node (ports from ${ctx.common.portsSource})`,
+    `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers ` +
+      `as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ` +
+      `${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the ` +
+      `same node (ports from ${ctx.common.portsSource})`,
   );
 }
 
@@ -286,7 +307,10 @@ function refuseMergedNetworks(ctx: TransformContext<ProxyOptions>): void {
   const keyNode = shown.pair.key as { range?: [number, number, number] } | null;
   throw new StackmodError(
     "UNSUPPORTED",
-    `service "${service.name}" stays on the host by \`network_mode: host\` (direction outbound), which Compose allows only with no \`networks:\`, but a merge key (<<) gives it the \`networks:\` here; stackmod does not change a block that services merge: move \`networks:\` out of it into the services that need it, or use --direction inbound`,
+    `service "${service.name}" stays on the host by \`network_mode: host\` (direction outbound), which ` +
+      `Compose allows only with no \`networks:\`, but a merge key (<<) gives it the \`networks:\` here; ` +
+      `stackmod does not change a block that services merge: move \`networks:\` out of it into the services ` +
+      "that need it, or use --direction inbound",
     model.parsed.source.position(keyNode?.range?.[0] ?? 0),
   );
 }
@@ -326,7 +350,8 @@ function publishedPort(port: PortRequest, offset: number, ctx: TransformContext<
   if (published > 65535) {
     throw new StackmodError(
       "BAD_OPTION",
-      `port ${port.target}/${port.protocol} of "${ctx.service.name}" plus the offset ${offset} is over 65535; give the published port yourself: ports: ["PUBLISHED:${port.target}/${port.protocol}"]`,
+      `port ${port.target}/${port.protocol} of "${ctx.service.name}" plus the offset ${offset} is over ` +
+        `65535; give the published port yourself: ports: ["PUBLISHED:${port.target}/${port.protocol}"]`,
       ctx.service.position,
     );
   }

@@ -32,7 +32,8 @@ export function forwarderScript(forwards: readonly Forward[]): string {
     checkForward(f);
     const socat =
       f.protocol === "udp"
-        ? `socat -T ${udpIdleSeconds} ${word(`UDP4-LISTEN:${f.listen},fork,max-children=${udpMaxPeers}`)} ${word(`UDP4:${f.to}`)}`
+        ? `socat -T ${udpIdleSeconds} ${word(`UDP4-LISTEN:${f.listen},fork,max-children=${udpMaxPeers}`)} ` +
+          `${word(`UDP4:${f.to}`)}`
         : `socat ${word(`TCP4-LISTEN:${f.listen},fork,reuseaddr`)} ${word(`TCP4:${f.to}`)}`;
     const stopped = `echo "stackmod proxy: the forwarder of ${f.listen}/${f.protocol} stopped (exit $?)" >&2`;
     return `{ ${socat}; ${stopped}; kill -USR1 $$; } &`;
@@ -46,7 +47,10 @@ export function forwarderScript(forwards: readonly Forward[]): string {
   return usesGateway ? script.replace("; ", `; ${findGateway}; [ -n "$GW" ] || exit 1; `) : script;
 }
 
-/** A forwarder's target: `$GW` or a host name or IPv4 address, then a port; no socat option (`,`) or shell character can ride along. */
+/**
+ * A forwarder's target: `$GW` or a host name or IPv4 address, then a port; no socat option (`,`) or shell character can
+ * ride along.
+ */
 const targetPattern = /^(?:\$GW|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?):(\d{1,5})$/;
 
 /** The last line of defence: values reach this script already validated, so a failure here is a bug. */
@@ -56,7 +60,8 @@ function checkForward(forward: Forward): void {
   if (!["tcp", "udp"].includes(forward.protocol) || !portOk(forward.listen) || !target || !portOk(Number(target[1]))) {
     throw new StackmodError(
       "INTERNAL",
-      `refusing to generate a forwarder for ${JSON.stringify(forward)}: its protocol, port or address is not one socat can take safely`,
+      `refusing to generate a forwarder for ${JSON.stringify(forward)}: its protocol, port or address is not ` +
+        "one socat can take safely",
       {
         file: "<generated proxy command>",
         line: 1,
@@ -66,7 +71,10 @@ function checkForward(forward: Forward): void {
   }
 }
 
-/** One shell word for `value`: left bare when every character is inert in sh (or is the gateway variable), single-quoted otherwise. */
+/**
+ * One shell word for `value`: left bare when every character is inert in sh (or is the gateway variable), single-quoted
+ * otherwise.
+ */
 function word(value: string): string {
   const inert = value.replace(gatewayVariable, "");
   return /^[A-Za-z0-9_@%+=:,./-]*$/.test(inert) ? value : shellQuote(value);

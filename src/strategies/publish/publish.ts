@@ -35,21 +35,26 @@ export const publish = defineStrategy({
     if (common.ports.length === 0) {
       throw new StackmodError(
         "NO_PORT",
-        `service "${service.name}" needs the ports it receives on the host for the publish strategy, and none could be found; add \`x-stackmod: {ports: ["53/udp", 53]}\` to the service, or pass --port ${service.name}=PORT/PROTO`,
+        `service "${service.name}" needs the ports it receives on the host for the publish strategy, and ` +
+          `none could be found; add \`x-stackmod: {ports: ["53/udp", 53]}\` to the service, or pass --port ` +
+          `${service.name}=PORT/PROTO`,
         service.position,
       );
     }
     if (!compose && !atLeast(model.version, 3, 2)) {
       throw new StackmodError(
         "UNSUPPORTED",
-        `service "${service.name}": publish writes long-syntax ports with mode: host, which need file format 3.2; this file says version ${model.version}: raise version to "3.2" or later, or use --strategy proxy`,
+        `service "${service.name}": publish writes long-syntax ports with mode: host, which need file format ` +
+          `3.2; this file says version ${model.version}: raise version to "3.2" or later, or use --strategy ` +
+          "proxy",
         service.position,
       );
     }
     if (!compose && ctx.options.hostIp !== "") {
       throw new StackmodError(
         "BAD_OPTION",
-        `service "${service.name}": publish.hostIp is for Compose; in Swarm a mode: host port is bound on every address of the node`,
+        `service "${service.name}": publish.hostIp is for Compose; in Swarm a mode: host port is bound on ` +
+          "every address of the node",
         optionPosition(model, service, "publish", ["hostIp"], ctx.options.hostIp) ?? service.position,
       );
     }
@@ -61,12 +66,15 @@ export const publish = defineStrategy({
     const list = [...wanted.keys()].join(", ");
     notes.info(
       compose
-        ? `${service.name}: moved off the host network; publishes ${list} at the same numbers${ctx.options.hostIp ? ` on ${ctx.options.hostIp}` : ""} (ports from ${common.portsSource})`
-        : `${service.name}: moved off the host network; publishes ${list} with mode: host at the same numbers, on the node that runs it (ports from ${common.portsSource})`,
+        ? `${service.name}: moved off the host network; publishes ${list} at the same ` +
+            `numbers${ctx.options.hostIp ? ` on ${ctx.options.hostIp}` : ""} (ports from ${common.portsSource})`
+        : `${service.name}: moved off the host network; publishes ${list} with mode: host at the same numbers, ` +
+            `on the node that runs it (ports from ${common.portsSource})`,
     );
     if (!compose && !sameNode(service).holds) {
       notes.info(
-        `${service.name}: as on the host network, its ports answer only on the node that runs the task, which its placement does not fix; pin it (node.hostname == NODE) if clients send to one address`,
+        `${service.name}: as on the host network, its ports answer only on the node that runs the task, ` +
+          "which its placement does not fix; pin it (node.hostname == NODE) if clients send to one address",
       );
     }
     return { applied: true };
@@ -81,7 +89,9 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
     if (port.published !== undefined && port.published !== port.target) {
       throw new StackmodError(
         "BAD_OPTION",
-        `service "${ctx.service.name}": publish keeps each port at its own number, so ${port.published}:${port.target} cannot be honoured; write ${port.target}/${port.protocol}, or use --strategy proxy`,
+        `service "${ctx.service.name}": publish keeps each port at its own number, so ` +
+          `${port.published}:${port.target} cannot be honoured; write ${port.target}/${port.protocol}, or use ` +
+          "--strategy proxy",
         ctx.service.position,
       );
     }
@@ -93,7 +103,8 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
     if (range.end - range.start + 1 > maxRange) {
       throw new StackmodError(
         "UNSUPPORTED",
-        `service "${ctx.service.name}" listens on ${range.start}-${range.end}/${range.protocol}: more than ${maxRange} ports are not published one by one; keep it on the host with --direction outbound`,
+        `service "${ctx.service.name}" listens on ${range.start}-${range.end}/${range.protocol}: more than ` +
+          `${maxRange} ports are not published one by one; keep it on the host with --direction outbound`,
         ctx.service.position,
       );
     }
@@ -103,7 +114,9 @@ function expand(ctx: TransformContext<PublishOptions>, ports: PortRequest[]): Ma
   return wanted;
 }
 
-/** What became of the service's old entries: on the host network they did nothing (or were refused, in ingress mode). */
+/**
+ * What became of the service's old entries: on the host network they did nothing (or were refused, in ingress mode).
+ */
 function oldPortsNote(name: string, plan: PortsPlan, compose: boolean): string {
   const list = (entries: PortEntry[]) => entries.map((p) => p.raw ?? `${p.target ?? "?"}/${p.protocol}`).join(", ");
   const where = plan.inPlace ? "changed where they stand" : "changed in a `ports:` list of its own";

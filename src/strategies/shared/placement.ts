@@ -84,10 +84,12 @@ export function requireSameNode(
   const ways =
     opts.globalHolds === false
       ? "constrain it to one node (deploy.placement.constraints: [node.hostname == NODE])"
-      : "constrain it to one node (deploy.placement.constraints: [node.hostname == NODE]) or run it in deploy.mode: global";
+      : "constrain it to one node (deploy.placement.constraints: [node.hostname == NODE]) or run it in " +
+        "deploy.mode: global";
   throw new StackmodError(
     "UNSUPPORTED",
-    `service "${service.name}": ${because}, so "${companion}" must run on the same node as "${service.name}", and nothing in its placement guarantees that: ${result.why}; ${ways}, then rewrite`,
+    `service "${service.name}": ${because}, so "${companion}" must run on the same node as ` +
+      `"${service.name}", and nothing in its placement guarantees that: ${result.why}; ${ways}, then rewrite`,
     service.position,
   );
 }

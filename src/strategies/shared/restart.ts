@@ -36,7 +36,8 @@ export function restartOf(
     if (bindsHostPorts && (config as Record<string, Plain>).order === "start-first") {
       settings.deploy[key] = { ...(config as Record<string, Plain>), order: "stop-first" };
       notes.info(
-        `${service.name}: "${companion}" takes ${key} from it with order: stop-first, not start-first: two of its tasks on one node cannot bind the same host ports`,
+        `${service.name}: "${companion}" takes ${key} from it with order: stop-first, not start-first: two ` +
+          "of its tasks on one node cannot bind the same host ports",
       );
     } else settings.deploy[key] = config!;
   }

@@ -31,7 +31,8 @@ type Ctx = TransformContext<SplitOptions, RunState>;
 export const split = defineStrategy({
   name: "split",
   summary:
-    "a collector on the host network and a processor on the overlay (the service renamed in place), joined by a queue service",
+    "a collector on the host network and a processor on the overlay (the service renamed in place), joined " +
+    "by a queue service",
   optionsKey: "queue",
   optionsSchema: splitOptions,
   flags: [
@@ -93,7 +94,8 @@ export const split = defineStrategy({
     if (taken.length > 0) {
       throw new StackmodError(
         "NAME_COLLISION",
-        `service "${service.name}" already sets ${taken.join(", ")}; give the split's variables other names with \`queue.env\``,
+        `service "${service.name}" already sets ${taken.join(", ")}; give the split's variables other names ` +
+          `with \`queue.env\``,
         service.position,
       );
     }
@@ -139,7 +141,9 @@ export const split = defineStrategy({
     }
 
     notes.info(
-      `${service.name}: split into "${names.collector}" (host network) and "${names.processor}" (${keep.map((a) => a.key).join(", ")}, alias "${service.name}"), joined by ${kind.name} at "${names.queue}" (published ${queue.state.published}, topic "${settings.topic}")`,
+      `${service.name}: split into "${names.collector}" (host network) and "${names.processor}" ` +
+        `(${keep.map((a) => a.key).join(", ")}, alias "${service.name}"), joined by ${kind.name} at ` +
+        `"${names.queue}" (published ${queue.state.published}, topic "${settings.topic}")`,
     );
     notes.info(`${service.name}: ${kind.delivery}`);
     if (queue.body && queue.state.secrets) {
@@ -150,11 +154,14 @@ export const split = defineStrategy({
     }
     if (queue.body && !compose)
       notes.warn(
-        `${names.queue}: port ${queue.state.published} is open on ${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`,
+        `${names.queue}: port ${queue.state.published} is open on ` +
+          `${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the ` +
+          `cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`,
       );
     if (labelEntries(service).some(([key]) => key.startsWith("traefik."))) {
       notes.warn(
-        `${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; keep them on the half that serves HTTP`,
+        `${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; ` +
+          "keep them on the half that serves HTTP",
       );
     }
     if (!ctx.analysis) return { applied: true };
@@ -205,14 +212,16 @@ function dropHostPrivileges(ctx: Ctx, names: { processor: string; collector: str
       // A namespace mode merged in from an anchor: no value means "the default" when written.
       throw new StackmodError(
         "UNSUPPORTED",
-        `service "${service.name}" gets \`${key}: ${String(service.data[key])}\` through a merge key, which split cannot take off "${names.processor}"; move it out of the shared anchor, then rewrite`,
+        `service "${service.name}" gets \`${key}: ${String(service.data[key])}\` through a merge key, which ` +
+          `split cannot take off "${names.processor}"; move it out of the shared anchor, then rewrite`,
         service.position,
       );
     }
   }
   const list = found.map(({ key, what }) => `${key} (${what})`).join(", ");
   notes.info(
-    `${names.processor}: does not get ${list}; "${names.collector}" on the host network keeps them (a device cannot be opened by both halves); give the processor back what it needs itself`,
+    `${names.processor}: does not get ${list}; "${names.collector}" on the host network keeps them (a device ` +
+      "cannot be opened by both halves); give the processor back what it needs itself",
   );
 }
 
@@ -238,12 +247,14 @@ function placeProcessor(ctx: Ctx, constraints: string[], names: { processor: str
   const where = constraints.length > 0 ? `on ${shown(constraints)}` : "on any node";
   const instead = own.length > 0 ? `instead of the service's ${shown(own)}` : "(the service had no constraint)";
   notes.info(
-    `${names.processor}: placed by queue.processor.constraints ${where} ${instead}; it reaches "${names.queue}" over the overlay from there`,
+    `${names.processor}: placed by queue.processor.constraints ${where} ${instead}; it reaches ` +
+      `"${names.queue}" over the overlay from there`,
   );
   const volumes = Array.isArray(service.data.volumes) ? service.data.volumes.length : 0;
   if (volumes > 0) {
     notes.warn(
-      `${names.processor}: its volumes are mounted on whichever node it now runs on; a bind mount or a local volume does not move with it`,
+      `${names.processor}: its volumes are mounted on whichever node it now runs on; a bind mount or a local ` +
+        "volume does not move with it",
     );
   }
 }
@@ -303,7 +314,9 @@ function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
     const target = addresses.get(ref.text);
     if (!target) {
       notes.warn(
-        `${collector}: ${where} refers to "${ref.text}", which does not resolve on the host network; publish ${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT there, or leave that flow to "${service.name}-processor"`,
+        `${collector}: ${where} refers to "${ref.text}", which does not resolve on the host network; publish ` +
+          `${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT there, or leave ` +
+          `that flow to "${service.name}-processor"`,
       );
       continue;
     }
@@ -311,7 +324,9 @@ function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
     for (const key of ["environment", "command", "entrypoint"])
       if (body[key] !== undefined) body[key] = replaceReference(body[key], ref.text, to) as Plain;
     notes.info(
-      `${collector}: ${where}: "${ref.text}" → "${to}" (published by "${ref.service}"${inProtocol(target.protocol)}), reachable from the host network; "${service.name}-processor" keeps "${ref.text}"`,
+      `${collector}: ${where}: "${ref.text}" → "${to}" (published by ` +
+        `"${ref.service}"${inProtocol(target.protocol)}), reachable from the host network; ` +
+        `"${service.name}-processor" keeps "${ref.text}"`,
     );
   }
 }
@@ -338,7 +353,8 @@ function findOrPlanQueue(
     if (!keep.some((a) => known.networks.has(a.key))) {
       throw new StackmodError(
         "UNSUPPORTED",
-        `\`queue.shared\`: "${name}" is on ${[...known.networks].join(", ")}, which "${service.name}" is not attached to; its processor could not reach the queue`,
+        `\`queue.shared\`: "${name}" is on ${[...known.networks].join(", ")}, which "${service.name}" is not ` +
+          "attached to; its processor could not reach the queue",
         queueOptionPosition(ctx, "shared"),
       );
     }
@@ -351,7 +367,8 @@ function findOrPlanQueue(
   if (settings.auth === true && kind.auth === "never") {
     throw new StackmodError(
       "BAD_OPTION",
-      `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the published port); use ${queueDocs.withPassword} for a password`,
+      `\`queue.auth\`: ${kind.name} is run without credentials (it is reachable only on the overlay and the ` +
+        `published port); use ${queueDocs.withPassword} for a password`,
       queueOptionPosition(ctx, "auth"),
     );
   }
@@ -373,7 +390,8 @@ function findOrPlanQueue(
     requireSameNode(
       service,
       name,
-      "the queue publishes with mode: host, which serves its port only on the node that runs it, and the collector reaches it at 127.0.0.1 on its own node",
+      "the queue publishes with mode: host, which serves its port only on the node that runs it, and the " +
+        "collector reaches it at 127.0.0.1 on its own node",
       ctx.notes,
       { globalHolds: false },
     );
@@ -384,7 +402,10 @@ function findOrPlanQueue(
     if (!(error instanceof StackmodError) || error.code !== "PORT_COLLISION") throw error;
     throw new StackmodError(
       "PORT_COLLISION",
-      `the queue "${name}" of "${service.name}" would publish ${published}/tcp, which ${portOwner(ctx, published)} already publishes or listens on; give "${service.name}" another \`queue.published\` (or leave it unset: stackmod then picks the next free port), or share one queue with \`queue.shared\``,
+      `the queue "${name}" of "${service.name}" would publish ${published}/tcp, which ` +
+        `${portOwner(ctx, published)} already publishes or listens on; give "${service.name}" another ` +
+        `\`queue.published\` (or leave it unset: stackmod then picks the next free port), or share one queue ` +
+        `with \`queue.shared\``,
       queueOptionPosition(ctx, "published"),
     );
   }
@@ -425,13 +446,15 @@ function freeQueuePort(ctx: Ctx, name: string, kind: QueueKind): number {
   for (let port = kind.port + 1; port <= 65535; port++) {
     if (ctx.edits.hostPortOwner(port, "tcp") !== undefined) continue;
     ctx.notes.info(
-      `${name}: publishes ${port}, not ${kind.name}'s ${kind.port}, which ${owner} already publishes; set \`queue.published\` to choose, or \`queue.shared\` for one queue`,
+      `${name}: publishes ${port}, not ${kind.name}'s ${kind.port}, which ${owner} already publishes; set ` +
+        `\`queue.published\` to choose, or \`queue.shared\` for one queue`,
     );
     return port;
   }
   throw new StackmodError(
     "PORT_COLLISION",
-    `the queue "${name}" of "${ctx.service.name}" finds no free port from ${kind.port} up; set \`queue.published\` or \`queue.shared\``,
+    `the queue "${name}" of "${ctx.service.name}" finds no free port from ${kind.port} up; set ` +
+      `\`queue.published\` or \`queue.shared\``,
     queueOptionPosition(ctx, "published"),
   );
 }
@@ -452,7 +475,8 @@ function existingQueue(ctx: Ctx, settings: SplitSettings, name: string, kind: Qu
   if (!port) {
     throw new StackmodError(
       "UNSUPPORTED",
-      `\`queue.shared\`: the service "${name}" exists but publishes no port for ${kind.name} (${kind.port}); give another name or remove it`,
+      `\`queue.shared\`: the service "${name}" exists but publishes no port for ${kind.name} (${kind.port}); ` +
+        "give another name or remove it",
       existing.position,
     );
   }
@@ -495,7 +519,9 @@ function refuseSharedNamespace(
   const value = sharing.networkMode!.entry.pair.value as { range?: [number, number, number] } | null;
   throw new StackmodError(
     "UNSUPPORTED",
-    `service "${sharing.name}" shares the network namespace of "${service.name}" (network_mode: service:${service.name}), which split divides into "${names.collector}" (host network) and "${names.processor}" (the other networks); point it at one of them, then rewrite`,
+    `service "${sharing.name}" shares the network namespace of "${service.name}" (network_mode: ` +
+      `service:${service.name}), which split divides into "${names.collector}" (host network) and ` +
+      `"${names.processor}" (the other networks); point it at one of them, then rewrite`,
     model.parsed.source.position(value?.range?.[0] ?? 0),
   );
 }

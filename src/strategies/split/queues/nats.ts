@@ -14,7 +14,8 @@ export const nats = defineQueueKind({
   },
   command: () => undefined,
   delivery:
-    "core NATS drops a message published while no processor is subscribed; the processor must be up before the collector publishes (or use redis or rabbitmq)",
+    "core NATS drops a message published while no processor is subscribed; the processor must be up before " +
+    "the collector publishes (or use redis or rabbitmq)",
   summary: "core NATS subject, queue group: a message published while no processor is subscribed is lost",
   debianPackage: "nats-server",
 });

@@ -31,7 +31,9 @@ const constraint = z.string().check(
     if (!op || !constraintKey.test(key.trim()) || !constraintValue.test(rest.trim())) {
       ctx.addIssue({
         code: "custom",
-        message: `invalid placement constraint ${JSON.stringify(value)}: expected KEY == VALUE or KEY != VALUE, e.g. "node.role == manager" (swarmkit's syntax)`,
+        message:
+          `invalid placement constraint ${JSON.stringify(value)}: expected KEY == VALUE or KEY != VALUE, e.g. ` +
+          `"node.role == manager" (swarmkit's syntax)`,
       });
     }
   }),
@@ -60,7 +62,8 @@ export const splitOptions = z.object({
     .optional(z.enum(["ingress", "host"]))
     .check(
       z.describe(
-        "how the queue publishes its port: ingress (default, every node) or host (only where the queue runs; it gets the service's placement)",
+        "how the queue publishes its port: ingress (default, every node) or host (only where the queue runs; " +
+          "it gets the service's placement)",
       ),
     ),
   shared: z
@@ -75,7 +78,8 @@ export const splitOptions = z.object({
     .optional(z.strictObject({ user: z.optional(resourceName), password: z.optional(resourceName) }))
     .check(
       z.describe(
-        "{user, password}: the secrets holding the credentials (default QUEUE-user, QUEUE-password); external secrets in a stack file, files under ./secrets/ in a Compose file",
+        "{user, password}: the secrets holding the credentials (default QUEUE-user, QUEUE-password); " +
+          "external secrets in a stack file, files under ./secrets/ in a Compose file",
       ),
     ),
   env: z
@@ -90,7 +94,8 @@ export const splitOptions = z.object({
     )
     .check(
       z.describe(
-        "{url, topic, role, userFile, passwordFile}: the variable names the halves read (default QUEUE_URL, QUEUE_TOPIC, STACKMOD_ROLE, QUEUE_USER_FILE, QUEUE_PASSWORD_FILE)",
+        "{url, topic, role, userFile, passwordFile}: the variable names the halves read (default QUEUE_URL, " +
+          "QUEUE_TOPIC, STACKMOD_ROLE, QUEUE_USER_FILE, QUEUE_PASSWORD_FILE)",
       ),
     ),
   processor: z
@@ -103,7 +108,9 @@ export const splitOptions = z.object({
     )
     .check(
       z.describe(
-        "{image, command, constraints}: what the processor runs instead of the service's own image and command, and where: constraints replace the service's deploy.placement.constraints on the processor only ([] lets it run on any node; default: the service's own); --processor-constraint EXPR",
+        "{image, command, constraints}: what the processor runs instead of the service's own image and " +
+          "command, and where: constraints replace the service's deploy.placement.constraints on the processor " +
+          "only ([] lets it run on any node; default: the service's own); --processor-constraint EXPR",
       ),
     ),
 });

@@ -23,11 +23,13 @@ export const rabbitmq = defineQueueKind({
     return [
       "sh",
       "-c",
-      `printf 'default_user = %s\\ndefault_pass = %s\\n' "$$(cat ${secretPath(secrets.user)})" "$$(cat ${secretPath(secrets.password)})" > ${confFile} && exec docker-entrypoint.sh rabbitmq-server`,
+      `printf 'default_user = %s\\ndefault_pass = %s\\n' "$$(cat ${secretPath(secrets.user)})" "$$(cat ` +
+        `${secretPath(secrets.password)})" > ${confFile} && exec docker-entrypoint.sh rabbitmq-server`,
     ];
   },
   delivery:
-    "a durable queue named after the topic: messages wait while the processor is down, and survive a restart of the queue on the same node (its data volume)",
+    "a durable queue named after the topic: messages wait while the processor is down, and survive a restart " +
+    "of the queue on the same node (its data volume)",
   summary: "a durable queue named after the topic, on a data volume `<queue>-data`",
   debianPackage: "rabbitmq-server",
 });

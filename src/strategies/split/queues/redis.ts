@@ -18,7 +18,8 @@ export const redis = defineQueueKind({
       ? ["sh", "-c", `exec redis-server --save '' --requirepass "$$(cat ${secretPath(secrets.password)})"`]
       : undefined,
   delivery:
-    "the collector LPUSHes to a Redis list and the processor BRPOPs it: messages wait in the list while the processor is down (not across a restart of the queue)",
+    "the collector LPUSHes to a Redis list and the processor BRPOPs it: messages wait in the list while the " +
+    "processor is down (not across a restart of the queue)",
   summary: "a list: `LPUSH` / `BRPOP`; messages wait while the processor is down, not across a restart of the queue",
   debianPackage: "redis-server",
 });
