@@ -96,8 +96,9 @@ export class YamlEditor {
     this.growing(seq);
     const last = seq.items[seq.items.length - 1] as Node | undefined;
     if (seq.flow || !last) {
-      const at = last ? last.range![1] : this.source.text.indexOf("[", seq.range![0]) + 1;
-      this.edits.insert(at, (last ? ", " : "") + values.map(flow).join(", "));
+      const kept = this.lastKept(seq);
+      const at = kept ? kept.range![1] : this.source.text.indexOf("[", seq.range![0]) + 1;
+      this.edits.insert(at, (kept ? ", " : "") + values.map(flow).join(", "));
       return;
     }
     const column = this.source.indentAt(dashOffset(this.source, last) ?? last.range![0]);
@@ -305,6 +306,20 @@ export class YamlEditor {
       return;
     }
     this.edits.add(start, end, "");
+  }
+
+  /**
+   * The last item of a flow list that no edit removes. New items go after it: after a removed one
+   * they would land inside the text it leaves (its comma, or a comment behind it).
+   */
+  private lastKept(seq: YAMLSeq): Node | undefined {
+    const removals = this.edits.list().filter((edit) => edit.text === "");
+    for (let index = seq.items.length - 1; index >= 0; index -= 1) {
+      const item = seq.items[index] as Node;
+      const [start, end] = item.range!;
+      if (!removals.some((edit) => edit.start <= start && end <= edit.end)) return item;
+    }
+    return undefined;
   }
 
   private removalEndingAt(offset: number): TextEdit | undefined {

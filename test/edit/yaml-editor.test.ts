@@ -109,8 +109,8 @@ describe("YamlEditor.remove", () => {
         "services:",
         "  a:",
         "    ports: [",
-        '      "53" # don\'t: a quote in a comment',
-        '      , "80:80" # metrics',
+        '      "53", "80:80" # don\'t: a quote in a comment',
+        "       # metrics",
         "    ]",
       ),
     );
@@ -156,6 +156,27 @@ describe("YamlEditor: adding", () => {
     editor.append(seq("services", "a", "ports"), ["443", 53]);
     editor.append(seq("services", "a", "dns"), ["1.1.1.1"]);
     expect(editor.result()).toBe(y("services:", "  a:", '    ports: [80, "443", 53]', '    dns: ["1.1.1.1"]'));
+  });
+
+  it("appends to a flow list after its last kept item when the last ones are removed", () => {
+    const text = y("services:", "  a:", "    ports: [80, # web", "      9153, # metrics", "      53, # dns", "    ]");
+    const { editor, seq } = open(text);
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[2] as Node);
+    editor.remove(ports, ports.items[1] as Node);
+    editor.append(ports, [443]);
+    expect(editor.result()).toBe(
+      y("services:", "  a:", "    ports: [80, 443, # web", "      # metrics", "      # dns", "    ]"),
+    );
+  });
+
+  it("appends to a flow list whose every item is removed", () => {
+    const { editor, seq } = open(y("services:", "  a:", "    ports: [80, 9153]"));
+    const ports = seq("services", "a", "ports");
+    editor.remove(ports, ports.items[0] as Node);
+    editor.remove(ports, ports.items[1] as Node);
+    editor.append(ports, [443]);
+    expect(editor.result()).toBe(y("services:", "  a:", "    ports: [443]"));
   });
 
   it("adds a pair at the end of a block mapping in the file's indentation, CRLF kept", () => {
