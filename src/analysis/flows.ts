@@ -138,6 +138,7 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
     else kept(peer.from, to, "directly: the service is on its other networks now", [onOverlay()]);
   }
 
+  const publishedWhere = at.dialect === "swarm" ? "on every node" : "on the host";
   for (const ref of a.reaches) {
     const to = ref.text;
     if (at.strategy === "proxy" && at.direction === "outbound") {
@@ -146,8 +147,7 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
         kept(
           name,
           to,
-          `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ` +
-            `${at.dialect === "swarm" ? "on every node" : "on the host"}`,
+          `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${publishedWhere}`,
           [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
         );
       else lost(name, to, referenceLost(ref.service, ref.port));
@@ -161,9 +161,7 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
           from: collector,
           to,
           status: "kept",
-          how:
-            `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ` +
-            `${at.dialect === "swarm" ? "on every node" : "on the host"}`,
+          how: `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${publishedWhere}`,
           via: [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
           line,
           column,
@@ -185,10 +183,9 @@ export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number
 }
 
 function referenceLost(service: string, port: number | undefined): string {
-  return (
-    "Swarm names do not resolve on the host network; publish " +
-    `${port ? `${port} of ` : "the port of "}"${service}" and refer to it as 127.0.0.1:PORT`
-  );
+  const what = port ? `${port} of ` : "the port of ";
+  const fix = `publish ${what}"${service}" and refer to it as 127.0.0.1:PORT`;
+  return `Swarm names do not resolve on the host network; ${fix}`;
 }
 
 /** `LAN → adguard 53/udp: kept, published with mode: host ...` */

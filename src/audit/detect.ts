@@ -38,10 +38,10 @@ export function detectService(service: AuditService, judgement: AuditJudgement):
     const rule: RuleId = unexplained.some((t) => refusalTextsIn(t.error!).some((r) => /\(none\)/.test(r.text)))
       ? "none-plus-network"
       : "host-plus-network";
+    const network = rule === "host-plus-network" ? "host" : "none";
     const message =
-      `tasks of service "${service.name}" were refused with the engine's ` +
-      `${rule === "host-plus-network" ? "host" : "none"}-network text, though its spec shows no such conflict ` +
-      "now (updated since?)";
+      `tasks of service "${service.name}" were refused with the engine's ${network}-network text, ` +
+      "though its spec shows no such conflict now (updated since?)";
     findings.push(finding(rule, message, unexplained, judgement));
   }
   return findings;

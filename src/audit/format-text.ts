@@ -28,9 +28,8 @@ function header(run: AuditRun): string {
 
 function serviceBlock({ service, findings, next }: AuditedService, run: AuditRun, color: Palette): string[] {
   const lines: string[] = [];
-  const where =
-    `${color.bold(qualifiedName(service))} (${service.stack ? `stack ${service.stack}` : "no stack"}, image ` +
-    `${withoutDigest(service.image)})`;
+  const stack = service.stack ? `stack ${service.stack}` : "no stack";
+  const where = `${color.bold(qualifiedName(service))} (${stack}, image ${withoutDigest(service.image)})`;
   for (const finding of findings) {
     lines.push(`${where}: ${color.red(color.bold("error"))} ${color.dim(finding.rule)}: ${finding.message}`);
     lines.push(`  ${color.dim("now:")} ${nowLine(finding, run)}`);

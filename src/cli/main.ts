@@ -28,12 +28,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .version(version)
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts " +
-        "found, 2: bad input\n  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n  " +
-        "stackmod rewrite deploy/stack.yml --write  # apply it\n  stackmod transforms                        # " +
-        "the strategies and their options\n  stackmod audit --engine 28                 # what a running " +
-        "cluster loses at the upgrade to Engine 28\n\nRun stackmod COMMAND --help for a command's options and " +
-        "examples.",
+      "\n" +
+        "Examples:\n" +
+        "  stackmod check deploy/                     # exit 0: nothing to fix, 1: conflicts found, 2: bad input\n" +
+        "  stackmod rewrite deploy/stack.yml          # show the fix as a diff\n" +
+        "  stackmod rewrite deploy/stack.yml --write  # apply it\n" +
+        "  stackmod transforms                        # the strategies and their options\n" +
+        "  stackmod audit --engine 28                 # what a running cluster loses at the upgrade to Engine 28\n" +
+        "\n" +
+        "Run stackmod COMMAND --help for a command's options and examples.",
     );
 
   withCommonFlags(
@@ -47,9 +50,13 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod check stack.yml\n  stackmod check deploy/ --format json\n  stackmod check " +
-        "deploy/ --format sarif > stackmod.sarif\n  stackmod check deploy/ --format github     # annotations " +
-        "in a GitHub Actions log\n  cat stack.yml | stackmod check -",
+      "\n" +
+        "Examples:\n" +
+        "  stackmod check stack.yml\n" +
+        "  stackmod check deploy/ --format json\n" +
+        "  stackmod check deploy/ --format sarif > stackmod.sarif\n" +
+        "  stackmod check deploy/ --format github     # annotations in a GitHub Actions log\n" +
+        "  cat stack.yml | stackmod check -",
     )
     .action(async (paths: string[], flags: CommonFlags) => {
       const { runCheck } = await import("./commands/check.js");
@@ -84,11 +91,15 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   rewriteCommand
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod rewrite examples/bacnet-stack.yml\n  stackmod rewrite stack.yml --port " +
-        "bacnet=47808/udp --write\n  stackmod rewrite stack.yml --strategy proxy --direction outbound " +
-        "--stdout\n  stackmod rewrite deploy/ --check\n  stackmod rewrite deploy/ --check --format json > " +
-        "report.json\n  stackmod rewrite stack.yml --strategy lan --lan-parent eth0 --lan-subnet " +
-        "192.168.50.0/24 --lan-range node-a=192.168.50.192/28 --write",
+      "\n" +
+        "Examples:\n" +
+        "  stackmod rewrite examples/bacnet-stack.yml\n" +
+        "  stackmod rewrite stack.yml --port bacnet=47808/udp --write\n" +
+        "  stackmod rewrite stack.yml --strategy proxy --direction outbound --stdout\n" +
+        "  stackmod rewrite deploy/ --check\n" +
+        "  stackmod rewrite deploy/ --check --format json > report.json\n" +
+        "  stackmod rewrite stack.yml --strategy lan --lan-parent eth0 --lan-subnet 192.168.50.0/24 --lan-range " +
+        "node-a=192.168.50.192/28 --write",
     )
     .action(async (paths: string[], flags: RewriteFlags) => {
       const { runRewrite } = await import("./commands/rewrite.js");
@@ -113,10 +124,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .option("--no-color", "never colour the output")
     .addHelpText(
       "after",
-      "\nExamples:\n  stackmod audit                                # the engine the docker CLI talks to\n  " +
-        "stackmod audit --engine 28 --stack-dir deploy/  # what stops at the upgrade to 28, and the fix per " +
-        "stack\n  stackmod audit --context prod --format json\n  stackmod audit --host tcp://manager:2375 " +
-        "--format sarif > audit.sarif",
+      "\n" +
+        "Examples:\n" +
+        "  stackmod audit                                # the engine the docker CLI talks to\n" +
+        "  stackmod audit --engine 28 --stack-dir deploy/  # what stops at the upgrade to 28, and the fix per stack\n" +
+        "  stackmod audit --context prod --format json\n" +
+        "  stackmod audit --host tcp://manager:2375 --format sarif > audit.sarif",
     )
     .action(async (flags: AuditFlags) => {
       const { runAudit } = await import("./commands/audit.js");

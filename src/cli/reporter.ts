@@ -91,10 +91,8 @@ export class Reporter {
 
   checked(file: string, result: CheckResult): void {
     this.outcomes.push({ kind: "checked", file, result });
-    this.detail(
-      `${file}: ${result.dialect === "swarm" ? "Swarm stack file" : "Compose file"}, ` +
-        `${result.findings.length} finding(s)`,
-    );
+    const kind = result.dialect === "swarm" ? "Swarm stack file" : "Compose file";
+    this.detail(`${file}: ${kind}, ${result.findings.length} finding(s)`);
     if (!this.text) return;
     this.progress.clear();
     for (const finding of result.findings) {
@@ -111,10 +109,9 @@ export class Reporter {
       for (const setting of settings)
         this.detail(`${file}: "${service}": ${setting.option} = ${JSON.stringify(setting.value)} (${setting.from})`);
     }
-    this.detail(
-      `${file}: ${result.findings.length} finding(s), ` +
-        `${result.changed ? "changed" : "unchanged"}${written ? ", written" : ""}`,
-    );
+    const changed = result.changed ? "changed" : "unchanged";
+    const writtenText = written ? ", written" : "";
+    this.detail(`${file}: ${result.findings.length} finding(s), ${changed}${writtenText}`);
     if (!this.text) return;
     this.progress.clear();
     if (this.mode === "stdout") this.io.stdout(result.output);

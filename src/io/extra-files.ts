@@ -210,11 +210,10 @@ export function describeExtraFiles(
     const mode = file.mode.toString(8);
     const outcome = outcomes?.[index];
     if (outcome === "unchanged") return [`${stackFile}: ${file.path} is up to date`];
-    if (outcome)
-      return [
-        `${stackFile}: ${outcome === "created" ? "wrote" : "replaced"} ${file.path} (mode ${mode}); run it ` +
-          "as it says before deploying",
-      ];
+    if (outcome) {
+      const done = outcome === "created" ? "wrote" : "replaced";
+      return [`${stackFile}: ${done} ${file.path} (mode ${mode}); run it as it says before deploying`];
+    }
     return [`${stackFile}: would write ${file.path} (mode ${mode}):`, ...file.content.replace(/\n$/, "").split("\n")];
   });
 }

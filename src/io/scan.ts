@@ -92,12 +92,13 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
     while (linked.length > 0) walk(linked.shift()!, scan);
     if (listing.inputs.length === before) {
       const others = listing.skipped.length - skippedBefore;
+      const skipped = others > 0 ? `; ${others} other entries skipped (--verbose lists them)` : "";
       listing.inputs.push({
         path,
         error: new StackmodError(
           "NO_STACK_FILES",
           "no stack or Compose file in this folder (a .yml or .yaml file whose top level has " +
-            `\`services:\`)${others > 0 ? `; ${others} other entries skipped (--verbose lists them)` : ""}: ` +
+            `\`services:\`)${skipped}: ` +
             "name the files, or check another folder",
           { file: path, line: 1, column: 1 },
         ),

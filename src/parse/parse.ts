@@ -208,12 +208,14 @@ function checkMergeValues(pairs: readonly Pair[], doc: Document.Parsed, source: 
 }
 
 function syntaxError(code: string, text: string): ["YAML_SYNTAX" | "YAML_DUPLICATE_KEY", string] {
-  if (code === "DUPLICATE_KEY")
+  if (code === "DUPLICATE_KEY") {
+    const key = text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text);
     return [
       "YAML_DUPLICATE_KEY",
-      `the key ${text.startsWith('"') || text.startsWith("'") ? text : JSON.stringify(text)} appears twice ` +
-        "in the same mapping (YAML forbids it, and docker refuses such a file); keep one of them",
+      `the key ${key} appears twice in the same mapping (YAML forbids it, and docker refuses such a file); ` +
+        "keep one of them",
     ];
+  }
   return ["YAML_SYNTAX", "a tab is used for indentation; YAML allows only spaces there: replace the tabs with spaces"];
 }
 

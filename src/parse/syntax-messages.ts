@@ -27,11 +27,12 @@ export function explainSyntaxError(code: string, message: string, offset: number
           "(after its last item, on the same line or an indented one)",
       };
     }
+    const collection = message.includes("sequence") ? "sequence" : "mapping";
     return {
       offset,
       message:
-        `a line of this flow ${message.includes("sequence") ? "sequence" : "mapping"} is indented less than ` +
-        "the key it belongs to: indent it more, or write the collection on one line",
+        `a line of this flow ${collection} is indented less than the key it belongs to: indent it more, ` +
+        "or write the collection on one line",
     };
   }
   if (code === "MISSING_CHAR" && /^Missing closing (["'])quote/.test(message)) {

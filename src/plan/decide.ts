@@ -58,12 +58,13 @@ export function chooseDefault(
     if (choice) return { transform, options: choice.options, reason: `default from the evidence: ${choice.reason}` };
   }
   const refers = [...new Set(facts.reaches.map((r) => r.service))];
+  const refersText = refers.length > 0 ? ` (it refers to ${refers.join(", ")})` : "";
   throw new StackmodError(
     "UNDECIDED",
     `service "${service.name}" is on the host network and another network, and the file shows nothing that ` +
       "decides how to rewrite it: no port it receives (x-stackmod ports, --port, ports:, expose:), no " +
       "broadcast or multicast use, nobody on the overlay naming " +
-      `it${refers.length > 0 ? ` (it refers to ${refers.join(", ")})` : ""}. Choose: \`--port ` +
+      `it${refersText}. Choose: \`--port ` +
       `${service.name}=PORT/PROTO\` (then publish, or proxy for broadcasts), \`--strategy ` +
       `${transforms.map((t) => t.name).join("|")}\`, or \`--direction outbound\` to keep it on the host`,
     service.position,
@@ -119,10 +120,12 @@ export function sayExposure(
     if (published) ports.push(`${published}/${port.protocol as Protocol}`);
   }
   if (ports.length === 0) return;
+  const are = ports.length > 1 ? "are" : "is";
+  const them = ports.length > 1 ? "them" : "it";
   notes.warn(
-    `${service.name}: new exposure: ${ports.join(", ")} ${ports.length > 1 ? "are" : "is"} now published in ` +
+    `${service.name}: new exposure: ${ports.join(", ")} ${are} now published in ` +
       "ingress mode, on every node of the swarm, to anyone who reaches a node (before, only the host ports of " +
-      `its own node); pass --publish host (proxy.publish: host) to serve ${ports.length > 1 ? "them" : "it"} ` +
+      `its own node); pass --publish host (proxy.publish: host) to serve ${them} ` +
       "only on the node that runs it",
   );
 }

@@ -118,14 +118,17 @@ export function readOptionsNode(
   throw optionError(issue, [label, ...path].join("."), model.parsed.source.position(at ?? 0));
 }
 
+function expectedText(expected: string): string {
+  if (expected === "array") return "a list";
+  if (expected === "object") return "a mapping";
+  return `a ${expected}`;
+}
+
 export function optionError(issue: z.core.$ZodIssue, where: string, position: SourcePosition): StackmodError {
   let message: string;
   if (issue.code === "invalid_value") message = `invalid value; allowed: ${issue.values.map(String).join(", ")}`;
   else if (issue.code === "invalid_type")
-    message =
-      "expected " +
-      `${issue.expected === "array" ? "a list" : issue.expected === "object" ? "a mapping" : `a ${issue.expected}`} ` +
-      `here; see \`stackmod transforms\` for each option's type`;
+    message = `expected ${expectedText(issue.expected)} here; see \`stackmod transforms\` for each option's type`;
   else if (issue.code === "unrecognized_keys")
     message =
       `unknown option ${issue.keys.map((k) => `\`${k}\``).join(", ")}; see \`stackmod transforms\` for the ` +

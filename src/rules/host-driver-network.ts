@@ -15,8 +15,8 @@ export const hostDriverNetwork: Rule<"host-driver-network"> = {
     full:
       "The host network exists once per engine, predefined. Declaring a network with `driver: host` asks " +
       "`docker stack deploy` " +
-      ('(or Compose) to create another one, which the host driver refuses ("only one instance of "host" ' +
-        'network is allowed"); the deploy fails.'),
+      '(or Compose) to create another one, which the host driver refuses ("only one instance of "host" ' +
+      'network is allowed"); the deploy fails.',
     help:
       "Refer to the predefined network instead: `hostnet: {external: true, name: host}` (and attach the " +
       "service to `hostnet`).",

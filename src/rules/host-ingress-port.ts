@@ -34,17 +34,18 @@ export const hostIngressPort: Rule<"host-ingress-port"> = {
     if (!service.attachments.some((a) => a.network?.special === "host")) return [];
     return service.ports
       .filter((port) => port.mode === "ingress")
-      .map((port) =>
-        findingOf(
+      .map((port) => {
+        const shown = port.raw ?? `port ${port.target ?? "?"}`;
+        return findingOf(
           this,
           service,
           port.position,
-          `service "${service.name}" is on the host network and publishes ` +
-            `${port.raw ?? `port ${port.target ?? "?"}`} in ingress mode, which attaches it to the ingress ` +
-            `network; drop the port (the service already listens on the host) or use \`mode: host\``,
+          `service "${service.name}" is on the host network and publishes ${shown} in ingress mode, ` +
+            "which attaches it to the ingress network; drop the port (the service already listens on the host) " +
+            "or use `mode: host`",
           sharedNetworkText.text,
-        ),
-      );
+        );
+      });
   },
   fix: {
     runs: "default",

@@ -15,10 +15,10 @@ export const hostNetworkPorts: Rule<"host-network-ports"> = {
   docs: {
     full:
       "A container on the host network has no address of its own: the engine discards its port mappings " +
-      ('("Published ports are discarded when using host network mode"). The service listens on the host\'s ' +
-        "ports as it binds them; ") +
-      ("the `ports:` entries document nothing the engine does, and a number mapped to another (8080:80) does " +
-        "not happen. ") +
+      '("Published ports are discarded when using host network mode"). The service listens on the host\'s ' +
+      "ports as it binds them; " +
+      "the `ports:` entries document nothing the engine does, and a number mapped to another (8080:80) does " +
+      "not happen. " +
       "(In a stack file a port in ingress mode is worse: host-ingress-port; this rule looks at Compose files.)",
     help:
       "Run `stackmod rewrite FILE --fix host-network-ports`: it drops the discarded entries, as the rewrite " +
@@ -34,16 +34,17 @@ export const hostNetworkPorts: Rule<"host-network-ports"> = {
     // With networks: as well Compose refuses the service (network-mode-with-networks), and its rewrite takes it
     // off the host network, where the ports do publish.
     if (service.attachments.length > 0) return [];
-    return service.ports.map((port) =>
-      findingOf(
+    return service.ports.map((port) => {
+      const target = port.target ?? "?";
+      const shown = port.raw ?? `port ${target}`;
+      return findingOf(
         this,
         service,
         port.position,
-        `service "${service.name}" is on the host network, so the engine discards ` +
-          `${port.raw ?? `port ${port.target ?? "?"}`} ("${portsDiscardedText.text}"); it listens on the ` +
-          `host's port ${port.target ?? "?"} directly`,
-      ),
-    );
+        `service "${service.name}" is on the host network, so the engine discards ${shown} ` +
+          `("${portsDiscardedText.text}"); it listens on the host's port ${target} directly`,
+      );
+    });
   },
   fix: {
     runs: "asked",

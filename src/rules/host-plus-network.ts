@@ -32,8 +32,8 @@ export const hostPlusNetwork: Rule<"host-plus-network"> = {
   docs: {
     full:
       "A container that shares the host's network namespace cannot be connected to any other network. " +
-      ("Docker Engine 28.0.0 and later check this when each container starts, so the Swarm task or Compose " +
-        "container never starts. ") +
+      "Docker Engine 28.0.0 and later check this when each container starts, so the Swarm task or Compose " +
+      "container never starts. " +
       "Engines 25.x-27.x let Swarm tasks through by a loophole; engines up to 24.x refused them too.",
     help: rewriteHelp,
     sources: networkCheckSources,

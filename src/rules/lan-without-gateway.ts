@@ -19,8 +19,8 @@ export const lanWithoutGateway: Rule<"lan-without-gateway"> = {
     full:
       "Up to Engine 28, a macvlan or ipvlan l2 network declared without `gateway` got one from IPAM (the " +
       "subnet's first address) " +
-      ("as its containers' default route. From 29.0.0 the engine configures a default route only when a " +
-        "gateway is given: ") +
+      "as its containers' default route. From 29.0.0 the engine configures a default route only when a " +
+      "gateway is given: " +
       "containers on such a network reach their own subnet and nothing beyond it.",
     help:
       "Add the LAN's router to the network's `ipam.config` entries (`gateway: 192.168.50.1`), or, for the lan " +

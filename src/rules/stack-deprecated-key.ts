@@ -15,8 +15,8 @@ export const stackDeprecatedKey: Rule<"stack-deprecated-key"> = {
   docs: {
     full:
       '`docker stack deploy` prints "Ignoring deprecated options:" and deploys without `container_name` ' +
-      (`("${deprecatedKeys.container_name}": Swarm names containers STACK_SERVICE.SLOT.TASK; other services ` +
-        "reach it by its service name) ") +
+      `("${deprecatedKeys.container_name}": Swarm names containers STACK_SERVICE.SLOT.TASK; other services ` +
+      "reach it by its service name) " +
       `and \`expose\` ("${deprecatedKeys.expose}").`,
     help:
       "Run `stackmod rewrite FILE --fix stack-deprecated-key`: it drops `container_name`. " +

@@ -25,12 +25,12 @@ export const stackForbiddenKey: Rule<"stack-forbidden-key"> = {
     help:
       "`rewrite` moves `mem_limit` to `deploy.resources.limits.memory` (with `mem_reservation` and `cpus`, " +
       "see stack-refused-key). " +
-      ("For the others: `volume_driver` → a top-level volume with that driver; `volumes_from` → a named " +
-        "top-level volume in both services; ") +
-      ("`cpu_shares`, `cpu_quota`, `cpuset`, `memswap_limit` have no Swarm equivalent: " +
-        "`deploy.resources.limits.cpus` is the closest; ") +
-      ("`extends` of a service of the same file: `rewrite` inlines it as Compose merges it; one it cannot " +
-        "inline safely ") +
+      "For the others: `volume_driver` → a top-level volume with that driver; `volumes_from` → a named " +
+      "top-level volume in both services; " +
+      "`cpu_shares`, `cpu_quota`, `cpuset`, `memswap_limit` have no Swarm equivalent: " +
+      "`deploy.resources.limits.cpus` is the closest; " +
+      "`extends` of a service of the same file: `rewrite` inlines it as Compose merges it; one it cannot " +
+      "inline safely " +
       "(another file, a cycle, anchors the copy would share, a merge it does not write) it leaves, saying why: " +
       "write the service out (or merge an `x-` anchor with `<<`).",
     sources: [

@@ -17,8 +17,8 @@ export const stackHostIp: Rule<"stack-host-ip"> = {
   docs: {
     full:
       "Swarm has no host IP for a published port: `docker stack deploy` drops the address of `127.0.0.1:8080:80` " +
-      ("(\"ignoring IP-address (127.0.0.1:8080:80/tcp) service will listen on '0.0.0.0'\") and publishes the " +
-        "port on every address ") +
+      "(\"ignoring IP-address (127.0.0.1:8080:80/tcp) service will listen on '0.0.0.0'\") and publishes the " +
+      "port on every address " +
       "of every node (moby/moby#32299, open since 2017). A port meant for the node itself is open to the network.",
     help:
       "Do not publish a port that must stay local: reach the service over an overlay network from the " +

@@ -18,18 +18,18 @@ export const stackIgnoredKey: Rule<"stack-ignored-key"> = {
   docs: {
     full:
       "`docker stack deploy` ignores these service keys and says so once, on standard error: " +
-      ('"Ignoring unsupported options: build, restart, ...". The stack deploys without them, so it is not ' +
-        "what the file says: ") +
+      '"Ignoring unsupported options: build, restart, ...". The stack deploys without them, so it is not ' +
+      "what the file says: " +
       Object.entries(ignoredKeys)
         .map(([key, meaning]) => `\`${key}\`: ${meaning}`)
         .join("; ") +
       ". (`network_mode` is its own rule, network-mode-in-stack.)",
     help:
       "Run `stackmod rewrite FILE --fix stack-ignored-key`: `restart` becomes `deploy.restart_policy` " +
-      ("(no → none, on-failure[:N] → on-failure with max_attempts, always and unless-stopped → any) and " +
-        "`shm_size` a tmpfs mount at /dev/shm ") +
-      ("of that size (format 3.6 or later). The other keys have no Swarm equivalent: drop them, or run the " +
-        "service with Compose."),
+      "(no → none, on-failure[:N] → on-failure with max_attempts, always and unless-stopped → any) and " +
+      "`shm_size` a tmpfs mount at /dev/shm " +
+      "of that size (format 3.6 or later). The other keys have no Swarm equivalent: drop them, or run the " +
+      "service with Compose.",
     sources: [
       `${cliCommit} cli/compose/types/types.go (UnsupportedProperties) and ` +
         "cli/command/stack/loader/loader.go (the warning)",

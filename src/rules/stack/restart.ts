@@ -35,10 +35,10 @@ export function fixRestart({ model, service, edits, deploy, notes }: FixContext)
       value === "unless-stopped"
         ? ' Swarm has no "unless-stopped": a task that exits is restarted; scale the service to 0 to stop it'
         : "";
+    const attempts = policy.max_attempts ? `, max_attempts ${policy.max_attempts}` : "";
     notes.info(
       `${service.name}: \`restart: ${value}\` became deploy.restart_policy (condition ` +
-        `${policy.condition}${policy.max_attempts ? `, max_attempts ${policy.max_attempts}` : ""}), which ` +
-        `Swarm honours.${unlessStopped}`,
+        `${policy.condition}${attempts}), which Swarm honours.${unlessStopped}`,
     );
   }
   edits.removeKey(service, "restart");

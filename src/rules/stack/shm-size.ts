@@ -12,10 +12,8 @@ export function fixShmSize({ model, service, edits, notes }: FixContext): boolea
   const value = scalarText(entry);
   const bytes = value === undefined ? undefined : bytesOf(value);
   if (!entry || bytes === undefined) {
-    notes.warn(
-      `${service.name}: left \`shm_size\`: ` +
-        `${entry ? `"${value}" is not a size stackmod reads` : "it comes from an anchor or a merge key"}`,
-    );
+    const why = entry ? `"${value}" is not a size stackmod reads` : "it comes from an anchor or a merge key";
+    notes.warn(`${service.name}: left \`shm_size\`: ${why}`);
     return false;
   }
   if ((stackFormat(model.version) ?? 0) < 3.06) {

@@ -156,10 +156,11 @@ function declare(ctx: TransformContext<LanOptions, RunState>, network: LanNetwor
   }
   const clash = [...model.networks.values()].find((n) => n.key === network.name || n.name === network.name);
   if (clash) {
+    const notExternal = dialect === "swarm" ? " (it is not the external network of that name)" : "";
     throw new StackmodError(
       "NAME_COLLISION",
       `lan: the network "${network.name}" for "${service.name}" would clash with the network "${clash.key}" ` +
-        `declared in this file${dialect === "swarm" ? " (it is not the external network of that name)" : ""}; ` +
+        `declared in this file${notExternal}; ` +
         "choose another name with lan.network (--lan-network)",
       positionOf(ctx, service, clash.key),
     );

@@ -27,10 +27,10 @@ export function setupScript(stackPath: string, scriptPath: string, networks: Lan
   const stackFile = basename(stackPath);
   const drivers = [...new Set(networks.map((n) => n.driver))].join("/");
   const perNode = networks.some((n) => n.ipRanges.length > 0);
+  const plural = networks.length > 1 ? "s" : "";
   const lines = [
     "#!/bin/sh",
-    `# Creates the ${drivers} network${networks.length > 1 ? "s" : ""} of ${commentText(stackFile)} for ` +
-      `Docker Swarm ${setupScriptSignature}.`,
+    `# Creates the ${drivers} network${plural} of ${commentText(stackFile)} for Docker Swarm ${setupScriptSignature}.`,
     ...(perNode
       ? [
           "# Run it on every node that may run these services, managers included: sh " +
@@ -60,11 +60,8 @@ export function setupScript(stackPath: string, scriptPath: string, networks: Lan
 
 function networkSteps(stackFile: string, network: LanNetwork): string[] {
   const config = `${network.name}-config`;
-  const lines = [
-    `# --- ${network.name}: ` +
-      `${network.driver}${network.driver === "ipvlan" ? ` ${network.ipvlanMode ?? "l2"}` : ""} on ` +
-      `${network.parent}, subnet ${network.subnet}`,
-  ];
+  const mode = network.driver === "ipvlan" ? ` ${network.ipvlanMode ?? "l2"}` : "";
+  const lines = [`# --- ${network.name}: ${network.driver}${mode} on ${network.parent}, subnet ${network.subnet}`];
   const create = ["docker network create --config-only", `--subnet ${q(network.subnet)}`];
   if (network.gateway !== undefined) create.push(`--gateway ${q(network.gateway)}`);
   if (network.ipRanges.length > 0) {

@@ -18,20 +18,21 @@ export function networkWarnings(network: LanNetwork, dialect: "swarm" | "compose
   } else {
     const shim = `${network.driver}-shim`;
     const mode = network.driver === "macvlan" ? "macvlan mode bridge" : "ipvlan mode l2";
+    const destination = ranges.length > 0 ? "THIS_NODE_RANGE" : "CONTAINER_ADDRESS/32";
+    const outside = ranges.length > 0 ? ` outside ${ranges.join(", ")}` : "";
     warnings.push(
       `${network.name}: a node cannot reach its own ${network.driver} containers through ${network.parent} ` +
         "(the kernel does not loop that traffic back); if the node itself must talk to them, add a shim on the " +
         "node: " +
-        (`ip link add ${shim} link ${network.parent} type ${mode}; ip addr add FREE_ADDRESS/32 dev ${shim}; ` +
-          `ip link set ${shim} up; ip route add ` +
-          `${ranges.length > 0 ? "THIS_NODE_RANGE" : "CONTAINER_ADDRESS/32"} dev ${shim} `) +
-        ("(FREE_ADDRESS: an unused address of " +
-          `${network.subnet}${ranges.length > 0 ? ` outside ${ranges.join(", ")}` : ""})`),
+        `ip link add ${shim} link ${network.parent} type ${mode}; ip addr add FREE_ADDRESS/32 dev ${shim}; ` +
+        `ip link set ${shim} up; ip route add ${destination} dev ${shim} ` +
+        `(FREE_ADDRESS: an unused address of ${network.subnet}${outside})`,
     );
   }
+  const excluded =
+    ranges.length > 0 ? ranges.join(", ") : "the addresses Docker gives out (set lan.ipRanges to choose them)";
   warnings.push(
-    `${network.name}: if a DHCP server hands out addresses on ${network.subnet}, exclude ` +
-      `${ranges.length > 0 ? ranges.join(", ") : "the addresses Docker gives out (set lan.ipRanges to choose them)"} ` +
+    `${network.name}: if a DHCP server hands out addresses on ${network.subnet}, exclude ${excluded} ` +
       "from its pool, or two devices will get the same address",
   );
   if (dialect === "swarm") {

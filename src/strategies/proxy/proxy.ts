@@ -265,12 +265,11 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
     }
   }
   if (!compose && (options.hostAddress === "gateway" || options.hostAddress === "host-gateway")) {
+    const through = options.hostAddress === "gateway" ? "its default gateway" : "host-gateway";
     requireSameNode(
       service,
       name,
-      "the proxy reaches it through " +
-        `${options.hostAddress === "gateway" ? "its default gateway" : "host-gateway"}, which is the node the ` +
-        "proxy runs on",
+      `the proxy reaches it through ${through}, which is the node the proxy runs on`,
       notes,
     );
   }
@@ -284,11 +283,11 @@ function applyOutbound(ctx: TransformContext<ProxyOptions>): void {
   };
   if (Object.keys(deploy).length > 0) body.deploy = deploy;
   edits.addServices(service, [[name, body]]);
+  const forwardedTo = options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress;
   notes.info(
     `${service.name}: stays on the host network; "${name}" on ${others.map((a) => a.key).join(", ")} answers ` +
       `as "${service.name}" and forwards ${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to ` +
-      `${options.hostAddress === "gateway" ? "its default gateway (the node)" : options.hostAddress} on the ` +
-      `same node (ports from ${ctx.common.portsSource})`,
+      `${forwardedTo} on the same node (ports from ${ctx.common.portsSource})`,
   );
 }
 

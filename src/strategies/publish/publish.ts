@@ -64,10 +64,11 @@ export const publish = defineStrategy({
     writePorts(ctx, plan);
     if (plan.changed.length > 0 || plan.removed.length > 0) notes.info(oldPortsNote(service.name, plan, compose));
     const list = [...wanted.keys()].join(", ");
+    const onIp = ctx.options.hostIp ? ` on ${ctx.options.hostIp}` : "";
     notes.info(
       compose
         ? `${service.name}: moved off the host network; publishes ${list} at the same ` +
-            `numbers${ctx.options.hostIp ? ` on ${ctx.options.hostIp}` : ""} (ports from ${common.portsSource})`
+            `numbers${onIp} (ports from ${common.portsSource})`
         : `${service.name}: moved off the host network; publishes ${list} with mode: host at the same numbers, ` +
             `on the node that runs it (ports from ${common.portsSource})`,
     );

@@ -152,12 +152,14 @@ export const split = defineStrategy({
         : secrets.map((s) => `\`printf %s VALUE | docker secret create ${s} -\``).join(", ");
       notes.warn(`${names.queue}: create its credentials before deploying: ${how}`);
     }
-    if (queue.body && !compose)
+    if (queue.body && !compose) {
+      const nodes = settings.publish === "host" ? "the queue's node" : "every node";
+      const orAuth = kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : "";
       notes.warn(
-        `${names.queue}: port ${queue.state.published} is open on ` +
-          `${settings.publish === "host" ? "the queue's node" : "every node"}; firewall it from outside the ` +
-          `cluster${kind.auth === "optional" && !queue.state.secrets ? " or set queue.auth: true" : ""}`,
+        `${names.queue}: port ${queue.state.published} is open on ${nodes}; ` +
+          `firewall it from outside the cluster${orAuth}`,
       );
+    }
     if (labelEntries(service).some(([key]) => key.startsWith("traefik."))) {
       notes.warn(
         `${service.name}: its Traefik labels are now on both "${names.processor}" and "${names.collector}"; ` +
