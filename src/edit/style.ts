@@ -47,7 +47,9 @@ function onLaterLine(source: SourceText, a: number, b: number): boolean {
 /** Offset of the `-` that introduces a block-list item (before the item's tag and anchor). */
 export function dashOffset(source: SourceText, item: Node): number | undefined {
   if (item.range?.[0] === undefined) return undefined;
-  const start = nodeStart(source, item);
+  // `- &p target: 80`: the anchor is the first key's, written between the dash and the mapping's range.
+  const first = isMap(item) && !item.flow ? item.items[0] : undefined;
+  const start = first && isPair(first) ? keyStart(source, first) : nodeStart(source, item);
   for (let i = start - 1; i >= 0; i -= 1) {
     const char = source.text[i];
     if (char === "-") return i;

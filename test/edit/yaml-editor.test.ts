@@ -151,6 +151,24 @@ describe("YamlEditor: adding", () => {
     );
   });
 
+  it("appends to a block list after an item whose first key carries an anchor, at the items' column", () => {
+    const { editor, seq } = open(
+      y("services:", "  a:", "    ports:", "      - &p target: 1502", "        published: 1502"),
+    );
+    editor.append(seq("services", "a", "ports"), [{ target: 20000, protocol: "udp" }]);
+    expect(editor.result()).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    ports:",
+        "      - &p target: 1502",
+        "        published: 1502",
+        "      - target: 20000",
+        "        protocol: udp",
+      ),
+    );
+  });
+
   it("appends to a flow list and to an empty one", () => {
     const { editor, seq } = open(y("services:", "  a:", "    ports: [80]", "    dns: []"));
     editor.append(seq("services", "a", "ports"), ["443", 53]);
