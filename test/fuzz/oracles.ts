@@ -111,8 +111,8 @@ function rewrittenOrFollowing(result: RewriteResult): string[] {
 
 /**
  * The top-level sections a rewrite declares new entries in (`networks:`, `volumes:`,
- * `secrets:`, `configs:`): text may be added there; that what was declared stays
- * declared is the verify step's data comparison.
+ * `secrets:`, `configs:`), and the end of the file, where a section it lacks is added: text may be
+ * added there; that what was declared stays declared is the verify step's data comparison.
  */
 function declarationRegions(text: string): [number, number][] {
   const counter = new LineCounter();
@@ -121,12 +121,14 @@ function declarationRegions(text: string): [number, number][] {
   if (!isMap(root)) return [];
   const lineOf = (node: unknown) => counter.linePos((node as Node).range![0]).line;
   const lines = text.split("\n").length;
-  return root.items.flatMap((pair, index) => {
+  const sections = root.items.flatMap((pair, index) => {
     if (!["networks", "volumes", "secrets", "configs"].includes(String((pair.key as { value?: unknown })?.value)))
       return [];
     const next = root.items[index + 1];
     return [[lineOf(pair.key), next ? lineOf(next.key) - 1 : lines] as [number, number]];
   });
+  // A section the file does not have yet is added at its end: nothing of the file is replaced there.
+  return [...sections, [lines + 1, lines + 1]];
 }
 
 function framingProblem(text: string, output: string): string | undefined {
