@@ -156,6 +156,9 @@ function expectSteadyState(m: Measured): void {
 }
 const handOver = 25;
 
+/** The subshell and socat, and per client at most three children (36 seen for 16 clients at load 15). */
+const childBound = (clients: number) => 2 + 3 * clients;
+
 describe("the UDP forwarder under load (real socat, loopback)", () => {
   it("one client, 300 datagrams: one child process, not one per datagram", async () => {
     const load = { clients: 1, perClient: 300, staggerMs: 0 };
@@ -173,8 +176,9 @@ describe("the UDP forwarder under load (real socat, loopback)", () => {
     report("clients one after the other", load, m);
     expectSteadyState(m);
     // One child per client; a client whose datagrams reach the listening socket again before
-    // its child has connected gets a second one (measured: 12 for 8 clients). Never one per datagram.
-    expect(m.maxProcesses).toBeLessThanOrEqual(2 + 2 * load.clients);
+    // its child has connected gets a second one (measured: 12 for 8 clients), on a loaded machine
+    // now and then a third. Never one per datagram.
+    expect(m.maxProcesses).toBeLessThanOrEqual(childBound(load.clients));
     expect(m.processesAfter).toBeLessThanOrEqual(udpMaxPeers + 2);
   }, 30_000);
 
@@ -182,7 +186,7 @@ describe("the UDP forwarder under load (real socat, loopback)", () => {
     const load = { clients: 16, perClient: 250, staggerMs: 0 };
     const m = await measure(load);
     report("clients at once", load, m);
-    expect(m.maxProcesses).toBeLessThanOrEqual(2 + 2 * load.clients);
+    expect(m.maxProcesses).toBeLessThanOrEqual(childBound(load.clients));
     expectSteadyState(m);
   }, 30_000);
 });
