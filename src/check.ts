@@ -1,4 +1,5 @@
 import type { Dialect } from "./model/types.js";
+import { internalError } from "./errors.js";
 import { loadModel, type LoadOptions } from "./model/load.js";
 import { detect, engineFor, type Finding } from "./rules/index.js";
 import { readFileOptions } from "./plan/file-options.js";
@@ -21,6 +22,14 @@ export interface CheckResult {
  * throws a StackmodError (with file, line, column) for input it cannot read.
  */
 export function check(source: string, options: CheckOptions = {}): CheckResult {
+  try {
+    return checkSource(source, options);
+  } catch (error) {
+    throw internalError(options.file ?? "<stdin>", error);
+  }
+}
+
+function checkSource(source: string, options: CheckOptions): CheckResult {
   const model = loadModel(source, options);
   const engine = engineFor(model, options.engine);
   // The x-stackmod blocks are validated as rewrite validates them: a typo fails both.

@@ -61,6 +61,20 @@ export function isStackmodError(value: unknown): value is StackmodError {
   return value instanceof StackmodError;
 }
 
+/**
+ * What stackmod's own bug becomes, so the library throws nothing but StackmodError and the
+ * CLI goes on with the other files: INTERNAL, at the file's start, nothing written.
+ */
+export function internalError(file: string, error: unknown): StackmodError {
+  if (error instanceof StackmodError) return error;
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new StackmodError(
+    "INTERNAL",
+    `stackmod failed unexpectedly (${text}); nothing was written for this file. Please report it with the file`,
+    { file, line: 1, column: 1 },
+  );
+}
+
 /** An error in how stackmod was called (a flag's value): reported at `<command line>`. */
 export function usageError(message: string): StackmodError {
   return new StackmodError("USAGE", message, { file: "<command line>", line: 1, column: 1 });

@@ -2,7 +2,7 @@ import { unifiedDiff } from "./emit/diff.js";
 import { hostPortBindings, newDoubleBindings, type Binding } from "./model/host-ports.js";
 import { shapeMismatch, type PlannedShape } from "./edit/planned-shape.js";
 import { isDeepStrictEqual } from "node:util";
-import { StackmodError, type SourcePosition } from "./errors.js";
+import { internalError, StackmodError, type SourcePosition } from "./errors.js";
 import { loadModel, type LoadOptions } from "./model/load.js";
 import type { Dialect, StackModel } from "./model/types.js";
 import {
@@ -105,9 +105,16 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
 export function rewriteWith(source: string, options: RewriteOptions, strategies: readonly Transform[]): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
   // while the output is parsed again, so a huge file's two parses do not add up in memory.
-  const planned = plan(source, options, strategies);
-  const { file, dialect, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine } = planned;
-  const remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
+  let planned: Plan;
+  let remaining: Finding[];
+  try {
+    planned = plan(source, options, strategies);
+    const { file, dialect, output, findings } = planned;
+    remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
+  } catch (error) {
+    throw internalError(options.file ?? "<stdin>", error);
+  }
+  const { file, serviceNames, output, edits, findings, applied, skipped, notes, extraFiles, engine } = planned;
   return {
     file,
     serviceNames,

@@ -111,3 +111,28 @@ describe("a strategy added to the registry's list", () => {
     expect(publish).toEqual({ proxy: { publish: "host" }, queue: { publish: "host" } });
   });
 });
+
+describe("a strategy with a bug", () => {
+  const broken = defineStrategy({
+    name: "broken",
+    summary: "throws what a bug throws",
+    optionsKey: "broken",
+    optionsSchema: z.object({}),
+    flags: [],
+    apply() {
+      throw new Error("internal: overlapping edits at offset 1");
+    },
+  });
+
+  it("is an INTERNAL StackmodError at the file's start, not the plain Error it threw", () => {
+    const options = { services: { a: { strategy: "broken" } } };
+    const error = stackmodErrorOf(() =>
+      rewriteWith(source, { file: "stack.yml", options: options as never }, [...transforms, broken]),
+    );
+    expect([error.code, error.file, error.line, error.column]).toEqual(["INTERNAL", "stack.yml", 1, 1]);
+    expect(error.message).toBe(
+      "stackmod failed unexpectedly (Error: internal: overlapping edits at offset 1); nothing was written " +
+        "for this file. Please report it with the file",
+    );
+  });
+});

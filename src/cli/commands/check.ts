@@ -5,7 +5,8 @@ import { readingOnce, readInput } from "../../io/file-run.js";
 import type { DotenvCache } from "../../io/env-files.js";
 import { readSource } from "../../io/inputs.js";
 import { Reporter } from "../reporter.js";
-import { internalError, loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
+import { internalError } from "../../errors.js";
+import { loadOptions, readOptions, listRun, refuseCommonConflicts, type CommonFlags } from "./common.js";
 import type { CliIO } from "./io.js";
 import { withSlowHeapGrowth } from "../heap-growth.js";
 

@@ -1,5 +1,4 @@
 import type { Dialect } from "../../model/types.js";
-import { StackmodError } from "../../errors.js";
 import { readSource, type ReadOptions } from "../../io/inputs.js";
 import { parseEnvFile, type Environment } from "../../model/interpolate.js";
 import type { ReportFlags } from "../reporter.js";
@@ -18,17 +17,6 @@ export interface CommonFlags extends ReportFlags {
   maxAliases?: number;
   composeFile?: string[];
   engine?: string;
-}
-
-/** A bug must not stop the other files: it becomes this file's error, exit 2. */
-export function internalError(file: string, error: unknown): StackmodError {
-  if (error instanceof StackmodError) return error;
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StackmodError(
-    "INTERNAL",
-    `stackmod failed unexpectedly (${text}); nothing was written for this file. Please report it with the file`,
-    { file, line: 1, column: 1 },
-  );
 }
 
 /**
