@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 
 export interface StackConfigInput {
   /** The files in the order given to `-c`, by name. */
@@ -41,4 +42,14 @@ export function stackConfig(input: StackConfigInput): StackConfigResult {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One service's ports as `docker stack config` writes them for a one-file stack; throws if docker refuses it. */
+export function dockerPorts(input: string, service: string): { protocol: string; target: number }[] {
+  const docker = stackConfig({ files: [["stack.yml", input]] });
+  if (!docker.ok) throw new Error(`docker stack config refused the stack: ${docker.error}`);
+  const config = parse(docker.output) as {
+    services: Record<string, { ports: { protocol: string; target: number }[] }>;
+  };
+  return config.services[service]!.ports;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { rewrite } from "../../src/index.js";
-import { stackConfig } from "../helpers/stack-config.js";
+import { dockerPorts, stackConfig } from "../helpers/stack-config.js";
 
 /**
  * A long-syntax `protocol: UDP` is UDP to docker. The CLI passes it
@@ -37,13 +36,7 @@ describe("port protocols read as docker reads them, whatever their case", () => 
   for (const protocol of ["UDP", "Udp", "udp"]) {
     it(`protocol: ${protocol}: docker stack config keeps it as UDP, the outbound proxy forwards UDP`, () => {
       const input = text(protocol);
-      const docker = stackConfig({ files: [["stack.yml", input]] });
-      expect(docker.ok, docker.ok ? "" : docker.error).toBe(true);
-      const ports = (
-        parse((docker as { output: string }).output) as {
-          services: { snmp: { ports: { protocol: string; target: number }[] } };
-        }
-      ).services.snmp.ports;
+      const ports = dockerPorts(input, "snmp");
       expect(ports.map((p) => [p.target, p.protocol.toUpperCase()])).toEqual([
         [161, "UDP"],
         [162, "UDP"],

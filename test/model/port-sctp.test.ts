@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadModel } from "../../src/model/load.js";
 import { rewrite } from "../../src/index.js";
-import { stackConfig } from "../helpers/stack-config.js";
+import { dockerPorts, stackConfig } from "../helpers/stack-config.js";
 import { stackmodErrorOf } from "../helpers/stackmod-error.js";
 
 /**
@@ -36,13 +36,7 @@ describe("SCTP ports are read as SCTP, as docker reads them", () => {
   for (const protocol of ["sctp", "SCTP"]) {
     it(`protocol: ${protocol}: docker stack config keeps SCTP, and so does the model`, () => {
       const input = text(protocol);
-      const docker = stackConfig({ files: [["stack.yml", input]] });
-      expect(docker.ok, docker.ok ? "" : docker.error).toBe(true);
-      const ports = (
-        parse((docker as { output: string }).output) as {
-          services: { amf: { ports: { protocol: string; target: number }[] } };
-        }
-      ).services.amf.ports;
+      const ports = dockerPorts(input, "amf");
       expect(ports.map((p) => [p.target, p.protocol.toLowerCase()])).toEqual([
         [38412, "sctp"],
         [38413, "sctp"],
