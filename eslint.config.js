@@ -45,4 +45,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A layered stack's nodes are in several files: only the model knows which file writes a node.
+    files: ["src/analysis/**/*.ts", "src/strategies/**/*.ts", "src/rules/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[property.name='position'][object.property.name='source']",
+          message: "read a node's position with model.positionOf(node): source.position names the first file only",
+        },
+      ],
+    },
+  },
 );

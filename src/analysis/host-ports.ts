@@ -1,3 +1,4 @@
+import type { Node } from "yaml";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { PortRequest } from "../model/port-request.js";
 import { splitShortPort } from "../model/ports.js";
@@ -17,7 +18,7 @@ export function hostPortsOf(
   if (explicit.ports.length > 0) {
     const own = model.resolver.get(service.map, "x-stackmod");
     const at = own?.value ?? service.pair.key;
-    const position = model.parsed.source.position((at as { range?: number[] } | null)?.range?.[0] ?? 0);
+    const position = model.positionOf(at as Node | null);
     const ports = explicit.ports.map((p) => ({
       port: p.target,
       protocol: p.protocol,

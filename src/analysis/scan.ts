@@ -56,7 +56,7 @@ function walk(
 }
 
 export function evidenceOf(model: StackModel, at: { path: string; node: Node }, text: string): Evidence {
-  return { path: at.path, text, position: model.parsed.source.position(at.node.range?.[0] ?? 0) };
+  return { path: at.path, text, position: model.positionOf(at.node) };
 }
 
 /** `KEY=value` list items of `environment:` split like Compose splits them. */

@@ -30,7 +30,7 @@ export function optionPosition(
       const read = node.toJS(model.parsed.doc, { maxAliasCount: model.parsed.maxAliasCount });
       if (JSON.stringify(read) !== JSON.stringify(value)) continue;
     }
-    return model.parsed.source.position(node.range?.[0] ?? 0);
+    return model.positionOf(node);
   }
   return undefined;
 }

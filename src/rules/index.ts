@@ -114,7 +114,7 @@ export function engineFor(model: StackModel, option: string | undefined, fallbac
   const block = model.options?.value;
   const node = isMap(block) ? model.resolver.get(block, "engine")?.value : undefined;
   if (!node) return fallback === undefined ? defaultEngine() : engineFor(model, fallback);
-  const at = model.parsed.source.position(node.range?.[0] ?? 0);
+  const at = model.positionOf(node);
   // The text as written: a plain `28.10` is the float 28.1 to YAML.
   const raw = isScalar(node) && node.range ? model.parsed.source.text.slice(node.range[0], node.range[1]) : "";
   const parsed = parseEngine(raw.replace(/^(["'])(.*)\1$/s, "$2"));

@@ -49,7 +49,7 @@ export function inlineExtends(
     return true;
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
-    const at = error.node?.range ? model.parsed.source.position(error.node.range[0]) : service.position;
+    const at = error.node?.range ? model.positionOf(error.node) : service.position;
     notes.warn(`${service.name}: left \`extends\` (${at.file}:${at.line}:${at.column}): ${error.message}`);
     return false;
   }

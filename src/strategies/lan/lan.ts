@@ -1,3 +1,4 @@
+import type { Node } from "yaml";
 import { StackmodError } from "../../errors.js";
 import { checkConsistency } from "./consistency.js";
 import { networkBody } from "./network-body.js";
@@ -162,14 +163,14 @@ function declare(ctx: TransformContext<LanOptions, RunState>, network: LanNetwor
       `lan: the network "${network.name}" for "${service.name}" would clash with the network "${clash.key}" ` +
         `declared in this file${notExternal}; ` +
         "choose another name with lan.network (--lan-network)",
-      positionOf(ctx, service, clash.key),
+      declaredAt(ctx, service, clash.key),
     );
   }
   edits.declare("networks", network.name, networkBody(network, dialect));
   return network.name;
 }
 
-function positionOf(ctx: TransformContext<LanOptions, RunState>, service: ServiceModel, key: string) {
-  const declared = ctx.model.networks.get(key)?.entry.pair.key as { range?: number[] } | undefined;
-  return declared?.range ? ctx.model.parsed.source.position(declared.range[0]!) : service.position;
+function declaredAt(ctx: TransformContext<LanOptions, RunState>, service: ServiceModel, key: string) {
+  const declared = ctx.model.networks.get(key)?.entry.pair.key as Node | null | undefined;
+  return declared?.range ? ctx.model.positionOf(declared) : service.position;
 }

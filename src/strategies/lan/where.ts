@@ -19,5 +19,5 @@ export function lanOptionPosition(
 export function lanBlockPosition(model: StackModel, service: ServiceModel): SourcePosition {
   const own = service.options?.value ?? null;
   const node = (own && model.resolver.nodeAt(own, ["lan"])) ?? own;
-  return node ? model.parsed.source.position(node.range?.[0] ?? 0) : service.position;
+  return node ? model.positionOf(node) : service.position;
 }

@@ -1,3 +1,4 @@
+import type { Node } from "yaml";
 import { rewireReferences } from "../../analysis/rewire.js";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
@@ -303,14 +304,13 @@ function refuseMergedNetworks(ctx: TransformContext<ProxyOptions>): void {
   const own = model.resolver.get(service.map, "networks");
   const shown = own && !own.local ? own : merged;
   if (!shown) return;
-  const keyNode = shown.pair.key as { range?: [number, number, number] } | null;
   throw new StackmodError(
     "UNSUPPORTED",
     `service "${service.name}" stays on the host by \`network_mode: host\` (direction outbound), which ` +
       `Compose allows only with no \`networks:\`, but a merge key (<<) gives it the \`networks:\` here; ` +
       `stackmod does not change a block that services merge: move \`networks:\` out of it into the services ` +
       "that need it, or use --direction inbound",
-    model.parsed.source.position(keyNode?.range?.[0] ?? 0),
+    model.positionOf(shown.pair.key as Node | null),
   );
 }
 

@@ -1,3 +1,4 @@
+import type { Node } from "yaml";
 import { StackmodError, type SourcePosition } from "../../errors.js";
 import type { Attachment, ServiceModel, StackModel } from "../../model/types.js";
 import { optionPosition } from "../../model/option-position.js";
@@ -518,12 +519,11 @@ function refuseSharedNamespace(
 ): void {
   const sharing = model.services.find((other) => other.networkMode?.value === `service:${service.name}`);
   if (!sharing) return;
-  const value = sharing.networkMode!.entry.pair.value as { range?: [number, number, number] } | null;
   throw new StackmodError(
     "UNSUPPORTED",
     `service "${sharing.name}" shares the network namespace of "${service.name}" (network_mode: ` +
       `service:${service.name}), which split divides into "${names.collector}" (host network) and ` +
       `"${names.processor}" (the other networks); point it at one of them, then rewrite`,
-    model.parsed.source.position(value?.range?.[0] ?? 0),
+    model.positionOf(sharing.networkMode!.entry.pair.value as Node | null),
   );
 }
