@@ -90,8 +90,16 @@ function rewriteLayers(layers: readonly Layer[], options: Omit<RewriteOptions, "
   );
   const remaining = detect(after, engine);
   const skipped = new Set(files.flatMap((result) => result.skipped.map((s) => s.service)));
+  // What a file's own rewrite left (a key without a fix) is left as in one file; anything else spans the files.
+  const leftInFile = new Set(
+    files.flatMap((result) => result.remaining.map((f) => `${f.file}\0${f.service}\0${f.rule}`)),
+  );
   const left = remaining.find(
-    (f) => f.severity === "error" && byFile.get(f.file)?.has(f.service) && !skipped.has(f.service),
+    (f) =>
+      f.severity === "error" &&
+      byFile.get(f.file)?.has(f.service) &&
+      !skipped.has(f.service) &&
+      !leftInFile.has(`${f.file}\0${f.service}\0${f.rule}`),
   );
   if (left) throw spansFiles(left.service, remaining, left.file);
   return { files, edited: files.filter((r) => r.changed).map((r) => r.file), findings, remaining };

@@ -168,6 +168,7 @@ function mergeService(base: ServiceModel, over: ServiceModel): ServiceModel {
   return {
     ...base,
     data: mergeData(base.data, over.data) as Record<string, unknown>,
+    maps: [...base.maps, ...over.maps],
     attachments,
     networks: over.networks ?? base.networks,
     networkMode: over.networkMode ?? base.networkMode,

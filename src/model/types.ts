@@ -42,9 +42,15 @@ export interface PortEntry {
 
 export interface ServiceModel {
   name: string;
-  /** The `name: {...}` pair under `services:`. */
+  /** The `name: {...}` pair under `services:`; for a layered stack, in the first file that writes the service. */
   pair: Pair;
   map: YAMLMap;
+  /**
+   * The service's mapping in each file that writes it, in the order of the files: `[map]` for one file. docker
+   * checks each file's keys on their own (cli/compose/loader/loader.go Load at v28.2.2), so the key rules read
+   * every one of them.
+   */
+  maps: readonly YAMLMap[];
   position: SourcePosition;
   /** Resolved plain data of the service, aliases and merges applied. */
   data: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import type { ServiceModel, StackModel } from "../model/types.js";
-import { isOwn } from "../parse/resolve.js";
+import { isOwn, type Entry } from "../parse/resolve.js";
 import { additionalPropertyText, cliCommit } from "./engine-texts.js";
 import { everyEngine } from "./engines.js";
 import { fileFindingOf, findingOf, onEngines, type FixContext, type Finding, type Rule } from "./rule.js";
@@ -112,15 +112,31 @@ export const stackRefusedKey: Rule<"stack-refused-key"> = {
   },
 };
 
-/** Long-syntax ports: string target/published, and keys the v3 schema does not have (host_ip, name, app_protocol). */
+/**
+ * Long-syntax ports: string target/published, and keys the v3 schema does not have (host_ip, name, app_protocol).
+ * Each file's `ports:` (docker validates each file before it merges them): an override's list does not hide the
+ * base's.
+ */
 function portFindings<Id extends string>(
   rule: Rule<Id>,
   service: ServiceModel,
   model: StackModel,
   schema: string,
 ): Finding<Id>[] {
+  return service.maps.flatMap((map) =>
+    filePortFindings(rule, service, model, schema, model.resolver.get(map, "ports")),
+  );
+}
+
+function filePortFindings<Id extends string>(
+  rule: Rule<Id>,
+  service: ServiceModel,
+  model: StackModel,
+  schema: string,
+  portsEntry: Entry | undefined,
+): Finding<Id>[] {
   const findings: Finding<Id>[] = [];
-  const seq = service.portsEntry?.value;
+  const seq = portsEntry?.value;
   if (!isSeq(seq)) return findings;
   seq.items.forEach((item, index) => {
     const map = model.resolver.deref(item as Node);

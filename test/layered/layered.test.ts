@@ -180,6 +180,26 @@ describe("layered stacks (-c A -c B)", () => {
     }
   });
 
+  it("rewrite fixes a key written in the override in the override, and leaves one it has no fix for", () => {
+    const layers: Layer[] = [
+      {
+        file: "base.yml",
+        text: `version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    deploy:\n      replicas: 1\n`,
+      },
+      { file: "override.yml", text: `version: "3.8"\nservices:\n  web:\n    mem_limit: 1g\n    cpu_shares: 512\n` },
+    ];
+    const result = rewriteLayered(layers, {});
+    expect(result.edited).toEqual(["override.yml"]);
+    expect(result.files[1]!.output).toBe(
+      `version: "3.8"\nservices:\n  web:\n    cpu_shares: 512\n    deploy:\n      resources:\n        limits:\n` +
+        `          memory: "1g"\n`,
+    );
+    const left = result.remaining.filter((f) => f.severity === "error");
+    expect(left.map((f) => [f.rule, f.key, f.file, f.line, f.column])).toEqual([
+      ["stack-forbidden-key", "cpu_shares", "override.yml", 4, 5],
+    ]);
+  });
+
   it("rewrite refuses a conflict that exists only once the files are merged, pointing at it", () => {
     let error: unknown;
     try {

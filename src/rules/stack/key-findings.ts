@@ -3,7 +3,10 @@ import type { ServiceModel, StackModel } from "../../model/types.js";
 import { isOwn, type Entry } from "../../parse/resolve.js";
 import { findingOf, type Finding, type Rule } from "../rule.js";
 
-/** The service's keys (merges applied) that `pick` names, each as a finding at the key. */
+/**
+ * The service's keys (merges applied) that `pick` names, each as a finding at the key: in every file
+ * that writes the service (`-c A -c B`), since docker checks each file's keys before it merges them.
+ */
 export function keyFindings<Id extends string>(
   rule: Rule<Id>,
   service: ServiceModel,
@@ -11,11 +14,13 @@ export function keyFindings<Id extends string>(
   pick: (key: string, entry: Entry) => string | undefined,
 ): Finding<Id>[] {
   const findings: Finding<Id>[] = [];
-  for (const entry of model.resolver.entries(service.map)) {
-    const message = pick(entry.key, entry);
-    if (message === undefined) continue;
-    const at = model.positionOf(entry.pair.key as Node | null);
-    findings.push({ ...findingOf(rule, service, at, message), key: entry.key });
+  for (const map of service.maps) {
+    for (const entry of model.resolver.entries(map)) {
+      const message = pick(entry.key, entry);
+      if (message === undefined) continue;
+      const at = model.positionOf(entry.pair.key as Node | null);
+      findings.push({ ...findingOf(rule, service, at, message), key: entry.key });
+    }
   }
   return findings;
 }
