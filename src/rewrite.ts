@@ -17,7 +17,7 @@ import {
 import { readFileOptions, type FileOptions } from "./plan/file-options.js";
 import type { StackmodOptions } from "./plan/option-types.js";
 import { StackAnalysis } from "./analysis/index.js";
-import { decide, placementFor, portsFor, sayExposure } from "./plan/decide.js";
+import { decide, portsFor } from "./plan/decide.js";
 import { flowsOf, type Flow } from "./analysis/flows.js";
 import { detect, engineFor, findRule, rules, type Finding, type RuleId } from "./rules/index.js";
 import type { EngineVersion } from "./rules/engines.js";
@@ -340,9 +340,8 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
           service: service.name,
           settings: settingsOf(effective, options, transform.optionsKey, chosen),
         });
-        const placement = placementFor(transform, options, model, service, common, result.rewired);
-        sayExposure(model, service, common, placement, say);
-        flows.push(...flowsOf(facts, placement, service.position));
+        const placement = { service: service.name, dialect: model.dialect, detail: result.placement };
+        flows.push(...flowsOf(facts, transform.flows(placement), service.position));
         done.set(service.name, transform.name);
         decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
       } else {

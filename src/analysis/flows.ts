@@ -1,4 +1,5 @@
-import type { Protocol, ServiceAnalysis } from "./types.js";
+import type { Dialect } from "../model/types.js";
+import type { HostPort, LanUse, OverlayPeer, Protocol, Reference, ServiceAnalysis } from "./types.js";
 
 /** What in the output carries a kept flow: checked against the output by the property test. */
 export type FlowVia =
@@ -22,164 +23,111 @@ export interface Flow {
   column: number;
 }
 
-/** Where the strategy put things, as the flows need to name them. */
-export interface Placement {
-  strategy: string;
-  direction?: "inbound" | "outbound";
-  dialect: "swarm" | "compose";
-  /** proxy inbound: the published port each forwarded port goes to, by `PORT/PROTO`. */
-  forwarded?: Map<string, number>;
-  /** proxy inbound, Swarm: ports the service already publishes in ingress mode (no forwarder), and at which port. */
-  meshed?: Map<string, number>;
-  /** proxy inbound: how the forwarded ports are published. */
-  publish?: "ingress" | "host";
-  /** proxy outbound: the ports the overlay proxy carries, by `PORT/PROTO`. */
-  carried?: Set<string>;
-  /** proxy outbound (the service), split (its collector): references rewritten to a published port, by text. */
-  rewritten?: Map<string, { service: string; port: number; protocol: Protocol }>;
+/**
+ * Where a strategy put one service, as its flows read it: the service, the file's dialect, and what
+ * the strategy's `apply` handed back about it (`detail`, of the strategy's own type).
+ */
+export interface Placement<Detail = unknown> {
+  service: string;
+  dialect: Dialect;
+  detail: Detail;
 }
 
-const lostBroadcastIn =
-  "a published port gets a broadcast only through docker-proxy, with the sender's address replaced, and not " +
-  "at all with userland-proxy: false; use --strategy proxy (inbound)";
-const lostSending = (name: string) =>
-  `off the host network ${name} cannot send or join it on the LAN; use --direction outbound or --strategy lan`;
+/** A strategy's word on one flow: kept and what carries it, or lost and why; `from` when not the usual side. */
+export type Verdict = { status: "kept"; how: string; via: FlowVia[]; from?: string } | LostVerdict;
+
+type LostVerdict = { status: "lost"; how: string; from?: string };
+
+/**
+ * What a strategy says of each thing the analysis found, one method per kind, each giving one verdict
+ * or several (a split's two halves). `flowsOf` asks it about every one of them, so none is left out.
+ */
+export interface FlowReasoning {
+  /** A port it received on the host: from `LAN` to `NAME PORT/PROTO`. */
+  hostPort(port: HostPort): Verdict | Verdict[];
+  /** Broadcast or multicast: from `LAN broadcast` to the service (receives), or from the service to the LAN. */
+  lanUse(use: LanUse): Verdict | Verdict[];
+  /** Someone on the overlay that reaches it (a reverse proxy, another service): to `NAME:PORT`. */
+  reachedBy(peer: OverlayPeer): Verdict | Verdict[];
+  /** A name of another service that it refers to: from the service to the text it writes. */
+  reaches(ref: Reference): Verdict | Verdict[];
+}
 
 /** The flows of one rewritten service: each one the analysis found, kept (and how) or lost (and why). */
-export function flowsOf(a: ServiceAnalysis, at: Placement, where: { line: number; column: number }): Flow[] {
+export function flowsOf(a: ServiceAnalysis, reasoning: FlowReasoning, where: { line: number; column: number }): Flow[] {
   const name = a.service;
   const { line, column } = where;
   const flows: Flow[] = [];
-  const kept = (from: string, to: string, how: string, via: FlowVia[]) =>
-    flows.push({ service: name, from, to, status: "kept", how, via, line, column });
-  const lost = (from: string, to: string, how: string) =>
-    flows.push({ service: name, from, to, status: "lost", how, via: [], line, column });
-  const onHost = (who = name): FlowVia => ({ service: who, on: "host" });
-  const onOverlay = (who = name): FlowVia => ({ service: who, on: "overlay" });
-  const proxyName = `${name}-proxy`;
-  const collector = `${name}-collector`;
-  const processor = `${name}-processor`;
-
-  for (const port of a.hostPorts) {
-    const to = `${name} ${port.port}${port.rangeEnd ? `-${port.rangeEnd}` : ""}/${port.protocol}`;
-    const key = `${port.port}/${port.protocol}`;
-    const published = (port: number, protocol: Protocol, who = name): FlowVia => ({
-      service: who,
-      on: "published",
-      port,
-      protocol,
-    });
-    if (at.strategy === "publish") {
-      const ports = `${port.port}${port.rangeEnd ? `-${port.rangeEnd}` : ""}/${port.protocol}`;
-      const how =
-        at.dialect === "swarm"
-          ? `published with mode: host at ${ports} on the node that runs it; clients keep their own address`
-          : `published at ${ports}; clients keep their own address`;
-      kept("LAN", to, how, [published(port.port, port.protocol)]);
-    } else if (at.strategy === "proxy" && at.direction === "inbound") {
-      const target = at.forwarded?.get(key);
-      if (target === undefined) lost("LAN", to, `not forwarded: add ${key} to the service's x-stackmod ports`);
-      else if (target === 0)
-        kept("LAN", to, "published by the service itself at that port", [published(port.port, port.protocol)]);
-      else
-        kept(
-          "LAN",
-          to,
-          `via ${proxyName} on the host network to 127.0.0.1:${target}; the service sees the proxy's ` +
-            "address, not the client's",
-          [onHost(proxyName), published(target, port.protocol)],
-        );
-    } else if (at.strategy === "proxy") kept("LAN", to, "service stays on the host", [onHost()]);
-    else if (at.strategy === "split") kept("LAN", to, `by ${collector} on the host network`, [onHost(collector)]);
-    else if (at.strategy === "lan")
-      kept("LAN", to, "at the service's own address on the LAN network (not the node's address: point clients there)", [
-        onOverlay(),
-      ]);
-  }
-
+  const add = (from: string, to: string, said: Verdict | Verdict[]) => {
+    for (const verdict of Array.isArray(said) ? said : [said]) {
+      const via = verdict.status === "kept" ? verdict.via : [];
+      const { status, how } = verdict;
+      flows.push({ service: name, from: verdict.from ?? from, to, status, how, via, line, column });
+    }
+  };
+  for (const port of a.hostPorts) add("LAN", `${name} ${portText(port)}`, reasoning.hostPort(port));
   for (const use of a.lan) {
     const port = use.port !== undefined ? ` ${use.port}/${use.protocol ?? "udp"}` : "";
-    const [from, to] = use.kind === "receives" ? ["LAN broadcast", `${name}${port}`] : [name, `LAN: ${use.what}`];
-    if (at.strategy === "publish") lost(from, to, use.kind === "receives" ? lostBroadcastIn : lostSending(name));
-    else if (at.strategy === "proxy" && at.direction === "inbound") {
-      if (use.kind === "receives")
-        kept(
-          from,
-          to,
-          `${proxyName} on the host network receives it and forwards it; the service sees the proxy's address`,
-          [onHost(proxyName)],
-        );
-      else
-        lost(
-          from,
-          to,
-          `a proxy cannot send broadcasts or join groups for it; use --direction outbound or --strategy lan`,
-        );
-    } else if (at.strategy === "proxy") kept(from, to, "service stays on the host", [onHost()]);
-    else if (at.strategy === "split") kept(from, to, `by ${collector} on the host network`, [onHost(collector)]);
-    else if (at.strategy === "lan") kept(from, to, "on the LAN network, at its own address", [onOverlay()]);
+    if (use.kind === "receives") add("LAN broadcast", `${name}${port}`, reasoning.lanUse(use));
+    else add(name, `LAN: ${use.what}`, reasoning.lanUse(use));
   }
-
-  for (const peer of a.reachedBy) {
-    const to = `${name}${peer.port ? `:${peer.port}` : ""}`;
-    if (at.strategy === "proxy" && at.direction === "outbound") {
-      const carried =
-        peer.port === undefined ? (at.carried?.size ?? 0) > 0 : at.carried?.has(`${peer.port}/${peer.protocol}`);
-      if (carried)
-        kept(peer.from, to, `via ${proxyName} on the same node, which answers as "${name}"`, [onOverlay(proxyName)]);
-      else
-        lost(
-          peer.from,
-          to,
-          `${proxyName} does not carry ${peer.port}/${peer.protocol}; add it to the service's x-stackmod ports`,
-        );
-    } else if (at.strategy === "split")
-      kept(peer.from, to, `${processor} keeps the name "${name}" on the overlay`, [onOverlay(processor)]);
-    else kept(peer.from, to, "directly: the service is on its other networks now", [onOverlay()]);
-  }
-
-  const publishedWhere = at.dialect === "swarm" ? "on every node" : "on the host";
-  for (const ref of a.reaches) {
-    const to = ref.text;
-    if (at.strategy === "proxy" && at.direction === "outbound") {
-      const target = at.rewritten?.get(ref.text);
-      if (target)
-        kept(
-          name,
-          to,
-          `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${publishedWhere}`,
-          [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
-        );
-      else lost(name, to, referenceLost(ref.service, ref.port));
-    } else if (at.strategy === "split") {
-      kept(name, to, `from ${processor} on the overlay`, [onOverlay(processor)]);
-      // The collector is a copy of the service on the host network: its references are rewritten or lost.
-      const target = at.rewritten?.get(ref.text);
-      if (target)
-        flows.push({
-          service: name,
-          from: collector,
-          to,
-          status: "kept",
-          how: `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${publishedWhere}`,
-          via: [{ service: target.service, on: "published", port: target.port, protocol: target.protocol }],
-          line,
-          column,
-        });
-      else
-        flows.push({
-          service: name,
-          from: collector,
-          to,
-          status: "lost",
-          how: referenceLost(ref.service, ref.port),
-          via: [],
-          line,
-          column,
-        });
-    } else kept(name, to, "the service keeps its overlay networks", [onOverlay()]);
-  }
+  for (const peer of a.reachedBy)
+    add(peer.from, `${name}${peer.port ? `:${peer.port}` : ""}`, reasoning.reachedBy(peer));
+  for (const ref of a.reaches) add(name, ref.text, reasoning.reaches(ref));
   return flows;
+}
+
+/** `53/udp`, `10000-20000/udp`: a host port as the flows name it. */
+export function portText(port: HostPort): string {
+  return `${port.port}${port.rangeEnd ? `-${port.rangeEnd}` : ""}/${port.protocol}`;
+}
+
+export function kept(how: string, via: FlowVia[], from?: string): Verdict {
+  return { status: "kept", how, via, ...(from === undefined ? {} : { from }) };
+}
+
+export function lost(how: string, from?: string): Verdict {
+  return { status: "lost", how, ...(from === undefined ? {} : { from }) };
+}
+
+export const onHost = (service: string): FlowVia => ({ service, on: "host" });
+export const onOverlay = (service: string): FlowVia => ({ service, on: "overlay" });
+export const published = (service: string, port: number, protocol: Protocol): FlowVia => ({
+  service,
+  on: "published",
+  port,
+  protocol,
+});
+
+/**
+ * What the overlay side says once the service has left the host network for its other networks: who
+ * reached it there still does, directly, and what it refers to resolves again.
+ */
+export function offTheHost(service: string): Pick<FlowReasoning, "reachedBy" | "reaches"> {
+  return {
+    reachedBy: () => kept("directly: the service is on its other networks now", [onOverlay(service)]),
+    reaches: () => kept("the service keeps its overlay networks", [onOverlay(service)]),
+  };
+}
+
+/** References of a host-network side rewritten to a port another service publishes, by the text written. */
+export type RewiredReferences = ReadonlyMap<string, { service: string; port: number; protocol: Protocol }>;
+
+/**
+ * A reference made from the host network (`from`, when not the service itself), where overlay names
+ * do not resolve: kept when it was rewritten to a published port, else lost with the way out.
+ */
+export function referenceFromHost(
+  ref: Reference,
+  rewired: RewiredReferences | undefined,
+  dialect: Dialect,
+  from?: string,
+): Verdict {
+  const target = rewired?.get(ref.text);
+  if (!target) return lost(referenceLost(ref.service, ref.port), from);
+  const where = dialect === "swarm" ? "on every node" : "on the host";
+  const how = `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${where}`;
+  return kept(how, [published(target.service, target.port, target.protocol)], from);
 }
 
 function referenceLost(service: string, port: number | undefined): string {

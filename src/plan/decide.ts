@@ -1,9 +1,8 @@
 import { StackmodError } from "../errors.js";
-import type { ServiceModel, StackModel } from "../model/types.js";
-import type { CommonOptions, Notes, PortRequest, Transform } from "../strategies/strategy.js";
+import type { ServiceModel } from "../model/types.js";
+import type { PortRequest, Transform } from "../strategies/strategy.js";
 import { readEvidence } from "../analysis/reading.js";
-import type { Placement } from "../analysis/flows.js";
-import type { Protocol, ServiceAnalysis } from "../analysis/types.js";
+import type { ServiceAnalysis } from "../analysis/types.js";
 import type { ResolvedOptions } from "./options.js";
 
 export interface Decision {
@@ -64,11 +63,24 @@ export function chooseDefault(
     `service "${service.name}" is on the host network and another network, and the file shows nothing that ` +
       "decides how to rewrite it: no port it receives (x-stackmod ports, --port, ports:, expose:), no " +
       "broadcast or multicast use, nobody on the overlay naming " +
-      `it${refersText}. Choose: \`--port ` +
-      `${service.name}=PORT/PROTO\` (then publish, or proxy for broadcasts), \`--strategy ` +
-      `${transforms.map((t) => t.name).join("|")}\`, or \`--direction outbound\` to keep it on the host`,
+      `it${refersText}. Choose: ${undecidedChoices(service, transforms)}`,
     service.position,
   );
+}
+
+/**
+ * The ways out of UNDECIDED, each strategy's own words (`undecided`) in the registry's order: the ports
+ * (and what they would choose), a strategy by name, or a choice of a strategy that needs no port.
+ */
+function undecidedChoices(service: ServiceModel, transforms: readonly Transform[]): string {
+  const withPorts = transforms.flatMap((t) => t.undecided?.withPorts ?? []);
+  const then = withPorts.length > 0 ? ` (then ${withPorts.join(", or ")})` : "";
+  const choices = [
+    `\`--port ${service.name}=PORT/PROTO\`${then}`,
+    `\`--strategy ${transforms.map((t) => t.name).join("|")}\``,
+    ...transforms.flatMap((t) => t.undecided?.instead ?? []),
+  ];
+  return `${choices.slice(0, -1).join(", ")}, or ${choices.at(-1)}`;
 }
 
 /** The ports a strategy works with when none were given: its own choice, else the host ports. */
@@ -81,51 +93,4 @@ export function portsFor(
   if (own) return own;
   const host = facts.hostPorts.map((p) => ({ target: p.port, published: undefined, protocol: p.protocol }));
   return { ports: host, source: facts.hostPortsSource };
-}
-
-/** Where the strategy put the service's traffic, for the flow report. */
-export function placementFor(
-  transform: Transform,
-  options: unknown,
-  model: StackModel,
-  service: ServiceModel,
-  common: CommonOptions,
-  rewritten: Placement["rewritten"],
-): Placement {
-  const direction = transform.direction?.(options);
-  const placement: Placement = {
-    strategy: transform.name,
-    dialect: model.dialect,
-    ...(direction ? { direction } : {}),
-  };
-  Object.assign(placement, transform.placement?.(options, service, common.ports));
-  if (rewritten) placement.rewritten = rewritten;
-  return placement;
-}
-
-/** New exposure: an inbound proxy's ports published in ingress mode answer on every node of the swarm. */
-export function sayExposure(
-  model: StackModel,
-  service: ServiceModel,
-  common: CommonOptions,
-  placement: Placement,
-  notes: Notes,
-): void {
-  // Only an inbound proxy publishes in ingress mode what was a host port before.
-  if (model.dialect !== "swarm" || placement.publish !== "ingress") return;
-  const ports: string[] = [];
-  for (const port of common.ports) {
-    const key = `${port.target}/${port.protocol}`;
-    const published = placement.meshed?.has(key) ? undefined : placement.forwarded?.get(key);
-    if (published) ports.push(`${published}/${port.protocol as Protocol}`);
-  }
-  if (ports.length === 0) return;
-  const are = ports.length > 1 ? "are" : "is";
-  const them = ports.length > 1 ? "them" : "it";
-  notes.warn(
-    `${service.name}: new exposure: ${ports.join(", ")} ${are} now published in ` +
-      "ingress mode, on every node of the swarm, to anyone who reaches a node (before, only the host ports of " +
-      `its own node); pass --publish host (proxy.publish: host) to serve ${them} ` +
-      "only on the node that runs it",
-  );
 }

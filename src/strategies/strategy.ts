@@ -3,7 +3,7 @@ import type { SourcePosition } from "../errors.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import type { ServiceAnalysis } from "../analysis/types.js";
-import type { Placement } from "../analysis/flows.js";
+import type { FlowReasoning, Placement } from "../analysis/flows.js";
 import type { Reading } from "../analysis/reading.js";
 import type { Notes } from "../edit/notes.js";
 import type { PortRequest } from "../model/port-request.js";
@@ -80,11 +80,14 @@ export interface TransformContext<Options, State = undefined> {
 }
 
 /**
- * What `apply` hands back: applied, with where it rewired references to other services (for the
- * flow report: the address a host-network half now uses for each), or skipped with
- * a reason the report shows (the service stays as it was, and its findings remain).
+ * What `apply` hands back: applied, with what the strategy's flows need to know of where it put the
+ * service (`placement`, of its own type: its `flows` reads it), or skipped with a reason the report
+ * shows (the service stays as it was, and its findings remain). A strategy whose flows need nothing
+ * leaves `placement` out.
  */
-type StrategyResult = { applied: true; rewired?: Placement["rewritten"] } | { applied: false; reason: string };
+type StrategyResult<Detail> =
+  | (undefined extends Detail ? { applied: true; placement?: Detail } : { applied: true; placement: Detail })
+  | { applied: false; reason: string };
 
 /**
  * One strategy. `apply` records edits through `ctx.edits`, explains itself through `ctx.notes`
@@ -93,13 +96,16 @@ type StrategyResult = { applied: true; rewired?: Placement["rewritten"] } | { ap
  * runs: what it shares between the services of one run lives in `ctx.state`.
  *
  * `Name` and `Key` are literal types (declare a strategy with `defineStrategy`): the registry
- * (./index.ts) derives the strategy names and the typed options of `x-stackmod` from them.
+ * (./index.ts) derives the strategy names and the typed options of `x-stackmod` from them. `State`
+ * (what `newRun` makes) and `Detail` (what `apply` says of where it put a service, for `flows`) are
+ * the strategy's own.
  */
 export interface Transform<
   Name extends string = string,
   Key extends string = string,
   Options = unknown,
   State = unknown,
+  Detail = unknown,
 > {
   /** The value of `strategy:` and `--strategy`. */
   name: Name;
@@ -112,7 +118,14 @@ export interface Transform<
   flags: readonly StrategyFlag[];
   /** A fresh state for one rewrite run; a strategy without one leaves this out. */
   newRun?(): State;
-  apply(ctx: TransformContext<Options, State>): StrategyResult;
+  apply(ctx: TransformContext<Options, State>): StrategyResult<Detail>;
+  /**
+   * What became of each thing the analysis found the service doing (its host ports, its broadcasts,
+   * who reaches it, what it refers to), kept or lost, once `apply` placed it as `at.detail` says: the
+   * flow report. Shared verdicts (off the host network, a reference from the host) are in
+   * src/analysis/flows.ts.
+   */
+  flows(at: Placement<Detail>): FlowReasoning;
   /**
    * It is the default for a service whose evidence reads so: the options that fixes, and why.
    * Left out: it runs only when given. The first strategy of the registry that takes a reading wins.
@@ -129,8 +142,12 @@ export interface Transform<
   direction?(options: Options): "inbound" | "outbound";
   /** The ports it works with when none were given, when they are not the host ports the analysis found. */
   portsFor?(options: Options, analysis: ServiceAnalysis): { ports: PortRequest[]; source: string } | undefined;
-  /** Where it put the service's traffic, for the flow report. */
-  placement?(options: Options, service: ServiceModel, ports: readonly PortRequest[]): PlacementDetail;
+  /**
+   * What it adds to the choices of the UNDECIDED error (a service whose evidence decides nothing):
+   * `withPorts`, what it is chosen for once the ports are given (`proxy for broadcasts`); `instead`,
+   * a choice of its own that needs no port (`` `--direction outbound` to keep it on the host ``).
+   */
+  undecided?: { withPorts?: string; instead?: string };
 }
 
 /** A strategy the evidence chose, or completed: the options of its block the choice fixes, and why (for the report). */
@@ -139,15 +156,19 @@ export interface Choice<Options> {
   reason: string;
 }
 
-/** What the flow report needs to know of where a strategy put the service's traffic, besides its name and direction. */
-export type PlacementDetail = Pick<Placement, "forwarded" | "publish" | "carried">;
-
 /**
  * A strategy with its name and options key kept as literal types, for the registry to derive from.
- * Its state's type is its own: `apply` is checked against it here, and nothing outside needs it.
+ * Its state's and its placement's types are its own: `apply` and `flows` are checked against them here,
+ * and nothing outside needs them.
  */
-export function defineStrategy<const Name extends string, const Key extends string, Options, State = undefined>(
-  strategy: Transform<Name, Key, NoInfer<Options>, State> & { optionsSchema: z.ZodMiniType<Options> },
+export function defineStrategy<
+  const Name extends string,
+  const Key extends string,
+  Options,
+  State = undefined,
+  Detail = undefined,
+>(
+  strategy: Transform<Name, Key, NoInfer<Options>, State, Detail> & { optionsSchema: z.ZodMiniType<Options> },
 ): Transform<Name, Key, Options> {
   return strategy;
 }

@@ -7,8 +7,8 @@ import { optionFlags } from "../../src/cli/commands/option-flags.js";
 import { testDir } from "../helpers/paths.js";
 
 /**
- * Every strategy has fixtures, an example that uses it, a README section, documented options and flags
- * that set its options: all a strategy's module and its registry line must bring (CONTRIBUTING.md).
+ * Every strategy has fixtures, its flows, an example that uses it, a README section, documented options
+ * and flags that set its options: all a strategy's module and its registry line must bring (CONTRIBUTING.md).
  */
 const repo = join(testDir, "..");
 const readme = readFileSync(join(repo, "README.md"), "utf8");
@@ -23,6 +23,14 @@ describe.each(transforms.map((t) => [t.name, t.optionsKey]))("strategy %s", (nam
   it("has fixture pairs", () => {
     const cases = readdirSync(join(repo, "test", "fixtures", name)).filter((f) => f.endsWith(".input.yml"));
     expect(cases.length).toBeGreaterThan(0);
+  });
+
+  it("gives its own flows, and a fixture checks its flow report (<case>.flows.txt)", () => {
+    const strategy = transforms.find((t) => t.name === name)!;
+    expect(typeof strategy.flows, "flows").toBe("function");
+    const dir = join(repo, "test", "fixtures", name);
+    const reports = readdirSync(dir).filter((f) => f.endsWith(".flows.txt"));
+    expect(reports.some((f) => readFileSync(join(dir, f), "utf8").trim() !== "")).toBe(true);
   });
 
   it("is used by a bundled example", () => {

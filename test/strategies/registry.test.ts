@@ -10,10 +10,22 @@ import { describeTransforms } from "../../src/cli/commands/transforms.js";
 import { optionRows } from "../../src/plan/options-doc.js";
 import * as z from "../../src/zod.js";
 import { stackmodErrorOf } from "../helpers/stackmod-error.js";
+import { leaveHostNetwork } from "../../src/strategies/shared/leave-host-network.js";
+import { formatRewriteReport } from "../../src/emit/text.js";
+import {
+  formatFlow,
+  lost,
+  offTheHost,
+  portText,
+  type FlowReasoning,
+  type Placement,
+} from "../../src/analysis/flows.js";
 
 /**
- * A strategy that leaves every service it is given as it is, with a reason: written the way a new
- * strategy is (one module behind the contract), and added to the registry's list and nothing else.
+ * A strategy that leaves every service it is given as it is, with a reason, or (`leave: true`) takes it
+ * off the host network and holds what it received there: written the way a new strategy is (one module
+ * behind the contract, its flows and its placement of its own type), added to the registry's list and
+ * nothing else.
  */
 const hold = defineStrategy({
   name: "hold",
@@ -21,11 +33,39 @@ const hold = defineStrategy({
   optionsKey: "hold",
   optionsSchema: z.object({
     until: z._default(z.string(), "the next release").check(z.describe("when the service is to be rewritten")),
+    leave: z._default(z.boolean(), false).check(z.describe("take it off the host network now, its host ports held")),
   }),
   flags: [{ flags: "--hold-until <when>", attribute: "holdUntil", option: "until", help: "when to rewrite it" }],
+  impliedBy: "until",
+  undecided: { instead: "`--hold-until WHEN` to leave it for later" },
   apply(ctx) {
-    return { applied: false, reason: `held until ${ctx.options.until}` };
+    if (!ctx.options.leave) return { applied: false, reason: `held until ${ctx.options.until}` };
+    leaveHostNetwork(ctx.service, ctx.edits);
+    return { applied: true, placement: { until: ctx.options.until } };
   },
+  flows: heldFlows,
+});
+
+/** What it received on the host waits; the overlay side is the shared one of a service off the host. */
+function heldFlows(at: Placement<{ until: string }>): FlowReasoning {
+  const held = `held until ${at.detail.until}`;
+  return {
+    hostPort: (port) => lost(`${held}: nothing receives ${portText(port)} on the host network meanwhile`),
+    lanUse: () => lost(held),
+    ...offTheHost(at.service),
+  };
+}
+
+// A strategy must say what becomes of each flow of the services it rewrites: one without `flows` does not
+// compile. `npm run lint` type-checks this file (tsc -p tsconfig.test.json) and fails if that ever stops.
+// @ts-expect-error -- property 'flows' is missing
+defineStrategy({
+  name: "mute",
+  summary: "says nothing of its flows",
+  optionsKey: "mute",
+  optionsSchema: z.object({}),
+  flags: [],
+  apply: () => ({ applied: false, reason: "muted" }),
 });
 
 const strategies = [...transforms, hold];
@@ -97,6 +137,68 @@ describe("a strategy added to the registry's list", () => {
     expect(describeTransforms()).not.toContain("hold.until");
   });
 
+  it("that rewrites a service reports the flows its own reasoning gives, from the placement it handed back", () => {
+    const file = [
+      'version: "3.8"',
+      "services:",
+      "  a:",
+      "    image: example/a:1",
+      "    networks: [hostnet, backend]",
+      '    environment: {DB: "db:5432"}',
+      "  web:",
+      "    image: example/web:1",
+      "    networks: [backend]",
+      '    environment: {API: "http://a:8080"}',
+      "  db:",
+      "    image: postgres:16",
+      "    networks: [backend]",
+      "networks:",
+      "  hostnet: {external: true, name: host}",
+      "  backend: {driver: overlay}",
+      "",
+    ].join("\n");
+    const held = { strategy: "hold", ports: ["8080"], hold: { until: "Friday", leave: true } };
+    const result = rewriteWith(file, { file: "stack.yml", options: { services: { a: held } } as never }, strategies);
+    expect(result.output).toBe(file.replace("[hostnet, backend]", "[backend]"));
+    expect(result.flows.map(formatFlow)).toEqual([
+      "LAN → a 8080/tcp: LOST — held until Friday: nothing receives 8080/tcp on the host network meanwhile",
+      "web → a:8080: kept, directly: the service is on its other networks now",
+      "a → db:5432: kept, the service keeps its overlay networks",
+    ]);
+    expect(result.flows.map((f) => [f.service, f.line, f.column])).toEqual([
+      ["a", 3, 3],
+      ["a", 3, 3],
+      ["a", 3, 3],
+    ]);
+    expect(formatRewriteReport(result, false)).toEqual([
+      'stack.yml: rewrote "a" with hold (dry run)',
+      "  a: strategy hold as given",
+      "warning: flow LAN → a 8080/tcp: LOST — held until Friday: nothing receives 8080/tcp on the host network " +
+        "meanwhile",
+      "  flow web → a:8080: kept, directly: the service is on its other networks now",
+      "  flow a → db:5432: kept, the service keeps its overlay networks",
+    ]);
+  });
+
+  it("adds its own way out to the error for a service nothing decides, and its implying option chooses it", () => {
+    const error = stackmodErrorOf(() => rewriteWith(source, { file: "stack.yml" }, strategies));
+    expect(error.code).toBe("UNDECIDED");
+    expect(error.message.slice(error.message.indexOf("Choose: "))).toBe(
+      "Choose: `--port a=PORT/PROTO` (then publish, or proxy for broadcasts), " +
+        "`--strategy publish|proxy|split|lan|hold`, `--direction outbound` to keep it on the host, or " +
+        "`--hold-until WHEN` to leave it for later",
+    );
+    const implied = rewriteWith(
+      source,
+      { file: "stack.yml", options: { hold: { until: "May" } } as never },
+      strategies,
+    );
+    expect(implied.skipped).toEqual([
+      { service: "a", reason: "held until May" },
+      { service: "b", reason: "held until May" },
+    ]);
+  });
+
   it("is read from the command line through its flag, an invalid value named by its flag", () => {
     expect(cliOptions({ strategy: "lan", lanRange: ["node-a=10.0.0.0/28"] })).toEqual({
       strategy: "lan",
@@ -122,6 +224,7 @@ describe("a strategy with a bug", () => {
     apply() {
       throw new Error("internal: overlapping edits at offset 1");
     },
+    flows: heldFlows,
   });
 
   it("is an INTERNAL StackmodError at the file's start, not the plain Error it threw", () => {

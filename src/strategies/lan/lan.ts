@@ -10,6 +10,7 @@ import { lanBlockPosition, lanOptionPosition } from "./where.js";
 import type { ServiceModel } from "../../model/types.js";
 import { defineStrategy, type TransformContext } from "../strategy.js";
 import { lanFlags } from "./flags.js";
+import { lanFlows } from "./flows.js";
 
 /** What one rewrite has set up so far: networks by name (shared by services), scripts by path. */
 interface RunState {
@@ -26,6 +27,7 @@ export const lan = defineStrategy({
   optionsSchema: lanOptions,
   flags: lanFlags,
   newRun: (): RunState => ({ networks: new Map(), scripts: new Map() }),
+  flows: lanFlows,
   apply(ctx) {
     const { model, service, edits, notes, state } = ctx;
     const network = lanNetwork(ctx);

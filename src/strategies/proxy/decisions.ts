@@ -1,7 +1,6 @@
 import type { Reading } from "../../analysis/reading.js";
 import type { ServiceAnalysis } from "../../analysis/types.js";
-import type { ServiceModel } from "../../model/types.js";
-import type { Choice, PlacementDetail, PortRequest } from "../strategy.js";
+import type { Choice, PortRequest } from "../strategy.js";
 
 /** What the decisions read of proxy's options. */
 interface Direction {
@@ -75,30 +74,4 @@ export function overlayPorts(
 
 function label(from: string): string {
   return from === "traefik" ? "Traefik loadbalancer.server.port" : "Caddy reverse_proxy";
-}
-
-/**
- * Outbound: the ports the overlay proxy carries. Inbound: where each forwarded port is published, as
- * applyInbound decides it: a port the service publishes itself (its ports: take effect once it leaves
- * the host network) needs no new one, none at all at the same number (0), else forwarded there; and how.
- */
-export function proxyPlacement(
-  options: Direction & { publish: "ingress" | "host"; offset: number },
-  service: ServiceModel,
-  ports: readonly PortRequest[],
-): PlacementDetail {
-  const keys = ports.map((p) => `${p.target}/${p.protocol}`);
-  if (options.direction === "outbound") return { carried: new Set(keys) };
-  const forwarded = new Map(
-    ports.map((p) => {
-      const own = service.ports.find(
-        (o) => o.target === p.target && o.protocol === p.protocol && o.published !== undefined,
-      );
-      const to = own ? (own.published === p.target ? 0 : own.published!) : (p.published ?? p.target + options.offset);
-      return [`${p.target}/${p.protocol}`, to];
-    }),
-  );
-  // The proxy publishes a dnsrr service's ports in mode: host whatever was asked (swarmkit refuses ingress there).
-  const dnsrr = (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
-  return { forwarded, publish: dnsrr ? "host" : options.publish };
 }

@@ -7,7 +7,9 @@ import { optionPosition } from "../../model/option-position.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { noPortMessage } from "./port-hints.js";
-import { chooseProxy, completeProxy, overlayPorts, proxyPlacement } from "./decisions.js";
+import { chooseProxy, completeProxy, overlayPorts } from "./decisions.js";
+import { sayNewExposure } from "./exposure.js";
+import { proxyFlows, type ProxyPlacement } from "./flows.js";
 import { restartOf } from "../shared/restart.js";
 import { leaveHostNetwork } from "../shared/leave-host-network.js";
 import { escapeForCompose, forwarderScript, gatewayVariable, type Forward } from "./socat.js";
@@ -70,21 +72,27 @@ export const proxy = defineStrategy({
     }
     refuseSctp(ctx);
     if (ctx.options.direction !== "outbound") {
-      applyInbound(ctx);
-      return { applied: true };
+      const inbound: ProxyPlacement = { direction: "inbound", forwarded: applyInbound(ctx) };
+      return { applied: true, placement: inbound };
     }
     applyOutbound(ctx);
+    const carried = new Set(ctx.common.ports.map((p) => `${p.target}/${p.protocol}`));
     // The service stays on the host network, where the overlay's names do not resolve.
     const { model, service, analysis, edits, notes } = ctx;
-    if (!analysis) return { applied: true };
-    return { applied: true, rewired: rewireReferences(model, service, analysis, edits, notes) };
+    const rewired = analysis ? rewireReferences(model, service, analysis, edits, notes) : undefined;
+    const outbound: ProxyPlacement = { direction: "outbound", carried, rewired };
+    return { applied: true, placement: outbound };
   },
+  flows: proxyFlows,
   chooseFor: chooseProxy,
   impliedBy: "direction",
   complete: completeProxy,
   direction: (options) => options.direction,
   portsFor: overlayPorts,
-  placement: proxyPlacement,
+  undecided: {
+    withPorts: "proxy for broadcasts",
+    instead: "`--direction outbound` to keep it on the host",
+  },
 });
 
 /**
@@ -109,7 +117,11 @@ function refuseSctp(ctx: TransformContext<ProxyOptions>): void {
   );
 }
 
-function applyInbound(ctx: TransformContext<ProxyOptions>): void {
+/**
+ * The service to the overlay, a forwarder on the host network: where each port goes, by `PORT/PROTO`
+ * (0: the service publishes it itself at that number, no forwarder), for the flows.
+ */
+function applyInbound(ctx: TransformContext<ProxyOptions>): Map<string, number> {
   const { service, edits, options, model, notes } = ctx;
   const compose = model.dialect === "compose";
   const longSyntax = !compose && atLeast(model.version, 3, 2);
@@ -138,6 +150,9 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   const name = `${service.name}-proxy`;
   const forwards: Forward[] = [];
   const newPorts: Plain[] = [];
+  const forwarded = new Map<string, number>();
+  // The ports it publishes anew in ingress mode (`PUBLISHED/PROTO`), which now answer on every node.
+  const exposed: string[] = [];
   let forwardsToHostMode = false;
   const requested = new Set(ctx.common.ports.map((p) => `${p.target}/${p.protocol}`));
   for (const port of ctx.common.ports) {
@@ -148,6 +163,7 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
     );
     if (own) {
       const how = compose ? "" : own.mode === "host" ? " with mode: host" : " in ingress mode";
+      forwarded.set(key, own.published === port.target ? 0 : own.published!);
       if (own.published === port.target) {
         notes.info(
           `${service.name}: it publishes ${key} itself at the same host port${how}, which serves it once it ` +
@@ -168,6 +184,8 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
     edits.claimPublishedPort(published, port.protocol, service);
     forwards.push({ protocol: port.protocol, listen: port.target, to: `127.0.0.1:${published}` });
     newPorts.push(portEntry(port, published, { compose, longSyntax, mode }));
+    forwarded.set(key, published);
+    if (!compose && mode === "ingress") exposed.push(`${published}/${port.protocol}`);
   }
   const woken = service.ports.filter(
     (p) => p.published !== undefined && !requested.has(`${p.target}/${p.protocol}`) && (compose || p.mode === "host"),
@@ -197,7 +215,7 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
   }
   const hostKey = leaveHostNetwork(ctx.service, ctx.edits);
   if (newPorts.length > 0) edits.appendToList(service, "ports", newPorts);
-  if (forwards.length === 0) return;
+  if (forwards.length === 0) return forwarded;
   const body: Record<string, Plain> = {
     image: options.image,
     entrypoint: ["/bin/sh", "-c"],
@@ -215,6 +233,8 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): void {
       `${forwards.map((f) => `${f.listen}/${f.protocol}`).join(", ")} to it (ports from ` +
       `${ctx.common.portsSource})`,
   );
+  sayNewExposure(service.name, exposed, notes);
+  return forwarded;
 }
 
 function applyOutbound(ctx: TransformContext<ProxyOptions>): void {

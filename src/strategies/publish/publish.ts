@@ -6,6 +6,7 @@ import { leaveHostNetwork } from "../shared/leave-host-network.js";
 import { defineStrategy, type PortRequest, type TransformContext } from "../strategy.js";
 import type { PortEntry } from "../../model/types.js";
 import { planPorts, writePorts, type PortsPlan } from "./ports.js";
+import { publishFlows } from "./flows.js";
 
 /** More ports than this in one range are not written out one by one (that is what host networking is for). */
 const maxRange = 100;
@@ -29,6 +30,8 @@ export const publish = defineStrategy({
   optionsKey: "publish",
   optionsSchema: publishOptions,
   flags: [],
+  flows: publishFlows,
+  undecided: { withPorts: "publish" },
   apply(ctx) {
     const { service, model, edits, notes, common } = ctx;
     const compose = model.dialect === "compose";

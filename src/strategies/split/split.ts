@@ -10,6 +10,7 @@ import { queueDocs } from "./queues/describe.js";
 import { queueKindNames, queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
 import { environmentWith, namesIn, type EnvVar } from "../../edit/service-edits.js";
+import { splitFlows } from "./flows.js";
 import { defineStrategy, type TransformContext } from "../strategy.js";
 import type { Plain } from "../../edit/render.js";
 import { splitOptions, withDefaults, type SplitOptions, type SplitSettings } from "./queues/options.js";
@@ -168,8 +169,9 @@ export const split = defineStrategy({
       );
     }
     if (!ctx.analysis) return { applied: true };
-    return { applied: true, rewired: collectorAddresses(model, ctx.analysis) };
+    return { applied: true, placement: { collector: collectorAddresses(model, ctx.analysis) } };
   },
+  flows: splitFlows,
 });
 
 /**
