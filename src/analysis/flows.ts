@@ -124,16 +124,17 @@ export function referenceFromHost(
   from?: string,
 ): Verdict {
   const target = rewired?.get(ref.text);
-  if (!target) return lost(referenceLost(ref.service, ref.port), from);
+  if (!target) return lost(referenceLost(ref.service, ref.port, dialect), from);
   const where = dialect === "swarm" ? "on every node" : "on the host";
   const how = `reference rewritten to 127.0.0.1:${target.port}, which ${target.service} publishes ${where}`;
   return kept(how, [published(target.service, target.port, target.protocol)], from);
 }
 
-function referenceLost(service: string, port: number | undefined): string {
+function referenceLost(service: string, port: number | undefined, dialect: Dialect): string {
   const what = port ? `${port} of ` : "the port of ";
   const fix = `publish ${what}"${service}" and refer to it as 127.0.0.1:PORT`;
-  return `Swarm names do not resolve on the host network; ${fix}`;
+  const names = dialect === "swarm" ? "Swarm names" : "Compose service names";
+  return `${names} do not resolve on the host network; ${fix}`;
 }
 
 /** `LAN → adguard 53/udp: kept, published with mode: host ...` */
