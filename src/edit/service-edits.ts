@@ -528,7 +528,7 @@ export class ServiceEdits {
     }
     const wanted = networksWithAlias(service, keep, alias);
     if (isSeq(collection)) {
-      this.seqToMap(collection.flow === true, collection.range!, keep, wanted);
+      this.seqToMap(entry!.pair, collection, keep, wanted);
       return;
     }
     for (const attachment of keep) {
@@ -777,11 +777,11 @@ export class ServiceEdits {
   }
 
   /** A list of networks written as a mapping, item by item: `[a, b]` becomes `{a: ..., b: ...}`. */
-  private seqToMap(inFlow: boolean, range: [number, number, number], keep: Attachment[], wanted: Tree): void {
+  private seqToMap(pair: Pair, seq: YAMLSeq, keep: Attachment[], wanted: Tree): void {
     const { editor } = this;
     const source = this.model.parsed.source;
-    if (inFlow) {
-      const [open, close] = range;
+    if (seq.flow === true) {
+      const [open, close] = seq.range!;
       editor.splice(open, open + 1, "{");
       editor.splice(close - 1, close, "}");
       for (const attachment of keep) {
@@ -795,7 +795,11 @@ export class ServiceEdits {
     for (const attachment of keep) {
       const node = attachment.item as Node;
       const dash = dashOffset(source, node) ?? node.range![0];
-      const column = source.indentAt(dash);
+      // A list written at its key's column (`networks:` / `- backend`) is legal YAML, a mapping there is not:
+      // its entries would be the key's siblings, and the key would be left empty.
+      const keyColumn = source.indentAt(keyStart(source, pair));
+      const dashColumn = source.indentAt(dash);
+      const column = dashColumn > keyColumn ? dashColumn : keyColumn + editor.style.indent;
       const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, column);
       const span = blockSpan(source, dash, editor.blockEnd(node));
       if (span.afterIndicator) lines[0] = lines[0]!.slice(column);
