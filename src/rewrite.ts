@@ -477,12 +477,12 @@ function inlineExtendsPass(
       break;
     }
     waiting = next;
-    if (output === model.parsed.source.text) continue;
+    if (output === model.parsed.source.read) continue;
     const earlier = back;
     back = (offset) => earlier(round(offset));
     model = loadModel(output, options, { source: input.parsed.source, back });
   }
-  return { text: model.parsed.source.text, back };
+  return { text: model.parsed.source.read, back };
 }
 
 /** `--fix RULE` / `--fix all`: which warnings' fixes to run as well; an unknown rule is a usage error. */

@@ -19,7 +19,7 @@ export class YamlEditor {
   ) {}
 
   result(): string {
-    return this.edits.apply(this.source.text);
+    return this.source.written(this.edits.apply(this.source.text));
   }
 
   /** The edits so far, in the order they were made (against the text as read). */
@@ -70,9 +70,7 @@ export class YamlEditor {
       this.removeAfterIndicator(first, end);
       return;
     }
-    // The last line of a file without a final newline: take the newline before it instead, so none is left dangling.
-    const unterminated = end === this.source.text.length && !this.source.text.endsWith("\n") && lineStart > 0;
-    this.edits.add(unterminated ? lineStart - this.source.eol.length : lineStart, end, "");
+    this.edits.add(lineStart, end, "");
   }
 
   /**
@@ -205,9 +203,7 @@ export class YamlEditor {
     }
     const column = this.source.indentAt(keyStart(this.source, pair));
     const childColumn = column + (Array.isArray(value) ? this.style.seqIndent : this.style.indent);
-    const lineEnd = this.source.text.indexOf("\n", empty.range![0]);
-    const at = lineEnd === -1 ? this.source.text.length : lineEnd + 1;
-    this.insertLines(at, block(value, childColumn, this.style));
+    this.insertLines(this.source.lineEnd(empty.range![0]), block(value, childColumn, this.style));
   }
 
   /** Replaces a node (an alias, a scalar, a flow collection) with a value written in flow style. */
@@ -231,8 +227,7 @@ export class YamlEditor {
       this.edits.add(span.start, span.end, lines.join(this.source.eol));
       return;
     }
-    const atEof = end === this.source.text.length && !this.source.text.endsWith("\n");
-    this.edits.add(span.start, end, lines.join(this.source.eol) + (atEof ? "" : this.source.eol));
+    this.edits.add(span.start, end, lines.join(this.source.eol) + this.source.eol);
   }
 
   /** Block rendering helper for transforms that build larger text. */
@@ -263,11 +258,10 @@ export class YamlEditor {
     return node.range![1];
   }
 
-  /** Inserts whole lines at a line start, keeping the file's line ends and its missing final newline. */
+  /** Inserts whole lines at a line start, with the file's line ends. */
   insertLines(at: number, lines: string[]): void {
-    const { eol, text } = this.source;
-    const atEofWithoutNewline = at === text.length && text.length > 0 && !text.endsWith("\n");
-    this.edits.insert(at, atEofWithoutNewline ? eol + lines.join(eol) : lines.join(eol) + eol);
+    const { eol } = this.source;
+    this.edits.insert(at, lines.join(eol) + eol);
   }
 
   private removeFlowItem(start: number, end: number): void {

@@ -12,7 +12,14 @@ export interface Origin {
 
 /** The raw text of one file plus what is needed to write it back the same way. */
 export class SourceText {
+  /**
+   * The text as read, with a line break added at its end when it has none: every edit is then made
+   * against lines that all end alike, so that the last one can be removed, replaced or followed by new
+   * lines as any other (see `written`). The document is parsed from `read`, what docker reads.
+   */
   readonly text: string;
+  /** The text exactly as read. */
+  readonly read: string;
   readonly file: string;
   readonly eol: "\n" | "\r\n";
   readonly hasBom: boolean;
@@ -25,18 +32,26 @@ export class SourceText {
   readonly origin: Origin | undefined;
 
   constructor(text: string, file: string, origin?: Origin) {
-    this.text = text;
+    this.read = text;
     this.origin = origin;
     this.file = file;
     this.hasBom = text.charCodeAt(0) === 0xfeff;
     const firstNewline = text.indexOf("\n");
     this.eol = firstNewline > 0 && text[firstNewline - 1] === "\r" ? "\r\n" : "\n";
+    this.text = text === "" || text.endsWith("\n") ? text : text + this.eol;
+  }
+
+  /** A text made by editing `text`, ending as the file did: without a final line break when it had none. */
+  written(edited: string): string {
+    if (this.text === this.read) return edited;
+    if (edited.endsWith(this.eol)) return edited.slice(0, -this.eol.length);
+    return edited.endsWith("\n") ? edited.slice(0, -1) : edited;
   }
 
   /** 1-based line and column of an offset; a BOM does not count as a column. */
   position(offset: number): SourcePosition {
     if (this.origin) return this.origin.source.position(this.origin.back(offset));
-    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.text.length)));
+    const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.read.length)));
     const column = this.hasBom && line === 1 ? Math.max(1, col - 1) : col;
     return { file: this.file, line, column };
   }

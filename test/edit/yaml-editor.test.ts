@@ -51,7 +51,7 @@ describe("YamlEditor.remove", () => {
     expect(editor.result()).toBe(y("services:", "  a:", "    ports:", "      - 443", "  b:", "    ports: [*p]"));
   });
 
-  it("takes the newline before the last line of a file that has no final newline", () => {
+  it("removes the last line of a file that has no final newline, still without one", () => {
     const { editor, seq } = open("services:\n  a:\n    ports:\n      - 80\n      - 443");
     const ports = seq("services", "a", "ports");
     editor.remove(ports, ports.items[1] as Node);
@@ -478,5 +478,51 @@ describe("YamlEditor and the guard", () => {
       [aStart, aStart + 1],
       [text.length, text.length],
     ]);
+  });
+});
+
+// Every edit is made against the text with a final line break and the result ends as the file did: the last line's
+// removal takes no line break that an edit of the line before it (its end) also touches.
+describe("YamlEditor: edits at the end of a file without a final newline", () => {
+  const text = "services:\n  a:\n    networks:\n      - backend\n      - hostnet";
+
+  it("removes the last item and rewrites the one before it", () => {
+    const { editor, seq } = open(text);
+    const networks = seq("services", "a", "networks");
+    editor.remove(networks, networks.items[1] as Node);
+    editor.replaceItem(networks, networks.items[0] as Node, ["backend", "lan"]);
+    expect(editor.result()).toBe("services:\n  a:\n    networks:\n      - backend\n      - lan");
+  });
+
+  it("removes the last item and replaces the pair before it", () => {
+    const { editor, map, pair } = open("services:\n  a:\n    image: x\n    user: root");
+    const a = map("services", "a");
+    editor.remove(a, pair(a, "user"));
+    editor.replacePair(a, pair(a, "image"), "deploy", { mode: "global" });
+    expect(editor.result()).toBe("services:\n  a:\n    deploy:\n      mode: global");
+  });
+
+  it("removes the last pair and keeps lines added at the end of the list before it", () => {
+    const { editor, map, pair, seq } = open("services:\n  a:\n    networks:\n      - backend\n    user: root");
+    const a = map("services", "a");
+    editor.remove(a, pair(a, "user"));
+    editor.append(seq("services", "a", "networks"), ["lan"]);
+    expect(editor.result()).toBe("services:\n  a:\n    networks:\n      - backend\n      - lan");
+  });
+
+  it("removes the last item and adds pairs after it, with no blank line between", () => {
+    const { editor, map, seq } = open(text);
+    const networks = seq("services", "a", "networks");
+    editor.remove(networks, networks.items[1] as Node);
+    editor.addPair(map("services", "a"), "init", true);
+    expect(editor.result()).toBe("services:\n  a:\n    networks:\n      - backend\n    init: true");
+  });
+
+  it("keeps CRLF line ends and no final one", () => {
+    const { editor, seq } = open(text.replace(/\n/g, "\r\n"));
+    const networks = seq("services", "a", "networks");
+    editor.remove(networks, networks.items[1] as Node);
+    editor.append(networks, ["lan"]);
+    expect(editor.result()).toBe("services:\r\n  a:\r\n    networks:\r\n      - backend\r\n      - lan");
   });
 });

@@ -300,9 +300,8 @@ class Planner {
     const column = this.source.indentAt(keyStart(this.source, own.items[0]!));
     const eol = this.source.eol;
     const at = blockEnd(this.source, (last.value as Node | null) ?? (last.key as Node));
-    const tail = this.source.text.slice(0, at).endsWith("\n") ? "" : eol;
-    const text = pairs.map((pair) => eol + this.pairText(pair, column)).join("");
-    this.copies.push({ key: path, into: own, start: at, end: at, text: tail ? text : text.slice(eol.length) + eol });
+    const text = pairs.map((pair) => this.pairText(pair, column) + eol).join("");
+    this.copies.push({ key: path, into: own, start: at, end: at, text });
   }
 
   /** A pair as the base writes it, re-indented to `column`. */
