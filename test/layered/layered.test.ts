@@ -1,14 +1,18 @@
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLayered, rewriteLayered, type Layer } from "../../src/layered/layered.js";
-import { StackmodError } from "../../src/index.js";
+import { parse } from "yaml";
+import { rewrite } from "../../src/index.js";
 import { refusedByEngine, sortExpected } from "../helpers/engine-oracle.js";
 import { runCli } from "../helpers/run-cli.js";
 import { stackmodErrorOf } from "../helpers/stackmod-error.js";
 import { stackConfig } from "../helpers/stack-config.js";
 import { testDir } from "../helpers/paths.js";
+
+const bin = resolve(testDir, "..", "bin/stackmod.js");
 
 /** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
 const hostAndBackend = "networks:\n  hostnet:\n    external: true\n    name: host\n  backend:\n    driver: overlay\n";
@@ -200,17 +204,105 @@ describe("layered stacks (-c A -c B)", () => {
     ]);
   });
 
-  it("rewrite refuses a conflict that exists only once the files are merged, pointing at it", () => {
-    let error: unknown;
-    try {
-      rewriteLayered(cases[2]!.layers, { options: { ports: ["47808/udp"] } });
-    } catch (caught) {
-      error = caught;
+  describe("rewrite of a service refused only once the files are merged: planned merged, written per file", () => {
+    const base4 =
+      'version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80" # the admin page\n' +
+      `    networks:\n      - backend\n${hostAndBackend}`;
+    const prod4 = 'version: "3.8"\nservices:\n  web:\n    networks:\n      - hostnet\n    deploy:\n      replicas: 1\n';
+    const spanning: { name: string; layers: Layer[]; options: Record<string, unknown>; outputs: string[] }[] = [
+      {
+        name: "the host network in the override, the overlay in the base; publish edits the override only",
+        layers: cases[2]!.layers,
+        options: { strategy: "publish", ports: ["47808/udp"] },
+        outputs: [
+          cases[2]!.layers[0]!.text,
+          'version: "3.8"\nservices:\n  bacnet:\n    ports:\n      - target: 47808\n        published: 47808\n' +
+            "        protocol: udp\n        mode: host\n",
+        ],
+      },
+      {
+        name: "the host network in the override, the overlay in the base; proxy: the helper goes in the override",
+        layers: cases[2]!.layers,
+        options: { strategy: "proxy", ports: ["47808/udp"] },
+        outputs: [
+          cases[2]!.layers[0]!.text,
+          'version: "3.8"\nservices:\n  bacnet:\n    ports:\n      - target: 47808\n        published: 57808\n' +
+            "        protocol: udp\n        mode: ingress\n  bacnet-proxy:\n    image: alpine/socat:1.8.0.1\n" +
+            '    entrypoint:\n      - /bin/sh\n      - "-c"\n    command:\n' +
+            "      - \"trap 'exit 0' TERM INT; trap 'exit 1' USR1; { socat -T 60 " +
+            'UDP4-LISTEN:47808,fork,max-children=256 UDP4:127.0.0.1:57808; echo \\"stackmod proxy: ' +
+            'the forwarder of 47808/udp stopped (exit $$?)\\" >&2; ' +
+            'kill -USR1 $$$$; } & wait; exit 1"\n    networks:\n      - hostnet\n',
+        ],
+      },
+      {
+        name: "a port published in the base, the service made host in the override",
+        layers: [
+          { file: "base.yml", text: base4 },
+          { file: "prod.yml", text: prod4 },
+        ],
+        options: { strategy: "publish", services: { web: { ports: [80] } } },
+        outputs: [
+          base4.replace(
+            '      - "8080:80" # the admin page\n',
+            "      - target: 80 # the admin page\n        published: 80\n" +
+              "        protocol: tcp\n        mode: host\n",
+          ),
+          'version: "3.8"\nservices:\n  web:\n    deploy:\n      replicas: 1\n',
+        ],
+      },
+    ];
+    for (const { name, layers, options, outputs } of spanning) {
+      it(`${name}: every file's bytes, accepted merged by docker stack config, idempotent`, () => {
+        const result = rewriteLayered(layers, { options });
+        const texts = result.files.map((f) => f.output);
+        expect(texts).toEqual(outputs);
+        expect(result.edited).toEqual(layers.filter((l, i) => l.text !== texts[i]).map((l) => l.file));
+        expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
+        const merged = stackConfig({ files: result.files.map((f) => [f.file, f.output]) });
+        expect(merged.ok ? refusedByEngine(merged.output, "swarm") : merged.error).toEqual([]);
+        // The same rewrite of the file docker merges the inputs to reads as the layered output merged.
+        const input = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+        if (!input.ok || !merged.ok) throw new Error("docker stack config refused the stack");
+        const single = rewrite(input.output, { file: "merged.yml", options });
+        const alone = stackConfig({ files: [["merged.yml", single.output]] });
+        expect(alone.ok ? parse(alone.output) : alone.error).toEqual(parse(merged.output));
+        const again = rewriteLayered(result.files.map((f) => ({ file: f.file, text: f.output })));
+        expect(again.edited).toEqual([]);
+      });
     }
-    expect(error).toBeInstanceOf(StackmodError);
-    const e = error as StackmodError;
-    expect([e.code, e.file, e.line, e.column]).toEqual(["UNSUPPORTED", "host.yml", 4, 16]);
-    expect(e.message).toContain('service "bacnet" is refused only once the files are merged');
+
+    it("proxy: the helper service is the single-file rewrite's, added in the file that makes the service host", () => {
+      const result = rewriteLayered(cases[2]!.layers, { options: { strategy: "proxy", ports: ["47808/udp"] } });
+      const single = rewrite(
+        'version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: [hostnet, backend]\n' +
+          hostAndBackend,
+        { file: "one.yml", options: { strategy: "proxy", ports: ["47808/udp"] } },
+      );
+      const helper = (text: string) => text.slice(text.indexOf("  bacnet-proxy:\n")).split("networks:\n  ")[0];
+      expect(helper(result.files[1]!.output)).toBe(helper(single.output));
+    });
+
+    it("a file edited besides the one the findings are reported with is named in a note", () => {
+      const { layers, options } = spanning[2]!;
+      const result = rewriteLayered(layers, { options });
+      expect(result.files[0]!.notes.map((n) => n.message)).toContain(
+        "web: prod.yml is edited too: docker's merge of -c files only adds to a service's networks and ports, " +
+          "so what the rewrite takes away is taken away in the file that writes it",
+      );
+    });
+
+    it("a rewrite the files cannot express (split renames the service): exit 2 naming the files", () => {
+      const error = stackmodErrorOf(() =>
+        rewriteLayered(cases[2]!.layers, {
+          options: { strategy: "split", queue: { kind: "mqtt" }, ports: ["47808/udp"] },
+        }),
+      );
+      expect([error.code, error.file, error.line, error.column]).toEqual(["UNSUPPORTED", "host.yml", 4, 16]);
+      expect(error.message).toContain(
+        "the service is written at base.yml:3:3 and host.yml:3:3), and its rewrite renames it",
+      );
+    });
   });
 
   describe("format versions: refused when they differ, as docker stack deploy refuses them", () => {
@@ -300,9 +392,34 @@ describe("layered stacks (-c A -c B)", () => {
       });
     });
 
-    it("a conflict that spans the files: exit 2 with the position, nothing written", async () => {
+    it("a conflict that spans the files, through the built binary: --write changes only the override", async () => {
+      await inFolder(cases[2]!.layers, async ([base]) => {
+        const dir = dirname(base!);
+        const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" }).toString();
+        git("init", "-q");
+        git("add", ".");
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "input");
+        const args = [
+          "rewrite",
+          "-c",
+          "base.yml",
+          "-c",
+          "host.yml",
+          "--strategy",
+          "publish",
+          "--port",
+          "bacnet=47808/udp",
+        ];
+        execFileSync("node", [bin, ...args, "--write"], { cwd: dir, stdio: "pipe" });
+        expect(git("diff", "--name-only")).toBe("host.yml\n");
+        const check = spawnSync("node", [bin, "check", "-c", "base.yml", "-c", "host.yml"], { cwd: dir });
+        expect(check.status).toBe(0);
+      });
+    });
+
+    it("a rewrite the files cannot express: exit 2 with the position, nothing written", async () => {
       await inFolder(cases[2]!.layers, async ([base, host]) => {
-        const run = await runCli(["rewrite", "-c", base!, "-c", host!, "--port", "bacnet=47808/udp", "--write"]);
+        const run = await runCli(["rewrite", "-c", base!, "-c", host!, "--strategy", "split", "--write"]);
         expect(run.code).toBe(2);
         expect(run.stderr).toContain(`${host}:4:16`);
         expect(readFileSync(host!, "utf8")).toBe(cases[2]!.layers[1]!.text);

@@ -1,0 +1,173 @@
+import { isDeepStrictEqual } from "node:util";
+import type { Node } from "yaml";
+import { StackmodError, type SourcePosition } from "../errors.js";
+import { ServiceEdits } from "../edit/service-edits.js";
+import type { Plain } from "../edit/render.js";
+import type { ServiceModel, StackModel } from "../model/types.js";
+import { isData, networkMap, publishedOf, type Data } from "./merge-data.js";
+
+/** One file's share of a service: the file's model, and the service as that file writes it. */
+interface Writer {
+  index: number;
+  model: StackModel;
+  service: ServiceModel;
+}
+
+/**
+ * The edits that make the files of a layered stack merge to a service's planned data: each change goes to the file
+ * that writes what it changes, and what no file writes goes to the service's home file. docker's merge of `-c`
+ * files (docker/cli v28.2.2 cli/compose/loader/merge.go) only adds and replaces: a key, a network or a port an
+ * earlier file writes is taken away only in that file, and a list other files add to cannot be replaced by one.
+ */
+export class LayeredEdits {
+  private readonly edits = new Map<number, ServiceEdits>();
+  /** Where the service being projected is refused: named in the error when it cannot be. */
+  private refusedAt: SourcePosition | undefined;
+
+  constructor(private readonly layers: readonly StackModel[]) {}
+
+  /** The edited texts, one per file; a file without edits keeps its text. */
+  finish(): string[] {
+    return this.layers.map((model, index) => this.edits.get(index)?.finish().output ?? model.parsed.source.text);
+  }
+
+  /** The files that write the service, in order. */
+  writers(name: string): Writer[] {
+    return this.layers.flatMap((model, index) => {
+      const service = model.services.find((s) => s.name === name);
+      return service ? [{ index, model, service }] : [];
+    });
+  }
+
+  editsOf(writer: { index: number }): ServiceEdits {
+    const made = this.edits.get(writer.index) ?? new ServiceEdits(this.layers[writer.index]!);
+    this.edits.set(writer.index, made);
+    return made;
+  }
+
+  /** Makes the files merge to `after` for the service, from `before` (what they merged to). */
+  project(name: string, homeIndex: number, before: Data, after: Data, refusedAt: SourcePosition): void {
+    this.refusedAt = refusedAt;
+    const writers = this.writers(name);
+    const home = writers.find((w) => w.index === homeIndex)!;
+    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (isDeepStrictEqual(before[key], after[key])) continue;
+      if (key === "networks") this.networks(name, writers, home, before[key], after[key]);
+      else if (key === "ports") this.ports(name, writers, home, before[key], after[key]);
+      else if (after[key] === undefined) {
+        for (const w of writers.filter((w) => w.service.data[key] !== undefined))
+          this.editsOf(w).removeKey(w.service, key);
+      } else this.value(name, writers, home, [key], before[key], after[key]);
+    }
+  }
+
+  private networks(name: string, writers: Writer[], home: Writer, before: unknown, after: unknown): void {
+    const was = networkMap(before);
+    const now = networkMap(after);
+    const added: string[] = [];
+    for (const [key, settings] of now) {
+      if (was.has(key) && isDeepStrictEqual(was.get(key) ?? null, settings ?? null)) continue;
+      const empty = settings === null || settings === undefined || (isData(settings) && !Object.keys(settings).length);
+      if (was.has(key) || !empty) throw this.inexpressible(name, writers, ["networks", key]);
+      added.push(key);
+    }
+    const leaving = (w: Writer) => w.service.attachments.filter((a) => was.has(a.key) && !now.has(a.key));
+    // A network that takes the place of one taken away goes where that one stood, in the last file that has one.
+    const renaming = [...writers].reverse().find((w) => leaving(w).length > 0);
+    for (const w of writers) {
+      const gone = leaving(w);
+      if (gone.length === 0) continue;
+      if (w === renaming && added.length > 0) this.editsOf(w).replaceAttachment(w.service, gone, added.shift()!);
+      else this.editsOf(w).detach(w.service, (a) => gone.includes(a));
+    }
+    const last = renaming ?? [...writers].reverse().find((w) => w.service.networks !== undefined) ?? home;
+    for (const key of added) this.editsOf(last).attach(last.service, key);
+  }
+
+  private ports(name: string, writers: Writer[], home: Writer, before: unknown, after: unknown): void {
+    const keyed = (list: unknown) => new Map((Array.isArray(list) ? list : []).map((p) => [publishedOf(p), p]));
+    const was = keyed(before);
+    const now = keyed(after);
+    const items = (w: Writer) => (w.service.data.ports as unknown[] | undefined) ?? [];
+    const plans = new Map(writers.map((w) => [w, { removed: new Set<number>(), replaced: new Map<number, Plain>() }]));
+    for (const w of writers) {
+      for (const [i, item] of items(w).entries()) if (!now.has(publishedOf(item))) plans.get(w)!.removed.add(i);
+    }
+    const fresh: Plain[] = [];
+    for (const [published, port] of now) {
+      if (was.has(published) && isDeepStrictEqual(was.get(published), port)) continue;
+      // A later file's item with the same published port replaces the earlier ones: the last one is edited.
+      const last = [...writers].reverse().find((w) => items(w).some((item) => publishedOf(item) === published));
+      if (!last) {
+        fresh.push(port as Plain);
+        continue;
+      }
+      const index = items(last).reduce<number>((found, item, i) => (publishedOf(item) === published ? i : found), -1);
+      plans.get(last)!.replaced.set(index, port as Plain);
+    }
+    for (const [w, { removed, replaced }] of plans) {
+      const edits = this.editsOf(w);
+      const node = (i: number) => w.service.ports[i]!.node;
+      const gone = [...removed];
+      if (w === home) {
+        // A new entry takes the place of one taken away, where it stands (its comment stays).
+        while (gone.length > 0 && fresh.length > 0) replaced.set(gone.shift()!, fresh.shift()!);
+      }
+      for (const [i, port] of replaced) edits.replaceListItem(w.service, "ports", node(i), [port]);
+      if (gone.length > 0) edits.removeFromList(w.service, "ports", gone.map(node));
+      if (w === home && fresh.length > 0) edits.appendToList(w.service, "ports", fresh);
+    }
+    if (!plans.has(home) && fresh.length > 0) this.editsOf(home).appendToList(home.service, "ports", fresh);
+  }
+
+  /** A key set or changed: mappings key by key; a value where the last file that writes it (or home) sets it. */
+  private value(name: string, writers: Writer[], home: Writer, path: string[], before: unknown, after: unknown): void {
+    if (isData(before) && isData(after)) {
+      for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+        if (isDeepStrictEqual(before[key], after[key])) continue;
+        if (after[key] === undefined) throw this.inexpressible(name, writers, [...path, key]);
+        this.value(name, writers, home, [...path, key], before[key], after[key]);
+      }
+      return;
+    }
+    const writing = writers.filter((w) => valueAt(w.service.data, path) !== undefined);
+    // Other lists are appended across files: a list two files write cannot be set in one.
+    if (Array.isArray(after) && writing.length > 1) throw this.inexpressible(name, writers, path);
+    const top = [...writers].reverse().find((w) => w.service.data[path[0]!] !== undefined);
+    const target = writing.at(-1) ?? top ?? home;
+    this.editsOf(target).setNested(target.service, path, after as Plain);
+  }
+
+  private inexpressible(name: string, writers: Writer[], path: string[]): StackmodError {
+    const where = writers
+      .filter((w) => valueAt(w.service.data, path.slice(0, 1)) !== undefined)
+      .map((w) => positionText(keyPosition(w, path[0]!)));
+    const first = writers.find((w) => w.service.data[path[0]!] !== undefined) ?? writers[0]!;
+    return new StackmodError(
+      "UNSUPPORTED",
+      `service "${name}" is refused only once the files are merged (at ${positionText(this.refusedAt!)}), and ` +
+        "its rewrite changes " +
+        `\`${path.join(".")}\`, written at ${where.join(" and ") || "no file"}, in a way docker's merge of -c ` +
+        "files cannot express (a later file adds to an earlier one's lists and mappings, and never takes " +
+        "from them): write the service's `" +
+        `${path[0]}:\` in one of the files, or rewrite the merged file from \`docker stack config -c ... -c ...\``,
+      keyPosition(first, path[0]!),
+    );
+  }
+}
+
+function valueAt(data: unknown, path: string[]): unknown {
+  let value = data;
+  for (const key of path) value = isData(value) ? value[key] : undefined;
+  return value;
+}
+
+function keyPosition(writer: Writer, key: string): SourcePosition {
+  const entry = writer.model.resolver.get(writer.service.map, key);
+  const node = entry?.pair.key as Node | undefined;
+  return node?.range ? writer.model.parsed.source.position(node.range[0]) : writer.service.position;
+}
+
+function positionText(position: SourcePosition): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
