@@ -68,7 +68,7 @@ function checkOne({ path, bytes: read }: Job, options: BatchOptions, dotenvs: Do
     const source = readInput(
       { path, ...(read ? { bytes: asBuffer(read) } : {}) },
       { maxBytes: options.limits?.maxBytes },
-    );
+    ).text;
     bytes = Buffer.byteLength(source);
     return {
       bytes,

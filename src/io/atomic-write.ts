@@ -12,18 +12,23 @@ import {
   writeSync,
   chownSync,
   chmodSync,
-  type BigIntStats,
   type Stats,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { StackmodError } from "../errors.js";
+import { sameStamp, type FileStamp } from "./file-stamp.js";
 
 /** `.NAME.stackmod-PID-STAMP.tmp`: hidden, beside the file, with the writer's PID so a leftover can be judged. */
 const temporaryName = /^\.(.+)\.stackmod-(\d+)-[a-z0-9]+\.tmp$/;
 
 export interface AtomicWriteOptions {
-  /** The text the file held when it was read; if it changed since, nothing is written. */
+  /** The text the file held when it was read; if it changed since, nothing is written. The file is read again. */
   expected?: string;
+  /**
+   * The stamp (`fstat`, as bigints) of the descriptor the file was read from: if its device,
+   * inode, size, modification or change time differ now, nothing is written. The file is not read again.
+   */
+  unchangedSince?: FileStamp;
 }
 
 /**
@@ -63,8 +68,8 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
     );
   // Held open from the check to after the rename: the old file (its inode) can still be read then.
   let held: Held | undefined;
-  if (options.expected !== undefined) {
-    held = holdIfUnchanged(target, options.expected);
+  if (options.expected !== undefined || options.unchangedSince !== undefined) {
+    held = holdIfUnchanged(target, options);
     if (!held) throw changed();
   }
   try {
@@ -77,13 +82,20 @@ export function writeFileAtomic(path: string, text: string, options: AtomicWrite
 /** The file as checked: an open descriptor and what its stat said. */
 interface Held {
   fd: number;
-  stat: BigIntStats;
+  stat: FileStamp;
 }
 
-function holdIfUnchanged(target: string, expected: string): Held | undefined {
+/**
+ * Opens the file and keeps it open if it is still the one read: by its stamp when given (nothing
+ * is read), else by its text. The descriptor is what lets a save in place be put back later.
+ */
+function holdIfUnchanged(target: string, options: AtomicWriteOptions): Held | undefined {
   const fd = openSync(target, "r");
   const stat = fstatSync(fd, { bigint: true });
-  if (readFrom(fd) === expected) return { fd, stat };
+  const unchanged = options.unchangedSince
+    ? sameStamp(options.unchangedSince, stat)
+    : readFrom(fd) === options.expected;
+  if (unchanged) return { fd, stat };
   closeSync(fd);
   return undefined;
 }
@@ -101,18 +113,15 @@ function readFrom(fd: number): string {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Same inode, size and modification time: nobody wrote it since `before`. */
-function sameFile(before: BigIntStats, now: BigIntStats): boolean {
-  return before.ino === now.ino && before.dev === now.dev && before.size === now.size && before.mtimeNs === now.mtimeNs;
-}
-
 /**
  * Writes, checks once more and renames. An edit saved while stackmod worked is
  * caught twice: just before the rename (a save by rename gives the path a new
- * inode; a save in place changes the size or mtime), and just after it, through
+ * inode; a save in place changes the size or the times), and just after it, through
  * the descriptor still open on the old file: a save in place in between is then put
  * back (the user's text replaces stackmod's) and reported. What stays uncaught: a
- * save by rename in the microseconds between the last stat and the rename.
+ * save by rename in the microseconds between the last stat and the rename, and a save
+ * in place there that keeps the size and the modification time (the rename itself moves
+ * the old file's change time, so that one cannot tell).
  */
 function replace(
   target: string,
@@ -139,7 +148,7 @@ function replace(
     } catch {
       // Only root may give a file away; a user's own file keeps the user as owner anyway.
     }
-    if (held && !sameFile(held.stat, statSync(target, { bigint: true }))) throw changed();
+    if (held && !sameStamp(held.stat, statSync(target, { bigint: true }))) throw changed();
     renameSync(temporary, target);
   } catch (error) {
     try {
@@ -155,7 +164,8 @@ function replace(
     );
   }
   flushFolder(folder);
-  if (held && !sameFile(held.stat, fstatSync(held.fd, { bigint: true }))) {
+  // The rename unlinked the old file, which moves its change time: its size and modification time tell a save.
+  if (held && !sameWrite(held.stat, fstatSync(held.fd, { bigint: true }))) {
     // Saved in place between the last check and the rename: the user's text wins.
     writeFileAtomic(target, readFrom(held.fd));
     throw new StackmodError(
@@ -165,6 +175,11 @@ function replace(
       where,
     );
   }
+}
+
+/** Same inode, size and modification time: nobody wrote into it since `before`. */
+function sameWrite(before: FileStamp, now: FileStamp): boolean {
+  return before.ino === now.ino && before.dev === now.dev && before.size === now.size && before.mtimeNs === now.mtimeNs;
 }
 
 /** The rename is durable only once the folder itself is flushed; some file systems refuse, which is no error. */

@@ -1,6 +1,6 @@
 import { writeFileAtomic } from "./atomic-write.js";
 import { checkExtraFile, writeExtraFile, type ExtraFileWrite } from "./extra-files.js";
-import { decodeSource, readSource, type ReadOptions } from "./inputs.js";
+import { decodeSource, readSourceFile, type ReadOptions, type SourceFile } from "./inputs.js";
 import type { Input } from "./scan.js";
 import type { RewriteResult } from "../rewrite.js";
 
@@ -12,15 +12,16 @@ import type { RewriteResult } from "../rewrite.js";
  */
 
 /**
- * The text of one input: the bytes a folder scan already read, else the file (or standard
- * input) read now. The bytes are let go once decoded: a run keeps the text, not both.
+ * The text of one input, with the stamp `writeRewrite` compares the file with: the bytes a
+ * folder scan already read, else the file (or standard input) read now. The bytes are let go
+ * once decoded: a run keeps the text, not both.
  */
-export function readInput(input: Input, options: ReadOptions = {}): string {
+export function readInput(input: Input, options: ReadOptions = {}): SourceFile {
   if (input.error) throw input.error;
-  const { bytes } = input;
-  if (!bytes) return readSource(input.path, options);
+  const { bytes, stamp } = input;
+  if (!bytes) return readSourceFile(input.path, options);
   delete input.bytes;
-  return decodeSource(input.path, bytes, options.maxBytes);
+  return { text: decodeSource(input.path, bytes, options.maxBytes), stamp };
 }
 
 /**
@@ -28,8 +29,8 @@ export function readInput(input: Input, options: ReadOptions = {}): string {
  * file (`-c A -c B`: the merge reads every file, the per-file report reads each again).
  * Standard input can only be read once, so this is what makes `-c -` work at all.
  */
-export function readingOnce(read: (path: string) => string): (path: string) => string {
-  const texts = new Map<string, string>();
+export function readingOnce<T>(read: (path: string) => T): (path: string) => T {
+  const texts = new Map<string, T>();
   return (path) => {
     let text = texts.get(path);
     if (text === undefined) {
@@ -59,13 +60,14 @@ export interface WrittenRewrite {
 /**
  * The end of a rewrite: every extra file is checked (in a dry run too: a path that `--write`
  * would refuse is bad input either way) before anything is written; then the extra files,
- * then the stack file, replaced atomically and only if it still holds `source`. An unchanged
- * file is never written, so its mtime stays. Throws a StackmodError, having written nothing
- * of this file, when an extra file is refused.
+ * then the stack file, replaced atomically and only if it is still the file `source` was read
+ * from: its stamp when the read took one (the file is not read again), else its text. An
+ * unchanged file is never written, so its mtime stays. Throws a StackmodError, having written
+ * nothing of this file, when an extra file is refused.
  */
 export function writeRewrite(
   path: string,
-  source: string,
+  source: SourceFile,
   result: RewriteResult,
   options: WriteRewriteOptions,
 ): WrittenRewrite {
@@ -75,6 +77,6 @@ export function writeRewrite(
   options.beforeWrite?.(path);
   // The setup script first: a stack file that names a network nobody can create is worse than a spare script.
   const extras = result.extraFiles.map((extra) => writeExtraFile(extra, context));
-  writeFileAtomic(path, result.output, { expected: source });
+  writeFileAtomic(path, result.output, source.stamp ? { unchangedSince: source.stamp } : { expected: source.text });
   return { written: true, extras };
 }

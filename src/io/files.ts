@@ -1,7 +1,7 @@
 import { check, type CheckOptions, type CheckResult } from "../check.js";
 import { StackmodError } from "../errors.js";
 import { readInput, writeRewrite } from "./file-run.js";
-import { listInputs, readSource } from "./inputs.js";
+import { listInputs, readSourceFile } from "./inputs.js";
 import { keptBytesLimit } from "./scan.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
 
@@ -29,8 +29,8 @@ export interface RewriteFileOptions extends Omit<RewriteOptions, "file"> {
  * if (result.written) console.log(result.applied.map((a) => `${a.service}: ${a.strategy}`).join("\n"));
  */
 export function rewriteFile(path: string, options: RewriteFileOptions = {}): RewriteResult & { written: boolean } {
-  const source = readSource(path, { maxBytes: options.limits?.maxBytes });
-  const result = rewrite(source, { ...options, file: path });
+  const source = readSourceFile(path, { maxBytes: options.limits?.maxBytes });
+  const result = rewrite(source.text, { ...options, file: path });
   const { written } = writeRewrite(path, source, result, { write: Boolean(options.write), inputs: [path] });
   return { ...result, written };
 }
@@ -53,7 +53,7 @@ export function checkFiles(paths: readonly string[], options: CheckFilesOptions 
   return listInputs(paths, { maxBytes, keepBytes: keptBytesLimit }).map((input) => {
     if (input.error) return input.error;
     try {
-      return check(readInput(input, { maxBytes }), { ...options, file: input.path });
+      return check(readInput(input, { maxBytes }).text, { ...options, file: input.path });
     } catch (error) {
       if (error instanceof StackmodError) return error;
       throw error;

@@ -1,7 +1,7 @@
-import type { Stats } from "node:fs";
+import type { BigIntStats, Stats } from "node:fs";
 
 /** What a path that is not a regular file is, for messages. */
-export function fileKind(stat: Stats): string {
+export function fileKind(stat: Stats | BigIntStats): string {
   if (stat.isFIFO()) return "a FIFO";
   if (stat.isSocket()) return "a socket";
   if (stat.isCharacterDevice()) return "a character device";

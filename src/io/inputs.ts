@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { StackmodError } from "../errors.js";
+import type { FileStamp } from "./file-stamp.js";
 import { fileKind, reason } from "./fs-reasons.js";
 import { defaultLimits } from "../parse/parse.js";
 
@@ -12,22 +13,34 @@ export interface ReadOptions {
   maxBytes?: number | undefined;
 }
 
+/** A file's text as read, with the stamp of the descriptor it was read from (none for standard input). */
+export interface SourceFile {
+  text: string;
+  stamp: FileStamp | undefined;
+}
+
 /**
  * Reads a file as UTF-8; invalid UTF-8 is an error with the position of the first bad byte.
  * A file over `maxBytes` is refused before it is read (a stream, such as standard input
  * or /dev/zero, once that many bytes have come), so a wrong path cannot exhaust memory.
  */
 export function readSource(path: string, options: ReadOptions = {}): string {
+  return readSourceFile(path, options).text;
+}
+
+/** `readSource`, with the stamp that `--write` compares the file with before replacing it. */
+export function readSourceFile(path: string, options: ReadOptions = {}): SourceFile {
   const maxBytes = options.maxBytes ?? defaultLimits.maxBytes;
-  return decodeSource(path, readBytes(path, { ...options, maxBytes }), maxBytes);
+  const { bytes, stamp } = readBytes(path, { ...options, maxBytes });
+  return { text: decodeSource(path, bytes, maxBytes), stamp };
 }
 
 /** The bytes of `path` (standard input for `-`), as `readSource` reads them, not yet decoded. */
-function readBytes(path: string, options: ReadOptions = {}): Buffer {
+function readBytes(path: string, options: ReadOptions = {}): { bytes: Buffer; stamp: FileStamp | undefined } {
   const maxBytes = options.maxBytes ?? defaultLimits.maxBytes;
   try {
     const stdin = options.stdin ?? ((limit: number) => readBounded(0, limit));
-    return path === "-" ? stdin(maxBytes) : readFileBounded(path, maxBytes);
+    return path === "-" ? { bytes: stdin(maxBytes), stamp: undefined } : readFileBounded(path, maxBytes);
   } catch (error) {
     if (error instanceof StackmodError) throw error;
     throw new StackmodError("READ_FAILED", `cannot read the file: ${reason(error)}`, {
@@ -95,12 +108,13 @@ function validPrefixLength(bytes: Buffer): number {
 
 /**
  * Only a regular file is read. A FIFO, a socket or a device can block forever (a FIFO
- * nobody writes to) or never end: opened without blocking, it is refused at once.
+ * nobody writes to) or never end: opened without blocking, it is refused at once. The
+ * stamp is taken before the read, so that a write during the read differs from it too.
  */
-function readFileBounded(path: string, maxBytes: number): Buffer {
+function readFileBounded(path: string, maxBytes: number): { bytes: Buffer; stamp: FileStamp } {
   const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    const stat = fstatSync(fd);
+    const stat = fstatSync(fd, { bigint: true });
     if (!stat.isFile()) {
       throw new StackmodError(
         "READ_FAILED",
@@ -117,7 +131,7 @@ function readFileBounded(path: string, maxBytes: number): Buffer {
         { file: path, line: 1, column: 1 },
       );
     }
-    return readFileSync(fd);
+    return { bytes: readFileSync(fd), stamp: stat };
   } finally {
     closeSync(fd);
   }

@@ -11,16 +11,24 @@ import {
 } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { StackmodError } from "../errors.js";
+import type { FileStamp } from "./file-stamp.js";
 import { fileKind, reason } from "./fs-reasons.js";
 import { defaultLimits } from "../parse/parse.js";
 
 /**
  * One input of a run: a file to read, or why a path could not be listed. `bytes` is the
  * whole file when a folder scan had to read it to find it (decode it with `decodeSource`
- * instead of reading the file again).
+ * instead of reading the file again), and `stamp` what the descriptor's stat said before they were read.
  */
 export type Input =
-  { path: string; error?: undefined; bytes?: Buffer } | { path: string; error: StackmodError; bytes?: undefined };
+  | { path: string; error?: undefined; bytes?: Buffer; stamp?: FileStamp }
+  | { path: string; error: StackmodError; bytes?: undefined; stamp?: undefined };
+
+/** The bytes a scan kept of a file, and the stamp of the descriptor they were read from. */
+interface Kept {
+  bytes: Buffer;
+  stamp: FileStamp;
+}
 
 /** How a scan reads: what `readSource` would accept, and whether to keep what it read for the run. */
 export interface ScanOptions {
@@ -72,11 +80,11 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
     maxBytes: options.maxBytes ?? defaultLimits.maxBytes,
     keptLeft: options.keepBytes ?? 0,
   };
-  const add = (path: string, bytes?: Buffer) => {
+  const add = (path: string, kept?: Kept) => {
     const real = realOrSelf(path);
     if (path !== "-" && seenFiles.has(real)) return;
     seenFiles.add(real);
-    listing.inputs.push(bytes ? { path, bytes } : { path });
+    listing.inputs.push(kept ? { path, ...kept } : { path });
   };
   for (const path of paths) {
     if (path === "-" || !isFolder(path)) {
@@ -113,7 +121,7 @@ interface Walk {
   root: string;
   listing: Listing;
   seen: Set<string>;
-  add: (path: string, bytes?: Buffer) => void;
+  add: (path: string, kept?: Kept) => void;
   /** Symlinked folders found, walked after the real ones. */
   linked: string[];
   reading: Reading;
@@ -164,7 +172,7 @@ function walk(folder: string, scan: Walk): void {
       listing.skipped.push({ path, reason: `not a regular file (${fileKind(stat)})`, quiet: false });
     else {
       const read = sniff(path, scan.reading);
-      if (isStackText(read?.head)) add(path, read?.whole);
+      if (isStackText(read?.head)) add(path, read?.kept);
       else listing.skipped.push({ path, reason: "no top-level `services:`", quiet: true });
     }
   }
@@ -183,18 +191,19 @@ function isStackText(text: string | undefined): boolean {
  * `maxBytes` and the scan's allowance, the rest of it from the same descriptor: the run then
  * decodes these bytes instead of opening the file a second time.
  */
-function sniff(path: string, reading: Reading): { head: string; whole?: Buffer } | undefined {
+function sniff(path: string, reading: Reading): { head: string; kept?: Kept } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
+    const stamp = fstatSync(fd, { bigint: true });
+    if (!stamp.isFile()) return undefined;
+    const size = Number(stamp.size);
     const read = readSync(fd, sniffBuffer, 0, sniffBytes, 0);
     const head = sniffBuffer.toString("utf8", 0, read);
-    if (!isStackText(head) || stat.size > reading.maxBytes || stat.size > reading.keptLeft) return { head };
-    const whole = readWhole(fd, Math.max(stat.size, read), read, reading.maxBytes);
-    reading.keptLeft -= whole.length;
-    return { head, whole };
+    if (!isStackText(head) || size > reading.maxBytes || size > reading.keptLeft) return { head };
+    const bytes = readWhole(fd, Math.max(size, read), read, reading.maxBytes);
+    reading.keptLeft -= bytes.length;
+    return { head, kept: { bytes, stamp } };
   } catch {
     return undefined;
   } finally {

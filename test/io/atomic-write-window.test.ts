@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, renameSync as realRename, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, renameSync as realRename, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -26,6 +26,8 @@ vi.mock("node:fs", async (importOriginal) => {
 });
 
 const { writeFileAtomic } = await import("../../src/io/atomic-write.js");
+const { runMain } = await import("../helpers/cli-capture.js");
+const { testDir } = await import("../helpers/paths.js");
 
 function file(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), "stackmod-window-")), "stack.yml");
@@ -35,6 +37,7 @@ function file(text: string): string {
 
 afterEach(() => {
   hooks.beforeRename = undefined;
+  hooks.onFsync = undefined;
 });
 
 describe("an edit saved while stackmod writes is not lost", () => {
@@ -60,5 +63,25 @@ describe("an edit saved while stackmod writes is not lost", () => {
     writeFileSync(path, "theirs\n");
     expect(() => writeFileAtomic(path, "ours\n", { expected: "old\n" })).toThrow(/changed while stackmod/);
     expect(readFileSync(path, "utf8")).toBe("theirs\n");
+  });
+
+  it("rewrite --write: saved in place during the write, same size, its mtime set back: exit 2", async () => {
+    const path = file(readFileSync(join(testDir, "..", "examples", "bacnet-stack.yml"), "utf8"));
+    const past = new Date("2021-05-06T07:08:09Z");
+    utimesSync(path, past, past);
+    const theirs = readFileSync(path, "utf8").replace("BACnet", "BACNET");
+    hooks.onFsync = () => {
+      writeFileSync(path, theirs);
+      utimesSync(path, past, past);
+    };
+    const run = await runMain(["rewrite", "--write", path]);
+    expect(hooks.onFsync).toBeUndefined();
+    expect(run.code).toBe(2);
+    expect(run.errors).toEqual([
+      `${path}:1:1: error WRITE_FAILED: the file changed while stackmod was working on it; nothing was written: ` +
+        "run stackmod again",
+    ]);
+    expect(readFileSync(path, "utf8")).toBe(theirs);
+    expect(readdirSync(join(path, ".."))).toEqual(["stack.yml"]);
   });
 });

@@ -1,9 +1,20 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readingOnce, readInput, writeRewrite } from "../../src/io/file-run.js";
-import { readSource } from "../../src/io/inputs.js";
+import { readSource, readSourceFile } from "../../src/io/inputs.js";
 import { scanPaths } from "../../src/io/scan.js";
 import { rewrite, StackmodError } from "../../src/index.js";
 import { testUrl } from "../helpers/paths.js";
@@ -38,7 +49,7 @@ describe("readInput", () => {
     const text = readFileSync(path, "utf8");
     const [input] = scanPaths([dir], { keepBytes: 1_000_000 }).inputs;
     unlinkSync(path);
-    expect(readInput(input!)).toBe(text);
+    expect(readInput(input!).text).toBe(text);
     // Let go once decoded, so that a run holds each text once.
     expect(input!.bytes).toBeUndefined();
   });
@@ -83,8 +94,8 @@ describe("readingOnce", () => {
 describe("writeRewrite", () => {
   it("writes the extra files, then the stack file, keeping its mode", () => {
     const { dir, path } = copyOfExample("multicast-gateway-stack.yml");
-    const source = readFileSync(path, "utf8");
-    const result = rewrite(source, { file: path });
+    const source = readSourceFile(path);
+    const result = rewrite(source.text, { file: path });
     expect(result.extraFiles).toHaveLength(1);
     const mode = statSync(path).mode;
     expect(writeRewrite(path, source, result, { write: true, inputs: [path] })).toEqual({
@@ -100,8 +111,8 @@ describe("writeRewrite", () => {
 
   it("checks every extra file before it writes any: one refused, nothing of the file is written", () => {
     const { dir, path } = copyOfExample("multicast-gateway-stack.yml");
-    const source = readFileSync(path, "utf8");
-    const result = rewrite(source, { file: path });
+    const source = readSourceFile(path);
+    const result = rewrite(source.text, { file: path });
     const outside = { ...result.extraFiles[0]!, path: join(dir, "..", "elsewhere.sh") };
     const refused = { ...result, extraFiles: [...result.extraFiles, outside] };
     const before = snapshot(dir);
@@ -115,33 +126,86 @@ describe("writeRewrite", () => {
 
   it("writes nothing in a dry run, and never an unchanged file (mtime untouched)", () => {
     const { dir, path } = copyOfExample("bacnet-stack.yml");
-    const source = readFileSync(path, "utf8");
+    const source = readSourceFile(path);
     const before = snapshot(dir);
     const calls: string[] = [];
     const beforeWrite = (file: string) => void calls.push(file);
-    const dry = writeRewrite(path, source, rewrite(source, { file: path }), {
+    const dry = writeRewrite(path, source, rewrite(source.text, { file: path }), {
       write: false,
       inputs: [path],
       beforeWrite,
     });
     expect(dry).toEqual({ written: false, extras: undefined });
-    const done = rewrite(source, { file: path }).output;
+    const done = rewrite(source.text, { file: path }).output;
     const unchanged = rewrite(done, { file: path });
     expect(unchanged.changed).toBe(false);
-    expect(writeRewrite(path, done, unchanged, { write: true, inputs: [path], beforeWrite }).written).toBe(false);
+    const read = { text: done, stamp: undefined };
+    expect(writeRewrite(path, read, unchanged, { write: true, inputs: [path], beforeWrite }).written).toBe(false);
     expect(snapshot(dir)).toEqual(before);
     expect(calls).toEqual([]);
   });
 
-  it("refuses a file that no longer holds the text it was rewritten from; nothing is written", () => {
+  it("without a stamp, refuses a file that no longer holds the text it was rewritten from; nothing is written", () => {
     const { dir, path } = copyOfExample("bacnet-stack.yml");
     const source = readFileSync(path, "utf8");
     const result = rewrite(source, { file: path });
-    const stale = source.replace("BACnet", "BACNET");
+    const stale = { text: source.replace("BACnet", "BACNET"), stamp: undefined };
     expect(() => writeRewrite(path, stale, result, { write: true, inputs: [path] })).toThrow(
       /changed while stackmod was working on it/,
     );
     expect(readFileSync(path, "utf8")).toBe(source);
     expect(readdirSync(dir)).toEqual(["bacnet-stack.yml"]);
+  });
+});
+
+/**
+ * A save between the read and the rename, made by the hook that runs once the write is certain
+ * (`beforeWrite`): the file is compared with the stamp taken when it was read, not read again.
+ */
+describe("writeRewrite: a file saved after it was read", () => {
+  // A whole second, which utimes sets exactly: a save can then give the file back its very mtime.
+  const past = new Date("2021-05-06T07:08:09Z");
+  const saved = (save: (path: string, source: string) => void) => {
+    const { dir, path } = copyOfExample("bacnet-stack.yml");
+    utimesSync(path, past, past);
+    const source = readSourceFile(path);
+    const result = rewrite(source.text, { file: path });
+    expect(result.changed).toBe(true);
+    const write = () =>
+      writeRewrite(path, source, result, { write: true, inputs: [path], beforeWrite: () => save(path, source.text) });
+    return { dir, path, write };
+  };
+  const refused = /^the file changed while stackmod was working on it; nothing was written: run stackmod again$/;
+
+  it("in place at the same size, its modification time set back (touch -r, cp -p): refused by the change time", () => {
+    const theirs = (text: string) => text.replace("BACnet", "BACNET");
+    const { dir, path, write } = saved((file, text) => {
+      writeFileSync(file, theirs(text));
+      utimesSync(file, past, past);
+    });
+    const source = readFileSync(path, "utf8");
+    expect(theirs(source)).not.toBe(source);
+    expect(theirs(source).length).toBe(source.length);
+    expect(write).toThrow(refused);
+    expect(readFileSync(path, "utf8")).toBe(theirs(source));
+    expect(statSync(path).mtimeMs).toBe(past.getTime());
+    expect(readdirSync(dir)).toEqual(["bacnet-stack.yml"]);
+  });
+
+  it("by rename, with the very text stackmod read: refused (another file now, whatever it holds)", () => {
+    const { dir, path, write } = saved((file, text) => {
+      writeFileSync(`${file}.editor`, text);
+      renameSync(`${file}.editor`, file);
+    });
+    const source = readFileSync(path, "utf8");
+    expect(write).toThrow(refused);
+    expect(readFileSync(path, "utf8")).toBe(source);
+    expect(readdirSync(dir)).toEqual(["bacnet-stack.yml"]);
+  });
+
+  it("only read by someone else meanwhile: written", () => {
+    const { path, write } = saved((file) => void readFileSync(file));
+    expect(write()).toEqual({ written: true, extras: [] });
+    expect(readFileSync(path, "utf8")).toContain("bacnet-proxy");
   });
 });

@@ -7,9 +7,10 @@ import { testDir } from "../helpers/paths.js";
 
 /**
  * Each input of a run is read once: counted through the built binary under strace, every
- * open(2) of the file by the process and its threads, so that what a folder scan reads to
- * find the stack files, the -c merge and the per-file report, and the `.env` that the files
- * of a folder share all count. strace is installed by .ci/install-deps.sh.
+ * open(2) of the file by the process and its threads and every byte read(2) or pread64(2)
+ * gave from it, so that what a folder scan reads to find the stack files, the -c merge and
+ * the per-file report, the `.env` that the files of a folder share, and the check before
+ * `--write` replaces a file all count. strace is installed by .ci/install-deps.sh.
  */
 const bin = resolve(testDir, "..", "bin", "stackmod.js");
 const example = readFileSync(resolve(testDir, "..", "examples", "bacnet-stack.yml"), "utf8");
@@ -59,22 +60,61 @@ function run(command: string, args: readonly string[], cwd: string, input?: stri
   });
 }
 
-/** How many times the run opened each file of its folder, by name (files never opened are left out). */
-async function opensOf(args: readonly string[]): Promise<{ code: number; opens: Record<string, number> }> {
+/**
+ * The syscalls of a trace (each line starts with the thread's id, padded to five columns), each on
+ * one line: a call strace split in two (`<unfinished ...>`, `<... read resumed>`) joined.
+ */
+function syscallsOf(trace: string): string[] {
+  const pending = new Map<string, string>();
+  const calls: string[] = [];
+  for (const line of trace.split("\n")) {
+    const pid = /^\d+/.exec(line)?.[0];
+    if (pid === undefined) continue;
+    if (line.endsWith(" <unfinished ...>")) {
+      pending.set(pid, line.slice(0, -" <unfinished ...>".length));
+      continue;
+    }
+    const resumed = /^\d+\s+<\.\.\. \w+ resumed>/.exec(line);
+    if (resumed) {
+      calls.push(pending.get(pid) + line.slice(resumed[0].length));
+      pending.delete(pid);
+    } else calls.push(line);
+  }
+  return calls;
+}
+
+interface Traced {
+  code: number;
+  /** How many times the run opened each file of its folder, by name (files never opened are left out). */
+  opens: Record<string, number>;
+  /** How many times over the run read each file: the bytes read from it over its size. */
+  reads: Record<string, number>;
+}
+
+async function traceOf(args: readonly string[]): Promise<Traced> {
   const dir = freshFolder();
   const trace = join(dir, "..", `${folders}.trace`);
-  const traced = await run("strace", ["-f", "-qq", "-e", "trace=/^open", "-o", trace, bin, ...args], dir);
+  // -y names the file behind each descriptor, in the arguments and in what an open returns.
+  const strace = ["-f", "-qq", "-y", "-s", "0", "-e", "trace=/^open,read,pread64", "-o", trace];
+  const traced = await run("strace", [...strace, bin, ...args], dir);
   const opens: Record<string, number> = {};
-  for (const line of readFileSync(trace, "utf8").split("\n")) {
-    const match = /open\w*\((?:AT_FDCWD, )?"([^"]+)", [^)]*\) = \d+/.exec(line);
-    if (!match) continue;
-    const path = resolve(dir, match[1]!);
-    if (path.startsWith(dir + "/")) {
-      const name = path.slice(dir.length + 1);
-      if (name in tree) opens[name] = (opens[name] ?? 0) + 1;
-    }
+  const bytes: Record<string, number> = {};
+  const nameOf = (path: string) => {
+    const name = path.startsWith(dir + "/") ? path.slice(dir.length + 1) : undefined;
+    return name !== undefined && name in tree ? name : undefined;
+  };
+  for (const call of syscallsOf(readFileSync(trace, "utf8"))) {
+    const opened = /^\d+\s+open\w*\(.*\) = \d+<([^>]+)>$/.exec(call);
+    const read = /^\d+\s+(?:read|pread64)\(\d+<([^>]+)>, .*\) = (\d+)$/.exec(call);
+    const name = nameOf((opened ?? read)?.[1] ?? "");
+    if (name === undefined) continue;
+    if (opened) opens[name] = (opens[name] ?? 0) + 1;
+    else bytes[name] = (bytes[name] ?? 0) + Number(read![2]);
   }
-  return { code: traced.code, opens };
+  const reads = Object.fromEntries(
+    Object.entries(bytes).map(([name, total]) => [name, total / Buffer.byteLength(tree[name]!)]),
+  );
+  return { code: traced.code, opens, reads };
 }
 
 describe("each input is read once", () => {
@@ -83,7 +123,8 @@ describe("each input is read once", () => {
   });
 
   const once = { "stack.yml": 1, "gateway.yml": 1, "over.yml": 1, "ci.yml": 1, ".env": 1 };
-  const rows: [string, string[], number, Record<string, number>][] = [
+  // Each file is read once; `opens` may count one more open, which reads nothing.
+  const rows: [string, string[], number, Record<string, number>, Record<string, number>?][] = [
     // The scan reads each YAML file to tell a stack file from other YAML; the run reads no file again.
     ["check .", ["check", "."], 1, once],
     ["rewrite . (the diff)", ["rewrite", "."], 0, once],
@@ -107,13 +148,13 @@ describe("each input is read once", () => {
       0,
       { "stack.yml": 1, "over.yml": 1, ".env": 1 },
     ],
-    // --write opens each file it replaces once more, just before the rename, to make sure that it
-    // still holds the text the rewrite started from (a file saved meanwhile is never overwritten).
-    ["rewrite --write .", ["rewrite", "--write", "."], 0, { ...once, "stack.yml": 2, "gateway.yml": 2 }],
+    // --write compares each file it replaces with the stamp its read took, just before the rename,
+    // and holds it open through the rename (a save in place then is put back): opened again, not read.
+    ["rewrite --write .", ["rewrite", "--write", "."], 0, once, { ...once, "stack.yml": 2, "gateway.yml": 2 }],
   ];
-  for (const [name, args, code, expected] of rows) {
+  for (const [name, args, code, reads, opens = reads] of rows) {
     it(name, async () => {
-      expect(await opensOf(args)).toEqual({ code, opens: expected });
+      expect(await traceOf(args)).toEqual({ code, opens, reads });
     });
   }
 

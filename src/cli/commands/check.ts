@@ -55,7 +55,7 @@ export async function runCheck(
         if (done.error) throw done.error;
         result = done.result!;
       } else {
-        const source = readLayer ? readLayer(path) : readInput(input, reading);
+        const source = readLayer ? readLayer(path) : readInput(input, reading).text;
         reporter.read(path, Buffer.byteLength(source));
         result = withSlowHeapGrowth(source.length, () =>
           layered ? layered(path) : check(source, optionsFor(path, options, dotenvs)),

@@ -6,7 +6,7 @@ import { exitCodes, type ExitCode } from "../../exit-codes.js";
 import { describeExtraFiles } from "../../io/extra-files.js";
 import { readingOnce, readInput, writeRewrite } from "../../io/file-run.js";
 import type { DotenvCache } from "../../io/env-files.js";
-import { readSource } from "../../io/inputs.js";
+import { readSource, readSourceFile, type SourceFile } from "../../io/inputs.js";
 import { optionsFor } from "../parallel-check.js";
 import { layeredRewrite } from "../../layered/per-file.js";
 import { Reporter } from "../reporter.js";
@@ -31,7 +31,7 @@ export interface RewriteFlags extends CommonFlags {
   [optionFlag: string]: unknown;
 }
 
-type Computed = { path: string; source: string; result: RewriteResult } | { path: string; error: StackmodError };
+type Computed = { path: string; source: SourceFile; result: RewriteResult } | { path: string; error: StackmodError };
 
 export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv: readonly string[]): ExitCode {
   refuseConflicts(paths, flags);
@@ -56,9 +56,9 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     ...(flags.fix ? { fix: flags.fix } : {}),
   };
   // -c: the merge and the per-file loop both ask for each file; it is read once.
-  const readLayer = flags.composeFile ? readingOnce((path) => readSource(path, reading)) : undefined;
+  const readLayer = flags.composeFile ? readingOnce((path) => readSourceFile(path, reading)) : undefined;
   const layered = flags.composeFile
-    ? layeredRewrite(flags.composeFile, readLayer!, {
+    ? layeredRewrite(flags.composeFile, (path) => readLayer!(path).text, {
         ...rewriteOptions,
         ...optionsFor(flags.composeFile[0]!, base),
       })
@@ -78,9 +78,10 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
     reporter.starting(index, path);
     try {
       const source = readLayer ? readLayer(path) : readInput(input, reading);
-      reporter.read(path, Buffer.byteLength(source));
-      const result = withSlowHeapGrowth(source.length, () =>
-        layered ? layered(path) : rewrite(source, { ...rewriteOptions, ...optionsFor(path, base, dotenvs) }),
+      const { text } = source;
+      reporter.read(path, Buffer.byteLength(text));
+      const result = withSlowHeapGrowth(text.length, () =>
+        layered ? layered(path) : rewrite(text, { ...rewriteOptions, ...optionsFor(path, base, dotenvs) }),
       );
       return { path, source, result };
     } catch (error) {
