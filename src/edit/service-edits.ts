@@ -26,7 +26,7 @@ import { TopLevelDeclarations } from "./top-level.js";
 import type { TextEdit } from "./text-edits.js";
 import { YamlEditor } from "./yaml-editor.js";
 import { flow, type Plain } from "./render.js";
-import { blockEnd, blockSpan, dashOffset, detectStyle, keyStart, nodeStart } from "./style.js";
+import { blockEnd, dashOffset, detectStyle, keyStart, nodeStart } from "./style.js";
 
 export type EnvVar = [name: string, value: string];
 
@@ -76,6 +76,8 @@ export class ServiceEdits {
   private readonly leftHost = new Set<ServiceModel>();
   /** Keys of a service this run wrote whole (created, replaced, overridden): the value, its edits, how. */
   private readonly wholeValues = new Map<ServiceModel, Map<string, WholeValue>>();
+  /** Keys this run added to mappings inside a service's keys, by mapping: a second addition merges in. */
+  private readonly nestedAdditions = new WeakMap<YAMLMap, Map<string, NestedAddition>>();
 
   /**
    * Keys of services no strategy was applied to that a strategy changed on purpose
@@ -734,14 +736,18 @@ export class ServiceEdits {
       this.setIn(entry.value, rest, value, below);
       return;
     }
-    this.writeKey(map, key, rest.length === 0 ? value : withPath(below, rest, value));
+    this.writeKey(map, key, rest.length === 0 ? value : withPath(below, rest, value), { nested: true });
   }
 
-  /** `key: value` in `map`: under a key written without a value, in place of its pair, or added. */
-  private writeKey(map: YAMLMap, key: string, value: Plain): void {
+  /**
+   * `key: value` in `map`: under a key written without a value, in place of its pair, or added; added
+   * `nested` inside a service's key, where a second addition merges into the first (`addNested`).
+   */
+  private writeKey(map: YAMLMap, key: string, value: Plain, how: { nested?: boolean } = {}): void {
     const entry = this.model.resolver.get(map, key);
     if (isOwn(entry) && isEmptyValue(entry.pair) && isFilled(value)) this.editor.fillEmpty(map, entry.pair, value);
     else if (entry?.local) this.editor.replacePair(map, entry.pair, key, value);
+    else if (how.nested) this.addNested(map, key, value);
     else this.editor.addPair(map, key, value);
   }
 
@@ -754,24 +760,36 @@ export class ServiceEdits {
     const byKey = this.wholeValues.get(service) ?? new Map<string, WholeValue>();
     this.wholeValues.set(service, byKey);
     const earlier = byKey.get(key);
-    if (earlier) this.editor.withdraw(earlier.edits);
-    const mark = this.editor.list().length;
-    write(value);
-    byKey.set(key, { value, edits: this.editor.list().slice(mark), write });
+    const edits = this.editor.redo(earlier?.edits ?? [], () => write(value));
+    byKey.set(key, { value, edits, write });
+  }
+
+  /**
+   * Adds `key: value` to a mapping inside a service's key (`placement:` under its own `deploy:`) that
+   * does not write `key`. A second addition of the key to the same mapping (a restart policy fix and
+   * split's placement, both under `deploy:`) merges into the first one's text: one key, not two.
+   */
+  private addNested(map: YAMLMap, key: string, value: Plain): void {
+    const byKey = this.nestedAdditions.get(map) ?? new Map<string, NestedAddition>();
+    this.nestedAdditions.set(map, byKey);
+    const earlier = byKey.get(key);
+    const merged = earlier && isTree(value) ? mergePlain(earlier.value, value) : value;
+    const edits = this.editor.redo(earlier?.edits ?? [], () => this.editor.addPair(map, key, merged));
+    byKey.set(key, { value: merged, edits });
   }
 
   private mergeInto(map: YAMLMap, tree: Tree, resolved: unknown): void {
     for (const [key, value] of Object.entries(tree)) {
       const entry = this.model.resolver.get(map, key);
       if (!entry) {
-        this.editor.addPair(map, key, value);
+        this.addNested(map, key, value);
       } else if (isOwn(entry) && isMap(entry.value) && isTree(value)) {
         this.mergeInto(entry.value, value, isTree(resolved) ? resolved[key] : undefined);
       } else if (isTree(value)) {
         // From an anchor or a merge key: the whole key is overridden here, the anchor stays as it is.
         const merged = mergePlain((isTree(resolved) ? resolved[key] : null) as Plain, value);
         if (entry.local) this.editor.replaceWithFlow(entry.pair.value as Node, merged);
-        else this.editor.addPair(map, key, merged);
+        else this.addNested(map, key, merged);
       }
     }
   }
@@ -800,10 +818,7 @@ export class ServiceEdits {
       const keyColumn = source.indentAt(keyStart(source, pair));
       const dashColumn = source.indentAt(dash);
       const column = dashColumn > keyColumn ? dashColumn : keyColumn + editor.style.indent;
-      const lines = editor.render({ [attachment.key]: wanted[attachment.key]! }, column);
-      const span = blockSpan(source, dash, editor.blockEnd(node));
-      if (span.afterIndicator) lines[0] = lines[0]!.slice(column);
-      editor.splice(span.start, span.end, lines.join(source.eol) + (span.afterIndicator ? "" : source.eol));
+      editor.replaceItemByEntry(node, attachment.key, wanted[attachment.key]!, column);
     }
   }
 
@@ -829,6 +844,12 @@ export class ServiceEdits {
       }
     }
   }
+}
+
+/** A key this run added to a mapping inside a service's key: the value written, and the edits that wrote it. */
+interface NestedAddition {
+  value: Plain;
+  edits: readonly TextEdit[];
 }
 
 /** A value this run wrote whole for a key, the edits that wrote it, and how to write it again. */

@@ -13,13 +13,16 @@ export interface TextEdit {
 export class TextEdits {
   private readonly edits: (TextEdit & { order: number })[] = [];
   private inFront = false;
+  /** Edits added so far, withdrawn ones included: the rank of the next one among those at its offset. */
+  private added = 0;
 
   /** Called with every edit before it is recorded; it throws to refuse one (text that must not change). */
   guard: ((start: number, end: number) => void) | undefined;
 
   add(start: number, end: number, text: string): void {
     this.guard?.(start, end);
-    const order = this.inFront ? this.edits.length - Number.MAX_SAFE_INTEGER : this.edits.length;
+    const order = this.inFront ? this.added - Number.MAX_SAFE_INTEGER : this.added;
+    this.added += 1;
     this.edits.push({ start, end, text, order });
   }
 
@@ -45,6 +48,25 @@ export class TextEdits {
   withdraw(edits: readonly TextEdit[]): void {
     const gone = new Set(edits);
     for (let i = this.edits.length - 1; i >= 0; i -= 1) if (gone.has(this.edits[i]!)) this.edits.splice(i, 1);
+  }
+
+  /**
+   * Takes back `old` and records the edits `fn` adds in their place: among insertions at one offset they
+   * keep the rank of the first of `old`, so that text nested in a block stays ahead of a sibling added
+   * after it. Returns the edits `fn` added.
+   */
+  redo(old: readonly TextEdit[], fn: () => void): TextEdit[] {
+    const gone = new Set(old);
+    const ranks = this.edits.filter((edit) => gone.has(edit)).map((edit) => edit.order);
+    this.withdraw(old);
+    const mark = this.edits.length;
+    fn();
+    const made = this.edits.slice(mark);
+    if (ranks.length > 0) {
+      const rank = Math.min(...ranks);
+      for (const edit of made) edit.order = rank;
+    }
+    return made;
   }
 
   /** The edits in the order they were added. */

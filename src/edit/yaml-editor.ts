@@ -27,9 +27,9 @@ export class YamlEditor {
     return this.edits.list();
   }
 
-  /** Takes back edits made earlier (a key written whole again, see `TextEdits.withdraw`). */
-  withdraw(edits: readonly TextEdit[]): void {
-    this.edits.withdraw(edits);
+  /** Takes back `old` and makes the edits of `fn` in their place and rank (see `TextEdits.redo`). */
+  redo(old: readonly TextEdit[], fn: () => void): TextEdit[] {
+    return this.edits.redo(old, fn);
   }
 
   /** Maps an offset of the output back to the text as read (see `TextEdits.backMap`). */
@@ -131,7 +131,9 @@ export class YamlEditor {
     );
     const [first, ...rest] = lines;
     if (this.source.text.slice(dash, end).includes("\n")) {
-      this.edits.add(dash, end, [first!.slice(column), ...rest].join(this.source.eol));
+      // Its lines are replaced, the first one's comment kept.
+      lines[0] = first! + this.lineComment(dash);
+      this.replaceLines(dash, this.blockEnd(item), column, lines);
       return;
     }
     this.edits.add(dash, end, first!.slice(column));
@@ -211,7 +213,10 @@ export class YamlEditor {
     this.edits.add(node.range![0], node.range![1], flow(value));
   }
 
-  /** Replaces a whole pair (key and value) with new entries at the same place, in block style. */
+  /**
+   * Replaces a whole pair (key and value) with new entries at the same place, in block style. A comment
+   * on the key's own line (`ports: [80]  # why`, `ports: # why`) stays on it: it is about the key.
+   */
   replacePair(map: YAMLMap, pair: Pair, key: string, value: Plain): void {
     if (map.flow) {
       this.edits.add(keyStart(this.source, pair), this.valueEnd(pair), flow({ [key]: value }).slice(1, -1));
@@ -221,13 +226,48 @@ export class YamlEditor {
     const column = this.source.indentAt(first);
     const end = this.blockEnd((pair.value as Node | null) ?? (pair.key as Node));
     const lines = mapEntry(key, value, column, this.style);
+    lines[0] += this.lineComment(first);
+    this.replaceLines(first, end, column, lines);
+  }
+
+  /**
+   * Replaces a block list item, from its dash to the end of its last line, by the mapping entry
+   * `key: value` at `column` (a list of networks becoming a mapping), its first line's comment kept.
+   */
+  replaceItemByEntry(item: Node, key: string, value: Plain, column: number): void {
+    const dash = dashOffset(this.source, item) ?? item.range![0];
+    const lines = block({ [key]: value }, column, this.style);
+    lines[0] += this.lineComment(dash);
+    this.replaceLines(dash, this.blockEnd(item), column, lines);
+  }
+
+  /**
+   * Replaces the lines of a block node that starts at `first` and ends at `end` by `lines`, which
+   * start at `column`; an indicator before `first` on its line (`- `, `: `) stays (see `blockSpan`).
+   */
+  private replaceLines(first: number, end: number, column: number, lines: string[]): void {
+    const { eol } = this.source;
     const span = blockSpan(this.source, first, end);
     if (span.afterIndicator) {
       lines[0] = lines[0]!.slice(column);
-      this.edits.add(span.start, span.end, lines.join(this.source.eol));
+      this.edits.add(span.start, span.end, lines.join(eol));
       return;
     }
-    this.edits.add(span.start, end, lines.join(this.source.eol) + this.source.eol);
+    this.edits.add(span.start, span.end, lines.join(eol) + eol);
+  }
+
+  /** The comment that ends the line holding `offset`, after it, with the blanks before it (`  # why`); "" if none. */
+  private lineComment(offset: number): string {
+    const text = this.source.text;
+    const lineStart = this.source.lineStart(offset);
+    let lineEnd = this.source.lineEnd(offset) - 1;
+    if (text[lineEnd - 1] === "\r") lineEnd -= 1;
+    const line = text.slice(lineStart, lineEnd);
+    const at = commentStart(line);
+    if (at < offset - lineStart) return "";
+    let blanks = at;
+    while (blanks > 0 && (line[blanks - 1] === " " || line[blanks - 1] === "\t")) blanks -= 1;
+    return line.slice(blanks);
   }
 
   /** Block rendering helper for transforms that build larger text. */
@@ -339,6 +379,8 @@ function commentStart(line: string): number {
   for (let index = 0; index < line.length; index += 1) {
     const char = line[index]!;
     if (quote === '"' && char === "\\") index += 1;
+    // `''` inside single quotes is one quote, not the end of the scalar.
+    else if (quote === "'" && char === "'" && line[index + 1] === "'") index += 1;
     else if (quote !== undefined && char === quote) quote = undefined;
     else if (quote === undefined && (char === '"' || char === "'") && (index === 0 || opensToken(line[index - 1]!)))
       quote = char;

@@ -201,6 +201,32 @@ describe("ServiceEdits: a service's own keys are edited in place", () => {
     );
   });
 
+  it("adds a key under an own mapping once, however many additions make it: they merge into one", () => {
+    const text =
+      y("services:", "  a:", "    deploy:", "      mode: replicated", "    image: x") +
+      y("  b:", "    image: x", "    deploy:", "      mode: global") +
+      nets;
+    const out = edited(text, (edits, s) => {
+      edits.setNested(s("a"), ["deploy", "placement", "constraints"], ["node.role == manager"]);
+      edits.addUnder(s("a"), "deploy", { placement: { preferences: [{ spread: "node.labels.zone" }] } });
+      edits.addUnder(s("a"), "deploy", { restart_policy: { condition: "any" } });
+      edits.addUnder(s("a"), "deploy", { restart_policy: { max_attempts: 3 } });
+      // b's deploy: ends where b does: a key added to b itself after it must stay after its placement.
+      edits.ahead(() => edits.addUnder(s("b"), "deploy", { placement: { preferences: [{ spread: "node.id" }] } }));
+      edits.appendToList(s("b"), "extra_hosts", ["h:10.0.0.1"]);
+      edits.setNested(s("b"), ["deploy", "placement", "constraints"], ["node.role == worker"]);
+    });
+    expect(out).toBe(
+      y("services:", "  a:", "    deploy:", "      mode: replicated", "      placement:", "        constraints:") +
+        y("          - node.role == manager", "        preferences:", "          - spread: node.labels.zone") +
+        y("      restart_policy:", "        condition: any", "        max_attempts: 3", "    image: x") +
+        y("  b:", "    image: x", "    deploy:", "      mode: global", "      placement:", "        preferences:") +
+        y("          - spread: node.id", "        constraints:", "          - node.role == worker") +
+        y("    extra_hosts:", "      - h:10.0.0.1") +
+        nets,
+    );
+  });
+
   it("replaces an own scalar environment rather than adding a second key", () => {
     const model = loadModel(y("services:", "  a:", "    image: x", "    environment: old") + nets, { file: "t.yml" });
     const edits = new ServiceEdits(model);
@@ -621,7 +647,7 @@ describe("ServiceEdits: networks", () => {
   });
 
   it("keeps some networks, each with an alias: block list items become entries; an own aliases list grows", () => {
-    // The comment on a list item's line goes with the item it was written for.
+    // The comment on a list item's line goes with the item it was written for: the entry it becomes.
     const text = y(
       "services:",
       "  a:",
@@ -648,7 +674,7 @@ describe("ServiceEdits: networks", () => {
         "services:",
         "  a:",
         "    networks:",
-        "      backend:",
+        "      backend: # why",
         "        aliases:",
         "          - a",
         "  b:",

@@ -284,7 +284,7 @@ describe("YamlEditor: replacing", () => {
     expect(editor.result()).toBe(y("services:", "  a: {image: x, ports: [{target: 80, published: 8080}]}"));
   });
 
-  it("replaces the first pair of an explicit key's value on the line of its `:`, which stays", () => {
+  it("replaces the first pair of an explicit key's value on the line of its `:`, which stays, with its comment", () => {
     const text = y(
       "services:",
       "  a:",
@@ -304,7 +304,7 @@ describe("YamlEditor: replacing", () => {
         "  a:",
         "    deploy:",
         "      ? placement",
-        "      : constraints:",
+        "      : constraints: # where",
         "          - node.hostname == edge-1",
         "        preferences:",
         "          - spread: node.labels.zone",
@@ -362,6 +362,45 @@ describe("YamlEditor: replacing", () => {
     editor.replaceWithFlow(at("services", "a", "image"), "nginx");
     editor.replaceWithFlow(at("services", "a", "image"), "redis");
     expect(() => editor.result()).toThrow(`internal: overlapping edits at offset ${text.indexOf("x")}`);
+  });
+});
+
+describe("YamlEditor: a comment on a replaced line stays on it", () => {
+  it("keeps the comment of a replaced key's own line, after a one-line value or above a block one", () => {
+    const text = y("services:", "  a:", "    image: x  # pinned", '    ports: ["80"]\t# why', "    networks: # LAN");
+    const { editor, map, pair } = open(text + y("      - backend", "      - host # leaves"));
+    const a = map("services", "a");
+    editor.replacePair(a, pair(a, "image"), "image", "nginx");
+    editor.replacePair(a, pair(a, "ports"), "ports", ["8080:80"]);
+    editor.replacePair(a, pair(a, "networks"), "networks", { backend: {} });
+    expect(editor.result()).toBe(
+      y("services:", "  a:", "    image: nginx  # pinned", "    ports:\t# why", '      - "8080:80"') +
+        y("    networks: # LAN", "      backend: {}"),
+    );
+  });
+
+  it("takes no `#` inside quotes for a comment, a doubled single quote included; CRLF kept", () => {
+    const text = y("services:\r", "  a:\r", "    command: 'it''s # not' # it is\r", '    entrypoint: "a # b"\r');
+    const { editor, map, pair } = open(text);
+    const a = map("services", "a");
+    editor.replacePair(a, pair(a, "command"), "command", ["run"]);
+    editor.replacePair(a, pair(a, "entrypoint"), "entrypoint", "sh");
+    expect(editor.result()).toBe(
+      y("services:\r", "  a:\r", "    command: # it is\r", "      - run\r", "    entrypoint: sh\r"),
+    );
+  });
+
+  it("keeps the comment of a multi-line list item's first line, and of an item becoming an entry", () => {
+    const text = y("services:", "  a:", "    ports:", "      - target: 80 # web", "        published: 8080");
+    const { editor, seq } = open(text + y("    networks:", "      - backend # main", "      - host"));
+    const ports = seq("services", "a", "ports");
+    editor.replaceItem(ports, ports.items[0] as Node, ["8080:80"]);
+    const networks = seq("services", "a", "networks");
+    editor.replaceItemByEntry(networks.items[0] as Node, "backend", { aliases: ["a"] }, 6);
+    expect(editor.result()).toBe(
+      y("services:", "  a:", "    ports:", '      - "8080:80" # web', "    networks:", "      backend: # main") +
+        y("        aliases:", "          - a", "      - host"),
+    );
   });
 });
 
