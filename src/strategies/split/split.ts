@@ -288,7 +288,8 @@ function collectorBody(
       if (!("networks" in body) && !("network_mode" in body)) hostNetwork();
     } else if (key === "environment") body.environment = environmentWith(value, env);
     // The processor keeps the container name; Compose refuses two containers of one name.
-    else if (key !== "ports" && key !== "x-stackmod" && key !== "container_name") body[key] = value as Plain;
+    else if (key !== "ports" && key !== "x-stackmod" && key !== "container_name" && !unset(key, value))
+      body[key] = value as Plain;
   }
   if (body.environment === undefined) body.environment = environmentWith(undefined, env);
   rewireCollector(ctx, body);
@@ -297,6 +298,14 @@ function collectorBody(
     body.secrets = [...own, ...secrets.filter((s) => !own.includes(s))];
   }
   return body;
+}
+
+/**
+ * A key written without a value (`deploy:`) sets nothing: docker stack config reads it as absent, so a copy
+ * leaves it out rather than writing `deploy: null`. An extension key's null is data, which docker keeps.
+ */
+function unset(key: string, value: unknown): boolean {
+  return value === null && !key.startsWith("x-");
 }
 
 /**
