@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { exitCodes } from "../src/exit-codes.js";
 import { optionsTable } from "../scripts/options-table.js";
@@ -9,6 +9,7 @@ import { rulesTable } from "../scripts/rules-table.js";
 import { rules } from "../src/rules/index.js";
 import { queuesTable } from "../scripts/queues-table.js";
 import { queueKindList } from "../src/strategies/split/queues/index.js";
+import { sharedNetworkText } from "../src/rules/engine-texts.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -42,6 +43,22 @@ describe("README", () => {
         expect(table, `${t.optionsKey}.${key}`).toContain(`| \`${t.optionsKey}.${key}`);
     }
     for (const key of ["strategy", "ports", "services.NAME.*"]) expect(table).toContain(`| \`${key}\` |`);
+  });
+
+  test("the engine's error at the top is the text the rules know, word for word", () => {
+    expect(readSection(readme, "engine error")).toBe(
+      "```\nstarting container failed: failed to set up container networking: " + sharedNetworkText.text + "\n```\n",
+    );
+  });
+
+  test("a section written by hand names the test that checks it, and that test reads README sections", () => {
+    const checked = [...readme.matchAll(/^<!-- (.+?):start \(checked by (test\/[\w/.-]+\.test\.ts)\) -->$/gm)];
+    expect(checked.map((m) => m[1])).toEqual(expect.arrayContaining(["engine error", "audit example"]));
+    for (const [, name, test] of checked) {
+      const path = new URL(`../${test}`, import.meta.url);
+      expect(existsSync(path), `${name}: ${test}`).toBe(true);
+      expect(readFileSync(path, "utf8"), `${name}: ${test}`).toContain("readSection(");
+    }
   });
 
   test("sections are replaced between their markers and nowhere else", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { expect, it } from "vitest";
 import { rewrite } from "../../../src/index.js";
+import { readSection } from "../../../scripts/readme-sections.js";
 import { testDir } from "../../helpers/paths.js";
 
 const repo = resolve(testDir, "..");
@@ -10,9 +11,8 @@ it("the README shows the setup script that the lan example really gets", () => {
   const readme = readFileSync(resolve(repo, "README.md"), "utf8");
   const path = "examples/multicast-gateway-stack.yml";
   const [file] = rewrite(readFileSync(resolve(repo, path), "utf8"), { file: path, env: {} }).extraFiles;
-  const intro = `(\`${file!.path}\`, mode ${file!.mode.toString(8)}):\n\n\`\`\`sh\n`;
-  const start = readme.indexOf(intro);
-  expect(start, `README.md has no script block after "${intro.trim()}"`).toBeGreaterThan(0);
-  const body = readme.slice(start + intro.length);
-  expect(body.slice(0, body.indexOf("```\n"))).toBe(file!.content);
+  const name = `setup script ${path}`;
+  const intro = `(\`${file!.path}\`, mode ${file!.mode.toString(8)}):\n\n<!-- ${name}:start (`;
+  expect(readme, `README.md has no script block after "${intro.trim()}"`).toContain(intro);
+  expect(readSection(readme, name)).toBe("```sh\n" + file!.content + "```\n");
 });
