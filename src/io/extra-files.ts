@@ -50,8 +50,8 @@ export function checkExtraFile(file: ExtraFile, context: ExtraFileContext): Dest
   const refuse = (why: string): never => {
     throw new StackmodError(
       "BAD_OPTION",
-      `stackmod will not write ${JSON.stringify(file.path)}: ${why}; nothing was written. Set lan.script ` +
-        "(or --lan-script) to a new file name beside the stack file",
+      `stackmod will not write ${JSON.stringify(file.path)}: ${why}; nothing was written. Set ` +
+        `${file.pathOption} to a new file name beside the stack file`,
       where,
     );
   };

@@ -55,6 +55,8 @@ export interface ExtraFile {
   signature: string;
   /** Where its path was chosen (the lan.script option), for an error about that path. */
   origin?: SourcePosition;
+  /** The option that chooses its path, as the error about that path tells the user to set it: `lan.script`. */
+  pathOption: string;
 }
 
 /** Where a transform hands its extra files; a later `put` of the same path replaces the earlier one. */

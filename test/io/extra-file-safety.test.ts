@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { rewrite, rewriteFile, StackmodError } from "../../src/index.js";
+import { checkExtraFile, rewrite, rewriteFile, StackmodError } from "../../src/index.js";
 import { runCli } from "../helpers/run-cli.js";
 import { testDir } from "../helpers/paths.js";
 
@@ -150,5 +150,24 @@ describe("--lan-script from the command line", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("<command line or --config>:1:1: error BAD_OPTION");
     expect(readFileSync(stack, "utf8")).toBe(example);
+  });
+});
+
+describe("an extra file of any strategy", () => {
+  it("refused, says to set the option that chooses its path, the strategy's own", () => {
+    const dir = realpathSync(mkdtempSync(join(tmpdir(), "stackmod-extra-")));
+    const stack = join(dir, "stack.yml");
+    const file = { path: join(dir, "..", "notes.txt"), content: "x\n", mode: 0o644, signature: "x" };
+    const error = (() => {
+      try {
+        checkExtraFile({ ...file, pathOption: "hold.notes (or --hold-notes)" }, { stackFile: stack });
+      } catch (thrown) {
+        return thrown as StackmodError;
+      }
+    })();
+    expect(error?.message).toBe(
+      `stackmod will not write ${JSON.stringify(file.path)}: it is not inside the stack file's folder; nothing ` +
+        "was written. Set hold.notes (or --hold-notes) to a new file name beside the stack file",
+    );
   });
 });

@@ -77,6 +77,7 @@ export const lan = defineStrategy({
       content: setupScript(model.file, path, inScript),
       mode: 0o755,
       signature: setupScriptSignature,
+      pathOption: "lan.script (or --lan-script)",
       origin:
         ctx.options.script === undefined
           ? service.position
