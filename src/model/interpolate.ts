@@ -54,6 +54,39 @@ export function interpolate(text: string, env: Environment): string {
   });
 }
 
+/**
+ * Whether the text uses a variable that is not set and has no default (`${PORT}`, `$PORT`): its value is
+ * where the stack is deployed, not here, so what it becomes here is no reason to refuse the file.
+ */
+export function usesUnsetVariable(text: string, env: Environment): boolean {
+  for (const match of text.matchAll(pattern)) {
+    const name = match[2] ?? match[5];
+    if (name !== undefined && match[3] === undefined && env[name] === undefined) return true;
+  }
+  return false;
+}
+
+/**
+ * Plain data with every string interpolated, as docker interpolates the whole file before it reads any
+ * setting: for the settings stackmod decides on (deploy.mode, constraints, endpoint_mode). A string whose
+ * variable cannot be resolved keeps its text; where stackmod reads it as a value, that is an error of its own.
+ */
+export function interpolateData(value: unknown, env: Environment): unknown {
+  if (typeof value === "string") {
+    try {
+      return interpolate(value, env);
+    } catch (error) {
+      if (error instanceof InterpolationError) return value;
+      throw error;
+    }
+  }
+  if (Array.isArray(value)) return value.map((item) => interpolateData(item, env));
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) result[key] = interpolateData(item, env);
+  return result;
+}
+
 /** Reads a Compose-style .env text: `KEY=value`, `export KEY=value`, comments, quotes. */
 export function parseEnvFile(text: string): Record<string, string> {
   const result: Record<string, string> = {};

@@ -15,8 +15,9 @@ export function parsePort(item: Node, resolver: Resolver, source: SourceText, te
       node: item,
       position,
       raw: undefined,
-      target: toPort(field("target")),
-      published: toPort(field("published")),
+      // strconv.Atoi, which docker casts an interpolated number with, takes a leading +.
+      target: toPort(field("target")?.replace(/^\+/, "")),
+      published: toPort(field("published")?.replace(/^\+/, "")),
       protocol: protocolOf(field("protocol")),
       mode: field("mode") === "host" ? "host" : "ingress",
       ...hostIpOf(field("host_ip")),

@@ -12,6 +12,8 @@ export interface NetworkDecl {
   external: boolean;
   /** `host` and `none` are special only as external networks of that resolved name. */
   special: "host" | "none" | undefined;
+  /** `driver:` with `${VAR}` resolved, as docker reads it. */
+  driver: string | undefined;
   entry: Entry;
 }
 
@@ -54,6 +56,8 @@ export interface ServiceModel {
   position: SourcePosition;
   /** Resolved plain data of the service, aliases and merges applied. */
   data: Record<string, unknown>;
+  /** `data` with every `${VAR}` resolved, as docker reads it: for decisions, never for text to write. */
+  resolved: Record<string, unknown>;
   attachments: Attachment[];
   networks: Entry | undefined;
   networkMode: { value: string; entry: Entry } | undefined;

@@ -5,6 +5,8 @@ import { StackmodError } from "../errors.js";
 import type { ParsedFile } from "../parse/parse.js";
 import { dockerNamePattern } from "./names.js";
 import { splitShortPort } from "./ports.js";
+import { goFloat } from "../parse/docker-scalars.js";
+import { isMergeKey } from "../parse/resolve.js";
 import { fileShape, type StackData } from "./shape.js";
 
 /**
@@ -200,6 +202,7 @@ function offsetOf(file: ParsedFile, path: Path, part: "key" | "value"): number {
  */
 function checkValues(file: ParsedFile, data: StackData): void {
   const at = (path: Path) => file.source.position(offsetOf(file, path, "value"));
+  checkNameKeys(file);
   for (const section of ["services", "networks"] as const) {
     for (const name of Object.keys(data[section] ?? {})) {
       if (dockerNamePattern.test(name)) continue;
@@ -231,7 +234,8 @@ function checkValues(file: ParsedFile, data: StackData): void {
     // and once a strategy takes the service off the host network both would bind its host port.
     const written = new Set<string>();
     body?.ports?.forEach((port, index) => {
-      const problem = portProblem(port);
+      const node = file.resolver.nodeAt(file.root, ["services", name, "ports", index]);
+      const problem = portProblem(port) ?? floatPortProblem(node);
       if (problem) {
         throw new StackmodError(
           "INVALID_PORT",
@@ -253,6 +257,66 @@ function checkValues(file: ParsedFile, data: StackData): void {
   }
 }
 
+/**
+ * A short-syntax port that go-yaml reads as a float (`08`: a leading 0 is octal there and 8 no octal digit;
+ * `80.0`, `1e3`): docker refuses it ("invalid type float64 for port"), where YAML 1.2 would read an integer.
+ */
+function floatPortProblem(node: Node | null): string | undefined {
+  if (!isScalar(node) || typeof node.value !== "number" || node.type !== "PLAIN") return undefined;
+  const source = (node as { source?: string }).source ?? "";
+  if (goFloat(source) === undefined) return undefined;
+  return (
+    `docker reads the port ${source} as the float ${node.value} and refuses a port that is not an integer ` +
+    `("invalid type float64 for port"); write it as "${source}" (a string) or as an integer without a leading 0`
+  );
+}
+
+/**
+ * The keys stackmod reads as names (services, networks, a service's networks) must be strings as docker
+ * reads them: go-yaml reads `1_0:` as the number 10, `true:` as a boolean, `2001-12-14:` as a timestamp,
+ * and docker refuses a mapping with such a key ("json: unsupported type: map[interface {}]interface {}").
+ */
+function checkNameKeys(file: ParsedFile): void {
+  const { resolver, root } = file;
+  const maps: { map: Node | null; what: string }[] = [];
+  for (const section of ["services", "networks"] as const) {
+    const map = resolver.get(root, section)?.value ?? null;
+    maps.push({ map, what: section === "services" ? "service" : "network" });
+    if (section === "services" && isMap(map)) {
+      for (const service of resolver.entries(map)) {
+        const body = service.value;
+        if (isMap(body)) maps.push({ map: resolver.get(body, "networks")?.value ?? null, what: "network" });
+      }
+    }
+  }
+  for (const { map, what } of maps) {
+    if (!isMap(map)) continue;
+    for (const pair of map.items) {
+      const key = pair.key;
+      if (!isScalar(key) || isMergeKey(key)) continue;
+      // go-yaml makes a mapping whose key carries another tag (`!!binary`, `!custom`) one docker refuses.
+      const tagged = key.tag !== undefined && key.tag !== "tag:yaml.org,2002:str";
+      if (typeof key.value === "string" && !tagged) continue;
+      const source = (key as { source?: string }).source ?? String(key.value);
+      const kind = kindOfKey(key.value, key.tag);
+      throw new StackmodError(
+        "INVALID_NAME",
+        `the ${what} name ${source} is read by docker's YAML parser as ${kind}, not a string, and docker ` +
+          `refuses a file with such a key; quote it ("${source}")`,
+        file.source.position(key.range?.[0] ?? 0),
+      );
+    }
+  }
+}
+
+function kindOfKey(value: unknown, tag: string | undefined): string {
+  if (tag !== undefined && tag !== "tag:yaml.org,2002:str")
+    return `a key tagged ${tag.replace("tag:yaml.org,2002:", "!!")}`;
+  if (value instanceof Date) return "a timestamp";
+  if (value === null) return "null (empty)";
+  return `a ${typeof value} (${String(value)})`;
+}
+
 type PortData = NonNullable<NonNullable<NonNullable<StackData["services"]>[string]>["ports"]>[number];
 
 /** JSON with the keys of mappings sorted: two items equal as JSON Schema's uniqueItems compares them write the same. */
@@ -268,6 +332,12 @@ function canonical(value: unknown): string {
 
 /** What is wrong with one `ports:` item, when a number in it is out of range. */
 function portProblem(port: PortData): string | undefined {
+  // A schema's mapping takes a Date as well: go-yaml's timestamp, which docker refuses as a port.
+  if ((port as unknown) instanceof Date) {
+    return (
+      "docker reads this port as a timestamp (its YAML parser takes YYYY-MM-DD as a date) and refuses it; " + "quote it"
+    );
+  }
   const numbers: [string, string][] = [];
   if (typeof port === "number") numbers.push(["target", String(port)]);
   else if (typeof port === "string") {
@@ -278,6 +348,9 @@ function portProblem(port: PortData): string | undefined {
   } else {
     for (const field of ["target", "published"] as const) {
       const value = port[field];
+      if (typeof value === "number" && (!Number.isInteger(value) || value < 0)) {
+        return `${field} port ${value} is no port number; ports are 1-65535`;
+      }
       if (typeof value === "number" || (typeof value === "string" && !value.includes("$")))
         numbers.push([field, String(value)]);
     }

@@ -15,6 +15,7 @@ import {
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { indexAliases } from "./aliases.js";
 import { composeDocuments, NestingTooDeep } from "./compose.js";
+import { dockerScalarTags } from "./docker-scalars.js";
 import { Resolver } from "./resolve.js";
 import { SourceText, type Origin } from "./source-text.js";
 import { explainSyntaxError } from "./syntax-messages.js";
@@ -52,7 +53,15 @@ export interface ParsedFile {
   maxAliasCount: number;
 }
 
-const parseOptions = { merge: true, uniqueKeys: false, prettyErrors: false, strict: true } as const;
+/** `schema` and `customTags` given, so that a `%YAML 1.1` directive cannot switch yaml to its 1.1 schema. */
+const parseOptions = {
+  merge: true,
+  uniqueKeys: false,
+  prettyErrors: false,
+  strict: true,
+  schema: "core",
+  customTags: dockerScalarTags,
+} as const;
 
 /** Parses one stack file; every problem becomes one StackmodError with its position. */
 export function parseStackFile(

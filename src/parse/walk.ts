@@ -1,4 +1,5 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node, type Pair } from "yaml";
+import { goInteger } from "./docker-scalars.js";
 
 /** What one walk of a parsed document finds, for the checks of the parse and for every later reader. */
 export interface DocumentWalk {
@@ -86,7 +87,7 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
 /** An integer literal beyond 2^53: the number read is not the one written. */
 function inexact(value: unknown, source: string | undefined): boolean {
   if (typeof value !== "number" || Number.isSafeInteger(value) || !Number.isInteger(value)) return false;
-  return /^[-+]?(0x[0-9a-fA-F]+|0o[0-7]+|[0-9]+)$/.test(source ?? "");
+  return goInteger(source ?? "") !== undefined;
 }
 
 /**

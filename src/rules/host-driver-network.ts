@@ -29,9 +29,7 @@ export const hostDriverNetwork: Rule<"host-driver-network"> = {
     const findings: Finding<"host-driver-network">[] = [];
     for (const network of model.networks.values()) {
       if (network.external || !network.entry.local) continue;
-      const body = network.entry.value;
-      const driver = body && "get" in body ? model.resolver.get(body as never, "driver")?.value : undefined;
-      if (!driver || (driver as { value?: unknown }).value !== "host") continue;
+      if (network.driver !== "host") continue;
       const at = model.positionOf(network.entry.pair.key as Node | null);
       findings.push(
         fileFindingOf(

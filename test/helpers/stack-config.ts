@@ -1,8 +1,12 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+
+const execFileAsync = promisify(execFile);
 
 export interface StackConfigInput {
   /** The files in the order given to `-c`, by name. */
@@ -28,13 +32,7 @@ export function stackConfig(input: StackConfigInput): StackConfigResult {
       writeFileSync(join(dir, name), text);
       args.push("-c", name);
     }
-    const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: dir,
-      DOCKER_HOST: "unix:///nonexistent.sock",
-      ...input.env,
-    };
-    const output = execFileSync("docker", args, { cwd: dir, stdio: "pipe", env }).toString();
+    const output = execFileSync("docker", args, { cwd: dir, stdio: "pipe", env: configEnv(dir, input) }).toString();
     return { ok: true, output };
   } catch (error) {
     const e = error as { stderr?: Buffer; message: string };
@@ -42,6 +40,35 @@ export function stackConfig(input: StackConfigInput): StackConfigResult {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `stackConfig` without blocking: for tests that run many files, a few at a time. */
+export async function stackConfigAsync(input: StackConfigInput): Promise<StackConfigResult> {
+  const dir = await mkdtemp(join(tmpdir(), "stackmod-layers-"));
+  try {
+    for (const name of input.companions ?? []) await writeFile(join(dir, name), "");
+    const args = ["stack", "config"];
+    for (const [name, text] of input.files) {
+      await writeFile(join(dir, name), text);
+      args.push("-c", name);
+    }
+    const { stdout } = await execFileAsync("docker", args, { cwd: dir, env: configEnv(dir, input) });
+    return { ok: true, output: stdout };
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    return { ok: false, error: e.stderr || e.message };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function configEnv(dir: string, input: StackConfigInput): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    DOCKER_HOST: "unix:///nonexistent.sock",
+    ...input.env,
+  };
 }
 
 /** One service's ports as `docker stack config` writes them for a one-file stack; throws if docker refuses it. */

@@ -125,7 +125,8 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): Map<string, number> 
   const { service, edits, options, model, notes } = ctx;
   const compose = model.dialect === "compose";
   const longSyntax = !compose && atLeast(model.version, 3, 2);
-  const dnsrr = !compose && (service.data.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
+  const dnsrr =
+    !compose && (service.resolved.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
   // swarmkit refuses the pair (manager/controlapi/service.go, validateEndpointSpec).
   const mode = dnsrr ? "host" : options.publish;
   if (mode === "host" && !longSyntax && !compose) {

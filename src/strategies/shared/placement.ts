@@ -28,7 +28,7 @@ const pinPattern = /^\s*node\.(?:hostname|id)\s*==\s*\S/;
  * matching node), puts the two on the same node.
  */
 export function sameNode(service: ServiceModel, opts: { globalHolds?: boolean } = {}): SameNode {
-  const deploy = (service.data.deploy ?? {}) as { mode?: unknown; placement?: { constraints?: unknown } };
+  const deploy = (service.resolved.deploy ?? {}) as { mode?: unknown; placement?: { constraints?: unknown } };
   const raw = deploy.placement?.constraints;
   const constraints = Array.isArray(raw) ? raw.map(String) : [];
   const pin = constraints.find((c) => pinPattern.test(c));
