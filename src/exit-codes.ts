@@ -2,7 +2,7 @@
 export const exitCodes = {
   /** Nothing to do, or done. */
   ok: 0,
-  /** `check` found errors, or `rewrite --check` would change a file. */
+  /** `check` found errors, or `rewrite --check` would change a file or leaves an error in it. */
   found: 1,
   /** Bad usage, unreadable or invalid input, or a service that cannot be rewritten as asked. */
   error: 2,

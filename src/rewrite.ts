@@ -26,6 +26,7 @@ import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { inlineExtends } from "./rules/stack/extends.js";
 import { ServiceEdits, type EditResult } from "./edit/service-edits.js";
 import type { TextEdit } from "./edit/text-edits.js";
+import type { SourceText } from "./parse/source-text.js";
 import type { ExtraFile, Notes, Transform } from "./strategies/strategy.js";
 import { transforms } from "./strategies/index.js";
 
@@ -82,8 +83,13 @@ export interface RewriteResult {
   notes: Note[];
   /** Each flow of every rewritten service, kept (and how) or lost (and why). */
   flows: Flow[];
-  /** Findings left in the output (warnings, and errors of skipped services). */
+  /** Findings left in the output, at their place in it (warnings, and errors of skipped services). */
   remaining: Finding[];
+  /**
+   * The errors of `remaining`, each at its place in the input: where the user finds it in the file
+   * until the output is written (a skipped service, a key no fix covers, a file-level finding).
+   */
+  remainingInInput: Finding[];
   /** The options each strategy ran with, and where each came from (`--verbose` shows them). */
   settings: ServiceSettings[];
   /** Files the strategies want written beside the stack file (the lan setup script); never written here. */
@@ -107,10 +113,18 @@ export function rewriteWith(source: string, options: RewriteOptions, strategies:
   // while the output is parsed again, so a huge file's two parses do not add up in memory.
   let planned: Plan;
   let remaining: Finding[];
+  let remainingInInput: Finding[];
   try {
     planned = plan(source, options, strategies);
     const { file, dialect, output, findings } = planned;
-    remaining = output === source ? findings : verify(output, { ...options, file, target: dialect }, planned);
+    if (output === source) {
+      remaining = findings;
+      remainingInInput = findings.filter((f) => f.severity === "error");
+    } else {
+      const checked = verifyOutput(output, { ...options, file, target: dialect }, planned);
+      remaining = checked.findings;
+      remainingInInput = remaining.filter((f) => f.severity === "error").map(checked.inInput);
+    }
   } catch (error) {
     throw internalError(options.file ?? "<stdin>", error);
   }
@@ -128,6 +142,7 @@ export function rewriteWith(source: string, options: RewriteOptions, strategies:
     notes,
     flows: planned.flows,
     remaining,
+    remainingInInput,
     settings: planned.settings,
     extraFiles,
     engine: engine.text,
@@ -159,6 +174,9 @@ export interface Plan {
   unchanged: Unchanged;
   /** Where the first rewritten service is: stackmod's own mistakes are reported there. */
   where: SourcePosition;
+  /** The input's text, and where an offset of the output comes from in it (inserted text: where it went in). */
+  input: SourceText;
+  toInput: (offset: number) => number;
   /** Services renamed in place, new name to old (split). */
   renamed: Map<string, string>;
   /** Services added as a copy of another's settings (split's collector), new name to the original. */
@@ -360,7 +378,7 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
     }
   }
   deploy.write();
-  const { output, edits: spliced } = edits.finish();
+  const { output, edits: spliced, back } = edits.finish();
   const applied = model.services.flatMap((s) =>
     done.has(s.name) ? [{ service: s.name, strategy: done.get(s.name)!, ...decisions.get(s.name) }] : [],
   );
@@ -392,6 +410,8 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
       line: 1,
       column: 1,
     },
+    input: input.parsed.source,
+    toInput: (offset) => pass0.back(keysPass.back(back(offset))),
   };
 }
 
@@ -508,6 +528,15 @@ function askedFixes(fix: string[] | undefined): (rule: RuleId) => boolean {
  * error at the rewritten service.
  */
 export function verify(output: string, options: RewriteOptions & { file: string }, planned: Plan): Finding[] {
+  return verifyOutput(output, options, planned).findings;
+}
+
+/** `verify`, and a finding of the output at its place in the input. */
+function verifyOutput(
+  output: string,
+  options: RewriteOptions & { file: string },
+  planned: Plan,
+): { findings: Finding[]; inInput: (finding: Finding) => Finding } {
   const internal = (what: string) =>
     new StackmodError(
       "INTERNAL",
@@ -543,7 +572,19 @@ export function verify(output: string, options: RewriteOptions & { file: string 
   if (mismatch) throw internal(`${mismatch}: its edit does not say what it meant`);
   const changed = changedUnchanged(model, planned.unchanged);
   if (changed) throw internal(`${changed}, which it was not asked to change`);
-  return after;
+  const source = model.parsed.source;
+  const inInput = (finding: Finding): Finding => {
+    const offset = offsetOf(source, finding.line, finding.column);
+    return { ...finding, ...planned.input.position(planned.toInput(offset)) };
+  };
+  return { findings: after, inInput };
+}
+
+/** The offset of a 1-based line and column of `source`, as `SourceText.position` gives them (a BOM is no column). */
+function offsetOf(source: SourceText, line: number, column: number): number {
+  const start = source.lineCounter.lineStarts[line - 1] ?? 0;
+  const bom = source.hasBom && line === 1 ? 1 : 0;
+  return start + column - 1 + bom;
 }
 
 /** What reads differently after the rewrite, of what had to stay the same; undefined when nothing does. */

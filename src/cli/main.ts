@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
       .argument("[paths...]", "files, folders or - for stdin (default: the current folder)"),
   )
     .option("--write", "rewrite the files in place (atomically)")
-    .option("--check", "write nothing; exit 1 if any file would change")
+    .option("--check", "write nothing; exit 1 if any file would change or keeps an error")
     .option("--strict", "exit 1 when a rewrite loses a flow (for CI)")
     .option("--stdout", "print the rewritten file instead of a diff")
     .option("--config <file>", "options file (YAML or JSON) shaped like the top-level x-stackmod block")

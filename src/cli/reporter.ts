@@ -7,7 +7,7 @@ import { colorEnabled, palette, type ColorFlag, type Palette } from "../emit/col
 import { formatGithub } from "../emit/github.js";
 import { formatJson } from "../emit/json.js";
 import { afterCheck, afterDryRun, nextArgs } from "./next-steps.js";
-import type { FileOutcome, RewriteMode, RunOutcome } from "../emit/outcome.js";
+import { remainingErrorsOf, type FileOutcome, type RewriteMode, type RunOutcome } from "../emit/outcome.js";
 import { Progress } from "./progress.js";
 import { formatSarif } from "../emit/sarif.js";
 import { colorDiff, formatError, formatFinding, formatRewriteReport } from "../emit/text.js";
@@ -104,7 +104,8 @@ export class Reporter {
   }
 
   rewritten(file: string, result: RewriteResult, written: boolean): void {
-    this.outcomes.push({ kind: "rewritten", file, result, written });
+    const outcome: FileOutcome = { kind: "rewritten", file, result, written };
+    this.outcomes.push(outcome);
     for (const { service, settings } of result.settings ?? []) {
       for (const setting of settings)
         this.detail(`${file}: "${service}": ${setting.option} = ${JSON.stringify(setting.value)} (${setting.from})`);
@@ -116,7 +117,9 @@ export class Reporter {
     this.progress.clear();
     if (this.mode === "stdout") this.io.stdout(result.output);
     else if (this.mode === "diff") this.io.stdout(colorDiff(result.diff, this.out));
-    for (const line of formatRewriteReport(result, written, this.err, this.flags.quiet)) this.io.stderr(line + "\n");
+    const remaining = remainingErrorsOf(outcome);
+    for (const line of formatRewriteReport(result, written, this.err, this.flags.quiet, remaining))
+      this.io.stderr(line + "\n");
   }
 
   failed(file: string, error: StackmodError): void {

@@ -1,5 +1,5 @@
 import { formatFlow } from "../analysis/flows.js";
-import { lostFlowsOf, type RunOutcome } from "./outcome.js";
+import { lostFlowsOf, reportedFindingsOf, type RunOutcome } from "./outcome.js";
 
 /**
  * GitHub Actions workflow commands (`::error file=F,line=L,col=C,title=T::message`),
@@ -19,7 +19,7 @@ export function formatGithub(run: RunOutcome): string {
       );
       continue;
     }
-    for (const finding of outcome.result.findings) {
+    for (const { finding } of reportedFindingsOf(outcome)) {
       const message = finding.engineError
         ? `${finding.message}\nThe engine says: ${finding.engineError}`
         : finding.message;

@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { Log, Notification, ReportingDescriptor, Result } from "sarif";
 import { rules, type Finding } from "../rules/index.js";
 import { version } from "../version.js";
-import { findingsOf, lostFlowsOf, type RunOutcome } from "./outcome.js";
+import { lostFlowsOf, reportedFindingsOf, type RunOutcome } from "./outcome.js";
 import type { Flow } from "../analysis/flows.js";
 import { describeRanges } from "../rules/engines.js";
 import { engineLine, fixLine } from "../rules/describe.js";
@@ -48,7 +48,7 @@ function sarifLog(run: RunOutcome): Log {
         ],
         columnKind: "utf16CodeUnits",
         results: [
-          ...run.files.flatMap(findingsOf).map(result),
+          ...run.files.flatMap(reportedFindingsOf).map(({ finding, remains }) => result(finding, remains)),
           ...run.files.flatMap(lostFlowsOf).map(({ file, flow }) => lostFlowResult(file, flow)),
         ],
       },
@@ -86,7 +86,8 @@ export function ruleDescriptor(rule: (typeof rules)[number]): ReportingDescripto
   };
 }
 
-function result(finding: Finding): Result {
+/** `remains`: an error a rewrite leaves in the file (no fix covers it, its service skipped). */
+function result(finding: Finding, remains: boolean): Result {
   const text = finding.engineError ? `${finding.message}. The engine says: "${finding.engineError}"` : finding.message;
   return {
     ruleId: finding.rule,
@@ -107,6 +108,7 @@ function result(finding: Finding): Result {
       service: finding.service,
       ...(finding.engineError ? { engineError: finding.engineError } : {}),
       ...(finding.bitesFrom ? { bitesFrom: finding.bitesFrom } : {}),
+      ...(remains ? { remainsAfterRewrite: true } : {}),
     },
   };
 }

@@ -22,14 +22,19 @@ export function formatError(error: StackmodError, color: Palette = plain): strin
   );
 }
 
-/** What `rewrite` did to one file, for standard error; `quiet` leaves it out (errors are reported elsewhere). */
+/**
+ * What `rewrite` did to one file, for standard error; `quiet` leaves out all but the errors it leaves
+ * (`remaining`, each as `check` prints it, where the file has it once the run is over).
+ */
 export function formatRewriteReport(
   result: RewriteResult,
   written: boolean,
   color: Palette = plain,
   quiet = false,
+  remaining: readonly Finding[] = [],
 ): string[] {
-  if (quiet) return [];
+  const left = remaining.map((finding) => formatFinding(finding, color));
+  if (quiet) return left;
   const lines: string[] = [];
   for (const applied of result.applied) {
     const how = applied.direction ? `${applied.strategy} ${applied.direction}` : applied.strategy;
@@ -45,7 +50,7 @@ export function formatRewriteReport(
   for (const finding of result.findings) if (finding.severity === "warning") lines.push(formatFinding(finding, color));
   for (const note of result.notes)
     lines.push(note.level === "warning" ? `${color.yellow("warning:")} ${note.message}` : `  ${note.message}`);
-  return lines;
+  return [...lines, ...left];
 }
 
 /** Colours a unified diff line by line; without colour it is returned as it is. */

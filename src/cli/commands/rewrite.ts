@@ -92,6 +92,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   if (unknown) throw unknown;
   let failed = false;
   let wouldChange = false;
+  let errorsLeft = false;
   let lostFlow = false;
   const cleaned = new Set<string>();
   for (const done of computed) {
@@ -100,6 +101,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       if ("error" in done) throw done.error;
       const { source, result } = done;
       wouldChange ||= result.changed;
+      errorsLeft ||= result.remainingInInput.length > 0;
       lostFlow ||= result.flows.some((flow) => flow.status === "lost");
       const { written, extras } = writeRewrite(path, source, result, {
         write: mode === "write",
@@ -115,7 +117,8 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       reporter.failed(path, internalError(path, error));
     }
   }
-  const found = (flags.check && wouldChange) || (flags.strict && lostFlow);
+  // --check fails where check would: on a file it would change, and on an error that no fix covers.
+  const found = (flags.check && (wouldChange || errorsLeft)) || (flags.strict && lostFlow);
   const code = failed ? exitCodes.error : found ? exitCodes.found : exitCodes.ok;
   reporter.finish(code);
   return code;
