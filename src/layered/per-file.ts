@@ -1,6 +1,7 @@
 import type { CheckOptions, CheckResult } from "../check.js";
 import { StackmodError } from "../errors.js";
-import { checkLayered, rewriteLayered, type Layer } from "./layered.js";
+import { checkLayered, rewriteLayered, type Layer, type LayeredRewriteResult } from "./layered.js";
+import type { Finding } from "../rules/index.js";
 import type { RewriteOptions, RewriteResult } from "../rewrite.js";
 
 /**
@@ -60,5 +61,23 @@ export function layeredRewrite(
   read: (path: string) => string,
   options: Omit<RewriteOptions, "file">,
 ): (path: string) => RewriteResult {
-  return perFile(files, read, (layers) => rewriteLayered(layers, options).files);
+  return perFile(files, read, (layers) => {
+    const merged = rewriteLayered(layers, options);
+    return merged.files.map((result) => withMergedRemaining(result, merged));
+  });
+}
+
+/**
+ * What is left is the merged stack's, each file its own share: one file alone, read with the other
+ * files' networks, would place a declaration that a later file writes in itself.
+ */
+function withMergedRemaining(result: RewriteResult, merged: LayeredRewriteResult): RewriteResult {
+  const remaining = merged.remaining.filter((f) => f.file === result.file);
+  const errors = remaining.filter((f) => f.severity === "error");
+  if (!result.changed) return { ...result, remaining, remainingInInput: errors };
+  // An edited file: each error at its place as read, where the merged stack had it before the rewrite.
+  const asRead = merged.findings.filter((f) => f.file === result.file && f.severity === "error");
+  const same = (a: Finding, b: Finding) => a.rule === b.rule && a.service === b.service && a.message === b.message;
+  const remainingInInput = errors.map((error) => asRead.find((f) => same(f, error)) ?? error);
+  return { ...result, remaining, remainingInInput };
 }

@@ -392,6 +392,29 @@ describe("layered stacks (-c A -c B)", () => {
       });
     });
 
+    it("rewrite -c --check: an error left in the merged stack fails it, printed in the file writing it", async () => {
+      const layers: Layer[] = [
+        {
+          file: "base.yml",
+          text:
+            `version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    networks: [backend]\n    deploy:\n` +
+            `      replicas: 1\nnetworks:\n  backend:\n    driver: overlay\n`,
+        },
+        { file: "over.yml", text: `version: "3.8"\nnetworks:\n  backend:\n    driver: host\n` },
+      ];
+      await inFolder(layers, async ([base, over]) => {
+        const run = await runCli(["rewrite", "--check", "-c", base!, "-c", over!]);
+        expect(run.code).toBe(1);
+        expect(run.stderr).toContain(`${over}:3:3: error host-driver-network:`);
+        expect(run.stderr).not.toContain(`${base}:`);
+        const json = JSON.parse((await runCli(["rewrite", "-c", base!, "-c", over!, "--format", "json"])).stdout) as {
+          files: { remaining: { file: string; rule: string; line: number }[] }[];
+        };
+        const left = json.files.map((f) => f.remaining.map((r) => `${r.file}:${r.line} ${r.rule}`));
+        expect(left).toEqual([[], [`${over}:3 host-driver-network`]]);
+      });
+    });
+
     it("a conflict that spans the files, through the built binary: --write changes only the override", async () => {
       await inFolder(cases[2]!.layers, async ([base]) => {
         const dir = dirname(base!);
