@@ -1,6 +1,7 @@
 import { unifiedDiff } from "./emit/diff.js";
 import { hostPortBindings, newDoubleBindings, type Binding } from "./model/host-ports.js";
 import { shapeMismatch, type PlannedShape } from "./edit/planned-shape.js";
+import { layoutChange, layoutOf, type TextLayout } from "./edit/layout.js";
 import { isDeepStrictEqual } from "node:util";
 import { internalError, StackmodError, type SourcePosition } from "./errors.js";
 import { loadModel, type LoadOptions } from "./model/load.js";
@@ -167,6 +168,8 @@ export interface Plan {
   flows: Flow[];
   /** The input's host ports, for the verify step. */
   bindings: Map<string, Binding[]>;
+  /** The input's BOM, line ends and final newline, which the output keeps: the verify step checks. */
+  layout: TextLayout;
   /**
    * What must read the same after the rewrite: the services no strategy or fix was applied to, and the other top-level
    * keys.
@@ -400,6 +403,7 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
     extraFiles: [...extraFiles.values()],
     flows,
     bindings: hostPortBindings(first),
+    layout: layoutOf(source),
     // Against the input as it was read: the first pass's fixes count as rewrites of their services.
     unchanged: unchangedData(first, applied, edits.followed),
     renamed: edits.renamed,
@@ -521,10 +525,10 @@ function askedFixes(fix: string[] | undefined): (rule: RuleId) => boolean {
 }
 
 /**
- * The safety net: the output must parse, hold no error except for services left
- * alone and findings a fix said it could not make, and read (as data, the way the
- * model reads it) exactly as the input did everywhere no strategy or fix was
- * applied. A failure here is stackmod's own mistake, never the user's: an INTERNAL
+ * The safety net: the output must keep the input's BOM, line ends and final newline,
+ * parse, hold no error except for services left alone and findings a fix said it could
+ * not make, and read (as data, the way the model reads it) exactly as the input did
+ * everywhere no strategy or fix was applied. A failure here is stackmod's own mistake, never the user's: an INTERNAL
  * error at the rewritten service.
  */
 export function verify(output: string, options: RewriteOptions & { file: string }, planned: Plan): Finding[] {
@@ -544,6 +548,8 @@ function verifyOutput(
         "file: please report it with the file",
       planned.where,
     );
+  const layout = layoutChange(planned.layout, output);
+  if (layout) throw internal(layout);
   let model: StackModel;
   try {
     model = loadModel(output, options);
