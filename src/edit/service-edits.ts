@@ -566,6 +566,21 @@ export class ServiceEdits {
     });
   }
 
+  /**
+   * Writes `app: {}` for a service whose body is empty (`app:` with nothing under it): an override file's share
+   * of a service whose every key the layered rewrite took away. docker stack refuses a null service ("services.app
+   * must be a mapping") and docker-compose an override whose `services:` is left empty; both read `{}` as nothing.
+   */
+  emptyServiceBody(name: string): void {
+    const parent = this.model.servicesEntry?.value;
+    const entry = isMap(parent) ? this.model.resolver.get(parent, name) : undefined;
+    const value = entry?.value;
+    if (!isMap(parent) || !entry?.local || !isScalar(value) || value.value !== null) {
+      throw new Error(`internal: service "${name}" is not an empty service of this file`);
+    }
+    this.editor.replacePair(parent, entry.pair, name, {});
+  }
+
   /** Adds new services right after `after`, in the file's style; their names must be free. */
   addServices(after: ServiceModel, services: [string, Plain][]): void {
     for (const [name] of services) this.claimServiceName(name, after);

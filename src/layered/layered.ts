@@ -7,6 +7,7 @@ import type { Plain } from "../edit/render.js";
 import { isData, mergeStackData, sameServiceData, type Data } from "./merge-data.js";
 import { LayeredEdits } from "./project.js";
 import { loadLayers, type Layer, type LayeredModel } from "../model/layers.js";
+import { loadModel } from "../model/load.js";
 import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
 import { detect, engineFor, type Finding } from "../rules/index.js";
 import type { EngineVersion } from "../rules/engines.js";
@@ -156,7 +157,10 @@ function rewriteMerged(
   options: Omit<RewriteOptions, "file">,
 ): MergedRewrite {
   const files = stack.layers.map((model) => model.file);
-  const before = mergeStackData(stack.documents.map((doc) => (doc.data ?? {}) as Data));
+  const before = mergeStackData(
+    stack.documents.map((doc) => (doc.data ?? {}) as Data),
+    stack.dialect,
+  );
   const name = files.join(" + ");
   const first = found.find((f) => f.service === spanning[0] && f.severity === "error")!;
   const at = (service: string): SourcePosition =>
@@ -176,7 +180,7 @@ function rewriteMerged(
     throw new StackmodError(error.code, error.message, at(spanning[0]!));
   }
   const after = parse(result.output) as Data;
-  const edits = new LayeredEdits(stack.layers);
+  const edits = new LayeredEdits(stack.layers, stack.dialect === "compose");
   const homeOf = (service: string) => {
     const writers = edits.writers(service);
     const file = at(service).file;
@@ -221,9 +225,19 @@ function rewriteMerged(
     }
     for (const k of added) edits.editsOf(homeWriter).declare(key, k, now[k] as Plain);
   }
-  const outputs = edits.finish();
+  const outputs = edits.finish((index, text) =>
+    loadModel(text, {
+      ...options,
+      file: files[index]!,
+      target: stack.dialect,
+      layerNetworks: stack.networks,
+    }),
+  );
   const final = readBack(files, outputs, options, first);
-  const finalData = mergeStackData(final.documents.map((doc) => (doc.data ?? {}) as Data));
+  const finalData = mergeStackData(
+    final.documents.map((doc) => (doc.data ?? {}) as Data),
+    stack.dialect,
+  );
   const finalServices = (finalData.services ?? {}) as Data;
   const mismatch = Object.keys({ ...finalServices, ...servicesAfter }).find(
     (service) =>
@@ -255,13 +269,12 @@ function rewriteMerged(
       !planLeft.has(`${f.service}\0${f.rule}`),
   );
   if (left) throw spansFiles(left.service, remaining, left.file);
-  const notes = outputs.flatMap((output, index) =>
-    output === stack.layers[index]!.parsed.source.text && index !== home
-      ? []
-      : index === home
-        ? []
-        : [{ index: home, level: "info" as const, message: alsoEdited(files[index]!, applied) }],
-  );
+  const notes = outputs.flatMap((output, index) => {
+    const edited = output !== stack.layers[index]!.parsed.source.text;
+    return edited && index !== home
+      ? [{ index: home, level: "info" as const, message: alsoEdited(files[index]!, applied) }]
+      : [];
+  });
   const position = (service: string) => edits.writers(service).find((w) => w.index === homeOf(service))!.service;
   const flows = result.flows.map((flow) => {
     const { line, column } = position(flow.service in servicesBefore ? flow.service : applied[0]!).position;

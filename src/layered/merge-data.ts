@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from "node:util";
 import { parseShortPort } from "../model/ports.js";
+import type { Dialect } from "../model/types.js";
 
 export type Data = Record<string, unknown>;
 
@@ -61,14 +62,22 @@ function asMapping(value: unknown): unknown {
  * and the transformers of merge.go): mappings key by key, the keyed lists above item by item, `networks` by key
  * (a later entry's settings replace an earlier one's when it has some), other lists appended, scalars replaced.
  */
-function mergeServiceData(base: Data, over: Data): Data {
+function mergeServiceData(base: Data, over: Data, dialect: Dialect): Data {
   const result: Data = { ...base };
+  // docker stack keys these lists whenever a later file writes the service, so that one file's own
+  // `53:53/tcp` and `53:53/udp` become one entry (mergeSlice runs on the base's list too).
+  for (const [key, keyOf] of Object.entries(dialect === "swarm" ? keyedLists : {})) {
+    if (Array.isArray(base[key])) result[key] = mergeKeyed(base[key], [], keyOf);
+  }
   for (const [key, value] of Object.entries(over)) {
-    const before = base[key];
+    const before = result[key];
     if (value === null || value === undefined || before === undefined || before === null) {
       result[key] = value ?? before;
     } else if (key === "networks") {
       result[key] = mergeNetworks(before, value);
+    } else if (key === "ports" && dialect === "compose" && Array.isArray(before) && Array.isArray(value)) {
+      // docker-compose 1.29.2 keeps every distinct item of both files (merge_unique_ports).
+      result[key] = [...before, ...value.filter((p) => !before.some((q) => isDeepStrictEqual(p, q)))];
     } else if (keyedLists[key] && Array.isArray(before) && Array.isArray(value)) {
       result[key] = mergeKeyed(before, value, keyedLists[key]);
     } else if (replacedWhole.has(key)) {
@@ -108,7 +117,7 @@ function mergeNetworks(base: unknown, over: unknown): unknown {
 }
 
 /** The stack's data as docker merges its files: services by name, each top-level section by key, the rest deeply. */
-export function mergeStackData(files: readonly Data[]): Data {
+export function mergeStackData(files: readonly Data[], dialect: Dialect): Data {
   const result: Data = {};
   for (const data of files) {
     for (const [key, value] of Object.entries(data)) {
@@ -117,7 +126,8 @@ export function mergeStackData(files: readonly Data[]): Data {
         const services: Data = { ...before };
         for (const [name, body] of Object.entries(value)) {
           const earlier = services[name];
-          services[name] = isData(earlier) && isData(body) ? mergeServiceData(earlier, body) : (body ?? earlier);
+          services[name] =
+            isData(earlier) && isData(body) ? mergeServiceData(earlier, body, dialect) : (body ?? earlier);
         }
         result[key] = services;
       } else if (["networks", "volumes", "secrets", "configs"].includes(key) && isData(before) && isData(value)) {

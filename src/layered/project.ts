@@ -24,11 +24,32 @@ export class LayeredEdits {
   /** Where the service being projected is refused: named in the error when it cannot be. */
   private refusedAt: SourcePosition | undefined;
 
-  constructor(private readonly layers: readonly StackModel[]) {}
+  /**
+   * `compose`: docker-compose keeps every distinct `ports:` item of every file (1.29.2 merge_unique_ports), so a
+   * replaced port is also taken out of the earlier files; docker stack keeps the last file's item for each
+   * published port.
+   */
+  constructor(
+    private readonly layers: readonly StackModel[],
+    private readonly compose: boolean,
+  ) {}
 
-  /** The edited texts, one per file; a file without edits keeps its text. */
-  finish(): string[] {
-    return this.layers.map((model, index) => this.edits.get(index)?.finish().output ?? model.parsed.source.text);
+  /**
+   * The edited texts, one per file; a file without edits keeps its text. A service left with nothing in a file
+   * (the override's `app: {network_mode: host}` once that is taken away) is written `app: {}`, read again.
+   */
+  finish(reload: (index: number, text: string) => StackModel): string[] {
+    return this.layers.map((model, index) => {
+      const output = this.edits.get(index)?.finish().output;
+      if (output === undefined) return model.parsed.source.text;
+      const again = reload(index, output);
+      const services = (again.parsed.data as { services?: Record<string, unknown> } | null)?.services ?? {};
+      const emptied = model.services.filter((service) => services[service.name] === null);
+      if (emptied.length === 0) return output;
+      const edits = new ServiceEdits(again);
+      for (const service of emptied) edits.emptyServiceBody(service.name);
+      return edits.finish().output;
+    });
   }
 
   /** The files that write the service, in order. */
@@ -104,13 +125,22 @@ export class LayeredEdits {
       }
       const index = items(last).reduce<number>((found, item, i) => (publishedOf(item) === published ? i : found), -1);
       plans.get(last)!.replaced.set(index, port as Plain);
+      for (const w of this.compose ? writers : []) {
+        for (const [i, item] of items(w).entries()) {
+          if (publishedOf(item) === published && !(w === last && i === index)) plans.get(w)!.removed.add(i);
+        }
+      }
     }
+    // New entries take the place of ones taken away, where they stand (their comments stay): in the home file,
+    // else in the last file that loses one; docker merges them by published port from any file.
+    const placing = plans.get(home)?.removed.size
+      ? home
+      : [...writers].reverse().find((w) => plans.get(w)!.removed.size);
     for (const [w, { removed, replaced }] of plans) {
       const edits = this.editsOf(w);
       const node = (i: number) => w.service.ports[i]!.node;
       const gone = [...removed];
-      if (w === home) {
-        // A new entry takes the place of one taken away, where it stands (its comment stays).
+      if (w === placing) {
         while (gone.length > 0 && fresh.length > 0) replaced.set(gone.shift()!, fresh.shift()!);
       }
       for (const [i, port] of replaced) edits.replaceListItem(w.service, "ports", node(i), [port]);

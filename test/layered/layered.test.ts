@@ -14,6 +14,21 @@ import { testDir } from "../helpers/paths.js";
 
 const bin = resolve(testDir, "..", "bin/stackmod.js");
 
+/** `docker-compose -f A -f B config` (Compose v1, no engine): the merged file it prints; throws when it refuses. */
+function composeConfig(files: [name: string, text: string][]): string {
+  const dir = mkdtempSync(join(tmpdir(), "stackmod-compose-layers-"));
+  try {
+    const args = files.flatMap(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      return ["-f", name];
+    });
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, DOCKER_HOST: "unix:///nonexistent.sock" };
+    return execFileSync("docker-compose", [...args, "config"], { cwd: dir, stdio: "pipe", env }).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `-c A -c B`: merged as `docker stack config -c A -c B` merges them, checked against the real CLI. */
 const hostAndBackend = "networks:\n  hostnet:\n    external: true\n    name: host\n  backend:\n    driver: overlay\n";
 
@@ -271,6 +286,30 @@ describe("layered stacks (-c A -c B)", () => {
         expect(again.edited).toEqual([]);
       });
     }
+
+    it("Compose: network_mode: host in the override; the override's emptied service stays as `{}`", () => {
+      const base =
+        'services:\n  app:\n    image: nginx:1.27\n    networks: [backend]\n    ports:\n      - "8080:80"\n' +
+        "networks:\n  backend: {}\n";
+      const layers: Layer[] = [
+        { file: "docker-compose.yml", text: base },
+        { file: "docker-compose.override.yml", text: "services:\n  app:\n    network_mode: host\n" },
+      ];
+      const options = { strategy: "publish" as const, services: { app: { ports: [80] } } };
+      const result = rewriteLayered(layers, { options });
+      expect(result.files.map((f) => f.output)).toEqual([
+        base.replace('"8080:80"', '"80:80"'),
+        "services:\n  app: {}\n",
+      ]);
+      // docker-compose refuses the input (network_mode with networks) and accepts the output, merged as planned.
+      expect(() => composeConfig(layers.map((l) => [l.file, l.text]))).toThrow(/cannot be combined/);
+      const merged = composeConfig(result.files.map((f) => [f.file, f.output]));
+      expect((parse(merged) as { services: unknown }).services).toEqual({
+        app: { image: "nginx:1.27", networks: { backend: {} }, ports: [{ published: 80, target: 80 }] },
+      });
+      expect(refusedByEngine(merged, "compose")).toEqual([]);
+      expect(rewriteLayered(result.files.map((f) => ({ file: f.file, text: f.output }))).edited).toEqual([]);
+    });
 
     it("proxy: the helper service is the single-file rewrite's, added in the file that makes the service host", () => {
       const result = rewriteLayered(cases[2]!.layers, { options: { strategy: "proxy", ports: ["47808/udp"] } });
