@@ -2,7 +2,8 @@
 // and read by stackmod with the same `-c`. A network declaration of the later file wins the merge: check
 // names it in that file, and the engine refuses the layered stack with the text the rule quotes. A conflict
 // written in the base: `rewrite -c` edits the base only, and the layered stack, override included, deploys
-// and runs off the host network.
+// and runs off the host network. A conflict only the merge makes (the host network attached in the override, the
+// overlay in the base): `rewrite -c` edits the override alone, and the two deploy, the task on the overlay alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +17,8 @@ import { deployStack, waitConverged } from "./stack.js";
 
 const engine = e2eEngine();
 const STACK = "e2elayered";
+/** Its own stack: the previous one's networks may still be going away when it deploys. */
+const SPANNING = "e2espanning";
 
 const agent = (networks: string[]) =>
   'version: "3.8"\nservices:\n  agent:\n    image: stackmod-e2e/socat:latest\n    command: ["sleep", "3600"]\n' +
@@ -38,6 +41,7 @@ describe.skipIf(!engine)("a stack layered from two files (-c A -c B, real engine
 
   afterAll(async () => {
     await removeStackNow(e, STACK);
+    await removeStackNow(e, SPANNING);
   }, 60_000);
 
   it("check -c names the later file's declaration; the engine refuses the stack with the rule's text", async () => {
@@ -80,5 +84,34 @@ describe.skipIf(!engine)("a stack layered from two files (-c A -c B, real engine
       "{{json .NetworkSettings.Networks}}",
     ]);
     expect(Object.keys(JSON.parse(networks.stdout) as object)).toEqual([`${STACK}_backend`]);
+  });
+
+  it("host in the override, overlay in the base: rewrite -c edits the override alone; both deploy", async () => {
+    const baseText = agent(["backend"]) + hostnet + "  backend:\n    driver: overlay\n";
+    const overrideText = 'version: "3.8"\nservices:\n  agent:\n    networks:\n      - hostnet\n';
+    const base = write("spanning.yml", baseText);
+    const prod = write("spanning.prod.yml", overrideText);
+    expect((await stackmod(["check", "-c", base, "-c", prod])).code).toBe(1);
+    const args = ["-c", base, "-c", prod, "--strategy", "publish", "--port", "agent=21151/tcp"];
+    const r = await stackmod(["rewrite", ...args, "--write"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(base, "utf8")).toBe(baseText);
+    expect(readFileSync(prod, "utf8")).toBe(
+      'version: "3.8"\nservices:\n  agent:\n    ports:\n      - target: 21151\n        published: 21151\n' +
+        "        protocol: tcp\n        mode: host\n",
+    );
+    await deployStack(e, [base, prod], SPANNING);
+    const services = await waitConverged(e, SPANNING);
+    expect(services.map((s) => [s.name, s.running, s.desired])).toEqual([[`${SPANNING}_agent`, 1, 1]]);
+    const ids = (
+      await docker(e, ["ps", "-q", "--filter", `label=com.docker.stack.namespace=${SPANNING}`])
+    ).stdout.trim();
+    const networks = await docker(e, [
+      "inspect",
+      ids.split("\n")[0]!,
+      "--format",
+      "{{json .NetworkSettings.Networks}}",
+    ]);
+    expect(Object.keys(JSON.parse(networks.stdout) as object)).toEqual([`${SPANNING}_backend`]);
   });
 });
