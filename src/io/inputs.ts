@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { StackmodError } from "../errors.js";
 import type { FileStamp } from "./file-stamp.js";
 import { fileKind, reason } from "./fs-reasons.js";
@@ -131,7 +131,9 @@ function readFileBounded(path: string, maxBytes: number): { bytes: Buffer; stamp
         { file: path, line: 1, column: 1 },
       );
     }
-    return { bytes: readFileSync(fd), stamp: stat };
+    // Bounded even below the stat's size: a file of /proc or /sys says it holds 0 bytes and then
+    // gives more than any limit (/proc/self/pagemap, which a symlinked `.env` can name, gigabytes).
+    return { bytes: readBounded(fd, maxBytes), stamp: stat };
   } finally {
     closeSync(fd);
   }
