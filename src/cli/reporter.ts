@@ -11,6 +11,7 @@ import { remainingErrorsOf, type FileOutcome, type RewriteMode, type RunOutcome 
 import { Progress } from "./progress.js";
 import { formatSarif } from "../emit/sarif.js";
 import { colorDiff, formatError, formatFinding, formatRewriteReport } from "../emit/text.js";
+import { printable } from "../emit/printable.js";
 
 export const reportFormats = ["text", "json", "sarif", "github"] as const;
 type ReportFormat = (typeof reportFormats)[number];
@@ -71,18 +72,18 @@ export class Reporter {
   detail(message: string): void {
     if (!this.flags.verbose) return;
     this.progress.clear();
-    this.io.stderr(this.err.dim(`stackmod: ${message}`) + "\n");
+    this.io.stderr(this.err.dim(`stackmod: ${printable(message)}`) + "\n");
   }
 
   /** A warning about the run itself (a file a scan skipped), on standard error; not with --quiet. */
   warn(message: string): void {
     if (this.flags.quiet) return;
     this.progress.clear();
-    this.io.stderr(`${this.err.yellow("warning:")} ${message}\n`);
+    this.io.stderr(`${this.err.yellow("warning:")} ${printable(message)}\n`);
   }
 
   starting(index: number, file: string): void {
-    this.progress.update(index, file);
+    this.progress.update(index, printable(file));
   }
 
   read(file: string, bytes: number): void {
@@ -100,7 +101,8 @@ export class Reporter {
       this.io.stdout(formatFinding(finding, this.out) + "\n");
     }
     if (!this.flags.quiet)
-      for (const note of result.notes ?? []) this.io.stderr(`${this.err.yellow("warning:")} ${note.message}\n`);
+      for (const note of result.notes ?? [])
+        this.io.stderr(`${this.err.yellow("warning:")} ${printable(note.message)}\n`);
   }
 
   rewritten(file: string, result: RewriteResult, written: boolean): void {

@@ -1,5 +1,6 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY, formatPatch, structuredPatch, type StructuredPatch } from "diff";
 import type { TextEdit } from "../edit/text-edits.js";
+import { gitQuoted } from "./printable.js";
 
 /** Files smaller than this are diffed whole: one Myers diff is cheap there. */
 const wholeFileLimit = 64 * 1024;
@@ -49,37 +50,6 @@ export function unifiedDiff(
     { oldFileName: oldName, newFileName: newName, oldHeader: header, newHeader: header, hunks },
     FILE_HEADERS_ONLY,
   );
-}
-
-const escapes: Record<number, string> = {
-  7: "a",
-  8: "b",
-  9: "t",
-  10: "n",
-  11: "v",
-  12: "f",
-  13: "r",
-  34: '"',
-  92: "\\",
-};
-
-/**
- * A path in a diff header as git writes it (`core.quotePath`, its default): left
- * alone unless it holds a double quote, a backslash, a control character or a
- * non-ASCII one; then in double quotes, with C escapes (`\t`, `\n`, `\"`, `\\`) and
- * every other such byte of its UTF-8 as three octal digits. `git apply` reads it back.
- */
-function gitQuoted(path: string): string {
-  // A code-point test instead of a regular expression with control characters in it.
-  if (![...path].some((char) => char === '"' || char === "\\" || char < " " || char > "~")) return path;
-  let quoted = '"';
-  for (const byte of Buffer.from(path, "utf8")) {
-    const escape = escapes[byte];
-    if (escape !== undefined) quoted += `\\${escape}`;
-    else if (byte < 0x20 || byte >= 0x7f) quoted += `\\${byte.toString(8).padStart(3, "0")}`;
-    else quoted += String.fromCharCode(byte);
-  }
-  return quoted + '"';
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { writeFileAtomic } from "./atomic-write.js";
+import { printable, printablePath } from "../emit/printable.js";
 import { StackmodError } from "../errors.js";
 import type { ExtraFile } from "../strategies/strategy.js";
 
@@ -206,14 +207,17 @@ export function describeExtraFiles(
   files: ExtraFile[],
   outcomes: ExtraFileWrite[] | undefined,
 ): string[] {
+  const stack = printablePath(stackFile);
   return files.flatMap((file, index) => {
     const mode = file.mode.toString(8);
     const outcome = outcomes?.[index];
-    if (outcome === "unchanged") return [`${stackFile}: ${file.path} is up to date`];
+    const path = printablePath(file.path);
+    if (outcome === "unchanged") return [`${stack}: ${path} is up to date`];
     if (outcome) {
       const done = outcome === "created" ? "wrote" : "replaced";
-      return [`${stackFile}: ${done} ${file.path} (mode ${mode}); run it as it says before deploying`];
+      return [`${stack}: ${done} ${path} (mode ${mode}); run it as it says before deploying`];
     }
-    return [`${stackFile}: would write ${file.path} (mode ${mode}):`, ...file.content.replace(/\n$/, "").split("\n")];
+    const lines = file.content.replace(/\n$/, "").split("\n");
+    return [`${stack}: would write ${path} (mode ${mode}):`, ...lines.map(printable)];
   });
 }

@@ -4,6 +4,7 @@ import { readConfigText } from "../../io/config-file.js";
 import { StackmodError } from "../../errors.js";
 import { exitCodes, type ExitCode } from "../../exit-codes.js";
 import { describeExtraFiles } from "../../io/extra-files.js";
+import { printablePath } from "../../emit/printable.js";
 import { readingOnce, readInput, writeRewrite } from "../../io/file-run.js";
 import type { DotenvCache } from "../../io/env-files.js";
 import { readSource, readSourceFile, type SourceFile } from "../../io/inputs.js";
@@ -175,7 +176,8 @@ function cleanLeftovers(path: string, folders: Set<string>, io: CliIO): void {
   folders.add(folder);
   for (const leftover of removeStaleTemporaries(path)) {
     io.stderr(
-      `${path}: removed ${leftover.path}, a temporary file left by an interrupted stackmod run (pid ${leftover.pid})\n`,
+      `${printablePath(path)}: removed ${printablePath(leftover.path)}, a temporary file left by an interrupted ` +
+        `stackmod run (pid ${leftover.pid})\n`,
     );
   }
 }
