@@ -26,6 +26,12 @@ export interface ExtraFileContext {
   stackFile: string;
   /** Every file the run reads (stack files, `--config`, `-c`, env files): none of them may be written. */
   inputs?: readonly string[];
+  /**
+   * The extra files the run's stack files have asked for so far, by real path, each to the stack file
+   * that asked: checking a file adds it, and another stack file may not ask for the same one (its
+   * script would replace the first one's, written moments before in the same run).
+   */
+  claimed?: Map<string, string>;
 }
 
 /** Where the checked file really goes, and what it holds now (undefined: it does not exist yet). */
@@ -88,19 +94,23 @@ export function checkExtraFile(file: ExtraFile, context: ExtraFileContext): Dest
     real = stat.isSymbolicLink() ? realTarget(next, refuse) : next;
     if (!inside(realFolder, real)) refuse(`it leads through the symlink ${next} out of the stack file's folder`);
   }
-  if (
-    relative(realFolder, real)
-      .split(sep)
-      .some((part) => part.toLowerCase() === ".git")
-  ) {
-    refuse("it is inside a .git folder");
-  }
+  // The whole real path, not only the part below the stack file's folder: a stack file inside
+  // .git/hooks would otherwise plant a hook beside itself. A git folder by another name (a bare
+  // repository, a worktree's) is told by its HEAD, objects and refs.
+  if (real.split(sep).some((part) => part.toLowerCase() === ".git")) refuse("it is inside a .git folder");
+  const gitFolder = gitFolderAbove(dirname(real));
+  if (gitFolder) refuse(`it is inside the git folder ${gitFolder}`);
   const existing = exists ? statOf(real) : undefined;
   if (existing && !existing.isFile()) refuse("it exists and is not a regular file");
   for (const input of [context.stackFile, ...(context.inputs ?? [])]) {
     if (input === "-" || input === "<stdin>") continue;
     if (sameFile(input, real, existing)) refuse(`it is ${input}, which this run reads`);
   }
+  const claimant = context.claimed?.get(real);
+  if (claimant !== undefined && claimant !== context.stackFile) {
+    refuse(`${claimant} in this run writes it too (each stack file needs a script of its own)`);
+  }
+  context.claimed?.set(real, context.stackFile);
   if (!existing) return { real, existing: undefined };
   let text: string;
   try {
@@ -113,6 +123,17 @@ export function checkExtraFile(file: ExtraFile, context: ExtraFileContext): Dest
     refuse(`it exists and stackmod did not write it (its first lines lack "${file.signature}")`);
   }
   return { real, existing: text };
+}
+
+/** The nearest folder at or above `folder` that is a git folder (HEAD, objects/ and refs/ in it), if any. */
+function gitFolderAbove(folder: string): string | undefined {
+  for (let at = folder; ; at = dirname(at)) {
+    const head = statOf(join(at, "HEAD"));
+    if (head?.isFile() && statOf(join(at, "objects"))?.isDirectory() && statOf(join(at, "refs"))?.isDirectory()) {
+      return at;
+    }
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 function realTarget(path: string, refuse: (why: string) => never): string {

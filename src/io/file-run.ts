@@ -46,6 +46,8 @@ export interface WriteRewriteOptions {
   write: boolean;
   /** Every file the run reads (stack files, `--config`, env files): no extra file may be one of them. */
   inputs: readonly string[];
+  /** The extra files the run's other stack files asked for (see ExtraFileContext.claimed). */
+  claimed?: Map<string, string>;
   /** Runs just before the first write for this file, once it is certain that something is written. */
   beforeWrite?: (path: string) => void;
 }
@@ -71,7 +73,7 @@ export function writeRewrite(
   result: RewriteResult,
   options: WriteRewriteOptions,
 ): WrittenRewrite {
-  const context = { stackFile: path, inputs: options.inputs };
+  const context = { stackFile: path, inputs: options.inputs, ...(options.claimed ? { claimed: options.claimed } : {}) };
   for (const extra of result.extraFiles) checkExtraFile(extra, context);
   if (!options.write || !result.changed || path === "-") return { written: false, extras: undefined };
   options.beforeWrite?.(path);

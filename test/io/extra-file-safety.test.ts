@@ -88,6 +88,40 @@ describe("extra files (the lan setup script) never leave the stack file's folder
     await refused(upper.dir, upper.stack, [], /inside a \.git folder/);
   });
 
+  it("a stack file inside .git/hooks, or inside a bare repository's hooks: never a hook beside it", async () => {
+    const { dir } = folderWith("pre-commit");
+    const hooks = join(dir, "repo", ".git", "hooks");
+    mkdirSync(hooks, { recursive: true });
+    const inGit = join(hooks, "stack.yml");
+    writeFileSync(inGit, readFileSync(join(dir, "stack.yml"), "utf8"));
+    await refused(dir, inGit, [], /pre-commit": it is inside a \.git folder/);
+    const bare = join(dir, "shared.git");
+    for (const folder of ["hooks", "objects", "refs"]) mkdirSync(join(bare, folder), { recursive: true });
+    writeFileSync(join(bare, "HEAD"), "ref: refs/heads/main\n");
+    const inBare = join(bare, "hooks", "stack.yml");
+    writeFileSync(inBare, readFileSync(join(dir, "stack.yml"), "utf8"));
+    await refused(dir, inBare, [], new RegExp(`it is inside the git folder ${bare}`));
+  });
+
+  it("two stack files of one run naming one script: the second is refused, the first's script stays", async () => {
+    const { dir, stack } = folderWith("setup.sh");
+    const other = join(dir, "z-other.yml");
+    writeFileSync(other, readFileSync(stack, "utf8").replaceAll("building-lan", "campus-lan"));
+    const texts = { stack: readFileSync(stack, "utf8"), other: readFileSync(other, "utf8") };
+    for (const mode of [[], ["--write"]]) {
+      const run = await runCli(["rewrite", dir, ...mode]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        `${other}:17:17: error BAD_OPTION: stackmod will not write "${join(dir, "setup.sh")}": ${stack} in this ` +
+          "run writes it too (each stack file needs a script of its own); nothing was written.",
+      );
+    }
+    expect(readFileSync(join(dir, "setup.sh"), "utf8")).toBe(
+      rewrite(texts.stack, { file: stack }).extraFiles[0]!.content,
+    );
+    expect(readFileSync(other, "utf8")).toBe(texts.other);
+  });
+
   it("a symlinked sub-folder that leads out of the folder", async () => {
     const outside = mkdtempSync(join(tmpdir(), "stackmod-outside-"));
     const { dir, stack } = folderWith("sub/setup.sh");

@@ -96,6 +96,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
   let errorsLeft = false;
   let lostFlow = false;
   const cleaned = new Set<string>();
+  const claimed = new Map<string, string>();
   for (const done of computed) {
     const { path } = done;
     try {
@@ -107,6 +108,7 @@ export function runRewrite(paths: string[], flags: RewriteFlags, io: CliIO, argv
       const { written, extras } = writeRewrite(path, source, result, {
         write: mode === "write",
         inputs: read,
+        claimed,
         beforeWrite: () => cleanLeftovers(path, cleaned, io),
       });
       reporter.rewritten(path, result, written);
