@@ -2,12 +2,13 @@ import {
   closeSync,
   constants,
   fstatSync,
-  lstatSync,
   openSync,
   readdirSync,
   readSync,
   realpathSync,
   statSync,
+  type Dirent,
+  type Stats,
 } from "node:fs";
 import { basename, dirname, join, sep } from "node:path";
 import { StackmodError } from "../errors.js";
@@ -80,8 +81,8 @@ export function scanPaths(paths: readonly string[], options: ScanOptions = {}): 
     maxBytes: options.maxBytes ?? defaultLimits.maxBytes,
     keptLeft: options.keepBytes ?? 0,
   };
-  const add = (path: string, kept?: Kept) => {
-    const real = realOrSelf(path);
+  const add = (path: string, kept?: Kept, knownReal?: string) => {
+    const real = knownReal ?? realOrSelf(path);
     if (path !== "-" && seenFiles.has(real)) return;
     seenFiles.add(real);
     listing.inputs.push(kept ? { path, ...kept } : { path });
@@ -121,7 +122,7 @@ interface Walk {
   root: string;
   listing: Listing;
   seen: Set<string>;
-  add: (path: string, kept?: Kept) => void;
+  add: (path: string, kept?: Kept, knownReal?: string) => void;
   /** Symlinked folders found, walked after the real ones. */
   linked: string[];
   reading: Reading;
@@ -133,18 +134,48 @@ interface Reading {
   keptLeft: number;
 }
 
-function walk(folder: string, scan: Walk): void {
-  const { root, listing, seen, add, linked } = scan;
-  const real = realOrSelf(folder);
-  if (seen.has(real)) return;
+/** A folder being walked: its path, its entries in order and how far the walk has come. */
+interface Frame {
+  folder: string;
+  real: string;
+  entries: Dirent[];
+  next: number;
+}
+
+/**
+ * Depth first, each folder's entries in order, with a stack of its own rather than recursion,
+ * so that no depth of folders runs out of the call stack. `knownReal` is the folder's real path
+ * when the walk came to it through folders that are no symlinks: the real path of what lies in
+ * it is then its own plus the name, without a realpath (a stat per level, each as long as its
+ * depth: cubic in a folder 1,000 levels deep).
+ */
+function walk(folder: string, scan: Walk, knownReal?: string): void {
+  const frames: Frame[] = [];
+  const first = enter(folder, scan, knownReal);
+  if (first) frames.push(first);
+  for (let frame = frames.at(-1); frame; frame = frames.at(-1)) {
+    const entry = frame.entries[frame.next++];
+    if (!entry) {
+      frames.pop();
+      continue;
+    }
+    const inner = visit(frame, entry, scan);
+    if (inner) frames.push(inner);
+  }
+}
+
+/** The frame of a folder to walk, or undefined when it was walked already, lies outside, or cannot be listed. */
+function enter(folder: string, scan: Walk, knownReal?: string): Frame | undefined {
+  const { root, listing, seen } = scan;
+  const real = knownReal ?? realOrSelf(folder);
+  if (seen.has(real)) return undefined;
   if (real !== root && !real.startsWith(root.endsWith(sep) ? root : root + sep)) {
     listing.skipped.push({ path: folder, reason: `a symlink to ${real}, outside the folder scanned`, quiet: true });
-    return;
+    return undefined;
   }
   seen.add(real);
-  let names: string[];
   try {
-    names = readdirSync(folder).sort();
+    return { folder, real, entries: readdirSync(folder, { withFileTypes: true }).sort(byName), next: 0 };
   } catch (error) {
     listing.inputs.push({
       path: folder,
@@ -154,28 +185,51 @@ function walk(folder: string, scan: Walk): void {
         column: 1,
       }),
     });
-    return;
+    return undefined;
   }
-  for (const name of names) {
-    const path = join(folder, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) {
-      if (skippedFolders.has(name)) continue;
-      if (lstatSync(path).isSymbolicLink()) linked.push(path);
-      else walk(path, scan);
-      continue;
+}
+
+/** One entry of a folder: a file found or skipped, or (returned) the frame of a folder to walk now. */
+function visit(frame: Frame, entry: Dirent, scan: Walk): Frame | undefined {
+  const { listing, add, linked } = scan;
+  const { name } = entry;
+  const path = join(frame.folder, name);
+  let stat: Stats | undefined;
+  try {
+    stat = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // A path past the system's length limit (ENAMETOOLONG) or a symlink chain too long (ELOOP).
+    if (entry.isDirectory() || /\.ya?ml$/i.test(name)) {
+      const message = `cannot read it: ${reason(error)}`;
+      listing.inputs.push({
+        path,
+        error: new StackmodError("READ_FAILED", message, { file: path, line: 1, column: 1 }),
+      });
     }
-    if (!/\.ya?ml$/i.test(name)) continue;
-    // A broken symlink that looks like a stack file is reported, not silently skipped.
-    if (!stat) add(path);
-    else if (!stat.isFile())
-      listing.skipped.push({ path, reason: `not a regular file (${fileKind(stat)})`, quiet: false });
-    else {
-      const read = sniff(path, scan.reading);
-      if (isStackText(read?.head)) add(path, read?.kept);
-      else listing.skipped.push({ path, reason: "no top-level `services:`", quiet: true });
-    }
+    return undefined;
   }
+  const ownReal = entry.isSymbolicLink() ? undefined : join(frame.real, name);
+  if (stat?.isDirectory()) {
+    if (skippedFolders.has(name)) return undefined;
+    if (ownReal !== undefined) return enter(path, scan, ownReal);
+    linked.push(path);
+    return undefined;
+  }
+  if (!/\.ya?ml$/i.test(name)) return undefined;
+  // A broken symlink that looks like a stack file is reported, not silently skipped.
+  if (!stat) add(path);
+  else if (!stat.isFile())
+    listing.skipped.push({ path, reason: `not a regular file (${fileKind(stat)})`, quiet: false });
+  else {
+    const read = sniff(path, scan.reading);
+    if (isStackText(read?.head)) add(path, read?.kept, ownReal);
+    else listing.skipped.push({ path, reason: "no top-level `services:`", quiet: true });
+  }
+  return undefined;
+}
+
+function byName(a: Dirent, b: Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** A stack or Compose file: a top-level `services:` key at the start of a line, or a flow mapping holding one. */

@@ -132,6 +132,29 @@ describe("folder scans", () => {
     expect(scanPaths([dir, join(dir, "a", "stack.yml")]).inputs).toHaveLength(2);
   });
 
+  it("a folder 3,000 levels deep: exit 2 at the first path too long to read", async () => {
+    // Its own temporary folder, removed by rm: Node's rmSync runs out of stack in such a tree.
+    const dir = mkdtempSync(join(tmpdir(), "stackmod-deep-"));
+    // Past PATH_MAX (4,096 bytes), so only by changing folder level by level.
+    const make =
+      'const fs = require("node:fs");' +
+      'for (let i = 0; i < 3000; i++) { fs.mkdirSync("a"); process.chdir("a"); }' +
+      'fs.writeFileSync("s.yml", "services: {}\\n");';
+    try {
+      execFileSync(process.execPath, ["-e", make], { cwd: dir });
+      const run = await runCli(["check", dir]);
+      // The first path of 4,096 bytes or more (PATH_MAX counts the final NUL).
+      const tooLong = `${dir}/${"a/".repeat(Math.ceil((4094 - dir.length) / 2))}a`;
+      expect(run).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: `${tooLong}:1:1: error READ_FAILED: cannot read it: ENAMETOOLONG: name too long, stat '${tooLong}'\n`,
+      });
+    } finally {
+      execFileSync("rm", ["-rf", dir]);
+    }
+  }, 60_000);
+
   it("keeps the bytes it read of each stack file for the run, within keepBytes and maxBytes", () => {
     const big = `${example}${"# padding\n".repeat(8_000)}`;
     const dir = tree("kept", { "a.yml": example, "b.yml": compose, "c.yml": big, "ci.yml": "jobs: {}\n" });
