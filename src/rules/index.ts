@@ -16,6 +16,7 @@ import { stackHostIp } from "./stack-host-ip.js";
 import { hostNetworkPorts } from "./host-network-ports.js";
 import { hostDriverNetwork } from "./host-driver-network.js";
 import { lanWithoutGateway } from "./lan-without-gateway.js";
+import { composeProtocolCase } from "./compose-protocol-case.js";
 
 /** The registry: a rule is its file plus its line here. The order is the order fixes run in. */
 const registry = [
@@ -32,6 +33,7 @@ const registry = [
   hostNetworkPorts,
   hostDriverNetwork,
   lanWithoutGateway,
+  composeProtocolCase,
 ] as const;
 
 /** The id of a registered rule. */

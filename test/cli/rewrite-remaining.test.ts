@@ -43,6 +43,7 @@ const table: Record<RuleId, Expectation> = {
   "host-network-ports": { outcome: "warning", input: { fixture: "compose" } },
   "host-driver-network": { outcome: "remains", input: { text: hostDriverBelowAFix } },
   "lan-without-gateway": { outcome: "warning", input: { fixture: "compose" } },
+  "compose-protocol-case": { outcome: "warning", input: { fixture: "compose" } },
 };
 
 const bin = join(testDir, "..", "bin", "stackmod.js");
