@@ -8,16 +8,17 @@ const { readFileSync, realpathSync } = require("node:fs");
  * and says how to start stackmod instead; its variables are not used.
  */
 function refuseUnguardedEnvFile(argv, script) {
-  const asked = argv.slice(2).some((arg) => arg === "--env-file" || arg.startsWith("--env-file="));
+  // Node.js (20.20 here, 22.9 and later) also acts on --env-file-if-exists, the same way.
+  const asked = argv.slice(2).find((arg) => /^--env-file(?:-if-exists)?(?:=|$)/.test(arg));
   if (!asked) return false;
   const words = commandLine();
   if (!words) return false;
   const at = words.findIndex((word, index) => index > 0 && sameFile(word, script));
   if (at < 0 || words.slice(1, at).includes("--")) return false;
   process.stderr.write(
-    "<command line>:1:1: error USAGE: --env-file reached Node.js before stackmod: Node.js 20 and later read an " +
-      "--env-file anywhere on their own command line (a NODE_OPTIONS line in it applies to Node itself), so this " +
-      "run stops. Start stackmod as `stackmod ...` or `npx stackmod ...`, or with `node -- " +
+    `<command line>:1:1: error USAGE: ${asked.split("=")[0]} reached Node.js before stackmod: Node.js 20 and later ` +
+      "read an --env-file anywhere on their own command line (a NODE_OPTIONS line in it applies to Node itself), " +
+      "so this run stops. Start stackmod as `stackmod ...` or `npx stackmod ...`, or with `node -- " +
       words[at] +
       " ...`\n",
   );

@@ -539,6 +539,20 @@ describe("--env-file and Node.js's own --env-file", () => {
     );
   });
 
+  it("--env-file-if-exists, which Node.js (20.20 here) reads as well: stackmod stops the same way", async () => {
+    const dir = freshFolder();
+    const result = await new Promise<Run>((done) =>
+      execFile(
+        process.execPath,
+        [bin, "check", "--env-file-if-exists=site.env", "clean.yml"],
+        { cwd: dir, env: { PATH: process.env.PATH ?? "" } },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      ),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^<command line>:1:1: error USAGE: --env-file-if-exists reached Node\.js before /);
+  });
+
   it("a FIFO as --env-file or as a path is refused at once, not waited on", async () => {
     const dir = freshFolder();
     const { execFileSync } = await import("node:child_process");
