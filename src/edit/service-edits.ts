@@ -74,6 +74,8 @@ export class ServiceEdits {
   private readonly detached = new WeakMap<ServiceModel, Set<Attachment>>();
   /** Services this run takes off the host network. */
   private readonly leftHost = new Set<ServiceModel>();
+  /** The services this run added, each group with the edits that wrote it (written again to follow a rename). */
+  private readonly added: { after: ServiceModel; services: [string, Plain][]; edits: TextEdit[] }[] = [];
   /** Keys of a service this run wrote whole (created, replaced, overridden): the value, its edits, how. */
   private readonly wholeValues = new Map<ServiceModel, Map<string, WholeValue>>();
   /** Keys this run added to mappings inside a service's keys, by mapping: a second addition merges in. */
@@ -559,11 +561,23 @@ export class ServiceEdits {
    * service still finds it by that name).
    */
   renameReferences(from: string, to: string): void {
-    this.renameEntries("depends_on", (name) => (name === from ? to : undefined));
+    const dependency = (name: string) => (name === from ? to : undefined);
+    this.renameEntries("depends_on", dependency);
     this.renameEntries("links", (link) => {
       const [name, alias] = link.split(":");
       return name === from ? `${to}:${alias ?? from}` : undefined;
     });
+    // A service this run added earlier (an earlier split's collector) follows the rename in its `depends_on`, as
+    // its original did: Compose refuses a dependency on a service that is not there.
+    for (const group of this.added) {
+      const services = group.services.map(([name, body]): [string, Plain] => [
+        name,
+        renamedIn(body, "depends_on", dependency),
+      ]);
+      if (services.every(([, body], index) => body === group.services[index]![1])) continue;
+      group.services = services;
+      group.edits = this.editor.redo(group.edits, () => this.writeServices(group.after, services));
+    }
   }
 
   /**
@@ -581,10 +595,32 @@ export class ServiceEdits {
     this.editor.replacePair(parent, entry.pair, name, {});
   }
 
-  /** Adds new services right after `after`, in the file's style; their names must be free. */
+  /**
+   * Adds new services right after `after`, in the file's style; their names must be free. Their `depends_on`
+   * names the services this run renamed by their new names (and follows a later rename, see `renameReferences`).
+   */
   addServices(after: ServiceModel, services: [string, Plain][]): void {
     for (const [name] of services) this.claimServiceName(name, after);
-    for (const [name, body] of services) this.planned.set(name, shapeOfBody(body as Record<string, Plain>));
+    const renamed = services.map(([name, body]): [string, Plain] => [
+      name,
+      renamedIn(body, "depends_on", (entry) => this.newName(entry)),
+    ]);
+    for (const [name, body] of renamed) this.planned.set(name, shapeOfBody(body as Record<string, Plain>));
+    this.insertServices(after, renamed);
+  }
+
+  /** The name this run gave a service it renamed, or undefined. */
+  private newName(old: string): string | undefined {
+    for (const [name, was] of this.renamed) if (was === old) return name;
+    return undefined;
+  }
+
+  private insertServices(after: ServiceModel, services: [string, Plain][]): void {
+    const edits = this.editor.redo([], () => this.writeServices(after, services));
+    this.added.push({ after, services, edits });
+  }
+
+  private writeServices(after: ServiceModel, services: [string, Plain][]): void {
     const parent = this.model.servicesEntry?.value;
     this.editor.addPairsAfter(isMap(parent) ? parent : undefined, after.pair, services);
   }
@@ -859,6 +895,23 @@ export class ServiceEdits {
       }
     }
   }
+}
+
+/**
+ * The body with the entries of `key` (a list, or a mapping's keys: `depends_on`, `links`) renamed where `rename`
+ * gives a new name; the same body when none is.
+ */
+function renamedIn(body: Plain, key: string, rename: (entry: string) => string | undefined): Plain {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+  const value = body[key];
+  if (Array.isArray(value)) {
+    if (!value.some((entry) => rename(String(entry)) !== undefined)) return body;
+    return { ...body, [key]: value.map((entry) => rename(String(entry)) ?? entry) };
+  }
+  if (value === null || typeof value !== "object") return body;
+  if (!Object.keys(value).some((entry) => rename(entry) !== undefined)) return body;
+  const entries = Object.entries(value).map(([entry, config]): [string, Plain] => [rename(entry) ?? entry, config]);
+  return { ...body, [key]: Object.fromEntries(entries) };
 }
 
 /** A key this run added to a mapping inside a service's key: the value written, and the edits that wrote it. */

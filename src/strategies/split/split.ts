@@ -264,6 +264,9 @@ function placeProcessor(ctx: Ctx, constraints: string[], names: { processor: str
   }
 }
 
+/** The service's keys the collector does not get (the networks are the host network's, see collectorBody). */
+const notCopied = new Set(["ports", "x-stackmod", "container_name", "links"]);
+
 /** The collector: the service's own settings on the host network only, without its ports. */
 function collectorBody(
   ctx: Ctx,
@@ -287,9 +290,15 @@ function collectorBody(
     if (key === "networks" || key === "network_mode") {
       if (!("networks" in body) && !("network_mode" in body)) hostNetwork();
     } else if (key === "environment") body.environment = environmentWith(value, env);
-    // The processor keeps the container name; Compose refuses two containers of one name.
-    else if (key !== "ports" && key !== "x-stackmod" && key !== "container_name" && !unset(key, value))
-      body[key] = value as Plain;
+    // The processor keeps the container name; Compose refuses two containers of one name. The engine refuses
+    // links on the host network ("conflicting options: host type networking can't be used with links").
+    else if (!notCopied.has(key) && !unset(key, value)) body[key] = value as Plain;
+  }
+  if (data.links !== undefined) {
+    ctx.notes.info(
+      `${ctx.service.name}-collector: does not get its links: the engine refuses links on the host network, ` +
+        `where the names they give do not resolve; "${ctx.service.name}-processor" keeps them`,
+    );
   }
   if (body.environment === undefined) body.environment = environmentWith(undefined, env);
   rewireCollector(ctx, body);
