@@ -7,6 +7,7 @@ import { check, rewrite, StackmodError, type RewriteOptions, type RewriteResult 
 import { loadModel } from "../../src/model/load.js";
 import { changesOutside, serviceRegions } from "../helpers/untouched.js";
 import { stackConfig } from "../helpers/stack-config.js";
+import { dockerComposeConfigError } from "../helpers/docker.js";
 import { outsideFile } from "../helpers/inside-file.js";
 import { repoRoot } from "./repo.js";
 
@@ -17,7 +18,7 @@ export interface FuzzCase {
 }
 
 export interface CheckWith {
-  /** Also ask `docker stack config` (about 50 ms a call). */
+  /** Also ask `docker stack config` (about 50 ms a call), or `docker-compose config` for a Compose file (0.5 s). */
   docker: boolean;
   /** Also run the built CLI on it (a process). */
   cli: boolean;
@@ -37,7 +38,8 @@ const file = "stack.yml";
  * INTERNAL, at a position inside the file; a changed output holds no error, is
  * idempotent, keeps every line outside the rewritten services and the file's CRLF,
  * BOM and final newline, leaves the other services reading the same (as docker reads
- * them), and `docker stack config` accepts it when it accepted the input.
+ * them), and `docker stack config` (a stack file) or `docker-compose config` (a Compose file) accepts it when it
+ * accepted the input.
  */
 export function failureOf(fuzz: FuzzCase, using: CheckWith): string | undefined {
   const { text } = fuzz;
@@ -82,7 +84,16 @@ export function failureOf(fuzz: FuzzCase, using: CheckWith): string | undefined 
   if (framing) return framing;
   // A Compose output is for docker compose: docker stack config's schema refuses some of it (README, lan).
   if (using.docker && dialect === "swarm") return dockerProblem(text, output, result);
+  if (using.docker && dialect === "compose") return composeProblem(text, output);
   return undefined;
+}
+
+/** `docker-compose config` (Compose v1 from Debian, no engine needed) accepts the output when it accepted the input. */
+function composeProblem(text: string, output: string): string | undefined {
+  if (dockerComposeConfigError(text) !== undefined) return undefined;
+  const refused = dockerComposeConfigError(output);
+  if (refused === undefined) return undefined;
+  return `docker-compose config accepted the input but refuses the output: ${refused.trim()}`;
 }
 
 function refusalProblem(error: unknown, text: string): string | undefined {
