@@ -849,6 +849,8 @@ export class ServiceEdits {
   private seqToMap(pair: Pair, seq: YAMLSeq, keep: Attachment[], wanted: Tree): void {
     const { editor } = this;
     const source = this.model.parsed.source;
+    // `!!seq` on what becomes a mapping would not read back.
+    editor.dropTag(seq);
     if (seq.flow === true) {
       const [open, close] = seq.range!;
       editor.splice(open, open + 1, "{");

@@ -210,7 +210,20 @@ export class YamlEditor {
 
   /** Replaces a node (an alias, a scalar, a flow collection) with a value written in flow style. */
   replaceWithFlow(node: Node, value: Plain): void {
-    this.edits.add(node.range![0], node.range![1], flow(value));
+    const [start, end] = node.range!;
+    // An empty value after its anchor or tag (`deploy: &d  # later`) is placed where its comment starts.
+    const glued = start === end && /\S/.test(this.source.text[end] ?? "");
+    this.edits.add(start, end, flow(value) + (glued ? " " : ""));
+  }
+
+  /** Takes off the tag written on a node (`!!seq` on a list that becomes a mapping); its anchor stays. */
+  dropTag(node: Node): void {
+    if (node.tag === undefined) return;
+    const tag = /![^\s]*[ \t]*/g;
+    tag.lastIndex = nodeStart(this.source, node);
+    const found = tag.exec(this.source.text);
+    if (!found || found.index >= node.range![0]) return;
+    this.edits.add(found.index, found.index + found[0].length, "");
   }
 
   /**

@@ -227,6 +227,23 @@ describe("ServiceEdits: a service's own keys are edited in place", () => {
     );
   });
 
+  it("writes after an anchored empty value apart from its comment; a list tag goes with the list", () => {
+    const text =
+      y("services:", "  a:", "    deploy: &d  # filled later", "    networks: !!seq &n [backend, front]  # LAN") + nets;
+    const out = edited(text, (edits, s) => {
+      edits.addUnder(s("a"), "deploy", { restart_policy: { condition: "any" } });
+      edits.keepNetworksWithAlias(s("a"), s("a").attachments, "a");
+    });
+    expect(out).toBe(
+      y(
+        "services:",
+        "  a:",
+        "    deploy: &d  {restart_policy: {condition: any}} # filled later",
+        "    networks: &n {backend: {aliases: [a]}, front: {aliases: [a]}}  # LAN",
+      ) + nets,
+    );
+  });
+
   it("replaces an own scalar environment rather than adding a second key", () => {
     const model = loadModel(y("services:", "  a:", "    image: x", "    environment: old") + nets, { file: "t.yml" });
     const edits = new ServiceEdits(model);
