@@ -31,8 +31,9 @@ export function composeDocuments(
   // A typical file gains nothing from letting go and pays for the generators: by default only huge ones do.
   letGo = text.length >= hugeText,
   maxDepth = Infinity,
+  stopAtError = false,
 ): Document.Parsed[] {
-  const tokens = boundedParse(text, lineCounter, maxDepth);
+  const tokens = boundedParse(text, lineCounter, maxDepth, stopAtError);
   return Array.from(new Composer(options).compose(letGo ? releasing(tokens) : tokens)) as Document.Parsed[];
 }
 
@@ -44,21 +45,57 @@ export class NestingTooDeep extends Error {
 }
 
 /**
+ * Thrown while parsing when the parser holds a syntax error in the nodes it has open: the document is refused
+ * at its first error anyway, and yaml's parser goes on after it, so that 5 MB of `x: - - - ...` on one line
+ * (one error, then millions of items) would take seconds and gigabytes to reach the same verdict.
+ * `offset` is where the parser was: the text before it holds the error.
+ */
+export class SyntaxErrorSeen extends Error {
+  constructor(readonly offset: number) {
+    super(`syntax error before offset ${offset}`);
+  }
+}
+
+/** How many lexemes pass between two looks for an error in the open nodes: a look costs as much as the depth. */
+const errorLookEvery = 4096;
+
+/**
  * yaml's `Parser.parse`, stopped once the parser holds twice `maxDepth` open nodes.
  * The parser keeps one object per open level, so 5 MB of `[` (or of `- `) would
  * hold millions of them and exhaust the heap long before the depth check on the
  * composed document could run. Twice, so that a file just past the limit is still
  * composed and its deepest node found exactly; a bomb stops within a few hundred bytes.
+ * With `stopAtError`, it also stops once an open node holds a syntax error (SyntaxErrorSeen).
  */
-function* boundedParse(text: string, lineCounter: LineCounter, maxDepth: number): Generator<CST.Token> {
+function* boundedParse(
+  text: string,
+  lineCounter: LineCounter,
+  maxDepth: number,
+  stopAtError: boolean,
+): Generator<CST.Token> {
   const parser = new Parser(lineCounter.addNewLine);
   const limit = 2 * maxDepth;
   lineCounter.addNewLine(0);
+  let sinceLook = 0;
   for (const lexeme of new Lexer().lex(text)) {
     yield* parser.next(lexeme);
     if (parser.stack.length > limit) throw new NestingTooDeep(parser.offset);
+    if (!stopAtError || ++sinceLook < errorLookEvery) continue;
+    sinceLook = 0;
+    if (parser.stack.some(holdsError)) throw new SyntaxErrorSeen(parser.offset);
   }
   yield* parser.end();
+}
+
+/** An open node whose last two items (or its own start) hold an error token: where yaml's parser leaves one. */
+function holdsError(token: CST.Token): boolean {
+  const isError = (part: CST.Token | undefined | null) => part?.type === "error";
+  const anyError = (parts: readonly CST.SourceToken[] | undefined) => parts?.some(isError) ?? false;
+  if (token.type === "document") return anyError(token.start) || isError(token.value);
+  if (!("items" in token)) return false;
+  return token.items
+    .slice(-2)
+    .some((item) => anyError(item.start) || isError(item.key) || anyError(item.sep) || isError(item.value));
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { indexAliases } from "./aliases.js";
-import { composeDocuments, NestingTooDeep } from "./compose.js";
+import { composeDocuments, NestingTooDeep, SyntaxErrorSeen } from "./compose.js";
 import { dockerScalarTags } from "./docker-scalars.js";
 import { Resolver } from "./resolve.js";
 import { SourceText, type Origin } from "./source-text.js";
@@ -102,12 +102,15 @@ export function parseStackFile(
   let docs: Document.Parsed[];
   try {
     // yaml's own duplicate-key check is quadratic (each key against every earlier one): ours is linear.
-    docs = composeDocuments(text, parseOptions, source.lineCounter, undefined, limits.maxDepth);
+    docs = composeDocuments(text, parseOptions, source.lineCounter, undefined, limits.maxDepth, true);
   } catch (error) {
     if (error instanceof NestingTooDeep)
       throw tooDeep(limits, source.position(deepestBefore(text, error.offset, limits)));
     if (error instanceof RangeError) throw tooDeep(limits, before(0));
-    throw error;
+    if (!(error instanceof SyntaxErrorSeen)) throw error;
+    // The text up to where the parser stopped holds the first error: composed, it says what and where.
+    const counter = new SourceText("", "").lineCounter;
+    docs = composeDocuments(text.slice(0, error.offset), parseOptions, counter, false, limits.maxDepth);
   }
   if (!Array.isArray(docs)) docs = [docs];
   if (docs.length > 1) {

@@ -35,6 +35,27 @@ describe("every input under the limits ends with exit 2, quickly, in bounded mem
     });
   }
 
+  // yaml's parser goes on after an error: one error, then millions of items, gigabytes before the same verdict.
+  const afterAnError: [string, string, string][] = [
+    ["a block list on its key's line", "x: " + "- ".repeat((limit - 3) / 2), "1:4"],
+    ["the same inside a service", "services:\n  a:\n    ports: " + "- ".repeat((limit - 40) / 2), "3:12"],
+  ];
+  for (const [name, text, at] of afterAnError) {
+    it(`${name} (${(text.length / 2 ** 20).toFixed(1)} MiB): the first syntax error, found before the end`, () => {
+      const file = join(mkdtempSync(join(tmpdir(), "stackmod-bomb-")), "stack.yml");
+      writeFileSync(file, text);
+      const run = spawnSync(process.execPath, ["--max-old-space-size=256", cli, "check", file], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(run.signal).toBeNull();
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain(
+        `stack.yml:${at}: error YAML_SYNTAX: Unexpected block-seq-ind on same line with key`,
+      );
+    });
+  }
+
   it("one duplicate among 20,000 keys is reported at the second key (the time it takes: bench target 6)", () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => `      K${i}: v`);
     keys.splice(12_000, 0, "      K5: dup");
