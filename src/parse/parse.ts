@@ -161,6 +161,7 @@ export function parseStackFile(
     throw tooDeep(limits, source.position(deepest?.range?.[0] ?? 0));
   }
   if (walk.inexactInteger) throw inexactInteger(walk.inexactInteger, source);
+  if (walk.collectionKey) throw collectionKey(walk.collectionKey, source);
   // The index first: yaml's own Alias.resolve searches the whole document for each alias.
   indexAliases(walk.aliases);
   checkMergeValues(walk.mergePairs, doc, source);
@@ -181,6 +182,16 @@ export function parseStackFile(
  * (`9007199254740993` becomes ...992), so text a strategy copies from it (split's
  * collector) would say another number than the file: refused at the value.
  */
+/** docker/cli v28.2.2 reads the file with go-yaml v3 into map[string]interface{}: "yaml: invalid map key". */
+function collectionKey(node: Node, source: SourceText): StackmodError {
+  return new StackmodError(
+    "WRONG_TYPE",
+    "this key is a list or a mapping, which docker's YAML reader refuses (invalid map key); write the key as " +
+      "a string (quote it)",
+    source.position(node.range?.[0] ?? 0),
+  );
+}
+
 function inexactInteger(node: Node, source: SourceText): StackmodError {
   const literal = (node as { source?: string }).source;
   return new StackmodError(

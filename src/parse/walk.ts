@@ -13,6 +13,8 @@ export interface DocumentWalk {
   depth: number;
   /** The first integer scalar (in document order) whose literal a JavaScript number cannot hold exactly. */
   inexactInteger: Node | undefined;
+  /** The first key (in document order) that is a mapping or a list, or an alias of one: go-yaml refuses it. */
+  collectionKey: Node | undefined;
   /** Pairs whose key is the merge key (`<<`, or yaml's merge marker), in document order. */
   mergePairs: Pair[];
 }
@@ -35,6 +37,7 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
   let duplicateKey = Infinity;
   let depth = 0;
   let inexactInteger: Node | undefined;
+  let collectionKey: Node | undefined;
   // Each entry: a node (or pair, or null), whether it is a pair's key, and its collection depth.
   const nodes: unknown[] = [doc.contents];
   const keys: boolean[] = [false];
@@ -46,6 +49,8 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
     if (isPair(node)) {
       const key = node.key;
       if (isScalar(key) && (key.value === "<<" || typeof key.value === "symbol")) mergePairs.push(node);
+      const keyNode = isAlias(key) ? anchors.get(key.source) : key;
+      if (collectionKey === undefined && isCollection(keyNode)) collectionKey = key as Node;
       nodes.push(node.value, key);
       keys.push(false, true);
       depths.push(level, level);
@@ -80,6 +85,7 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
     duplicateKey: duplicateKey === Infinity ? undefined : duplicateKey,
     depth,
     inexactInteger,
+    collectionKey,
     mergePairs,
   };
 }
