@@ -108,6 +108,16 @@ export function rewrite(source: string, options: RewriteOptions = {}): RewriteRe
   return rewriteWith(source, options, transforms);
 }
 
+const unmoved = (offset: number) => offset;
+
+/**
+ * `outer(…(inner(offset)))`, made outside `plan`: a closure made inside it would hold plan's whole scope (V8 gives
+ * the closures of one scope one shared context), and with it the input's model, while the output is parsed.
+ */
+function composeBack(...maps: ((offset: number) => number)[]): (offset: number) => number {
+  return (offset) => maps.reduceRight((at, map) => map(at), offset);
+}
+
 /** `rewrite` with these strategies (the registry's, in `rewrite`): what `x-stackmod` and the flags may choose from. */
 export function rewriteWith(source: string, options: RewriteOptions, strategies: readonly Transform[]): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
@@ -279,7 +289,7 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
   const extending = findings.some((f) => f.rule === "stack-forbidden-key" && f.key === "extends");
   const pass0 = extending
     ? inlineExtendsPass(input, activeOf(input, findings, false), options, say, done, left)
-    : { text: source, back: (offset: number) => offset };
+    : { text: source, back: unmoved };
   const inlined = pass0.text;
   // The later passes read texts stackmod made: what they report points into the user's file.
   const fromInput = (back: (offset: number) => number) => ({ source: input.parsed.source, back });
@@ -415,7 +425,7 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
       column: 1,
     },
     input: input.parsed.source,
-    toInput: (offset) => pass0.back(keysPass.back(back(offset))),
+    toInput: composeBack(pass0.back, keysPass.back, back),
   };
 }
 
