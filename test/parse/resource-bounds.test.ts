@@ -9,6 +9,16 @@ import { testDir } from "../helpers/paths.js";
 const cli = resolve(testDir, "..", "bin", "stackmod.js");
 const limit = 5 * 1024 * 1024 - 64;
 
+/** `stackmod check` of the text as stack.yml, through the built binary, with a heap of 256 MiB. */
+function checkUnder256MiB(text: string) {
+  const file = join(mkdtempSync(join(tmpdir(), "stackmod-bomb-")), "stack.yml");
+  writeFileSync(file, text);
+  return spawnSync(process.execPath, ["--max-old-space-size=256", cli, "check", file], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
 /** Nesting bombs just under the 5 MiB limit: every shape the parser nests on. */
 const bombs: [string, string][] = [
   ["flow lists", "[".repeat(limit)],
@@ -21,13 +31,8 @@ const bombs: [string, string][] = [
 describe("every input under the limits ends with exit 2, quickly, in bounded memory", () => {
   for (const [name, text] of bombs) {
     it(`${name} (${(text.length / 2 ** 20).toFixed(1)} MiB)`, () => {
-      const file = join(mkdtempSync(join(tmpdir(), "stackmod-bomb-")), "stack.yml");
-      writeFileSync(file, text);
-      // A heap of 256 MiB: the parser used to hold one object per level and ran out of any heap.
-      const run = spawnSync(process.execPath, ["--max-old-space-size=256", cli, "check", file], {
-        encoding: "utf8",
-        timeout: 60_000,
-      });
+      // The parser used to hold one object per level and ran out of any heap.
+      const run = checkUnder256MiB(text);
       expect(run.signal).toBeNull();
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/^\S+stack\.yml:1:\d+: error YAML_TOO_DEEP|:\d+:\d+: error YAML_TOO_DEEP/);
@@ -42,12 +47,7 @@ describe("every input under the limits ends with exit 2, quickly, in bounded mem
   ];
   for (const [name, text, at] of afterAnError) {
     it(`${name} (${(text.length / 2 ** 20).toFixed(1)} MiB): the first syntax error, found before the end`, () => {
-      const file = join(mkdtempSync(join(tmpdir(), "stackmod-bomb-")), "stack.yml");
-      writeFileSync(file, text);
-      const run = spawnSync(process.execPath, ["--max-old-space-size=256", cli, "check", file], {
-        encoding: "utf8",
-        timeout: 60_000,
-      });
+      const run = checkUnder256MiB(text);
       expect(run.signal).toBeNull();
       expect(run.status).toBe(2);
       expect(run.stderr).toContain(
