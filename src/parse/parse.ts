@@ -111,6 +111,8 @@ export function parseStackFile(
     // The text up to where the parser stopped holds the first error: composed, it says what and where.
     const counter = new SourceText("", "").lineCounter;
     docs = composeDocuments(text.slice(0, error.offset), parseOptions, counter, false, limits.maxDepth);
+    // Never a model of part of the file: without the error there, stackmod fails closed (INTERNAL, nothing written).
+    if (!docs.some((doc) => doc.errors.length > 0)) throw internalStop(error.offset);
   }
   if (!Array.isArray(docs)) docs = [docs];
   if (docs.length > 1) {
@@ -182,6 +184,10 @@ export function parseStackFile(
  * (`9007199254740993` becomes ...992), so text a strategy copies from it (split's
  * collector) would say another number than the file: refused at the value.
  */
+function internalStop(offset: number): Error {
+  return new Error(`internal: the parser stopped at offset ${offset} for an error its text does not hold`);
+}
+
 /** docker/cli v28.2.2 reads the file with go-yaml v3 into map[string]interface{}: "yaml: invalid map key". */
 function collectionKey(node: Node, source: SourceText): StackmodError {
   return new StackmodError(
