@@ -47,12 +47,22 @@ export default tseslint.config(
   },
   {
     // A layered stack's nodes are in several files: only the model knows which file writes a node.
-    files: ["src/analysis/**/*.ts", "src/strategies/**/*.ts", "src/rules/**/*.ts"],
+    files: [
+      "src/analysis/**/*.ts",
+      "src/strategies/**/*.ts",
+      "src/rules/**/*.ts",
+      "src/plan/**/*.ts",
+      "src/edit/**/*.ts",
+    ],
     rules: {
       "no-restricted-syntax": [
         "error",
         {
           selector: "MemberExpression[property.name='position'][object.property.name='source']",
+          message: "read a node's position with model.positionOf(node): source.position names the first file only",
+        },
+        {
+          selector: "MemberExpression[property.name='position'][object.name='source']",
           message: "read a node's position with model.positionOf(node): source.position names the first file only",
         },
       ],

@@ -717,7 +717,6 @@ export class ServiceEdits {
   leavingHost(service: ServiceModel): void {
     if (this.leftHost.has(service)) return;
     this.leftHost.add(service);
-    const source = this.model.parsed.source;
     for (const port of service.ports) {
       if (port.published === undefined) continue;
       const key = `${port.published}/${port.protocol}`;
@@ -729,7 +728,7 @@ export class ServiceEdits {
       );
       if (!other) continue;
       const alias = [service, other].map((s) => s.portsEntry?.pair.value).find((v) => isAlias(v));
-      const at = isAlias(alias) ? source.position(alias.range![0]) : undefined;
+      const at = isAlias(alias) ? this.model.positionOf(alias) : undefined;
       const shared = isAlias(alias)
         ? ` (the ports: list anchored &${alias.source} and used at ${at!.line}:${at!.column} through *${alias.source})`
         : "";

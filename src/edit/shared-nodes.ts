@@ -7,6 +7,7 @@ interface Region {
   start: number;
   end: number;
   anchor: string;
+  node: Node;
 }
 
 /**
@@ -32,7 +33,7 @@ export class SharedNodes {
     for (const node of model.parsed.anchored) {
       const anchor = node.anchor;
       if (!anchor || !this.used.has(anchor) || !node.range) continue;
-      this.regions.push({ start: nodeStart(source, node), end: node.range[1], anchor });
+      this.regions.push({ start: nodeStart(source, node), end: node.range[1], anchor, node });
     }
     this.regions.sort((a, b) => a.start - b.start);
     let reach = -1;
@@ -56,7 +57,7 @@ export class SharedNodes {
         ` (an alias or a merge key), so those places would change too; nothing was written. Give this service its` +
         ` own copy of what it needs changed (move the shared part to an x- block, x-${anchor}: &${anchor} ..., and` +
         " merge or alias it from there), or choose strategy: skip for it",
-      this.model.parsed.source.position(hit.start),
+      this.model.positionOf(hit.node, hit.start),
     );
   }
 
@@ -94,7 +95,7 @@ export class SharedNodes {
       "UNSUPPORTED",
       `\`${key}\` of service "${service.name}" is the anchor &${anchor}, which other services use; changing it` +
         ` would change them too: move it to an x- block (x-${anchor}: &${anchor} ...) and refer to it with *${anchor}`,
-      this.model.parsed.source.position(node.range?.[0] ?? 0),
+      this.model.positionOf(node),
     );
   }
 

@@ -46,7 +46,7 @@ export class TopLevelDeclarations {
           "UNSUPPORTED",
           `stackmod must declare ${[...declarations.keys()].map((key) => `${section}.${key}`).join(", ")}, ` +
             `but the top-level \`${section}:\` is not a mapping written in this file; add them yourself`,
-          this.model.parsed.source.position((entry.pair.key as Node).range![0]),
+          this.model.positionOf(entry.pair.key as Node),
         );
       }
     }

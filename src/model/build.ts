@@ -67,7 +67,7 @@ export function buildModel(parsed: ParsedFile, options: ModelOptions): StackMode
     resolver,
     file: source.file,
     documents: [parsed],
-    positionOf: (node) => source.position(node?.range?.[0] ?? 0),
+    positionOf: (node, at) => source.position(at ?? node?.range?.[0] ?? 0),
     version,
     dialect: "compose",
     services,

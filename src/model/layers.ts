@@ -68,7 +68,7 @@ function mergeLayers(parsed: ParsedFile[], env: Environment, options: Omit<LoadO
     services: [...merged.values()],
     networks,
     documents: parsed,
-    positionOf: (node) => documents.positionOf(node),
+    positionOf: (node, at) => documents.positionOf(node, at),
     layers: models,
   };
   stack.dialect = options.target ?? detectDialect(stack);
@@ -91,8 +91,8 @@ class Documents {
     return file ?? this.files[0]!;
   }
 
-  positionOf(node: Node | null | undefined): SourcePosition {
-    return this.of(node).source.position(node?.range?.[0] ?? 0);
+  positionOf(node: Node | null | undefined, at?: number): SourcePosition {
+    return this.of(node).source.position(at ?? node?.range?.[0] ?? 0);
   }
 }
 

@@ -74,8 +74,11 @@ export interface StackModel {
   file: string;
   /** The files the stack is written in, in the order they are layered: `[parsed]` for one file. */
   documents: readonly ParsedFile[];
-  /** Where a node of the stack is written (its file, line and column); a missing node: the first file's start. */
-  positionOf(node: Node | null | undefined): SourcePosition;
+  /**
+   * Where a node of the stack is written (its file, line and column); a missing node: the first file's start. `at`:
+   * an offset in the node's own file instead of the node's start (its anchor before it, a character inside it).
+   */
+  positionOf(node: Node | null | undefined, at?: number): SourcePosition;
   /** The `version:` value, if any, as text. */
   version: string | undefined;
   dialect: Dialect;

@@ -102,7 +102,7 @@ export type RawOptions = Record<string, unknown> & { services?: Record<string, R
 /** Validates an `x-stackmod` block of the file; errors point at the offending node. */
 export function readOptionsNode(
   node: Node | null,
-  model: Pick<StackModel, "parsed" | "resolver">,
+  model: Pick<StackModel, "parsed" | "resolver" | "positionOf">,
   schema: z.ZodMiniType,
   label: string,
 ): RawOptions {
@@ -113,9 +113,9 @@ export function readOptionsNode(
   const issue = result.error.issues[0]!;
   const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
   const target = model.resolver.nodeAt(node, path) ?? node;
-  const at =
-    isMap(target) && issue.code === "unrecognized_keys" ? keyOffset(target, issue.keys[0]!) : target.range?.[0];
-  throw optionError(issue, [label, ...path].join("."), model.parsed.source.position(at ?? 0));
+  // An unknown key is shown at the key (at the file's start when it is not written in the mapping itself).
+  const at = isMap(target) && issue.code === "unrecognized_keys" ? (keyNode(target, issue.keys[0]!) ?? null) : target;
+  throw optionError(issue, [label, ...path].join("."), model.positionOf(at));
 }
 
 function expectedText(expected: string): string {
@@ -137,9 +137,9 @@ export function optionError(issue: z.core.$ZodIssue, where: string, position: So
   return new StackmodError("BAD_OPTION", `\`${where}\`: ${message}`, position);
 }
 
-function keyOffset(map: { items: { key: unknown }[] }, key: string): number | undefined {
+function keyNode(map: { items: { key: unknown }[] }, key: string): Node | undefined {
   const pair = map.items.find((p) => String((p.key as { value?: unknown }).value) === key);
-  return (pair?.key as Node | undefined)?.range?.[0];
+  return pair?.key as Node | undefined;
 }
 
 function nodeToJS(node: Node, model: Pick<StackModel, "parsed">): unknown {
