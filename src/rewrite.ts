@@ -27,7 +27,7 @@ import { DeployAdditions } from "./rules/stack/deploy-additions.js";
 import { inlineExtends } from "./rules/stack/extends.js";
 import { ServiceEdits, type EditResult } from "./edit/service-edits.js";
 import type { TextEdit } from "./edit/text-edits.js";
-import type { SourceText } from "./parse/source-text.js";
+import { originIn, type Origin, type SourceText } from "./parse/source-text.js";
 import type { ExtraFile, Notes, Transform } from "./strategies/strategy.js";
 import { transforms } from "./strategies/index.js";
 
@@ -118,15 +118,24 @@ function composeBack(...maps: ((offset: number) => number)[]): (offset: number) 
   return (offset) => maps.reduceRight((at, map) => map(at), offset);
 }
 
-/** `rewrite` with these strategies (the registry's, in `rewrite`): what `x-stackmod` and the flags may choose from. */
-export function rewriteWith(source: string, options: RewriteOptions, strategies: readonly Transform[]): RewriteResult {
+/**
+ * `rewrite` with these strategies (the registry's, in `rewrite`): what `x-stackmod` and the flags may choose from.
+ * `origin`, for a text stackmod made (the merged text of a layered stack), makes every position the input's
+ * nodes give one in the files the user wrote.
+ */
+export function rewriteWith(
+  source: string,
+  options: RewriteOptions,
+  strategies: readonly Transform[],
+  origin?: Origin,
+): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
   // while the output is parsed again, so a huge file's two parses do not add up in memory.
   let planned: Plan;
   let remaining: Finding[];
   let remainingInInput: Finding[];
   try {
-    planned = plan(source, options, strategies);
+    planned = plan(source, options, strategies, origin);
     const { file, dialect, output, findings } = planned;
     if (output === source) {
       remaining = findings;
@@ -238,8 +247,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Detects, resolves the options and applies the fixes and strategies: the new text, and what was done. */
-export function plan(source: string, options: RewriteOptions, strategies: readonly Transform[] = transforms): Plan {
-  const input = loadModel(source, options);
+export function plan(
+  source: string,
+  options: RewriteOptions,
+  strategies: readonly Transform[] = transforms,
+  origin?: Origin,
+): Plan {
+  const input = loadModel(source, options, origin);
   const fromConfig = options.config?.engine;
   const engine = engineFor(input, options.engine, fromConfig === undefined ? undefined : String(fromConfig));
   const findings = detect(input, engine);
@@ -292,7 +306,7 @@ export function plan(source: string, options: RewriteOptions, strategies: readon
     : { text: source, back: unmoved };
   const inlined = pass0.text;
   // The later passes read texts stackmod made: what they report points into the user's file.
-  const fromInput = (back: (offset: number) => number) => ({ source: input.parsed.source, back });
+  const fromInput = (back: (offset: number) => number) => originIn(input.parsed.source, back);
   const first = inlined === source ? input : loadModel(inlined, options, fromInput(pass0.back));
   const active = activeOf(first, first === input ? findings : detect(first, engine), true);
 
@@ -514,7 +528,7 @@ function inlineExtendsPass(
     if (output === model.parsed.source.read) continue;
     const earlier = back;
     back = (offset) => earlier(round(offset));
-    model = loadModel(output, options, { source: input.parsed.source, back });
+    model = loadModel(output, options, originIn(input.parsed.source, back));
   }
   return { text: model.parsed.source.read, back };
 }

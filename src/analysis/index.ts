@@ -31,6 +31,7 @@ export class StackAnalysis {
     }
     return {
       service: service.name,
+      file: this.model.file,
       hostPorts: ports,
       hostPortsSource: source,
       lan: lanUseOf(this.model, service, ports),

@@ -2,6 +2,7 @@ import type { ServiceModel, StackModel } from "../model/types.js";
 import type { ServiceEdits } from "../edit/service-edits.js";
 import type { Notes } from "../edit/notes.js";
 import type { Protocol, ServiceAnalysis } from "./types.js";
+import { evidenceAt } from "./reading.js";
 
 /**
  * A service that stays on the host network loses its overlay names: each `name:PORT` it refers to
@@ -20,7 +21,7 @@ export function rewireReferences(
     if (rewritten.has(ref.text)) continue;
     const other = model.services.find((s) => s.name === ref.service);
     const published = other && ref.port !== undefined ? reachableFromHost(model, other, ref.port) : undefined;
-    const where = `${ref.evidence.path} at line ${ref.evidence.position.line}`;
+    const where = evidenceAt(ref.evidence, model.file);
     if (published === undefined) {
       notes.warn(
         `${service.name}: ${where} refers to "${ref.text}", which does not resolve on the host network; ` +

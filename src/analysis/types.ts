@@ -67,6 +67,8 @@ export interface OverlayPeer {
 /** What the file shows a service does on each side: the input of the default choice and of the flow report. */
 export interface ServiceAnalysis {
   service: string;
+  /** The model's file: evidence written in another (a layered stack's) is named with its file (`evidenceAt`). */
+  file: string;
   /** Ports it receives on the host, from the options, else from `ports:` and `expose:`. */
   hostPorts: HostPort[];
   /** Where hostPorts came from, for the report. */

@@ -8,7 +8,9 @@ import { isData, mergeStackData, sameServiceData, type Data } from "./merge-data
 import { LayeredEdits } from "./project.js";
 import { loadLayers, type Layer, type LayeredModel } from "../model/layers.js";
 import { loadModel } from "../model/load.js";
-import { rewrite, type RewriteOptions, type RewriteResult } from "../rewrite.js";
+import { rewrite, rewriteWith, type RewriteOptions, type RewriteResult } from "../rewrite.js";
+import { transforms } from "../strategies/index.js";
+import { mergedOrigin } from "./merged-origin.js";
 import { detect, engineFor, type Finding } from "../rules/index.js";
 import type { EngineVersion } from "../rules/engines.js";
 import { readFileOptions } from "../plan/file-options.js";
@@ -167,16 +169,18 @@ function rewriteMerged(
     found.find((f) => f.service === service && f.severity === "error") ?? first;
   let result: RewriteResult;
   try {
-    result = rewrite(stringify(before, { aliasDuplicateObjects: false, lineWidth: 0 }), {
-      ...options,
-      file: name,
-      engine,
-      target: stack.dialect,
-      services: spanning,
-    });
+    // Every position the plan gives is the one of the node it comes from in the files (`mergedOrigin`).
+    const text = stringify(before, { aliasDuplicateObjects: false, lineWidth: 0 });
+    const origin = mergedOrigin(stack, text, (service) => at(service).file);
+    result = rewriteWith(
+      text,
+      { ...options, file: name, engine, target: stack.dialect, services: spanning },
+      transforms,
+      origin,
+    );
   } catch (error) {
     if (!(error instanceof StackmodError) || error.file !== name) throw error;
-    // The merged text is stackmod's own: the error is shown at the refused service in its file.
+    // An error at no node of the merged text (stackmod's own) is shown at the refused service in its file.
     throw new StackmodError(error.code, error.message, at(spanning[0]!));
   }
   const after = parse(result.output) as Data;

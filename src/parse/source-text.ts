@@ -2,12 +2,19 @@ import { LineCounter } from "yaml";
 import type { SourcePosition } from "../errors.js";
 
 /**
- * Where a text made by an earlier pass of a rewrite comes from (the same-file `extends` inlined,
- * the stack keys fixed): `back` maps an offset of it to one of `source`, the file the user wrote.
+ * Where a text stackmod made comes from: the text of a later pass of a rewrite (the same-file `extends`
+ * inlined, the stack keys fixed) maps each offset back to the file the user wrote (`originIn`); the
+ * merged text of a layered stack (`-c A -c B`) maps each of its nodes to the node of the file it comes
+ * from (`src/layered/merged-origin.ts`). `position` says where an offset of the made text is in the
+ * user's files.
  */
 export interface Origin {
-  source: SourceText;
-  back(offset: number): number;
+  position(offset: number): SourcePosition;
+}
+
+/** The origin of a text made from `source`: `back` maps an offset of it to one of `source`. */
+export function originIn(source: SourceText, back: (offset: number) => number): Origin {
+  return { position: (offset) => source.position(back(offset)) };
 }
 
 /** The raw text of one file plus what is needed to write it back the same way. */
@@ -50,7 +57,7 @@ export class SourceText {
 
   /** 1-based line and column of an offset; a BOM does not count as a column. */
   position(offset: number): SourcePosition {
-    if (this.origin) return this.origin.source.position(this.origin.back(offset));
+    if (this.origin) return this.origin.position(offset);
     const { line, col } = this.lineCounter.linePos(Math.max(0, Math.min(offset, this.read.length)));
     const column = this.hasBom && line === 1 ? Math.max(1, col - 1) : col;
     return { file: this.file, line, column };

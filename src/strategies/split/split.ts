@@ -6,6 +6,7 @@ import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { restartOf } from "../shared/restart.js";
 import { collectorAddresses, inProtocol, replaceReference } from "../../analysis/rewire.js";
+import { evidenceAt } from "../../analysis/reading.js";
 import { queueDocs } from "./queues/describe.js";
 import { queueKindNames, queueKinds, secretPath, type QueueKind, type QueueSecrets } from "./queues/index.js";
 import { queueService, secretNames, volumeName } from "./queues/service.js";
@@ -333,7 +334,7 @@ function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
   for (const ref of ctx.analysis.reaches) {
     if (said.has(ref.text)) continue;
     said.add(ref.text);
-    const where = `${ref.evidence.path} at line ${ref.evidence.position.line}`;
+    const where = evidenceAt(ref.evidence, model.file);
     const target = addresses.get(ref.text);
     if (!target) {
       notes.warn(
