@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { isMap, parse, stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import type { CheckOptions, CheckResult } from "../check.js";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { unifiedDiff } from "../emit/diff.js";
@@ -12,23 +12,14 @@ import { rewrite, rewriteWith, type RewriteOptions, type RewriteResult } from ".
 import { transforms } from "../strategies/index.js";
 import { mergedOrigin } from "./merged-origin.js";
 import { detect, engineFor, type Finding } from "../rules/index.js";
-import type { EngineVersion } from "../rules/engines.js";
 import { readFileOptions } from "../plan/file-options.js";
 
 export type { Layer };
 
-/** `x-stackmod.engine` as the stack's files give it: a later file's replaces an earlier one's, as for every key. */
-function layersEngine(stack: LayeredModel, option: string | undefined): EngineVersion {
-  const withEngine = [...stack.layers]
-    .reverse()
-    .find((model) => isMap(model.options?.value) && model.options.value.has("engine"));
-  return engineFor(withEngine ?? stack.layers[0]!, option);
-}
-
 /** `check -c A -c B`: the findings of the merged stack, each against the file and line that introduced it. */
 export function checkLayered(layers: readonly Layer[], options: Omit<CheckOptions, "file"> = {}): CheckResult {
   const stack = loadLayers(layers, options);
-  const engine = layersEngine(stack, options.engine);
+  const engine = engineFor(stack, options.engine);
   const notes = stack.layers.flatMap((model) =>
     readFileOptions(model).warnings.map((message) => ({ level: "warning" as const, message })),
   );
@@ -63,7 +54,7 @@ export function rewriteLayered(
   options: Omit<RewriteOptions, "file"> = {},
 ): LayeredRewriteResult {
   const stack = loadLayers(layers, options);
-  const engine = layersEngine(stack, options.engine);
+  const engine = engineFor(stack, options.engine);
   const findings = detect(stack, engine);
   const wanted = options.services ? new Set(options.services) : undefined;
   const byFile = new Map<string, Set<string>>();
@@ -261,7 +252,7 @@ function rewriteMerged(
       first,
     );
   }
-  const remaining = detect(final, engineFor(final.layers[0]!, engine));
+  const remaining = detect(final, engineFor(final, engine));
   const alone = new Set(result.skipped.map((s) => s.service));
   // A finding the merged plan left (a key without a fix) is left as in one file.
   const planLeft = new Set(result.remaining.map((f) => `${f.service}\0${f.rule}`));

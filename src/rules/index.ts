@@ -100,6 +100,8 @@ function notYet(rule: Rule, engine: EngineVersion, from: string): string {
 /**
  * The engine to judge for: `--engine` (or the library's `engine`) first, then the
  * file's top-level `x-stackmod: {engine: ...}`, then the newest engine stackmod knows.
+ * A layered stack (`-c A -c B`) says it as its merge does: the last file whose top-level
+ * block has an `engine` gives it, read as that file writes it.
  */
 export function engineFor(model: StackModel, option: string | undefined, fallback?: string): EngineVersion {
   if (option !== undefined) {
@@ -113,12 +115,19 @@ export function engineFor(model: StackModel, option: string | undefined, fallbac
     }
     return parsed;
   }
-  const block = model.options?.value;
-  const node = isMap(block) ? model.resolver.get(block, "engine")?.value : undefined;
-  if (!node) return fallback === undefined ? defaultEngine() : engineFor(model, fallback);
+  const written = [...model.documents]
+    .reverse()
+    .map((parsed) => {
+      const block = model.resolver.get(parsed.root, "x-stackmod")?.value;
+      const node = isMap(block) ? model.resolver.get(block, "engine")?.value : undefined;
+      return node ? { node, parsed } : undefined;
+    })
+    .find((found) => found !== undefined);
+  if (!written) return fallback === undefined ? defaultEngine() : engineFor(model, fallback);
+  const { node, parsed: file } = written;
   const at = model.positionOf(node);
-  // The text as written: a plain `28.10` is the float 28.1 to YAML.
-  const raw = isScalar(node) && node.range ? model.parsed.source.text.slice(node.range[0], node.range[1]) : "";
+  // The text as written, in the file that writes it: a plain `28.10` is the float 28.1 to YAML.
+  const raw = isScalar(node) && node.range ? file.source.text.slice(node.range[0], node.range[1]) : "";
   const parsed = parseEngine(raw.replace(/^(["'])(.*)\1$/s, "$2"));
   if (!parsed) {
     throw new StackmodError(
