@@ -20,9 +20,30 @@ export function dockerScalarTags(tags: Tags): Tags {
   return [timestamp, integer, float, binary, ...kept];
 }
 
+/**
+ * go-yaml's resolveTable: only a scalar that starts with a digit or a sign can be a number or a timestamp to
+ * it, and `.` starts its floats too. Checked first, so that the common scalar, a string, costs one comparison.
+ */
+function numberHint(source: string, dot: boolean): boolean {
+  const c = source.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || (dot && c === 0x2e);
+}
+
+// yaml asks a tag's test and then its resolve, and the float tag asks whether the text is an integer
+// first: the last answer is kept so that each scalar is read once.
+let lastSource: string | undefined;
+let lastInteger: bigint | undefined;
+
 /** The integer go-yaml reads from a plain scalar (`strconv.ParseInt(s, 0, 64)`, then ParseUint), if it reads one. */
 export function goInteger(source: string): bigint | undefined {
-  if (!/^[-+0-9]/.test(source)) return undefined;
+  if (source === lastSource) return lastInteger;
+  const value = numberHint(source, false) ? readInteger(source) : undefined;
+  lastSource = source;
+  lastInteger = value;
+  return value;
+}
+
+function readInteger(source: string): bigint | undefined {
   const plain = source.replace(/_/g, "");
   const match = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(plain);
   if (!match) return undefined;
@@ -43,12 +64,12 @@ function octalOrDecimal(digits: string): string {
 
 /** The float go-yaml reads from a plain scalar that is no integer to it (`08`, `1_0.5`, `1e3`), if it reads one. */
 export function goFloat(source: string): number | undefined {
-  if (goInteger(source) !== undefined) return undefined;
+  if (!numberHint(source, true) || goInteger(source) !== undefined) return undefined;
   const text = source.startsWith(".") ? source : source.replace(/_/g, "");
   const pattern = source.startsWith(".")
     ? /^\.[0-9]+(?:[eE][-+]?[0-9]+)?$/
     : /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-  if (!/^[-+0-9.]/.test(source) || !pattern.test(text)) return undefined;
+  if (!pattern.test(text)) return undefined;
   const value = Number(text);
   // strconv.ParseFloat fails out of range (1e400): go-yaml keeps the string.
   return Number.isFinite(value) ? value : undefined;
@@ -80,6 +101,8 @@ const timestampPattern = new RegExp(
 );
 
 function goTimestamp(source: string): Date | undefined {
+  // The shortest layout is `2006-1-2`: four digits, then a dash.
+  if (source.length < 8 || source.charCodeAt(4) !== 0x2d || !numberHint(source, false)) return undefined;
   const match = timestampPattern.exec(source);
   if (!match) return undefined;
   const [year, month, day] = [1, 2, 3].map((index) => Number(match[index]));
