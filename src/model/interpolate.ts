@@ -73,6 +73,7 @@ export function usesUnsetVariable(text: string, env: Environment): boolean {
  */
 export function interpolateData(value: unknown, env: Environment): unknown {
   if (typeof value === "string") {
+    if (!value.includes("$")) return value;
     try {
       return interpolate(value, env);
     } catch (error) {
@@ -80,11 +81,30 @@ export function interpolateData(value: unknown, env: Environment): unknown {
       throw error;
     }
   }
-  if (Array.isArray(value)) return value.map((item) => interpolateData(item, env));
   if (value === null || typeof value !== "object" || value instanceof Date) return value;
-  const result: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) result[key] = interpolateData(item, env);
-  return result;
+  // Copied only where a string changes: most services use no variable, and their data is returned as it is.
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, index) => {
+      const now = interpolateData(item, env);
+      if (now !== item) (copy ??= value.slice())[index] = now;
+    });
+    return copy ?? value;
+  }
+  const map = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(map)) {
+    const now = interpolateData(map[key], env);
+    // defineProperty: a key named `__proto__` stays a key (yaml's toJS writes it so too).
+    if (now !== map[key])
+      Object.defineProperty((copy ??= { ...map }), key, {
+        value: now,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  return copy ?? value;
 }
 
 /** Reads a Compose-style .env text: `KEY=value`, `export KEY=value`, comments, quotes. */
