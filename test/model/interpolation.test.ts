@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { check, rewrite, StackmodError } from "../../src/index.js";
-import { interpolate } from "../../src/model/interpolate.js";
+import { interpolate, interpolateData } from "../../src/model/interpolate.js";
 import { refusedByEngine } from "../helpers/engine-oracle.js";
 import { runCli } from "../helpers/run-cli.js";
 import { stackConfig } from "../helpers/stack-config.js";
@@ -149,5 +149,28 @@ describe("interpolation", () => {
         expect(write.code).toBe(2);
       });
     });
+  });
+});
+
+describe("interpolateData", () => {
+  const env = { MODE: "global", ZONE: "a" };
+
+  it("returns data without a variable as it is, and copies only the mappings and lists a variable changes", () => {
+    const plain = { image: "nginx", deploy: { placement: { constraints: ["node.role == worker"] } } };
+    expect(interpolateData(plain, env)).toBe(plain);
+    const data = { image: "nginx", deploy: { mode: "${MODE}", labels: { a: "b" } }, dns: ["${ZONE}", "9.9.9.9"] };
+    const before = structuredClone(data);
+    const resolved = interpolateData(data, env) as typeof data;
+    expect(resolved).toEqual({ image: "nginx", deploy: { mode: "global", labels: { a: "b" } }, dns: ["a", "9.9.9.9"] });
+    expect(data).toEqual(before);
+    expect(resolved.deploy.labels).toBe(data.deploy.labels);
+  });
+
+  it("keeps a key named __proto__ a key of the copy, never its prototype", () => {
+    const data = JSON.parse('{"__proto__": {"mode": "${MODE}"}, "image": "${ZONE}"}') as Record<string, unknown>;
+    const resolved = interpolateData(data, env) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(resolved)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(resolved, "__proto__")?.value).toEqual({ mode: "global" });
+    expect(resolved.image).toBe("a");
   });
 });
