@@ -73,6 +73,8 @@ for (const argv of [
   ["check", "-"],
   ["rewrite", "-"],
   ["check", "-", "--format", "json"],
+  // A folder: the scan, each file's read and the report of many files (`check DIR`).
+  ["check", join(root, "examples")],
 ])
   await exports.main(argv, io);
 writeFileSync(loader.cacheFile, script.createCachedData());
