@@ -1,13 +1,7 @@
 import { isIP } from "node:net";
 import { isMap, isScalar, isSeq, type Node, type Scalar, type YAMLMap } from "yaml";
 import { StackmodError } from "../errors.js";
-import {
-  InterpolationError,
-  interpolate,
-  interpolateData,
-  usesUnsetVariable,
-  type Environment,
-} from "./interpolate.js";
+import { InterpolationError, interpolate, usesUnsetVariable, type Environment } from "./interpolate.js";
 import type { ParsedFile } from "../parse/parse.js";
 import type { SourceText } from "../parse/source-text.js";
 import type { Entry, Resolver } from "../parse/resolve.js";
@@ -206,7 +200,7 @@ function buildService(entry: Entry, map: YAMLMap, data: Record<string, unknown>,
     maps: [map],
     position,
     data,
-    resolved: interpolateData(data, env) as Record<string, unknown>,
+    env,
     attachments,
     networks: networksEntry,
     networkMode: modeEntry && modeText !== undefined ? { value: modeText, entry: modeEntry } : undefined,

@@ -107,6 +107,21 @@ export function interpolateData(value: unknown, env: Environment): unknown {
   return copy ?? value;
 }
 
+const resolved = new WeakMap<object, Record<string, unknown>>();
+
+/**
+ * A service's `data` with every `${VAR}` resolved, as docker reads it: for decisions (deploy.mode, constraints,
+ * endpoint_mode), never for text to write. Worked out on first read: a check never reads it.
+ */
+export function resolvedData(service: { data: Record<string, unknown>; env: Environment }): Record<string, unknown> {
+  let value = resolved.get(service);
+  if (value === undefined) {
+    value = interpolateData(service.data, service.env) as Record<string, unknown>;
+    resolved.set(service, value);
+  }
+  return value;
+}
+
 /** Reads a Compose-style .env text: `KEY=value`, `export KEY=value`, comments, quotes. */
 export function parseEnvFile(text: string): Record<string, string> {
   const result: Record<string, string> = {};

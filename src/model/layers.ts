@@ -169,7 +169,6 @@ function mergeService(base: ServiceModel, over: ServiceModel): ServiceModel {
     ...base,
     data: mergeData(base.data, over.data) as Record<string, unknown>,
     maps: [...base.maps, ...over.maps],
-    resolved: mergeData(base.resolved, over.resolved) as Record<string, unknown>,
     attachments,
     networks: over.networks ?? base.networks,
     networkMode: over.networkMode ?? base.networkMode,

@@ -1,3 +1,4 @@
+import type { Environment } from "./interpolate.js";
 import type { Node, Pair, YAMLMap } from "yaml";
 import type { SourcePosition } from "../errors.js";
 import type { Entry, Resolver } from "../parse/resolve.js";
@@ -56,8 +57,8 @@ export interface ServiceModel {
   position: SourcePosition;
   /** Resolved plain data of the service, aliases and merges applied. */
   data: Record<string, unknown>;
-  /** `data` with every `${VAR}` resolved, as docker reads it: for decisions, never for text to write. */
-  resolved: Record<string, unknown>;
+  /** The variables the service is read with (environment, `--env-file`): `resolvedData` applies them to `data`. */
+  env: Environment;
   attachments: Attachment[];
   networks: Entry | undefined;
   networkMode: { value: string; entry: Entry } | undefined;

@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { check, StackmodError } from "../../src/index.js";
 import { dockerScalarTags } from "../../src/parse/docker-scalars.js";
 import { loadModel } from "../../src/model/load.js";
+import { resolvedData } from "../../src/model/interpolate.js";
 import { readFileOptions } from "../../src/plan/file-options.js";
 import { stackConfigAsync, type StackConfigResult } from "../helpers/stack-config.js";
 
@@ -106,7 +107,7 @@ const places: Place[] = [
     text: (shape) => `${head}    deploy:\n      mode: ${shape}\n`,
     docker: (config) => config.services.s.deploy?.mode,
     stackmod: (text) => {
-      const mode = (service(text).resolved.deploy as Json | null | undefined)?.mode;
+      const mode = (resolvedData(service(text)).deploy as Json | null | undefined)?.mode;
       return mode === null ? undefined : mode;
     },
   },

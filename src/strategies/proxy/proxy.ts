@@ -4,6 +4,7 @@ import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { dropIngressPorts } from "../../rules/host-ingress-port.js";
 import { optionPosition } from "../../model/option-position.js";
+import { resolvedData } from "../../model/interpolate.js";
 import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { noPortMessage } from "./port-hints.js";
@@ -126,7 +127,7 @@ function applyInbound(ctx: TransformContext<ProxyOptions>): Map<string, number> 
   const compose = model.dialect === "compose";
   const longSyntax = !compose && atLeast(model.version, 3, 2);
   const dnsrr =
-    !compose && (service.resolved.deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
+    !compose && (resolvedData(service).deploy as { endpoint_mode?: unknown } | undefined)?.endpoint_mode === "dnsrr";
   // swarmkit refuses the pair (manager/controlapi/service.go, validateEndpointSpec).
   const mode = dnsrr ? "host" : options.publish;
   if (mode === "host" && !longSyntax && !compose) {

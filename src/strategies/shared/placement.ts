@@ -1,5 +1,6 @@
 import { StackmodError } from "../../errors.js";
 import type { ServiceModel } from "../../model/types.js";
+import { resolvedData } from "../../model/interpolate.js";
 import type { Plain } from "../../edit/render.js";
 
 /**
@@ -28,7 +29,7 @@ const pinPattern = /^\s*node\.(?:hostname|id)\s*==\s*\S/;
  * matching node), puts the two on the same node.
  */
 export function sameNode(service: ServiceModel, opts: { globalHolds?: boolean } = {}): SameNode {
-  const deploy = (service.resolved.deploy ?? {}) as { mode?: unknown; placement?: { constraints?: unknown } };
+  const deploy = (resolvedData(service).deploy ?? {}) as { mode?: unknown; placement?: { constraints?: unknown } };
   const raw = deploy.placement?.constraints;
   const constraints = Array.isArray(raw) ? raw.map(String) : [];
   const pin = constraints.find((c) => pinPattern.test(c));
