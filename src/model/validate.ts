@@ -259,12 +259,13 @@ function checkValues(file: ParsedFile, data: StackData): void {
 
 /**
  * A short-syntax port that go-yaml reads as a float (`08`: a leading 0 is octal there and 8 no octal digit;
- * `80.0`, `1e3`): docker refuses it ("invalid type float64 for port"), where YAML 1.2 would read an integer.
+ * `80.0`, `1e3`, `!!float 10`): docker refuses it ("invalid type float64 for port"), where YAML 1.2 would read an integer.
  */
 function floatPortProblem(node: Node | null): string | undefined {
   if (!isScalar(node) || typeof node.value !== "number" || node.type !== "PLAIN") return undefined;
   const source = (node as { source?: string }).source ?? "";
-  if (goFloat(source) === undefined) return undefined;
+  // `!!float 10` is a float to go-yaml too.
+  if (goFloat(source) === undefined && node.tag !== "tag:yaml.org,2002:float") return undefined;
   return (
     `docker reads the port ${source} as the float ${node.value} and refuses a port that is not an integer ` +
     `("invalid type float64 for port"); write it as "${source}" (a string) or as an integer without a leading 0`

@@ -12,25 +12,23 @@ import type { ScalarTag, Tags } from "yaml";
  */
 export function dockerScalarTags(tags: Tags): Tags {
   const kept = tags.filter((tag) => {
-    const { tag: name, test } = tag as ScalarTag;
-    if (name === "tag:yaml.org,2002:int") return false;
-    // `.inf` and `.nan` read alike in both; every other float is go-yaml's own.
-    return name !== "tag:yaml.org,2002:float" || test?.test(".inf") === true;
+    const name = (tag as ScalarTag).tag;
+    return name !== "tag:yaml.org,2002:int" && name !== "tag:yaml.org,2002:float";
   });
-  return [timestamp, integer, float, binary, ...kept];
+  return [plain, timestamp, integer, float, binary, ...kept];
 }
 
 /**
  * go-yaml's resolveTable: only a scalar that starts with a digit or a sign can be a number or a timestamp to
- * it, and `.` starts its floats too. Checked first, so that the common scalar, a string, costs one comparison.
+ * it, and `.` starts its floats too.
  */
 function numberHint(source: string, dot: boolean): boolean {
   const c = source.charCodeAt(0);
   return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || (dot && c === 0x2e);
 }
 
-// yaml asks a tag's test and then its resolve, and the float tag asks whether the text is an integer
-// first: the last answer is kept so that each scalar is read once.
+// The float rule, and the checks after parsing, ask again whether the same text is an integer: the last
+// answer is kept so that each scalar is read once.
 let lastSource: string | undefined;
 let lastInteger: bigint | undefined;
 
@@ -75,20 +73,63 @@ export function goFloat(source: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
+/** go-yaml's infinities and NaN (resolveMap), as YAML 1.2 writes them. */
+const infinityOrNaN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+
+function goSpecialFloat(source: string): number | undefined {
+  if (!infinityOrNaN.test(source)) return undefined;
+  if (source.slice(-3).toLowerCase() === "nan") return NaN;
+  return source.startsWith("-") ? -Infinity : Infinity;
+}
+
+/** What go-yaml reads a plain scalar as, if not a string: an integer, a float or a timestamp. */
+function goNumberOrTime(source: string): number | Date | undefined {
+  const integer = goInteger(source);
+  if (integer !== undefined) return Number(integer);
+  return goSpecialFloat(source) ?? goFloat(source) ?? goTimestamp(source);
+}
+
+/**
+ * Every plain scalar go-yaml's resolveTable sends to its number and timestamp rules (a digit, a sign or `.`
+ * first) is read by this one tag, whose test is one real pattern; any other goes on to the null and bool tags.
+ * A scalar the rules do not read stays a string. The tag's name is stackmod's own: `!!int` and the other
+ * explicit tags below are never it.
+ */
+const plain: ScalarTag = {
+  identify: () => false,
+  default: true,
+  tag: "tag:stackmod.dev,2026:go-yaml-plain",
+  test: /^[-+0-9.]/,
+  resolve: (source) => goNumberOrTime(source) ?? source,
+};
+
+/** go-yaml refuses an explicit tag its rules do not read the text as (resolve.go: "cannot decode"). */
+function cannotDecode(source: string, tag: string, onError: (message: string) => void): string {
+  onError(`cannot decode \`${source}\` as a !!${tag} (docker refuses it too)`);
+  return source;
+}
+
+// `default: false`: found by name only (`!!int 0x50`); plain scalars go to `plain`.
 const integer: ScalarTag = {
   identify: (value) => typeof value === "number" && Number.isInteger(value),
-  default: true,
+  default: false,
   tag: "tag:yaml.org,2002:int",
-  test: { test: (source: string) => goInteger(source) !== undefined } as RegExp,
-  resolve: (source) => Number(goInteger(source)),
+  resolve(source, onError) {
+    const value = goInteger(source);
+    return value === undefined ? cannotDecode(source, "int", onError) : Number(value);
+  },
 };
 
 const float: ScalarTag = {
   identify: (value) => typeof value === "number",
-  default: true,
+  default: false,
   tag: "tag:yaml.org,2002:float",
-  test: { test: (source: string) => goFloat(source) !== undefined } as RegExp,
-  resolve: (source) => goFloat(source)!,
+  resolve(source, onError) {
+    // go-yaml makes an integer under `!!float` a float (`!!float 10` is 10.0).
+    const integer = goInteger(source);
+    if (integer !== undefined) return Number(integer);
+    return goSpecialFloat(source) ?? goFloat(source) ?? cannotDecode(source, "float", onError);
+  },
 };
 
 /**
@@ -118,10 +159,9 @@ function goTimestamp(source: string): Date | undefined {
 
 const timestamp: ScalarTag = {
   identify: (value) => value instanceof Date,
-  default: true,
+  default: false,
   tag: "tag:yaml.org,2002:timestamp",
-  test: { test: (source: string) => goTimestamp(source) !== undefined } as RegExp,
-  resolve: (source) => goTimestamp(source)!,
+  resolve: (source, onError) => goTimestamp(source) ?? cannotDecode(source, "timestamp", onError),
 };
 
 /** `!!binary`: go-yaml decodes the base64 into the string docker then reads (`name: !!binary aG9zdA==` is host). */

@@ -29,6 +29,11 @@ const shapes = [
   // Strings, some spelled so that only a tag or the quotes say so, some given by a variable.
   ...["host", "global", '"0755"', "'yes'", "!!str 0755", "!!binary aG9zdA==", "!!binary Z2xvYmFs"],
   ...['"${X:-yes}"', "${X:-host}", "${X:-0755}"],
+  // Explicit tags: go-yaml reads the text by the tag's rules and refuses it when they do not read it.
+  ...["!!int 0755", "!!int 80", "!!int foo", "!!int 1.5", "!!float 10", "!!float 08", "!!float .inf"],
+  ...["!!timestamp 2001-12-14", "!!timestamp foo"],
+  // Other texts that start like a number: go-yaml's special floats, and strings.
+  ...["+.inf", "-.Inf", ".NaN", "+12", "1.2.3", "-foo", "-", "."],
 ];
 
 interface Place {
