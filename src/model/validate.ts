@@ -259,7 +259,8 @@ function checkValues(file: ParsedFile, data: StackData): void {
 
 /**
  * A short-syntax port that go-yaml reads as a float (`08`: a leading 0 is octal there and 8 no octal digit;
- * `80.0`, `1e3`, `!!float 10`): docker refuses it ("invalid type float64 for port"), where YAML 1.2 would read an integer.
+ * `80.0`, `1e3`, `!!float 10`): docker refuses it ("invalid type float64 for port"), where YAML 1.2 would
+ * read an integer.
  */
 function floatPortProblem(node: Node | null): string | undefined {
   if (!isScalar(node) || typeof node.value !== "number" || node.type !== "PLAIN") return undefined;
