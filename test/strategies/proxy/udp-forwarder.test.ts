@@ -147,14 +147,16 @@ function report(name: string, load: Load, m: Measured): void {
  * socat hands its listening socket to a new client's child before connecting it to that
  * client: what arrives in that moment (the new client's next datagrams, or another new
  * client's first ones) can be lost or answered to that client. How long the moment lasts
- * depends on the machine's load (with other tests beside it: up to 12 of 300); after a
- * client's first 25 datagrams every one is answered, to its sender.
+ * depends on the machine's load: 12 of 300 with other tests beside it, 27 with sixteen clients
+ * at once on a machine loaded sevenfold, at 1 ms apart. The bound is the moment, not a count
+ * measured once: after a client's first 100 datagrams (a tenth of a second) every one is
+ * answered, to its sender.
  */
 function expectSteadyState(m: Measured): void {
   expect(m.misrouted.filter((index) => index >= handOver)).toEqual([]);
   expect(m.unanswered.filter((index) => index >= handOver)).toEqual([]);
 }
-const handOver = 25;
+const handOver = 100;
 
 /** The subshell and socat, and per client at most three children (36 seen for 16 clients at load 15). */
 const childBound = (clients: number) => 2 + 3 * clients;
