@@ -112,7 +112,7 @@ const cases: Case[] = placements.flatMap((where): Case[] => [
   },
 ]);
 
-/** The service refused where the host network is attached: UNDECIDED and the flows are reported at the service there. */
+/** The service refused where the host network is attached: UNDECIDED and the flows are reported at it there. */
 const atTheService: Case[] = placements.flatMap((where): Case[] => {
   const own = "    image: nginx\n    deploy: {mode: global}\n    environment: {OTHER: db:5432}\n";
   const db = "  db:\n    image: postgres\n    networks: [backend]\n";
