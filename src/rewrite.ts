@@ -128,6 +128,7 @@ export function rewriteWith(
   options: RewriteOptions,
   strategies: readonly Transform[],
   origin?: Origin,
+  beside?: string,
 ): RewriteResult {
   // plan() returns only plain data: the input's document and model are unreachable
   // while the output is parsed again, so a huge file's two parses do not add up in memory.
@@ -135,7 +136,7 @@ export function rewriteWith(
   let remaining: Finding[];
   let remainingInInput: Finding[];
   try {
-    planned = plan(source, options, strategies, origin);
+    planned = plan(source, options, strategies, origin, beside);
     const { file, dialect, output, findings } = planned;
     if (output === source) {
       remaining = findings;
@@ -252,6 +253,8 @@ export function plan(
   options: RewriteOptions,
   strategies: readonly Transform[] = transforms,
   origin?: Origin,
+  /** The stack file extra files go beside and are named after (default: the file; see `ExtraFiles.beside`). */
+  beside?: string,
 ): Plan {
   const input = loadModel(source, options, origin);
   const fromConfig = options.config?.engine;
@@ -263,7 +266,7 @@ export function plan(
     warn: (message) => notes.push({ level: "warning", message }),
   };
   const extraFiles = new Map<string, ExtraFile>();
-  const files = { put: (file: ExtraFile) => void extraFiles.set(file.path, file) };
+  const files = { beside: beside ?? input.file, put: (file: ExtraFile) => void extraFiles.set(file.path, file) };
   const sources = optionSources(input, options, say, strategies);
   const asked = askedFixes(options.fix);
   const skipped: Skipped[] = [];

@@ -6,6 +6,7 @@ import { unifiedDiff } from "../emit/diff.js";
 import type { Plain } from "../edit/render.js";
 import { isData, mergeStackData, sameServiceData, type Data } from "./merge-data.js";
 import { LayeredEdits } from "./project.js";
+import { onlyReferencesRenamed, renamesOf } from "./renames.js";
 import { loadLayers, type Layer, type LayeredModel } from "../model/layers.js";
 import { loadModel } from "../model/load.js";
 import { rewrite, rewriteWith, type RewriteOptions, type RewriteResult } from "../rewrite.js";
@@ -154,10 +155,19 @@ function rewriteMerged(
     stack.documents.map((doc) => (doc.data ?? {}) as Data),
     stack.dialect,
   );
-  const name = files.join(" + ");
   const first = found.find((f) => f.service === spanning[0] && f.severity === "error")!;
   const at = (service: string): SourcePosition =>
     found.find((f) => f.service === service && f.severity === "error") ?? first;
+  const edits = new LayeredEdits(stack.layers, stack.dialect === "compose");
+  const homeOf = (service: string) => {
+    const writers = edits.writers(service);
+    const file = at(service).file;
+    return (writers.find((w) => w.model.file === file) ?? writers.at(-1)!).index;
+  };
+  const name = files.join(" + ");
+  // What the plan puts beside its stack file (lan's setup script) goes beside the file that holds the first
+  // service's conflict, and says its name.
+  const beside = files[homeOf(spanning[0]!)]!;
   let result: RewriteResult;
   try {
     // Every position the plan gives is the one of the node it comes from in the files (`mergedOrigin`).
@@ -168,6 +178,7 @@ function rewriteMerged(
       { ...options, file: name, engine, target: stack.dialect, services: spanning },
       transforms,
       origin,
+      beside,
     );
   } catch (error) {
     if (!(error instanceof StackmodError) || error.file !== name) throw error;
@@ -175,29 +186,30 @@ function rewriteMerged(
     throw new StackmodError(error.code, error.message, at(spanning[0]!));
   }
   const after = parse(result.output) as Data;
-  const edits = new LayeredEdits(stack.layers, stack.dialect === "compose");
-  const homeOf = (service: string) => {
-    const writers = edits.writers(service);
-    const file = at(service).file;
-    return (writers.find((w) => w.model.file === file) ?? writers.at(-1)!).index;
-  };
   const writtenAt = (service: string) => edits.writers(service).map((w) => w.service.position);
   const applied = result.applied.map((a) => a.service);
   const servicesBefore = (before.services ?? {}) as Data;
   const servicesAfter = (after.services ?? {}) as Data;
+  const renames = renamesOf(Object.keys(servicesBefore), Object.keys(servicesAfter), applied);
+  const oldName = (service: string) => [...renames].find(([, to]) => to === service)?.[0] ?? service;
   for (const service of Object.keys(servicesBefore)) {
     const changed = !isDeepStrictEqual(servicesBefore[service], servicesAfter[service]);
-    if (changed && !applied.includes(service))
+    if (changed && !applied.includes(service)) {
+      if (onlyReferencesRenamed(servicesBefore[service] as Data, servicesAfter[service], renames)) continue;
       throw cannotWrite(service, at(service), "changes another service", writtenAt(service));
+    }
   }
   for (const service of applied) {
-    if (!(service in servicesAfter)) throw cannotWrite(service, at(service), "renames it", writtenAt(service));
+    const now = renames.get(service) ?? service;
+    if (!(now in servicesAfter)) throw cannotWrite(service, at(service), "removes it", writtenAt(service));
     const home = homeOf(service);
-    edits.project(service, home, servicesBefore[service] as Data, servicesAfter[service] as Data, at(service));
+    if (now !== service) renameEverywhere(edits, service, now);
+    edits.project(service, home, servicesBefore[service] as Data, servicesAfter[now] as Data, at(service));
   }
   // Services the plan adds go after the rewritten service they follow in its output, in that one's home file.
   let near: string | undefined;
-  for (const [service, body] of Object.entries(servicesAfter)) {
+  for (const [added, body] of Object.entries(servicesAfter)) {
+    const service = oldName(added);
     if (service in servicesBefore) {
       near = service;
       continue;
@@ -205,7 +217,7 @@ function rewriteMerged(
     if (!near || !applied.includes(near))
       throw cannotWrite(spanning[0]!, first, `adds "${service}" apart`, writtenAt(spanning[0]!));
     const home = edits.writers(near).find((w) => w.index === homeOf(near!))!;
-    edits.editsOf(home).addServices(home.service, [[service, body as Plain]]);
+    edits.editsOf(home).addServices(home.service, [[added, body as Plain]]);
   }
   const home = homeOf(applied[0] ?? spanning[0]!);
   const homeWriter = edits.writers(applied[0] ?? spanning[0]!).find((w) => w.index === home)!;
@@ -276,6 +288,15 @@ function rewriteMerged(
     return { ...flow, line, column };
   });
   return { outputs, home, result: { ...result, flows }, notes, remaining };
+}
+
+/**
+ * Renames a service in every file that writes it, and points every `depends_on` and `links` of every file at its new
+ * name: docker merges services by name, so a file that kept the old name would add a service of that name.
+ */
+function renameEverywhere(edits: LayeredEdits, from: string, to: string): void {
+  for (const writer of edits.writers(from)) edits.editsOf(writer).renameService(writer.service, to);
+  for (const index of edits.referringTo(from)) edits.editsOf({ index }).renameReferences(from, to);
 }
 
 function alsoEdited(file: string, services: string[]): string {

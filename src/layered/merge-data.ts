@@ -42,8 +42,8 @@ export function networkMap(value: unknown): Map<string, unknown> {
   return new Map(isData(value) ? Object.entries(value) : []);
 }
 
-/** Keys whose value a later file replaces whole when it sets one (ShellCommand in merge.go). */
-const replacedWhole = new Set(["command", "entrypoint"]);
+/** Keys whose value a later file replaces whole when it sets one (ShellCommand in merge.go), by path. */
+export const replacedWhole: ReadonlySet<string> = new Set(["command", "entrypoint"]);
 
 /** Lists docker reads as a mapping (`K=V` items): merged by key when one file writes a list and another a mapping. */
 function asMapping(value: unknown): unknown {

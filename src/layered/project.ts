@@ -4,7 +4,7 @@ import { StackmodError, type SourcePosition } from "../errors.js";
 import { ServiceEdits } from "../edit/service-edits.js";
 import type { Plain } from "../edit/render.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
-import { isData, networkMap, publishedOf, type Data } from "./merge-data.js";
+import { isData, networkMap, publishedOf, replacedWhole, type Data } from "./merge-data.js";
 
 /** One file's share of a service: the file's model, and the service as that file writes it. */
 interface Writer {
@@ -82,22 +82,55 @@ export class LayeredEdits {
     }
   }
 
+  /** The files with a service other than `name` whose `depends_on` or `links` names it. */
+  referringTo(name: string): number[] {
+    const refers = (data: Data) => {
+      const depends = data.depends_on;
+      const names = Array.isArray(depends) ? depends.map(String) : isData(depends) ? Object.keys(depends) : [];
+      const links = Array.isArray(data.links) ? data.links.map((link) => String(link).split(":")[0]) : [];
+      return [...names, ...links].includes(name);
+    };
+    return this.layers.flatMap((model, index) =>
+      model.services.some((s) => s.name !== name && refers(s.data)) ? [index] : [],
+    );
+  }
+
   private networks(name: string, writers: Writer[], home: Writer, before: unknown, after: unknown): void {
     const was = networkMap(before);
     const now = networkMap(after);
     const added: string[] = [];
+    const settled = new Map<string, unknown>();
+    const empty = (settings: unknown) =>
+      settings === null || settings === undefined || (isData(settings) && !Object.keys(settings).length);
     for (const [key, settings] of now) {
       if (was.has(key) && isDeepStrictEqual(was.get(key) ?? null, settings ?? null)) continue;
-      const empty = settings === null || settings === undefined || (isData(settings) && !Object.keys(settings).length);
-      if (was.has(key) || !empty) throw this.inexpressible(name, writers, ["networks", key]);
-      added.push(key);
+      if (was.has(key) || !empty(settings)) settled.set(key, settings);
+      else added.push(key);
     }
     const leaving = (w: Writer) => w.service.attachments.filter((a) => was.has(a.key) && !now.has(a.key));
+    // A network whose settings change (split's processor keeps the service's name as an alias on it) gets them in
+    // the last file that attaches it, which writes its `networks:` whole: docker takes a later file's aliases in
+    // place of an earlier one's (merge.go mergeServiceNetworkConfig); a new one with settings goes to the home file.
+    const settling = new Map<Writer, Map<string, unknown>>();
+    for (const [key, settings] of settled) {
+      const target = [...writers].reverse().find((w) => w.service.attachments.some((a) => a.key === key)) ?? home;
+      settling.set(target, (settling.get(target) ?? new Map()).set(key, settings));
+    }
+    // Networks added without settings go with those, into the last of the files that write theirs whole.
+    const lastSettling = [...settling.keys()].at(-1);
+    for (const key of lastSettling ? added.splice(0) : []) settling.get(lastSettling!)!.set(key, null);
+    for (const [w, changes] of settling) {
+      const own = networkMap(w.service.data.networks);
+      for (const a of leaving(w)) own.delete(a.key);
+      for (const [key, settings] of changes) own.set(key, settings);
+      const plain = [...own.values()].every(empty);
+      this.editsOf(w).setKey(w.service, "networks", (plain ? [...own.keys()] : Object.fromEntries(own)) as Plain);
+    }
     // A network that takes the place of one taken away goes where that one stood, in the last file that has one.
-    const renaming = [...writers].reverse().find((w) => leaving(w).length > 0);
+    const renaming = [...writers].reverse().find((w) => leaving(w).length > 0 && !settling.has(w));
     for (const w of writers) {
       const gone = leaving(w);
-      if (gone.length === 0) continue;
+      if (gone.length === 0 || settling.has(w)) continue;
       if (w === renaming && added.length > 0) this.editsOf(w).replaceAttachment(w.service, gone, added.shift()!);
       else this.editsOf(w).detach(w.service, (a) => gone.includes(a));
     }
@@ -161,8 +194,15 @@ export class LayeredEdits {
       return;
     }
     const writing = writers.filter((w) => valueAt(w.service.data, path) !== undefined);
-    // Other lists are appended across files: a list two files write cannot be set in one.
-    if (Array.isArray(after) && writing.length > 1) throw this.inexpressible(name, writers, path);
+    // docker appends a later file's list to an earlier one's (mergo.WithAppendSlice), but for a command, which
+    // replaces it (merge.go mergeShellCommand): the last file that writes the list gets the planned one, and the
+    // earlier ones lose theirs (an empty list in a mapping, which appends nothing).
+    if (Array.isArray(after) && !replacedWhole.has(path.join("."))) {
+      for (const w of writing.slice(0, -1)) {
+        if (path.length === 1) this.editsOf(w).removeKey(w.service, path[0]!);
+        else this.editsOf(w).setNested(w.service, path, []);
+      }
+    }
     const top = [...writers].reverse().find((w) => w.service.data[path[0]!] !== undefined);
     const target = writing.at(-1) ?? top ?? home;
     this.editsOf(target).setNested(target.service, path, after as Plain);

@@ -61,6 +61,11 @@ export interface ExtraFile {
 
 /** Where a transform hands its extra files; a later `put` of the same path replaces the earlier one. */
 interface ExtraFiles {
+  /**
+   * The stack file they go beside and are named after: the file rewritten; for the merged plan of a layered stack
+   * (`-c A -c B`, whose text is no file), the file that holds the service's conflict.
+   */
+  readonly beside: string;
   put(file: ExtraFile): void;
 }
 

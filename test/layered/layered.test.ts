@@ -331,16 +331,19 @@ describe("layered stacks (-c A -c B)", () => {
       );
     });
 
-    it("a rewrite the files cannot express (split renames the service): exit 2 naming the files", () => {
-      const error = stackmodErrorOf(() =>
-        rewriteLayered(cases[2]!.layers, {
-          options: { strategy: "split", queue: { kind: "mqtt" }, ports: ["47808/udp"] },
-        }),
+    it("split renames the service in every file that writes it; the collector goes with the host network", () => {
+      const result = rewriteLayered(cases[2]!.layers, {
+        options: { strategy: "split", queue: { kind: "mqtt" }, ports: ["47808/udp"] },
+      });
+      expect(result.files[0]!.output).toBe(
+        'version: "3.8"\nservices:\n  bacnet-processor:\n    image: example/bacnet:1.4\n    networks:\n' +
+          `      backend:\n        aliases:\n          - bacnet\n${hostAndBackend}`,
       );
-      expect([error.code, error.file, error.line, error.column]).toEqual(["UNSUPPORTED", "host.yml", 4, 16]);
-      expect(error.message).toContain(
-        "the service is written at base.yml:3:3 and host.yml:3:3), and its rewrite renames it",
-      );
+      const host = parse(result.files[1]!.output) as { services: Record<string, unknown> };
+      expect(Object.keys(host.services)).toEqual(["bacnet-processor", "bacnet-collector", "bacnet-queue"]);
+      expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
+      const merged = stackConfig({ files: result.files.map((f) => [f.file, f.output]) });
+      expect(merged.ok ? refusedByEngine(merged.output, "swarm") : merged.error).toEqual([]);
     });
   });
 
@@ -479,13 +482,22 @@ describe("layered stacks (-c A -c B)", () => {
       });
     });
 
-    it("a rewrite the files cannot express: exit 2 with the position, nothing written", async () => {
-      await inFolder(cases[2]!.layers, async ([base, host]) => {
+    it("a rewrite changing an anchor another service aliases: exit 2 at it, nothing written", async () => {
+      const layers: Layer[] = [
+        {
+          file: "base.yml",
+          text:
+            'version: "3.8"\nservices:\n  bacnet:\n    image: example/bacnet:1.4\n    networks: &nets [backend]\n' +
+            `  historian:\n    image: example/historian:3\n    networks: *nets\n${hostAndBackend}`,
+        },
+        cases[2]!.layers[1]!,
+      ];
+      await inFolder(layers, async ([base, host]) => {
         const run = await runCli(["rewrite", "-c", base!, "-c", host!, "--strategy", "split", "--write"]);
         expect(run.code).toBe(2);
-        expect(run.stderr).toContain(`${host}:4:16`);
-        expect(readFileSync(host!, "utf8")).toBe(cases[2]!.layers[1]!.text);
-        expect(readFileSync(base!, "utf8")).toBe(cases[2]!.layers[0]!.text);
+        expect(run.stderr).toContain(`${base}:5:15: error UNSUPPORTED: this rewrite would change the node anchored`);
+        expect(readFileSync(host!, "utf8")).toBe(layers[1]!.text);
+        expect(readFileSync(base!, "utf8")).toBe(layers[0]!.text);
       });
     });
   });

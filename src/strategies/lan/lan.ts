@@ -68,13 +68,13 @@ export const lan = defineStrategy({
       );
       return { applied: true };
     }
-    const path = scriptPath(model.file, ctx.options.script);
+    const path = scriptPath(ctx.files.beside, ctx.options.script);
     const inScript = state.scripts.get(path) ?? [];
     if (!inScript.some((n) => n.name === network.name)) inScript.push(network);
     state.scripts.set(path, inScript);
     ctx.files.put({
       path,
-      content: setupScript(model.file, path, inScript),
+      content: setupScript(ctx.files.beside, path, inScript),
       mode: 0o755,
       signature: setupScriptSignature,
       pathOption: "lan.script (or --lan-script)",
