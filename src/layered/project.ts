@@ -44,10 +44,12 @@ export class LayeredEdits {
       if (output === undefined) return model.parsed.source.text;
       const again = reload(index, output);
       const services = (again.parsed.data as { services?: Record<string, unknown> } | null)?.services ?? {};
-      const emptied = model.services.filter((service) => services[service.name] === null);
+      // By the name it has now (split renames it in every file); one the input left empty stays as it was.
+      const was = (model.parsed.data as { services?: Record<string, unknown> } | null)?.services ?? {};
+      const emptied = Object.keys(services).filter((name) => services[name] === null && was[name] !== null);
       if (emptied.length === 0) return output;
       const edits = new ServiceEdits(again);
-      for (const service of emptied) edits.emptyServiceBody(service.name);
+      for (const name of emptied) edits.emptyServiceBody(name);
       return edits.finish().output;
     });
   }
@@ -186,8 +188,14 @@ export class LayeredEdits {
   /** A key set or changed: mappings key by key; a value where the last file that writes it (or home) sets it. */
   private value(name: string, writers: Writer[], home: Writer, path: string[], before: unknown, after: unknown): void {
     if (isData(before) && isData(after)) {
+      const gone = new Set(Object.keys(before).filter((key) => after[key] === undefined));
+      if (isLabels(path)) this.removeLabels(name, writers, path, (key) => gone.has(key));
       for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-        if (isDeepStrictEqual(before[key], after[key])) continue;
+        if (isDeepStrictEqual(before[key], after[key]) || (isLabels(path) && gone.has(key))) continue;
+        if (after[key] === undefined && isLabels([...path, key])) {
+          this.removeLabels(name, writers, [...path, key], () => true);
+          continue;
+        }
         if (after[key] === undefined) throw this.inexpressible(name, writers, [...path, key]);
         this.value(name, writers, home, [...path, key], before[key], after[key]);
       }
@@ -208,7 +216,32 @@ export class LayeredEdits {
     this.editsOf(target).setNested(target.service, path, after as Plain);
   }
 
-  private inexpressible(name: string, writers: Writer[], path: string[]): StackmodError {
+  /**
+   * Labels taken away (proxy moves Traefik's to its helper) go from every file that writes them: docker merges a
+   * later file's labels key by key into an earlier one's, so a key one file writes stays unless that file drops it.
+   */
+  private removeLabels(name: string, writers: Writer[], path: string[], matches: (key: string) => boolean): void {
+    for (const w of writers) {
+      const labels = valueAt(w.service.data, path);
+      const keys = Array.isArray(labels)
+        ? labels.map((item) => String(item).split("=")[0]!)
+        : Object.keys(labels ?? {});
+      if (!keys.some(matches)) continue;
+      // Not written in the file itself (an anchor's): the file cannot lose them alone.
+      if (!this.editsOf(w).removeLabels(w.service, path[0] === "deploy", matches)) {
+        const why = `${w.model.file} gives them through an anchor or a merge key, which stackmod does not change`;
+        throw this.inexpressible(name, writers, path, why);
+      }
+    }
+  }
+
+  private inexpressible(
+    name: string,
+    writers: Writer[],
+    path: string[],
+    why = "docker's merge of -c files adds a later file's keys to an earlier one's and never takes one away, and " +
+      "stackmod takes away only what a file writes itself: whole keys, networks, ports, labels",
+  ): StackmodError {
     const where = writers
       .filter((w) => valueAt(w.service.data, path.slice(0, 1)) !== undefined)
       .map((w) => positionText(keyPosition(w, path[0]!)));
@@ -217,13 +250,17 @@ export class LayeredEdits {
       "UNSUPPORTED",
       `service "${name}" is refused only once the files are merged (at ${positionText(this.refusedAt!)}), and ` +
         "its rewrite changes " +
-        `\`${path.join(".")}\`, written at ${where.join(" and ") || "no file"}, in a way docker's merge of -c ` +
-        "files cannot express (a later file adds to an earlier one's lists and mappings, and never takes " +
-        "from them): write the service's `" +
+        `\`${path.join(".")}\`, written at ${where.join(" and ") || "no file"}, in a way stackmod cannot write ` +
+        `back into the -c files (${why}): write the service's \`` +
         `${path[0]}:\` in one of the files, or rewrite the merged file from \`docker stack config -c ... -c ...\``,
       keyPosition(first, path[0]!),
     );
   }
+}
+
+/** A service's labels, which docker reads as a mapping: `labels:` (Compose) or `deploy.labels:` (the service's). */
+function isLabels(path: string[]): boolean {
+  return path.join(".") === "labels" || path.join(".") === "deploy.labels";
 }
 
 function valueAt(data: unknown, path: string[]): unknown {

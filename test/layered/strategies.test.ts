@@ -24,6 +24,8 @@ interface Case {
   again?: string[];
   /** The file whose conflict the plan is reported with (and whose name its extra files take); default the last. */
   home?: string;
+  /** A rewrite stackmod cannot write back: exit 2, this first line on stderr, nothing written. */
+  error?: string;
 }
 
 function run(dir: string, args: string[]) {
@@ -67,8 +69,27 @@ describe("layered rewrite, every strategy, through the built binary", () => {
     const at = join(root, name);
     const spec = JSON.parse(readFileSync(join(at, "case.json"), "utf8")) as Case;
     const inputs = contents(join(at, "in"));
-    const outputs = contents(join(at, "out"));
     const layered = spec.files.flatMap((f) => ["-c", f]);
+    if (spec.error !== undefined) {
+      it(`${name}: exit 2 naming the files and what to write by hand, nothing written`, () => {
+        const dir = folder(Object.entries(inputs));
+        try {
+          const result = run(dir, [...layered, ...spec.args, "--write"]);
+          expect(result.code).toBe(2);
+          expect(result.stderr.split(/(?<=\n)/)[0]).toBe(spec.error);
+          expect(contents(dir)).toEqual(inputs);
+          // The plan itself is one docker reads: the files only could not be written to merge to it.
+          const merged = stackConfig({ files: spec.files.map((f) => [f, inputs[f]!]) });
+          if (!merged.ok) throw new Error(merged.error);
+          writeFileSync(join(dir, "merged.yml"), merged.output);
+          expect(run(dir, ["merged.yml", ...spec.args, "--write"]).code).toBe(0);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
+      continue;
+    }
+    const outputs = contents(join(at, "out"));
 
     it(`${name}: the bytes of every file written, only those, as docker reads the single-file plan, idempotent`, () => {
       const dir = folder(Object.entries(inputs));
