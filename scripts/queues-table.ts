@@ -1,4 +1,5 @@
 import { defaultQueueKind, type QueueKind } from "../src/strategies/split/queues/index.js";
+import { listItem } from "./markdown-list.js";
 
 const credentials: Record<QueueKind["auth"], string> = {
   never: "none",
@@ -7,24 +8,19 @@ const credentials: Record<QueueKind["auth"], string> = {
 };
 
 /**
- * The README's table of queue kinds, built from the kinds themselves (image, port,
+ * The README's list of queue kinds, built from the kinds themselves (image, port,
  * scheme, credentials, summary): `npm run docs` writes it, test/readme.test.ts fails
- * when the README differs.
+ * when the README differs. One item per kind: `- KIND: IMAGE, port, QUEUE_URL,
+ * credentials`, then what the application must know.
  */
 export function queuesTable(kinds: readonly QueueKind[]): string {
-  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [
-    line(["`queue.kind`", "image (pinned)", "port", "`QUEUE_URL`", "credentials", "what the application must know"]),
-    "|---|---|---|---|---|---|",
-    ...kinds.map((kind) =>
-      line([
-        `\`${kind.name}\`${kind.name === defaultQueueKind ? " (default)" : ""}`,
-        `\`${kind.image}\``,
-        String(kind.port),
-        `\`${kind.scheme}://…\``,
-        credentials[kind.auth],
-        kind.summary,
-      ]),
-    ),
-  ].join("\n");
+  return kinds
+    .map((kind) =>
+      listItem(
+        `\`${kind.name}\`${kind.name === defaultQueueKind ? " (default)" : ""}: image \`${kind.image}\` (pinned), ` +
+          `port ${kind.port}, \`QUEUE_URL\` \`${kind.scheme}://…\`, credentials: ${credentials[kind.auth]}. ` +
+          `*What the application must know:* ${kind.summary}`,
+      ),
+    )
+    .join("\n");
 }

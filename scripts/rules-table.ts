@@ -1,20 +1,22 @@
 import { engineLine, fixLine } from "../src/rules/describe.js";
 import type { Rule } from "../src/rules/rule.js";
+import { listItem } from "./markdown-list.js";
 
 /**
- * The README's table of rules, built from the rules themselves (id, severity,
+ * The README's list of rules, built from the rules themselves (id, severity,
  * engines, sources, fix): `npm run docs` writes it, test/readme.test.ts fails when
- * the README differs.
+ * the README differs. One item per rule: `- RULE (SEVERITY): WHAT`, then the
+ * engines it bites on, its source and what `rewrite` does.
  */
 export function rulesTable(rules: readonly Rule[]): string {
-  const line = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, "\\|")).join(" | ")} |`;
-  return [
-    line(["rule", "severity", "bites on", "what", "source", "fix by `rewrite`"]),
-    line(["---", "---", "---", "---", "---", "---"]),
-    ...rules.map((rule) =>
-      line([`\`${rule.id}\``, rule.severity, engineLine(rule), rule.summary, shortSource(rule), fixLine(rule)]),
-    ),
-  ].join("\n");
+  return rules
+    .map((rule) =>
+      listItem(
+        `\`${rule.id}\` (${rule.severity}): ${rule.summary}. *Bites on:* ${engineLine(rule)}. ` +
+          `*Source:* ${shortSource(rule)}. *Fix by \`rewrite\`:* ${fixLine(rule)}`,
+      ),
+    )
+    .join("\n");
 }
 
 /** The first source without its parenthesis: `stackmod explain RULE` has the whole list. */

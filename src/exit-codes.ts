@@ -1,4 +1,4 @@
-/** The exit codes, in one place, so that every command and the README's table say the same. */
+/** The exit codes, in one place, so that every command and the README's list say the same. */
 export const exitCodes = {
   /** Nothing to do, or done. */
   ok: 0,

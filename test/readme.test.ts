@@ -14,18 +14,18 @@ import { sharedNetworkText } from "../src/rules/engine-texts.js";
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
 describe("README", () => {
-  test("the options table is the one the zod schemas give (run `npm run docs` when this fails)", () => {
+  test("the options list is the one the zod schemas give (run `npm run docs` when this fails)", () => {
     expect(readSection(readme, "options-table")).toBe(optionsTable(transforms) + "\n");
   });
 
-  test("the rules table is the one the rules give, a row per rule (run `npm run docs` when this fails)", () => {
+  test("the rules list is the one the rules give, an item per rule (run `npm run docs` when this fails)", () => {
     expect(readSection(readme, "rules-table")).toBe(rulesTable(rules) + "\n");
-    for (const rule of rules) expect(readme).toContain(`| \`${rule.id}\` |`);
+    for (const rule of rules) expect(readme).toContain(`\n- \`${rule.id}\` (${rule.severity}): `);
   });
 
-  test("the queue kinds table is the one the kinds give, a row per kind (run `npm run docs` when this fails)", () => {
+  test("the queue kinds list is the one the kinds give, an item per kind (run `npm run docs` when this fails)", () => {
     expect(readSection(readme, "queues-table")).toBe(queuesTable(queueKindList) + "\n");
-    for (const kind of queueKindList) expect(readme).toMatch(`| \`${kind.name}\``);
+    for (const kind of queueKindList) expect(readme).toContain(`\n- \`${kind.name}\``);
   });
 
   test("every example diff in the README is what the rewrite prints today (run `npm run docs` when this fails)", () => {
@@ -35,14 +35,14 @@ describe("README", () => {
       expect(readSection(readme, name), name).toBe(exampleDiffBlock(name.slice(diffSectionPrefix.length)));
   });
 
-  test("the table has a row for every option of every transform", () => {
+  test("the list has an item for every option of every transform", () => {
     const table = optionsTable(transforms);
     for (const t of transforms) {
       const shape = (t.optionsSchema as unknown as { shape: Record<string, unknown> }).shape;
       for (const key of Object.keys(shape))
-        expect(table, `${t.optionsKey}.${key}`).toContain(`| \`${t.optionsKey}.${key}`);
+        expect("\n" + table, `${t.optionsKey}.${key}`).toContain(`\n- \`${t.optionsKey}.${key}`);
     }
-    for (const key of ["strategy", "ports", "services.NAME.*"]) expect(table).toContain(`| \`${key}\` |`);
+    for (const key of ["strategy", "ports", "services.NAME.*"]) expect("\n" + table).toContain(`\n- \`${key}\` (`);
   });
 
   test("the engine's error at the top is the text the rules know, word for word", () => {
@@ -68,8 +68,12 @@ describe("README", () => {
     expect(() => readSection("no markers\n", "options-table")).toThrow(/has no "options-table" section/);
   });
 
-  test("the exit-code table says what src/exit-codes.ts does", () => {
-    const rows = [...readme.matchAll(/^\| (\d) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]]);
+  test("the exit-code list says what src/exit-codes.ts does", () => {
+    // One item per code, its text up to the next item or the end of the list (wrapped lines joined).
+    const rows = [...readme.matchAll(/^- (\d): ((?:.|\n {2})+)$/gm)].map((m) => [
+      Number(m[1]),
+      m[2]!.replace(/\n {2}/g, " "),
+    ]);
     expect(rows.map(([code]) => code)).toEqual([exitCodes.ok, exitCodes.found, exitCodes.error]);
     expect(rows[1]![1]).toContain("`check` found errors");
     expect(rows[1]![1]).toContain("`rewrite --check` would change a file");

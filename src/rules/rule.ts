@@ -28,7 +28,7 @@ export interface Finding<Id extends string = string> extends SourcePosition {
   key?: string;
 }
 
-/** What a rule's docs say: for `stackmod explain`, SARIF help and the README table. */
+/** What a rule's docs say: for `stackmod explain`, SARIF help and the README's list. */
 interface RuleDocs {
   /** What the engine or `docker stack` does with such a file. */
   full: string;

@@ -9,7 +9,7 @@ import { testDir } from "../helpers/paths.js";
 /**
  * Every rule in the registry has what a user and a reviewer need: fixture cases with the findings they
  * must give (run by rule-fixtures.test.ts), a case for its fix when it has one, docs, an `explain`
- * entry and a row in the README's rules table. A rule added without one of them fails here.
+ * entry and an item in the README's rules list. A rule added without one of them fails here.
  */
 const repo = join(testDir, "..");
 const root = join(testDir, "fixtures", "rules");
@@ -76,7 +76,7 @@ describe.each(rules.map((rule) => [rule.id, rule] as const))("rule %s", (id, rul
     expect(explainRule(undefined).text).toMatch(new RegExp(`^  ${id} +${rule.severity} +`, "m"));
   });
 
-  it("has a row in the README's rules table", () => {
-    expect(rulesTable).toMatch(new RegExp(`^\\| \`${id}\` \\| ${rule.severity} \\|`, "m"));
+  it("has an item in the README's rules list", () => {
+    expect(rulesTable).toMatch(new RegExp(`^- \`${id}\` \\(${rule.severity}\\): `, "m"));
   });
 });

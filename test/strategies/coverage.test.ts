@@ -41,12 +41,12 @@ describe.each(transforms.map((t) => [t.name, t.optionsKey]))("strategy %s", (nam
     expect(readme).toMatch(new RegExp(`^### ${name}\\b`, "m"));
   });
 
-  it("describes each of its options, in `stackmod transforms` and the README's options table", () => {
+  it("describes each of its options, in `stackmod transforms` and the README's options list", () => {
     const rows = optionRows(transforms).filter((row) => row.option.startsWith(`\`${key}.`));
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.description, row.option).not.toBe("");
-      expect(readme, row.option).toContain(`| ${row.option} |`);
+      expect(readme, row.option).toContain(`\n- ${row.option} (`);
     }
   });
 

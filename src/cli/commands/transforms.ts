@@ -4,7 +4,7 @@ import { optionRows, type OptionRow } from "../../plan/options-doc.js";
 
 /**
  * `stackmod transforms`: every strategy (skip included) and every option, with its allowed
- * values and default, from the zod schemas that validate them (the README's table too).
+ * values and default, from the zod schemas that validate them (the README's list too).
  */
 export function describeTransforms(transforms: readonly Transform[] = registry): string {
   const rows = optionRows(transforms);

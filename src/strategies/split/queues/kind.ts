@@ -9,7 +9,7 @@ export interface QueueSecrets {
 /**
  * One broker the split strategy can put between collector and processor: its
  * pinned image, port, URL scheme, and what the container needs to run in a stack.
- * Everything said about a kind elsewhere (option docs, CLI help, the README's table,
+ * Everything said about a kind elsewhere (option docs, CLI help, the README's list,
  * the tests' brokers) is derived from these fields: see index.ts for the registry.
  */
 export interface QueueKind<Name extends string = string> {
@@ -36,7 +36,7 @@ export interface QueueKind<Name extends string = string> {
   command(secrets: QueueSecrets | undefined): Plain | undefined;
   /** Said in the report: what the application must know about delivery. */
   delivery: string;
-  /** The same, short, for the README's table of kinds (Markdown). */
+  /** The same, short, for the README's list of kinds (Markdown). */
   summary: string;
   /**
    * The Debian package whose broker the tests run (test/brokers/kinds/KIND/); the install
