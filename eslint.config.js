@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules over the code; formatting is prettier's job.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import comments from "./scripts/eslint-comments.mjs";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "test/fixtures/", "test/bad-input/", ".bench/"] },
@@ -38,7 +39,10 @@ export default tseslint.config(
         setImmediate: "readonly",
       },
     },
+    plugins: { stackmod: comments },
     rules: {
+      // Comments say why: nothing that leads nowhere on a clone, no dated benchmark figures (see the rule).
+      "stackmod/no-history": "error",
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },

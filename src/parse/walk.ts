@@ -22,8 +22,9 @@ export interface DocumentWalk {
 /**
  * One walk over the document in yaml's own `visit` order (depth first; a pair's key,
  * then its value), without yaml's `visit` and the frozen path it builds for every
- * collection: the parse used to walk the document five times, and the model's
- * readers three more. Without recursion, so that depth cannot overflow the stack.
+ * collection: every check of the parse and every reader of the model takes what it
+ * needs from this one walk rather than walking the document again. Without
+ * recursion, so that depth cannot overflow the stack.
  *
  * On the way, `!!merge` on a value (`- !!merge backend`) is read as go-yaml, which
  * docker uses, reads it: the plain string. yaml reads it as its merge-key marker (a

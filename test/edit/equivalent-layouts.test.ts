@@ -7,8 +7,8 @@ import { rewrite, type RewriteOptions } from "../../src/index.js";
 /**
  * Every fixture input written two other ways that mean the same to docker rewrites the same: without its
  * final newline (the same bytes, less that newline), and with its lists at their keys' column (the same
- * data). Each of these layouts once made an edit overlap another or land at the wrong column (fuzz seed
- * 20261203, cases 17268 and 14995).
+ * data). Each of these layouts can make an edit overlap another or land at the wrong column when the edits
+ * assume the usual layout (`npm run fuzz -- --seed 20261203 --case 17268`, and case 14995, print two).
  */
 const root = join(import.meta.dirname, "..", "fixtures");
 

@@ -31,7 +31,7 @@ const bombs: [string, string][] = [
 describe("every input under the limits ends with exit 2, quickly, in bounded memory", () => {
   for (const [name, text] of bombs) {
     it(`${name} (${(text.length / 2 ** 20).toFixed(1)} MiB)`, () => {
-      // The parser used to hold one object per level and ran out of any heap.
+      // yaml's parser holds one object per open level: unstopped, a bomb exhausts any heap.
       const run = checkUnder256MiB(text);
       expect(run.signal).toBeNull();
       expect(run.status).toBe(2);
