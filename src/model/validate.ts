@@ -16,7 +16,13 @@ import { fileShape, type StackData } from "./shape.js";
  */
 export function validateFile(file: ParsedFile): void {
   const checked = fileShape.safeParse(file.data);
-  if (!checked.success) throw shapeError(file, checked.error.issues);
+  // The first of the two in the file, as a parser reports its first error.
+  const key = file.nonStringKey && nonStringKey(file, file.nonStringKey);
+  if (!checked.success) {
+    const shape = shapeError(file, checked.error.issues);
+    throw key && before(key, shape) ? key : shape;
+  }
+  if (key) throw key;
   checkValues(file, checked.data);
 }
 
@@ -309,6 +315,32 @@ function checkNameKeys(file: ParsedFile): void {
       );
     }
   }
+}
+
+/**
+ * Any key go-yaml reads as no string, anywhere in the file: docker/cli v28.2.2 (cli/compose/loader/loader.go
+ * ParseYAML) reads the file with go-yaml v3, which makes a mapping with such a key a map[interface{}]interface{},
+ * and the schema check refuses the file ("json: unsupported type: map[interface {}]interface {}", docker stack
+ * config). A service or network name says so as a name (`checkNameKeys`), when it is the first such key.
+ */
+function nonStringKey(file: ParsedFile, key: Node): StackmodError {
+  try {
+    checkNameKeys(file);
+  } catch (error) {
+    if (!before(file.source.position(key.range?.[0] ?? 0), error as StackmodError)) return error as StackmodError;
+  }
+  const scalar = key as Node & { value?: unknown; tag?: string; source?: string };
+  const source = scalar.source ?? String(scalar.value);
+  return new StackmodError(
+    "WRONG_TYPE",
+    `the key ${source} is read by docker's YAML parser as ${kindOfKey(scalar.value, scalar.tag)}, not a string, ` +
+      `and docker refuses a file with such a key (json: unsupported type); quote it ("${source}")`,
+    file.source.position(key.range?.[0] ?? 0),
+  );
+}
+
+function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
+  return a.line < b.line || (a.line === b.line && a.column < b.column);
 }
 
 function kindOfKey(value: unknown, tag: string | undefined): string {

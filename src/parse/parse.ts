@@ -49,6 +49,8 @@ export interface ParsedFile {
   anchored: readonly Node[];
   /** The document's one resolver: every stage reads through it, so each mapping is read once. */
   resolver: Resolver;
+  /** The first key docker's YAML reader reads as no string (docker refuses the file; `validateFile` says where). */
+  nonStringKey: Node | undefined;
   /** The alias limit the file was read with, for later reads of parts of it (`--max-aliases`). */
   maxAliasCount: number;
 }
@@ -171,10 +173,11 @@ export function parseStackFile(
     source,
     doc,
     root: doc.contents,
-    data: plainData(doc, limits, source),
+    data: plainData(doc, limits, source, walk.nonStringKey !== undefined),
     aliases: walk.aliases,
     anchored: walk.anchored,
     resolver: new Resolver(doc, walk.aliases),
+    nonStringKey: walk.nonStringKey,
     maxAliasCount: limits.maxAliasCount,
   };
 }
@@ -285,7 +288,12 @@ function deepestNode(root: YAMLMap, max: number): { range?: [number, number, num
   return undefined;
 }
 
-function plainData(doc: Document.Parsed, limits: ParseLimits, source: SourceText): unknown {
+/**
+ * With a key that is no string (a timestamp is a Date), yaml's toJS makes the key a string and says so through
+ * process.emitWarning, on stderr; the file is refused at that key (`validateFile`), so that data is never used.
+ */
+function plainData(doc: Document.Parsed, limits: ParseLimits, source: SourceText, nonStringKey: boolean): unknown {
+  if (nonStringKey) doc.options.logLevel = "error";
   try {
     return doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (error) {

@@ -1,4 +1,15 @@
-import { isAlias, isCollection, isMap, isPair, isScalar, type Alias, type Document, type Node, type Pair } from "yaml";
+import {
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  type Alias,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+} from "yaml";
 import { goInteger } from "./docker-scalars.js";
 
 /** What one walk of a parsed document finds, for the checks of the parse and for every later reader. */
@@ -15,6 +26,11 @@ export interface DocumentWalk {
   inexactInteger: Node | undefined;
   /** The first key (in document order) that is a mapping or a list, or an alias of one: go-yaml refuses it. */
   collectionKey: Node | undefined;
+  /**
+   * The first scalar key (in document order, an alias's anchor read) that go-yaml reads as no string: a number,
+   * a boolean, null, a timestamp, or a key with another tag (`!!binary`); the merge key aside.
+   */
+  nonStringKey: Node | undefined;
   /** Pairs whose key is the merge key (`<<`, or yaml's merge marker), in document order. */
   mergePairs: Pair[];
 }
@@ -39,6 +55,7 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
   let depth = 0;
   let inexactInteger: Node | undefined;
   let collectionKey: Node | undefined;
+  let nonStringKey: Node | undefined;
   // Each entry: a node (or pair, or null), whether it is a pair's key, and its collection depth.
   const nodes: unknown[] = [doc.contents];
   const keys: boolean[] = [false];
@@ -49,9 +66,11 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
     const level = depths.pop()!;
     if (isPair(node)) {
       const key = node.key;
-      if (isScalar(key) && (key.value === "<<" || typeof key.value === "symbol")) mergePairs.push(node);
+      const merge = isScalar(key) && (key.value === "<<" || typeof key.value === "symbol");
+      if (merge) mergePairs.push(node);
       const keyNode = isAlias(key) ? anchors.get(key.source) : key;
       if (collectionKey === undefined && isCollection(keyNode)) collectionKey = key as Node;
+      if (nonStringKey === undefined && !merge && isScalar(keyNode) && notString(keyNode)) nonStringKey = keyNode;
       nodes.push(node.value, key);
       keys.push(false, true);
       depths.push(level, level);
@@ -87,8 +106,14 @@ export function walkDocument(doc: Document.Parsed): DocumentWalk {
     depth,
     inexactInteger,
     collectionKey,
+    nonStringKey,
     mergePairs,
   };
+}
+
+/** A key go-yaml does not read as a string (the docker-scalar tags give each plain scalar go-yaml's type). */
+function notString(key: Scalar): boolean {
+  return typeof key.value !== "string" || (key.tag !== undefined && key.tag !== "tag:yaml.org,2002:str");
 }
 
 /** An integer literal beyond 2^53: the number read is not the one written. */
