@@ -79,6 +79,7 @@ export function rewriteLayered(
     files.map((result) => ({ file: result.file, text: result.output })),
     options,
   );
+  renamedWhereOthersWrite(stack, mid, files, findings);
   const remaining = detect(mid, engine);
   // Skipped on purpose (strategy: skip, no safe fix) in a file asked to rewrite it: it stays as it is.
   const skipped = new Set(
@@ -338,6 +339,37 @@ function cannotWrite(service: string, where: SourcePosition, what: string, writt
       "in one of the files, or rewrite the merged file from `docker stack config -c ... -c ...`",
     where,
   );
+}
+
+/**
+ * A service one file's rewrite renames (split's `-collector`, `-processor`) that another -c file writes too: that
+ * file's entry would be merged by docker into a service of the old name on its own (its networks, no image).
+ */
+function renamedWhereOthersWrite(
+  stack: LayeredModel,
+  mid: LayeredModel,
+  files: readonly RewriteResult[],
+  findings: Finding[],
+): void {
+  for (const [index, result] of files.entries()) {
+    const kept = new Set(mid.layers[index]!.services.map((s) => s.name));
+    for (const { service } of result.applied) {
+      if (kept.has(service)) continue;
+      const others = stack.layers.flatMap((model, other) =>
+        other === index ? [] : model.services.filter((s) => s.name === service).map((s) => s.position),
+      );
+      if (others.length === 0) continue;
+      const where = findings.find((f) => f.service === service && f.file === result.file) ?? others[0]!;
+      const at = others.map((p) => `${p.file}:${p.line}:${p.column}`).join(" and ");
+      throw new StackmodError(
+        "UNSUPPORTED",
+        `service "${service}" is rewritten in ${result.file} under other names, but ${at} writes it too, and ` +
+          `docker would merge what is written there into a service "${service}" of its own: write the service in ` +
+          "one of the files, or rewrite the merged file from `docker stack config -c ... -c ...`",
+        where,
+      );
+    }
+  }
 }
 
 function spansFiles(service: string, findings: Finding[], file: string): StackmodError {
