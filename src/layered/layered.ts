@@ -44,11 +44,11 @@ export interface LayeredRewriteResult {
 }
 
 /**
- * `rewrite -c A -c B`. A refused service that one file shows whole is rewritten in that file, by the single-file
- * pipeline, which sees the networks the other files declare. One refused only once the files are merged (the host
- * network in one file, its other networks or ports in another) is planned on the merged stack, as one file would
- * be, and each change is written to the file that writes what it changes (`LayeredEdits`); the edited files are
- * read again and must merge to what was planned.
+ * `rewrite -c A -c B`. A refused service that a file shows whole is rewritten in that file (in each such file), by
+ * the single-file pipeline, which sees the networks the other files declare. One refused only once the files are
+ * merged (the host network in one file, its other networks or ports in another) is planned on the merged stack,
+ * as one file would be, and each change is written to the file that writes what it changes (`LayeredEdits`); the
+ * edited files are read again and must merge to what was planned.
  */
 export function rewriteLayered(
   layers: readonly Layer[],
@@ -58,13 +58,12 @@ export function rewriteLayered(
   const engine = engineFor(stack, options.engine);
   const findings = detect(stack, engine);
   const wanted = options.services ? new Set(options.services) : undefined;
-  const byFile = new Map<string, Set<string>>();
-  for (const finding of findings) {
-    if (finding.severity !== "error" || (wanted && !wanted.has(finding.service))) continue;
-    const services = byFile.get(finding.file) ?? new Set<string>();
-    services.add(finding.service);
-    byFile.set(finding.file, services);
-  }
+  // Every file is asked for every refused service: each rewrites those it shows refused whole (a file that
+  // writes the same conflict as another, its networks copied, is rewritten too: docker merges the two lists).
+  const refusedServices = new Set(
+    findings.filter((f) => f.severity === "error" && (!wanted || wanted.has(f.service))).map((f) => f.service),
+  );
+  const byFile = new Map(layers.map((layer) => [layer.file, refusedServices]));
   const files = layers.map((layer) =>
     rewrite(layer.text, {
       ...options,
@@ -355,7 +354,7 @@ function renamedWhereOthersWrite(
     const kept = new Set(mid.layers[index]!.services.map((s) => s.name));
     for (const { service } of result.applied) {
       if (kept.has(service)) continue;
-      const others = stack.layers.flatMap((model, other) =>
+      const others = mid.layers.flatMap((model, other) =>
         other === index ? [] : model.services.filter((s) => s.name === service).map((s) => s.position),
       );
       if (others.length === 0) continue;

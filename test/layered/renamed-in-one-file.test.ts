@@ -15,22 +15,45 @@ const layers = (override: string): Layer[] => [
 ];
 
 describe("rewrite -c: a service one file's rewrite renames, which another file writes too", () => {
-  for (const [name, override] of [
-    ["its networks", "    networks:\n      - hostnet\n      - backend\n"],
-    ["its replicas", "    deploy:\n      replicas: 2\n"],
-  ] as const) {
-    it(`is refused at it, nothing written (the override writes ${name})`, () => {
-      const files = layers(override);
-      expect(stackConfig({ files: files.map((l) => [l.file, l.text]) }).ok).toBe(true);
-      const error = stackmodErrorOf(() => rewriteLayered(files, { options: { strategy: "split" } }));
-      expect(error.format()).toBe(
-        'base.yml:12:9: error UNSUPPORTED: service "influxdb" is rewritten in base.yml under other names, but ' +
-          'override.yml:3:3 writes it too, and docker would merge what is written there into a service "influxdb" ' +
-          "of its own: write the service in one of the files, or rewrite the merged file from `docker stack " +
-          "config -c ... -c ...`",
-      );
-    });
-  }
+  it("is refused at it, nothing written, when the other file does not show it refused (its replicas)", () => {
+    const files = layers("    deploy:\n      replicas: 2\n");
+    expect(stackConfig({ files: files.map((l) => [l.file, l.text]) }).ok).toBe(true);
+    const error = stackmodErrorOf(() => rewriteLayered(files, { options: { strategy: "split" } }));
+    expect(error.format()).toBe(
+      'base.yml:12:9: error UNSUPPORTED: service "influxdb" is rewritten in base.yml under other names, but ' +
+        'override.yml:3:3 writes it too, and docker would merge what is written there into a service "influxdb" ' +
+        "of its own: write the service in one of the files, or rewrite the merged file from `docker stack " +
+        "config -c ... -c ...`",
+    );
+  });
+
+  it("is rewritten in both files when both show it refused (the override copies its networks)", () => {
+    const files = layers("    networks:\n      - hostnet\n      - backend\n");
+    const result = rewriteLayered(files, { options: { strategy: "split" } });
+    expect(result.edited).toEqual(["base.yml", "override.yml"]);
+    expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
+    const outputs = result.files.map((r) => ({ file: r.file, text: r.output }));
+    const merged = stackConfig({ files: outputs.map((l) => [l.file, l.text]) });
+    expect(merged.ok && merged.output).toMatch(/influxdb-collector:/);
+    expect(merged.ok && merged.output).not.toMatch(/^ {2}influxdb:/m);
+    const again = rewriteLayered(outputs, { options: { strategy: "split" } });
+    expect(again.edited).toEqual([]);
+  });
+
+  it("a conflict both files write (none beside an overlay) is fixed in both (seed 202, case 602, minimised)", () => {
+    const declared = "networks:\n  backend:\n    driver: overlay\n  nonet:\n    external: true\n    name: none\n";
+    const gateway = "services:\n  gateway:\n    networks:\n      - nonet\n      - backend\n";
+    const files: Layer[] = [
+      { file: "base.yml", text: `version: "3.8"\n${gateway}${declared}` },
+      { file: "override.yml", text: `version: "3.8"\n${gateway}    image: example/gateway:2\n` },
+    ];
+    const result = rewriteLayered(files, { options: { strategy: "proxy" } });
+    expect(result.edited).toEqual(["base.yml", "override.yml"]);
+    expect(result.remaining.filter((f) => f.severity === "error")).toEqual([]);
+    const outputs = result.files.map((r) => ({ file: r.file, text: r.output }));
+    expect(stackConfig({ files: outputs.map((l) => [l.file, l.text]) }).ok).toBe(true);
+    expect(rewriteLayered(outputs, { options: { strategy: "proxy" } }).edited).toEqual([]);
+  });
 
   it("a rewrite that keeps the name is written in the base, as before", () => {
     const files = layers("    deploy:\n      replicas: 2\n");
