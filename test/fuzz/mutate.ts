@@ -141,6 +141,167 @@ const divergent: Mutation = (text, random) => {
   return lines.join("\n");
 };
 
+/**
+ * Plain scalars go-yaml reads otherwise than yaml (1.2) does, or refuses (src/parse/docker-scalars.ts):
+ * YAML 1.1 and 1.2 integers, floats, timestamps and `!!binary`, written where docker reads a number, a
+ * name or a flag.
+ */
+const numberShapes = [
+  "0x50",
+  "0o17",
+  "0b101",
+  "0755",
+  "1_000",
+  "+0x50",
+  "08",
+  "09",
+  ".inf",
+  "-.inf",
+  ".nan",
+  "+80",
+  "80.0",
+  "8e1",
+  "0x1F90",
+  "1_0",
+  "0b1_0",
+];
+const nameShapes = [
+  "0x50",
+  "0o17",
+  "0755",
+  "1_000",
+  "08",
+  "2001-12-14",
+  "2001-12-14t21:59:43.10-05:00",
+  "2001-12-14 21:59:43.10 -5",
+  ".inf",
+  ".NaN",
+  "!!binary aG9zdA==",
+  "!!binary bmV0",
+  "0b101",
+  "+0x50",
+  "1e3",
+  "yes",
+  "On",
+  "~",
+];
+const flagShapes = [
+  "yes",
+  "On",
+  "off",
+  "y",
+  "!!bool true",
+  "1",
+  "0x1",
+  "!!binary dHJ1ZQ==",
+  "2001-12-14",
+  "TRUE",
+  ".inf",
+];
+const modeShapes = [
+  "!!binary Z2xvYmFs",
+  "!!binary cmVwbGljYXRlZA==",
+  "0x1",
+  "2001-12-14",
+  ".inf",
+  "08",
+  "Global",
+  "!!str global",
+  "global ",
+];
+
+/** A line's value, or a list item, of one of the kinds docker reads as a number, a name or a flag, in a new shape. */
+const dockerShapes: Mutation = (text, random) => {
+  const lines = text.split("\n");
+  const kinds: [RegExp, readonly string[]][] = [
+    [/^(\s*(?:published|target|- published|- target):\s*)(\S+)(.*)$/, numberShapes],
+    [/^(\s*-\s+)(\d+)(\s*(?:#.*)?)$/, numberShapes],
+    [/^(\s*-\s+["']?)(\d+)(:\d+.*)$/, numberShapes],
+    [/^(\s*external:\s*)(\S+)(.*)$/, flagShapes],
+    [/^(\s*mode:\s*)(\S+)(.*)$/, modeShapes],
+    [/^(\s*name:\s*)(\S+)(.*)$/, nameShapes],
+    [/^(\s*(?:driver|network_mode):\s*)(\S+)(.*)$/, nameShapes],
+  ];
+  const candidates = lines.flatMap((line, index) =>
+    kinds.flatMap(([pattern, shapes]) => (pattern.test(line) ? [{ index, pattern, shapes }] : [])),
+  );
+  if (candidates.length === 0) return text;
+  const { index, pattern, shapes } = random.pick(candidates);
+  lines[index] = lines[index]!.replace(pattern, (_, before: string, _value: string, after: string) => {
+    const shape = random.pick(shapes);
+    // A shape inside a quoted port stays inside its quotes; a tag cannot be.
+    return `${before}${/["']$/.test(before) ? shape.replace(/^!!\S+ /, "") : shape}${after}`;
+  });
+  return lines.join("\n");
+};
+
+/** A network's or a service's name, key and every reference alike, renamed to a shape go-yaml reads otherwise. */
+const shapeName: Mutation = (text, random) => {
+  const doc = parseDocument(text);
+  const section = random.pick(["networks", "services"]);
+  const map = doc.get(section);
+  if (!isMap(map) || map.items.length === 0) return text;
+  const name = String((random.pick(map.items).key as { value?: unknown })?.value ?? "");
+  if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name) || ["host", "none", "bridge"].includes(name)) return text;
+  const shape = random.pick(nameShapes);
+  // Every word-bounded occurrence as a key or plain value; sometimes only the key (a reference left dangling).
+  const pattern = new RegExp(`(^|[\\s\\[{,:-])${name}(?=\\s*(?::(?:\\s|$)|$|[\\]},#]))`, "gm");
+  let seen = 0;
+  const once = random.chance(0.2);
+  return text.replace(pattern, (whole, before: string) => {
+    seen += 1;
+    return once && seen > 1 ? whole : `${before}${shape}`;
+  });
+};
+
+/** A service's x-stackmod block with ports written in these shapes (and sometimes its top-level block). */
+const optionShapes: Mutation = (text, random) => {
+  const doc = parseDocument(text);
+  const services = doc.get("services");
+  if (!isMap(services) || services.items.length === 0) return text;
+  const pair = random.pick(services.items);
+  if (!isMap(pair.value)) return text;
+  const marker = `shape${random.int(1_000_000)}marker`;
+  const ports = doc.createNode([marker]);
+  ports.flow = true;
+  (pair.value as YAMLMap).set("x-stackmod", doc.createNode({ ports }));
+  const port = () =>
+    random.pick([
+      random.pick(numberShapes),
+      `"${random.pick(numberShapes)}/udp"`,
+      `${random.pick(numberShapes)}/tcp`,
+      `{ target: ${random.pick(numberShapes)}, protocol: ${random.pick(["udp", "UDP", "0x50", "!!binary dWRw"])} }`,
+      "!!binary NTAy",
+      "2001-12-14",
+    ]);
+  const items = Array.from({ length: 1 + random.int(3) }, port).join(", ");
+  return doc.toString().replace(marker, items);
+};
+
+/** A key that is a list or a mapping, which docker refuses ('yaml: invalid map key'). */
+const collectionKey: Mutation = (text, random) => {
+  const lines = text.split("\n");
+  const candidates = lines.flatMap((line, index) => (/^( *)[A-Za-z0-9_.-]+:(\s|$)/.test(line) ? [index] : []));
+  if (candidates.length === 0) return text;
+  const index = random.pick(candidates);
+  const indent = /^( *)/.exec(lines[index]!)![1]!;
+  const key = random.pick(["? [a, b]: x", "? [ --community ]\n: x", "{a: 1}: x", "[0x50, 08]: y", "? {a: 1}\n: x"]);
+  lines.splice(index, 0, ...key.split("\n").map((l) => `${indent}${l}`));
+  return lines.join("\n");
+};
+
+/** A syntax error (or two) part-way through: everything after the first is never read. */
+const syntaxError: Mutation = (text, random) => {
+  const lines = text.split("\n");
+  const errors = ["x: [", "- ]", "a: b: c", "  }", "x: - - -", "&a", "*", "? ? ?", ": :", "'open", 'x: "\\q"'];
+  for (let n = 1 + random.int(2); n > 0; n -= 1) {
+    const index = random.int(lines.length + 1);
+    const indent = /^( *)/.exec(lines[index] ?? "")![1]!;
+    lines.splice(index, 0, `${indent}${random.pick(errors)}`);
+  }
+  return lines.join("\n");
+};
+
 /** Byte-level damage, and the file's framing. */
 const damage: Mutation = (text, random) => {
   const lines = text.split("\n");
@@ -178,6 +339,11 @@ export const mutations: Record<string, Mutation> = {
   flowStyle,
   divergent,
   damage,
+  dockerShapes,
+  shapeName,
+  optionShapes,
+  collectionKey,
+  syntaxError,
 };
 
 /** One to three mutations, the first always one that gives some service a conflict. */

@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMap, LineCounter, parse, parseDocument, type Node } from "yaml";
 import { check, rewrite, StackmodError, type RewriteOptions, type RewriteResult } from "../../src/index.js";
 import { loadModel } from "../../src/model/load.js";
+import { checkLayered, rewriteLayered, type LayeredRewriteResult } from "../../src/layered/layered.js";
 import { changesOutside, serviceRegions } from "../helpers/untouched.js";
 import { stackConfig } from "../helpers/stack-config.js";
 import { dockerComposeConfigError } from "../helpers/docker.js";
@@ -14,6 +15,8 @@ import { repoRoot } from "./repo.js";
 /** One fuzz case: a text and the options it is rewritten with. */
 export interface FuzzCase {
   text: string;
+  /** A layered case: the second `-c` file's text (`text` is the first's). */
+  layers?: string;
   options: Pick<RewriteOptions, "options" | "services" | "target">;
 }
 
@@ -42,6 +45,23 @@ const file = "stack.yml";
  * accepted the input.
  */
 export function failureOf(fuzz: FuzzCase, using: CheckWith): string | undefined {
+  // stackmod never warns through Node.js, which prints on stderr (its own warnings are in its report): caught
+  // where a warning is emitted, since the 'warning' event only comes once the synchronous campaign is over.
+  const warnings: string[] = [];
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error) => {
+    warnings.push(typeof warning === "string" ? warning : `${warning.name}: ${warning.message}`);
+  }) as typeof process.emitWarning;
+  try {
+    const problem =
+      fuzz.layers === undefined ? singleFailureOf(fuzz, using) : layeredFailureOf(fuzz, fuzz.layers, using);
+    return problem ?? (warnings.length > 0 ? `a Node.js warning on stderr: ${warnings[0]}` : undefined);
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+function singleFailureOf(fuzz: FuzzCase, using: CheckWith): string | undefined {
   const { text } = fuzz;
   const options = { file, ...fuzz.options };
   let result: RewriteResult;
@@ -221,6 +241,107 @@ function cliProblem(fuzz: FuzzCase): string | undefined {
     if (run.signal) return `the CLI was killed by ${run.signal}`;
     if (![0, 1, 2].includes(run.status ?? -1)) return `the CLI exited with ${run.status}: ${run.stderr.slice(0, 500)}`;
     if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr)) return `a stack trace on stderr: ${run.stderr.slice(0, 500)}`;
+    if (/^\(node:\d+\) \w*Warning/m.test(run.stderr)) return `a Node.js warning on stderr: ${run.stderr.slice(0, 500)}`;
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const base = "base.yml";
+const override = "override.yml";
+
+/**
+ * The oracles of a layered case (`check -c base.yml -c override.yml`, then `rewrite -c ...`): an error is a
+ * StackmodError other than INTERNAL at a position inside the file it names; no conflict is left; a second run
+ * changes nothing; each file keeps its framing; `docker stack config -c ... -c ...` accepts the outputs when it
+ * accepted the inputs; the CLI exits 0, 1 or 2 without a stack trace and writes nothing but the two files.
+ */
+function layeredFailureOf(fuzz: FuzzCase, second: string, using: CheckWith): string | undefined {
+  const texts: Record<string, string> = { [base]: fuzz.text, [override]: second };
+  const layers = [base, override].map((file) => ({ file, text: texts[file]! }));
+  const options = fuzz.options;
+  let result: LayeredRewriteResult;
+  try {
+    checkLayered(layers, options);
+    result = rewriteLayered(layers, options);
+  } catch (error) {
+    return layeredRefusal(error, texts) ?? (using.cli ? layeredCliProblem(fuzz, second) : undefined);
+  }
+  if (using.cli) {
+    const problem = layeredCliProblem(fuzz, second);
+    if (problem) return problem;
+  }
+  if (result.edited.length === 0) return undefined;
+  const outputs = result.files.map((r) => ({ file: r.file, text: r.output }));
+  const conflicts = new Set(["host-plus-network", "none-plus-network", "network-mode-with-networks"]);
+  const skipped = new Set(result.files.flatMap((r) => r.skipped.map((s) => s.service)));
+  let left;
+  try {
+    left = checkLayered(outputs, options).findings.filter(
+      (f) => f.severity === "error" && conflicts.has(f.rule) && !skipped.has(f.service),
+    );
+  } catch (error) {
+    return `the outputs are refused: ${(error as Error).message}`;
+  }
+  const wanted = options.services ? new Set(options.services) : undefined;
+  const stays = left.filter((f) => !wanted || wanted.has(f.service));
+  if (stays.length > 0) return `the outputs still have ${stays[0]!.rule} for "${stays[0]!.service}"`;
+  let again: LayeredRewriteResult;
+  try {
+    again = rewriteLayered(outputs, options);
+  } catch (error) {
+    return `a second run refuses the outputs: ${(error as Error).message}`;
+  }
+  for (const [index, file] of again.files.entries())
+    if (file.output !== outputs[index]!.text) return `not idempotent: a second run changes ${file.file}`;
+  for (const [index, file] of result.files.entries()) {
+    const framing = framingProblem(layers[index]!.text, file.output);
+    if (framing) return `${file.file}: ${framing}`;
+  }
+  if (using.docker && checkLayered(layers, options).dialect === "swarm") {
+    const before = stackConfig({ files: layers.map((l) => [l.file, l.text]) });
+    if (!before.ok) return undefined;
+    const after = stackConfig({ files: outputs.map((l) => [l.file, l.text]) });
+    if (!after.ok) return `docker stack config -c accepted the inputs but refuses the outputs: ${after.error.trim()}`;
+  }
+  return undefined;
+}
+
+function layeredRefusal(error: unknown, texts: Record<string, string>): string | undefined {
+  if (!(error instanceof StackmodError)) return `crash: ${(error as Error)?.stack ?? String(error)}`;
+  if (error.code === "INTERNAL") return `INTERNAL: ${error.message}`;
+  const text = texts[error.file];
+  if (text === undefined) return `an error at "${error.file}", which is neither file: ${error.message}`;
+  const outside = outsideFile(text, error.line, error.column);
+  if (outside) return `exit 2 outside ${error.file} (${error.line}:${error.column}, ${outside}): ${error.message}`;
+  return undefined;
+}
+
+/** `stackmod rewrite -c base.yml -c override.yml --write` in a folder of its own: it may write the two files only. */
+function layeredCliProblem(fuzz: FuzzCase, second: string): string | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "stackmod-fuzz-"));
+  try {
+    const stack = join(dir, "stack");
+    mkdirSync(stack);
+    writeFileSync(join(stack, base), fuzz.text);
+    writeFileSync(join(stack, override), second);
+    writeFileSync(join(dir, "options.json"), JSON.stringify(fuzz.options.options ?? {}));
+    const args = [cli, "rewrite", "-c", base, "-c", override, "--config", join(dir, "options.json"), "--write"];
+    if (fuzz.options.target) args.push("--target", fuzz.options.target);
+    for (const service of fuzz.options.services ?? []) args.push("--service", service);
+    const run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000, cwd: stack });
+    if (run.signal) return `the CLI was killed by ${run.signal}`;
+    if (![0, 1, 2].includes(run.status ?? -1)) return `the CLI exited with ${run.status}: ${run.stderr.slice(0, 500)}`;
+    if (/^\s+at .+:\d+:\d+\)?$/m.test(run.stderr)) return `a stack trace on stderr: ${run.stderr.slice(0, 500)}`;
+    if (/^\(node:\d+\) \w*Warning/m.test(run.stderr)) return `a Node.js warning on stderr: ${run.stderr.slice(0, 500)}`;
+    const outside = readdirSync(dir).filter((name) => name !== "stack" && name !== "options.json");
+    if (outside.length > 0) return `the CLI wrote ${outside.join(", ")} outside the stack's folder`;
+    if (
+      run.status === 2 &&
+      (readFileSync(join(stack, base), "utf8") !== fuzz.text || readFileSync(join(stack, override), "utf8") !== second)
+    )
+      return "the CLI exited 2 but changed a file";
     return undefined;
   } finally {
     rmSync(dir, { recursive: true, force: true });
