@@ -12,7 +12,8 @@ it("the README shows the setup script that the lan example really gets", () => {
   const path = "examples/multicast-gateway-stack.yml";
   const [file] = rewrite(readFileSync(resolve(repo, path), "utf8"), { file: path, env: {} }).extraFiles;
   const name = `setup script ${path}`;
-  const intro = `(\`${file!.path}\`, mode ${file!.mode.toString(8)}):\n\n<!-- ${name}:start (`;
+  const opening = `<!-- prettier-ignore-start -->\n<!-- ${name}:start (`;
+  const intro = `(\`${file!.path}\`, mode ${file!.mode.toString(8)}):\n\n${opening}`;
   expect(readme, `README.md has no script block after "${intro.trim()}"`).toContain(intro);
   expect(readSection(readme, name)).toBe("```sh\n" + file!.content + "```\n");
 });
