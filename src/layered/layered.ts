@@ -4,7 +4,7 @@ import type { CheckOptions, CheckResult } from "../check.js";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { unifiedDiff } from "../emit/diff.js";
 import type { Plain } from "../edit/render.js";
-import { isData, mergeStackData, sameServiceData, type Data } from "./merge-data.js";
+import { isData, mergeStackData, sameServiceData, type Data } from "../model/merge.js";
 import { LayeredEdits } from "./project.js";
 import { onlyReferencesRenamed, renamesOf } from "./renames.js";
 import { loadLayers, type Layer, type LayeredModel } from "../model/layers.js";

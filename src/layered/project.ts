@@ -4,7 +4,7 @@ import { StackmodError, type SourcePosition } from "../errors.js";
 import { ServiceEdits } from "../edit/service-edits.js";
 import type { Plain } from "../edit/render.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
-import { isData, networkMap, publishedOf, replacedWhole, type Data } from "./merge-data.js";
+import { isData, networkMap, publishedOf, replacedWhole, type Data } from "../model/merge.js";
 
 /** One file's share of a service: the file's model, and the service as that file writes it. */
 interface Writer {

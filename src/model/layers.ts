@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from "node:util";
 import { visit, type Node, type YAMLMap } from "yaml";
 import { StackmodError, type SourcePosition } from "../errors.js";
 import { defaultLimits, parseStackFile, type ParsedFile } from "../parse/parse.js";
@@ -5,7 +6,8 @@ import { Resolver, type Entry } from "../parse/resolve.js";
 import { buildModel, declaredNetworks, detectDialect } from "./build.js";
 import type { Environment } from "./interpolate.js";
 import type { LoadOptions } from "./load.js";
-import type { NetworkDecl, PortEntry, ServiceModel, StackModel } from "./types.js";
+import { mergeServiceData } from "./merge.js";
+import type { Dialect, NetworkDecl, PortEntry, ServiceModel, StackModel } from "./types.js";
 import { validateFile } from "./validate.js";
 
 /** One file of a layered stack (`docker stack deploy -c A -c B`). */
@@ -25,11 +27,10 @@ export interface LayeredModel extends StackModel {
 }
 
 /**
- * Reads the files in order and merges them the way the docker CLI does (checked with
- * `docker stack config -c A -c B`): services by name; a service's `networks` by key (a later
- * file's entry replaces the earlier one's settings); `ports` by published port (a later entry
- * replaces); other scalars and lists: the later file wins; mappings merge key by key; the
- * top-level `networks` by key, a later declaration replacing the earlier whole.
+ * Reads the files in order and merges them the way the docker CLI does (`mergeServiceData`, checked against
+ * `docker stack config -c A -c B` in test/model/layers-merge.test.ts): services by name, each service's keys as
+ * docker/cli v28.2.2 merge.go merges them; the top-level `networks` by key, a later declaration replacing the
+ * earlier whole. The services' `data` is the one merge `rewrite -c` plans on too (`mergeStackData`).
  */
 export function loadLayers(layers: readonly Layer[], options: Omit<LoadOptions, "file">): LayeredModel {
   if (layers.length === 0)
@@ -53,25 +54,23 @@ function mergeLayers(parsed: ParsedFile[], env: Environment, options: Omit<LoadO
   for (const file of parsed) for (const [key, decl] of declaredNetworks(file, env)) networks.set(key, decl);
   const models = parsed.map((file) => buildModel(file, { env, target: options.target, layerNetworks: networks }));
   refuseMixedVersions(models);
-  const merged = new Map<string, ServiceModel>();
-  for (const model of models) {
-    for (const service of model.services) {
-      const before = merged.get(service.name);
-      merged.set(service.name, before ? mergeService(before, service) : { ...service });
-    }
-  }
+  // The dialect decides how `ports` merge; what it is read from (declarations, `network_mode`, whether a
+  // `deploy:` is there) is the same in either merge.
+  let services = mergeServices(models, options.target ?? "swarm");
+  const dialect = options.target ?? detectDialect({ ...models[0]!, networks, services });
+  if (dialect !== "swarm") services = mergeServices(models, dialect);
   const first = models[0]!;
   const documents = new Documents(parsed);
   const stack: LayeredModel = {
     ...first,
     resolver: new StackResolver(documents),
-    services: [...merged.values()],
+    services,
     networks,
     documents: parsed,
     positionOf: (node, at) => documents.positionOf(node, at),
     layers: models,
   };
-  stack.dialect = options.target ?? detectDialect(stack);
+  stack.dialect = dialect;
   return stack;
 }
 
@@ -155,34 +154,51 @@ function refuseMixedVersions(models: readonly StackModel[]): void {
   );
 }
 
-function mergeService(base: ServiceModel, over: ServiceModel): ServiceModel {
+function mergeServices(models: readonly StackModel[], dialect: Dialect): ServiceModel[] {
+  const merged = new Map<string, ServiceModel>();
+  for (const model of models) {
+    for (const service of model.services) {
+      const before = merged.get(service.name);
+      merged.set(service.name, before ? mergeService(before, service, dialect) : { ...service });
+    }
+  }
+  return [...merged.values()];
+}
+
+function mergeService(base: ServiceModel, over: ServiceModel, dialect: Dialect): ServiceModel {
   const attachments = [...base.attachments];
   for (const attachment of over.attachments)
     if (!attachments.some((a) => a.key === attachment.key)) attachments.push(attachment);
-  let ports = base.ports;
-  if (over.portsEntry) {
-    const byPublished = new Map<number, PortEntry>();
-    for (const port of [...base.ports, ...over.ports]) byPublished.set(port.published ?? 0, port);
-    ports = [...byPublished.values()];
-  }
   return {
     ...base,
-    data: mergeData(base.data, over.data) as Record<string, unknown>,
+    data: mergeServiceData(base.data, over.data, dialect),
     maps: [...base.maps, ...over.maps],
     attachments,
     networks: over.networks ?? base.networks,
     networkMode: over.networkMode ?? base.networkMode,
-    ports,
+    ports: mergePorts(base, over, dialect),
     portsEntry: over.portsEntry ?? base.portsEntry,
     options: over.options ?? base.options,
   };
 }
 
-function mergeData(base: unknown, over: unknown): unknown {
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    value !== null && typeof value === "object" && !Array.isArray(value);
-  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(over)) result[key] = mergeData(base[key], value);
-  return result;
+/**
+ * The ports of the merged service, as `mergeServiceData` merges its `ports:` data: docker stack keys the base's and
+ * the override's by published port (the last one of a number stays) and sorts them, once the override writes the
+ * service, even without `ports:`; an override's ports over none are its own, all of them. Compose keeps every
+ * distinct item.
+ */
+function mergePorts(base: ServiceModel, over: ServiceModel, dialect: Dialect): PortEntry[] {
+  if (!base.portsEntry) return over.portsEntry ? over.ports : base.ports;
+  if (dialect === "compose") {
+    const same = (a: PortEntry, b: PortEntry) =>
+      a.raw !== undefined && b.raw !== undefined
+        ? a.raw === b.raw
+        : a.raw === b.raw && isDeepStrictEqual(a.node.toJSON(), b.node.toJSON());
+    return [...base.ports, ...over.ports.filter((p) => !base.ports.some((q) => same(p, q)))];
+  }
+  const byPublished = new Map<number, PortEntry>();
+  for (const port of [...base.ports, ...(over.portsEntry ? over.ports : [])])
+    byPublished.set(port.published ?? 0, port);
+  return [...byPublished.entries()].sort(([a], [b]) => a - b).map(([, port]) => port);
 }
