@@ -73,7 +73,8 @@ const serviceCases: Case[] = [
   ["networks: list and mapping", "    networks: [n1, n2]\n", "    networks: {n2: {aliases: [a]}}\n"],
   [
     "networks: aliases replaced, addresses kept unless the override sets them",
-    "    networks:\n      n1: {aliases: [a], ipv4_address: 10.0.0.2}\n      n2: {aliases: [b], ipv6_address: 'fe80::2'}\n",
+    "    networks:\n      n1: {aliases: [a], ipv4_address: 10.0.0.2}\n" +
+      "      n2: {aliases: [b], ipv6_address: 'fe80::2'}\n",
     "    networks:\n      n1: {aliases: [c]}\n      n2: {ipv6_address: 'fe80::3'}\n",
   ],
   [
@@ -154,14 +155,17 @@ const serviceCases: Case[] = [
   // deploy, key by key
   [
     "deploy: labels by key, constraints appended, replicas replaced",
-    "    deploy:\n      replicas: 2\n      labels: [a=1]\n      placement: {constraints: [node.role==manager], preferences: [{spread: node.id}]}\n",
+    "    deploy:\n      replicas: 2\n      labels: [a=1]\n" +
+      "      placement: {constraints: [node.role==manager], preferences: [{spread: node.id}]}\n",
     "    deploy:\n      replicas: 3\n      labels: {b: '2'}\n      placement: {constraints: [node.labels.x==y]}\n",
   ],
   [
     "deploy: resources, restart_policy and update_config by key",
     "    deploy:\n      resources: {limits: {cpus: '1', memory: 1G}, reservations: {memory: 100M}}\n" +
-      "      restart_policy: {condition: on-failure, max_attempts: 3}\n      update_config: {parallelism: 2, order: start-first}\n",
-    "    deploy:\n      resources: {limits: {memory: 2G}}\n      restart_policy: {delay: 5s}\n      update_config: {parallelism: 1}\n",
+      "      restart_policy: {condition: on-failure, max_attempts: 3}\n" +
+      "      update_config: {parallelism: 2, order: start-first}\n",
+    "    deploy:\n      resources: {limits: {memory: 2G}}\n" +
+      "      restart_policy: {delay: 5s}\n      update_config: {parallelism: 1}\n",
   ],
   [
     "deploy: null in the override keeps the base's",
@@ -189,14 +193,18 @@ const fileCases: Case[] = [
   ],
   [
     "top-level sections: a later declaration replaces the earlier whole",
-    `${head}services:\n  a:\n    image: x\n    networks: [n]\nnetworks:\n  n: {driver: overlay, attachable: true}\n  m: {}\n` +
-      "volumes:\n  v: {driver: local, labels: {a: '1'}}\nsecrets:\n  s: {external: true}\nconfigs:\n  c: {external: true}\n",
-    `${head}services:\n  a:\n    image: y\nnetworks:\n  n: {labels: {b: '2'}}\nvolumes:\n  v: {labels: {b: '2'}}\n` +
+    `${head}services:\n  a:\n    image: x\n    networks: [n]\n` +
+      "networks:\n  n: {driver: overlay, attachable: true}\n  m: {}\n" +
+      "volumes:\n  v: {driver: local, labels: {a: '1'}}\n" +
+      "secrets:\n  s: {external: true}\nconfigs:\n  c: {external: true}\n",
+    `${head}services:\n  a:\n    image: y\n` +
+      "networks:\n  n: {labels: {b: '2'}}\nvolumes:\n  v: {labels: {b: '2'}}\n" +
       "secrets:\n  s: {name: other, external: true}\nconfigs:\n  c: {name: other, external: true}\n",
   ],
   [
     "three services, one in each file and one in both",
-    `${head}services:\n  a:\n    image: x\n    ports: ['1:1/tcp', '1:1/udp']\n  b:\n    image: x\n    ports: ['2:2/tcp', '2:2/udp']\n`,
+    `${head}services:\n  a:\n    image: x\n    ports: ['1:1/tcp', '1:1/udp']\n` +
+      "  b:\n    image: x\n    ports: ['2:2/tcp', '2:2/udp']\n",
     `${head}services:\n  b:\n    environment: [X=1]\n  c:\n    image: z\n`,
   ],
 ];
