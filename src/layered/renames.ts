@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { isData, type Data } from "./merge-data.js";
+import { isData, type Data } from "../model/merge.js";
 
 /**
  * The services the merged plan renamed in place (split's processor), old name to new. `ServiceEdits.renameService`

@@ -102,7 +102,7 @@ export function mergeServiceData(base: Data, over: Data, dialect: Dialect): Data
     if (value === null || value === undefined || before === undefined || before === null) {
       result[key] = value ?? before;
     } else if (key === "networks") {
-      result[key] = mergeNetworks(before, value);
+      result[key] = dialect === "compose" ? mergeComposeNetworks(before, value) : mergeNetworks(before, value);
     } else if (key === "ports" && dialect === "compose" && Array.isArray(before) && Array.isArray(value)) {
       // docker-compose 1.29.2 keeps every distinct item of both files (merge_unique_ports).
       result[key] = [...before, ...value.filter((p) => !before.some((q) => isDeepStrictEqual(p, q)))];
@@ -185,6 +185,32 @@ function mergeNetworks(base: unknown, over: unknown): unknown {
   }
   if (Array.isArray(base) && Array.isArray(over)) return [...merged.keys()];
   return Object.fromEntries(merged);
+}
+
+/**
+ * docker-compose 1.29.2's `merge_networks`: every network a mapping of the settings it merges (`aliases` and
+ * `link_local_ips` the sorted distinct items of both, `priority` and the addresses the later file's, else the earlier
+ * one's), nothing else.
+ */
+function mergeComposeNetworks(base: unknown, over: unknown): Data {
+  const was = networkMap(base);
+  const now = networkMap(over);
+  const result: Data = {};
+  for (const key of new Set([...was.keys(), ...now.keys()])) {
+    const a = isData(was.get(key)) ? (was.get(key) as Data) : {};
+    const b = isData(now.get(key)) ? (now.get(key) as Data) : {};
+    const settings: Data = {};
+    for (const field of ["aliases", "link_local_ips"]) {
+      if (!(field in a) && !(field in b)) continue;
+      const items = [a[field] ?? [], b[field] ?? []].flat().map(String);
+      settings[field] = [...new Set(items)].sort();
+    }
+    for (const field of ["priority", "ipv4_address", "ipv6_address"]) {
+      if (field in a || field in b) settings[field] = field in b ? b[field] : a[field];
+    }
+    result[key] = settings;
+  }
+  return result;
 }
 
 /** The stack's data as docker merges its files: services by name, each top-level section by key, the rest deeply. */

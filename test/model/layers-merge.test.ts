@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { loadLayers } from "../../src/model/layers.js";
@@ -215,12 +219,12 @@ function dockerReads(files: [string, string][]): unknown {
   return parse(result.output);
 }
 
-function stackmodMerges(base: string, over: string): Data {
+function stackmodMerges(base: string, over: string, target: "swarm" | "compose" = "swarm"): Data {
   const layers = [
     { file: "base.yml", text: base },
     { file: "over.yml", text: over },
   ];
-  const stack = loadLayers(layers, { target: "swarm" });
+  const stack = loadLayers(layers, { target });
   const merged = mergeStackData(
     stack.documents.map((doc) => (doc.data ?? {}) as Data),
     stack.dialect,
@@ -271,6 +275,56 @@ describe("check -c / rewrite -c merge the files as docker stack config -c A -c B
       ]);
       const merged = stackmodMerges(base, over);
       expect(dockerReads([["merged.yml", stringify(withoutStringLists(merged, docker))]])).toEqual(docker);
+    });
+  }
+});
+
+// Compose files: docker-compose 1.29.2 (the Python v1 the fixture tests run), `-f base.yml -f over.yml config`.
+const composeCases: Case[] = [
+  [
+    "ports: every distinct item of both files",
+    "    ports: ['53:53/tcp', '53:53/udp', '8080:80']\n",
+    "    ports: ['8080:81', '53:53/udp']\n",
+  ],
+  ["ports: the base's own tcp and udp stay", "    ports: ['53:53/tcp', '53:53/udp']\n", "    hostname: h\n"],
+  ["volumes: by target", "    volumes: ['/a:/data', '/c:/x']\n", "    volumes: ['/b:/data']\n"],
+  ["secrets: by source", "    secrets: [s1]\n", "    secrets: [{source: s1, target: t}, s2]\n"],
+  ["environment: list and mapping", "    environment: [A=1, B=2]\n", "    environment: {B: '3'}\n"],
+  ["networks: list and mapping", "    networks: [n1]\n", "    networks: {n2: {aliases: [x]}}\n"],
+  [
+    "networks: aliases of both, the later address",
+    "    networks: {n1: {aliases: [b, a], ipv4_address: 10.0.0.2}, n2: {aliases: [c]}}\n",
+    "    networks: {n1: {aliases: [a, c], ipv4_address: 10.0.0.3}, n3: null}\n",
+  ],
+  ["dns: a list and a string", "    dns: [1.1.1.1]\n", "    dns: 8.8.8.8\n"],
+  ["command replaced", "    command: [a, b]\n", "    command: c\n"],
+];
+
+function composeReads(files: [string, string][]): unknown {
+  const dir = mkdtempSync(join(tmpdir(), "stackmod-compose-layers-"));
+  try {
+    const args: string[] = [];
+    for (const [name, text] of files) {
+      writeFileSync(join(dir, name), text);
+      args.push("-f", name);
+    }
+    const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, DOCKER_HOST: "unix:///nonexistent.sock" };
+    return parse(execFileSync("docker-compose", [...args, "config"], { cwd: dir, stdio: "pipe", env }).toString());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("Compose files -c merge as docker-compose 1.29.2 -f A -f B does", () => {
+  for (const [name, base, over] of composeCases) {
+    it(name, () => {
+      const files = (b: string, o: string): [string, string][] => [
+        ["base.yml", service(b)],
+        ["over.yml", service(o)],
+      ];
+      const compose = composeReads(files(base, over));
+      const merged = stackmodMerges(service(base), service(over), "compose");
+      expect(composeReads([["merged.yml", stringify(merged)]])).toEqual(compose);
     });
   }
 });
