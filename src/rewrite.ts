@@ -28,7 +28,7 @@ import { inlineExtends } from "./rules/stack/extends.js";
 import { ServiceEdits, type EditResult } from "./edit/service-edits.js";
 import type { TextEdit } from "./edit/text-edits.js";
 import { originIn, type Origin, type SourceText } from "./parse/source-text.js";
-import type { ExtraFile, Notes, Transform } from "./strategies/strategy.js";
+import type { ExtraFile, Notes, StrategyFacts, Transform } from "./strategies/strategy.js";
 import { transforms } from "./strategies/index.js";
 
 export interface RewriteOptions extends LoadOptions {
@@ -48,8 +48,11 @@ export interface RewriteOptions extends LoadOptions {
 export interface Applied {
   service: string;
   strategy: string;
-  /** proxy: inbound or outbound. */
-  direction?: "inbound" | "outbound";
+  /**
+   * What the strategy reports of how it applied the service, beyond its name, as its result gave it
+   * (proxy: its direction); left out when it reports nothing more.
+   */
+  facts?: StrategyFacts;
   /** Why this strategy: given in the options, or the default chosen from the evidence (with it). */
   reason?: string;
 }
@@ -331,7 +334,7 @@ export function plan(
   const flows: Flow[] = [];
   // Each strategy's state for this run, made when it first applies: services share what it holds.
   const runs = new Map<Transform, unknown>();
-  const decisions = new Map<string, Pick<Applied, "direction" | "reason">>();
+  const decisions = new Map<string, Pick<Applied, "facts" | "reason">>();
   for (const service of model.services) {
     const entry = active.get(service.name);
     if (!entry) continue;
@@ -377,7 +380,6 @@ export function plan(
         const path = `${transform.optionsKey}.${field}`;
         if (!origins.has(path)) chosen.set(path, "chosen with the strategy");
       }
-      const direction = transform.direction?.(options);
       const effective = { ...common, strategy: transform.name };
       if (!runs.has(transform)) runs.set(transform, transform.newRun?.());
       const state = runs.get(transform);
@@ -391,7 +393,7 @@ export function plan(
         const placement = { service: service.name, dialect: model.dialect, detail: result.placement };
         flows.push(...flowsOf(facts, transform.flows(placement), service.position));
         done.set(service.name, transform.name);
-        decisions.set(service.name, { ...(direction ? { direction } : {}), reason: decided.reason });
+        decisions.set(service.name, { ...(result.facts ? { facts: result.facts } : {}), reason: decided.reason });
       } else {
         skipped.push({ service: service.name, reason: result.reason });
         for (const rule of rulesOf(ruleIds)) left.add(`${service.name}\0${rule.id}`);

@@ -61,7 +61,8 @@ function fileEntry(outcome: FileOutcome): object {
     applied: result.applied.map((a) => ({
       service: a.service,
       strategy: a.strategy,
-      ...(a.direction ? { direction: a.direction } : {}),
+      // A strategy's own facts (proxy's direction), each one declared in the schema's applied entry.
+      ...a.facts,
       ...(a.reason ? { reason: a.reason } : {}),
     })),
     flows: result.flows.map((f) => ({

@@ -42,7 +42,7 @@ export function formatRewriteReport(
   const lines: string[] = [];
   const file = printablePath(result.file);
   for (const applied of result.applied) {
-    const how = applied.direction ? `${applied.strategy} ${applied.direction}` : applied.strategy;
+    const how = [applied.strategy, ...Object.values(applied.facts ?? {})].join(" ");
     lines.push(`${file}: rewrote "${applied.service}" with ${how}${written ? "" : " (dry run)"}`);
     if (applied.reason) lines.push(`  ${applied.service}: ${printable(applied.reason)}`);
     for (const flow of result.flows.filter((f) => f.service === applied.service)) {

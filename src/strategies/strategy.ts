@@ -87,13 +87,22 @@ export interface TransformContext<Options, State = undefined> {
 }
 
 /**
- * What `apply` hands back: applied, with what the strategy's flows need to know of where it put the
- * service (`placement`, of its own type: its `flows` reads it), or skipped with a reason the report
- * shows (the service stays as it was, and its findings remain). A strategy whose flows need nothing
- * leaves `placement` out.
+ * What the report says of how a strategy applied a service, beyond its name: words of its own, by field.
+ * The text report writes them after the name (`rewrote "app" with NAME VALUE…`), the JSON report as fields
+ * of the service's `applied` entry after `strategy` (each one declared in schema/report-v1.schema.json).
  */
-type StrategyResult<Detail> =
-  | (undefined extends Detail ? { applied: true; placement?: Detail } : { applied: true; placement: Detail })
+export type StrategyFacts = Readonly<Record<string, string>>;
+
+/**
+ * What `apply` hands back: applied, with what the strategy's flows need to know of where it put the
+ * service (`placement`, of its own type: its `flows` reads it) and what the report says of it (`facts`,
+ * of its own type), or skipped with a reason the report shows (the service stays as it was, and its
+ * findings remain). A strategy whose flows need nothing leaves `placement` out; one that reports nothing
+ * beyond its name leaves `facts` out.
+ */
+type StrategyResult<Detail, Facts> =
+  | ({ applied: true } & (undefined extends Detail ? { placement?: Detail } : { placement: Detail }) &
+      (undefined extends Facts ? { facts?: Facts } : { facts: Facts }))
   | { applied: false; reason: string };
 
 /**
@@ -104,8 +113,8 @@ type StrategyResult<Detail> =
  *
  * `Name` and `Key` are literal types (declare a strategy with `defineStrategy`): the registry
  * (./index.ts) derives the strategy names and the typed options of `x-stackmod` from them. `State`
- * (what `newRun` makes) and `Detail` (what `apply` says of where it put a service, for `flows`) are
- * the strategy's own.
+ * (what `newRun` makes), `Detail` (what `apply` says of where it put a service, for `flows`) and `Facts`
+ * (what `apply` says of it for the report) are the strategy's own.
  */
 export interface Transform<
   Name extends string = string,
@@ -113,6 +122,7 @@ export interface Transform<
   Options = unknown,
   State = unknown,
   Detail = unknown,
+  Facts extends StrategyFacts | undefined = StrategyFacts | undefined,
 > {
   /** The value of `strategy:` and `--strategy`. */
   name: Name;
@@ -125,7 +135,7 @@ export interface Transform<
   flags: readonly StrategyFlag[];
   /** A fresh state for one rewrite run; a strategy without one leaves this out. */
   newRun?(): State;
-  apply(ctx: TransformContext<Options, State>): StrategyResult<Detail>;
+  apply(ctx: TransformContext<Options, State>): StrategyResult<Detail, Facts>;
   /**
    * What became of each thing the analysis found the service doing (its host ports, its broadcasts,
    * who reaches it, what it refers to), kept or lost, once `apply` placed it as `at.detail` says: the
@@ -138,21 +148,19 @@ export interface Transform<
    * Left out: it runs only when given. The first strategy of the registry that takes a reading wins.
    */
   chooseFor?(reading: Reading): Choice<Options> | undefined;
-  /** An option of its block (`direction`) that, given without a strategy, chooses this strategy. */
+  /** An option of its block that, given without a strategy, chooses this strategy. */
   impliedBy?: string;
   /**
    * Given by name: what the evidence decides of the options no layer gave (`given`: the fields of its
    * block some layer gave), and why. Left out, or undefined: it runs as given.
    */
   complete?(reading: Reading | undefined, given: ReadonlySet<string>): Choice<Options> | undefined;
-  /** Which side keeps the host network (outbound: the service), for the report and the flows. */
-  direction?(options: Options): "inbound" | "outbound";
   /** The ports it works with when none were given, when they are not the host ports the analysis found. */
   portsFor?(options: Options, analysis: ServiceAnalysis): { ports: PortRequest[]; source: string } | undefined;
   /**
    * What it adds to the choices of the UNDECIDED error (a service whose evidence decides nothing):
    * `withPorts`, what it is chosen for once the ports are given (`proxy for broadcasts`); `instead`,
-   * a choice of its own that needs no port (`` `--direction outbound` to keep it on the host ``).
+   * a choice of its own that needs no port (the flag to give, and what it does).
    */
   undecided?: { withPorts?: string; instead?: string };
 }
@@ -165,8 +173,8 @@ export interface Choice<Options> {
 
 /**
  * A strategy with its name and options key kept as literal types, for the registry to derive from.
- * Its state's and its placement's types are its own: `apply` and `flows` are checked against them here,
- * and nothing outside needs them.
+ * Its state's, its placement's and its facts' types are its own: `apply` and `flows` are checked against
+ * them here, and nothing outside needs them.
  */
 export function defineStrategy<
   const Name extends string,
@@ -174,8 +182,9 @@ export function defineStrategy<
   Options,
   State = undefined,
   Detail = undefined,
+  Facts extends StrategyFacts | undefined = undefined,
 >(
-  strategy: Transform<Name, Key, NoInfer<Options>, State, Detail> & { optionsSchema: z.ZodMiniType<Options> },
+  strategy: Transform<Name, Key, NoInfer<Options>, State, Detail, Facts> & { optionsSchema: z.ZodMiniType<Options> },
 ): Transform<Name, Key, Options> {
   return strategy;
 }

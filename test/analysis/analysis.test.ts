@@ -54,7 +54,7 @@ describe("the analysis stage", () => {
   it("with only the label, the default keeps it on the host with an overlay proxy carrying 3000", () => {
     const result = rewrite(adguard(""), { file: "stack.yml" });
     expect(result.applied).toEqual([
-      expect.objectContaining({ service: "adguard", strategy: "proxy", direction: "outbound" }),
+      expect.objectContaining({ service: "adguard", strategy: "proxy", facts: { direction: "outbound" } }),
     ]);
     expect(result.applied[0]!.reason).toContain(
       "the overlay reaches it: traefik at 3000 (deploy.labels[0] at line 10)",
@@ -182,7 +182,7 @@ describe("outbound keeps the service's own overlay connections where it can", ()
         {
           service: "ha",
           strategy: "proxy",
-          direction: "outbound",
+          facts: { direction: "outbound" },
           reason:
             "strategy proxy as given, outbound from the evidence: no port it receives on the host is known, and the " +
             "overlay reaches it: traefik at 8123 (deploy.labels[0] at line 11)",
@@ -192,7 +192,7 @@ describe("outbound keeps the service's own overlay connections where it can", ()
 
     it("it joins mDNS: outbound, even with host ports that alone would mean inbound", () => {
       const [first] = applied(mdns('{strategy: proxy, ports: ["5353/udp", 8123]}'));
-      expect(first).toMatchObject({ direction: "outbound" });
+      expect(first).toMatchObject({ facts: { direction: "outbound" } });
       expect(first!.reason).toMatch(
         /^strategy proxy as given, outbound from the evidence: it keeps the host network: /,
       );
@@ -201,7 +201,7 @@ describe("outbound keeps the service's own overlay connections where it can", ()
 
     it("a direction given wins over the evidence, and says so", () => {
       expect(applied(mdns('{strategy: proxy, ports: ["5353/udp", 8123], proxy: {direction: inbound}}'))).toEqual([
-        { service: "ha", strategy: "proxy", direction: "inbound", reason: "strategy proxy as given" },
+        { service: "ha", strategy: "proxy", facts: { direction: "inbound" }, reason: "strategy proxy as given" },
       ]);
       // Inbound given for a service the evidence sends outbound: inbound it is, and inbound needs host ports.
       const given = () =>

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import { beforeAll, describe, expect, test } from "vitest";
 import { rules } from "../../src/rules/index.js";
+import { rewrite, type StackmodOptions } from "../../src/index.js";
+import { formatJson } from "../../src/emit/json.js";
 import { version } from "../../src/version.js";
 import { runCli } from "../helpers/run-cli.js";
 import { testUrl } from "../helpers/paths.js";
@@ -170,5 +172,48 @@ describe("--format json", () => {
         ],
       }),
     ).toBe(false);
+  });
+});
+
+describe("--format json of every fixture's rewrite", () => {
+  const root = new URL("fixtures/", testUrl);
+  const cases = readdirSync(root)
+    .filter((group) => group !== "rules")
+    .flatMap((group) =>
+      readdirSync(new URL(`${group}/`, root))
+        .filter((name) => name.endsWith(".input.yml"))
+        .map((name) => `${group}/${name.replace(/\.input\.yml$/, "")}`),
+    )
+    .sort();
+  const read = (path: string) => {
+    const url = new URL(path, root);
+    return existsSync(url) ? readFileSync(url, "utf8") : undefined;
+  };
+
+  test("is valid against the schema: every fact a strategy reports in `applied` is declared there", () => {
+    const facts = new Set<string>();
+    for (const name of cases) {
+      const options = JSON.parse(read(`${name}.options.json`) ?? "{}") as StackmodOptions;
+      const target = read(`${name}.target`)?.trim() as "swarm" | "compose" | undefined;
+      const fix = read(`${name}.fix`)?.split("\n").filter(Boolean);
+      const result = rewrite(read(`${name}.input.yml`)!, {
+        file: `${name}.yml`,
+        options,
+        ...(target ? { target } : {}),
+        ...(fix ? { fix } : {}),
+      });
+      for (const applied of result.applied) for (const field of Object.keys(applied.facts ?? {})) facts.add(field);
+      const report = JSON.parse(
+        formatJson({
+          command: "rewrite",
+          mode: "diff",
+          exitCode: 0,
+          files: [{ kind: "rewritten", file: `${name}.yml`, result, written: false }],
+        }),
+      );
+      expect(validate(report), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    // The fixtures report facts at all (proxy's direction), so the check above is not empty.
+    expect([...facts]).toEqual(["direction"]);
   });
 });

@@ -90,7 +90,7 @@ describe("the same node, or a refusal", () => {
       {
         service: "gw",
         strategy: "proxy",
-        direction: "inbound",
+        facts: { direction: "inbound" },
         reason:
           "strategy proxy as given, inbound from the evidence: it receives 8080/tcp on the host (from the command " +
           "line, " +

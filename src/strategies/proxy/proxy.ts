@@ -74,7 +74,7 @@ export const proxy = defineStrategy({
     refuseSctp(ctx);
     if (ctx.options.direction !== "outbound") {
       const inbound: ProxyPlacement = { direction: "inbound", forwarded: applyInbound(ctx) };
-      return { applied: true, placement: inbound };
+      return { applied: true, placement: inbound, facts: { direction: "inbound" } };
     }
     applyOutbound(ctx);
     const carried = new Set(ctx.common.ports.map((p) => `${p.target}/${p.protocol}`));
@@ -82,13 +82,12 @@ export const proxy = defineStrategy({
     const { model, service, analysis, edits, notes } = ctx;
     const rewired = analysis ? rewireReferences(model, service, analysis, edits, notes) : undefined;
     const outbound: ProxyPlacement = { direction: "outbound", carried, rewired };
-    return { applied: true, placement: outbound };
+    return { applied: true, placement: outbound, facts: { direction: "outbound" } };
   },
   flows: proxyFlows,
   chooseFor: chooseProxy,
   impliedBy: "direction",
   complete: completeProxy,
-  direction: (options) => options.direction,
   portsFor: overlayPorts,
   undecided: {
     withPorts: "proxy for broadcasts",
