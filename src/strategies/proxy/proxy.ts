@@ -1,5 +1,5 @@
 import type { Node } from "yaml";
-import { rewireReferences } from "../../analysis/rewire.js";
+import { rewireReferences } from "./rewire-references.js";
 import * as z from "../../zod.js";
 import { StackmodError } from "../../errors.js";
 import { dropIngressPorts } from "../../rules/host-ingress-port.js";
