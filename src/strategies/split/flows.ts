@@ -7,6 +7,7 @@ import {
   type Placement,
   type RewiredReferences,
 } from "../../analysis/flows.js";
+import { splitNames } from "./names.js";
 
 /** Where the split's collector (a copy of the service on the host network) reaches what the service refers to. */
 export interface SplitPlacement {
@@ -20,8 +21,7 @@ export interface SplitPlacement {
  */
 export function splitFlows(at: Placement<SplitPlacement | undefined>): FlowReasoning {
   const name = at.service;
-  const collector = `${name}-collector`;
-  const processor = `${name}-processor`;
+  const { collector, processor } = splitNames(name);
   const byCollector = () => kept(`by ${collector} on the host network`, [onHost(collector)]);
   return {
     hostPort: byCollector,

@@ -6,6 +6,7 @@ import { atLeast, placementOf, requireSameNode } from "../shared/placement.js";
 import { labelEntries } from "../shared/port-discovery.js";
 import { restartOf } from "../shared/restart.js";
 import { collectorAddresses, replaceReference } from "./collector-addresses.js";
+import { splitNames } from "./names.js";
 import { inProtocol } from "../shared/reach-from-host.js";
 import { evidenceAt } from "../../analysis/reading.js";
 import { queueDocs } from "./queues/describe.js";
@@ -76,11 +77,7 @@ export const split = defineStrategy({
     const compose = model.dialect === "compose";
     const host = service.attachments.find((a) => a.network?.special === "host");
     const keep = service.attachments.filter((a) => a.network?.special === undefined);
-    const names = {
-      processor: `${service.name}-processor`,
-      collector: `${service.name}-collector`,
-      queue: settings.shared ?? `${service.name}-queue`,
-    };
+    const names = splitNames(service.name, settings.shared);
     edits.claimServiceName(names.processor, service);
     refuseSharedNamespace(model, service, names);
 
@@ -297,9 +294,10 @@ function collectorBody(
     else if (!notCopied.has(key) && !unset(key, value)) body[key] = value as Plain;
   }
   if (data.links !== undefined) {
+    const { collector, processor } = splitNames(ctx.service.name);
     ctx.notes.info(
-      `${ctx.service.name}-collector: does not get its links: the engine refuses links on the host network, ` +
-        `where the names they give do not resolve; "${ctx.service.name}-processor" keeps them`,
+      `${collector}: does not get its links: the engine refuses links on the host network, ` +
+        `where the names they give do not resolve; "${processor}" keeps them`,
     );
   }
   if (body.environment === undefined) body.environment = environmentWith(undefined, env);
@@ -329,7 +327,7 @@ function unset(key: string, value: unknown): boolean {
 function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
   const { model, service, notes } = ctx;
   if (!ctx.analysis) return;
-  const collector = `${service.name}-collector`;
+  const { collector, processor } = splitNames(service.name);
   const addresses = collectorAddresses(model, ctx.analysis);
   const said = new Set<string>();
   for (const ref of ctx.analysis.reaches) {
@@ -341,7 +339,7 @@ function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
       notes.warn(
         `${collector}: ${where} refers to "${ref.text}", which does not resolve on the host network; publish ` +
           `${ref.port ?? "its port"} of "${ref.service}" (ingress) and refer to 127.0.0.1:PORT there, or leave ` +
-          `that flow to "${service.name}-processor"`,
+          `that flow to "${processor}"`,
       );
       continue;
     }
@@ -351,7 +349,7 @@ function rewireCollector(ctx: Ctx, body: Record<string, Plain>): void {
     notes.info(
       `${collector}: ${where}: "${ref.text}" → "${to}" (published by ` +
         `"${ref.service}"${inProtocol(target.protocol)}), reachable from the host network; ` +
-        `"${service.name}-processor" keeps "${ref.text}"`,
+        `"${processor}" keeps "${ref.text}"`,
     );
   }
 }
