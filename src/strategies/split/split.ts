@@ -523,8 +523,9 @@ function secretSources(value: unknown): string[] {
 }
 
 /** Where a queue option was written, for an error about it; the service when the flags or --config gave it. */
-function queueOptionPosition(ctx: Ctx, key: string): SourcePosition {
-  return optionPosition(ctx.model, ctx.service, "queue", [key]) ?? ctx.service.position;
+function queueOptionPosition(ctx: Ctx, key: keyof Ctx["options"]): SourcePosition {
+  // With the value in effect: one the flags or --config gave is not where a lower block of the file wrote another.
+  return optionPosition(ctx.model, ctx.service, "queue", [key], ctx.options[key]) ?? ctx.service.position;
 }
 
 /**
