@@ -31,7 +31,26 @@ function casesOf(id: string): string[] {
 }
 
 it("the fixture folders are the registry's rules, no more", () => {
-  expect(readdirSync(root).sort()).toEqual(rules.map((r) => r.id).sort());
+  const registered = new Set<string>(rules.map((r) => r.id));
+  const folders = readdirSync(root);
+  // Named, so that the message says which folder or rule is missing its other half.
+  expect(folders.filter((id) => !registered.has(id)).map((id) => `test/fixtures/rules/${id}/: no such rule`)).toEqual(
+    [],
+  );
+  expect(rules.filter((r) => !folders.includes(r.id)).map((r) => `${r.id}: no test/fixtures/rules/${r.id}/`)).toEqual(
+    [],
+  );
+});
+
+it("every rule written in src/rules/ is in the registry (src/rules/index.ts)", () => {
+  const registered = new Set<string>(rules.map((r) => r.id));
+  const dir = join(repo, "src", "rules");
+  const written = readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .flatMap((f) => [...readFileSync(join(dir, f), "utf8").matchAll(/: Rule<"([^"]+)">/g)].map((m) => [f, m[1]!]));
+  expect(written.length).toBeGreaterThan(0);
+  const missing = written.filter(([, id]) => !registered.has(id!)).map(([f, id]) => `src/rules/${f}: ${id}`);
+  expect(missing, "a rule's line in the registry of src/rules/index.ts").toEqual([]);
 });
 
 describe.each(rules.map((rule) => [rule.id, rule] as const))("rule %s", (id, rule) => {
