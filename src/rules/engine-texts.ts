@@ -106,3 +106,11 @@ export const portsDiscardedText: EngineText = {
   engines: [{}],
   source: "moby/moby daemon/daemon_unix.go (verifyPlatformContainerSettings, a warning) at v28.5.2 and docker-v29.7.2",
 };
+
+export const unknownModeText: EngineText = {
+  text: "Unknown mode: ",
+  engines: [{}],
+  source:
+    `${cliCommit} cli/compose/convert/service.go (convertDeployMode; ` +
+    "docker stack deploy prints it, docker stack config does not)",
+};

@@ -17,6 +17,7 @@ import { hostNetworkPorts } from "./host-network-ports.js";
 import { hostDriverNetwork } from "./host-driver-network.js";
 import { lanWithoutGateway } from "./lan-without-gateway.js";
 import { composeProtocolCase } from "./compose-protocol-case.js";
+import { deployModeCase } from "./deploy-mode-case.js";
 
 /** The registry: a rule is its file plus its line here. The order is the order fixes run in. */
 const registry = [
@@ -34,6 +35,7 @@ const registry = [
   hostDriverNetwork,
   lanWithoutGateway,
   composeProtocolCase,
+  deployModeCase,
 ] as const;
 
 /** The id of a registered rule. */
