@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { rewrite, transforms } from "../../src/index.js";
+import { check, rewrite, transforms } from "../../src/index.js";
 import { optionRows } from "../../src/plan/options-doc.js";
 import { optionFlags } from "../../src/cli/commands/option-flags.js";
 import { testDir } from "../helpers/paths.js";
@@ -19,26 +19,56 @@ const usedByExamples = new Set(
   ),
 );
 
+it("every strategy written in src/strategies/ is in the registry (src/strategies/index.ts)", () => {
+  const dir = join(repo, "src", "strategies");
+  const registered = new Set<string>(transforms.map((t) => t.name));
+  const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "shared");
+  const written = folders.flatMap((folder) =>
+    readdirSync(join(dir, folder.name))
+      .filter((f) => f.endsWith(".ts"))
+      .flatMap((f) => {
+        const text = readFileSync(join(dir, folder.name, f), "utf8");
+        const names = [...text.matchAll(/defineStrategy\(\{\s*name: "([^"]+)"/g)].map((m) => m[1]!);
+        return names.map((name) => ({ file: `src/strategies/${folder.name}/${f}`, name }));
+      }),
+  );
+  expect(written.length).toBeGreaterThan(0);
+  const missing = written.filter((w) => !registered.has(w.name)).map((w) => `${w.file}: ${w.name}`);
+  expect(missing, "a strategy's line in the registry of src/strategies/index.ts").toEqual([]);
+  // A folder beside the registry is a strategy's (shared/ excepted): one without a registered strategy is named.
+  const empty = folders.filter((f) => !written.some((w) => w.file.startsWith(`src/strategies/${f.name}/`)));
+  expect(empty.map((f) => `src/strategies/${f.name}/: no defineStrategy`)).toEqual([]);
+});
+
 describe.each(transforms.map((t) => [t.name, t.optionsKey]))("strategy %s", (name, key) => {
-  it("has fixture pairs", () => {
-    const cases = readdirSync(join(repo, "test", "fixtures", name)).filter((f) => f.endsWith(".input.yml"));
-    expect(cases.length).toBeGreaterThan(0);
+  it("has fixture pairs, a Swarm case and a Compose case at least", () => {
+    const dir = join(repo, "test", "fixtures", name);
+    expect(existsSync(dir), `${name}: no folder test/fixtures/${name}/`).toBe(true);
+    const cases = readdirSync(dir).filter((f) => f.endsWith(".input.yml"));
+    expect(cases.length, `${name}: no test/fixtures/${name}/CASE.input.yml`).toBeGreaterThan(0);
+    for (const input of cases) {
+      const output = input.replace(/\.input\.yml$/, ".output.yml");
+      expect(existsSync(join(dir, output)), `test/fixtures/${name}/${output}`).toBe(true);
+    }
+    const dialects = new Set(cases.map((f) => check(readFileSync(join(dir, f), "utf8"), { file: f }).dialect));
+    expect([...dialects].sort(), `${name}: the dialects of its fixtures`).toEqual(["compose", "swarm"]);
   });
 
   it("gives its own flows, and a fixture checks its flow report (<case>.flows.txt)", () => {
     const strategy = transforms.find((t) => t.name === name)!;
     expect(typeof strategy.flows, "flows").toBe("function");
     const dir = join(repo, "test", "fixtures", name);
-    const reports = readdirSync(dir).filter((f) => f.endsWith(".flows.txt"));
-    expect(reports.some((f) => readFileSync(join(dir, f), "utf8").trim() !== "")).toBe(true);
+    const reports = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".flows.txt")) : [];
+    const checked = reports.some((f) => readFileSync(join(dir, f), "utf8").trim() !== "");
+    expect(checked, `${name}: no test/fixtures/${name}/CASE.flows.txt that is not empty`).toBe(true);
   });
 
   it("is used by a bundled example", () => {
-    expect([...usedByExamples]).toContain(name);
+    expect([...usedByExamples], `${name}: no example in examples/ that it rewrites`).toContain(name);
   });
 
   it("has a README section", () => {
-    expect(readme).toMatch(new RegExp(`^### ${name}\\b`, "m"));
+    expect(readme, `${name}: no \`### ${name}\` in README.md`).toMatch(new RegExp(`^### ${name}\\b`, "m"));
   });
 
   it("describes each of its options, in `stackmod transforms` and the README's options list", () => {
@@ -46,7 +76,8 @@ describe.each(transforms.map((t) => [t.name, t.optionsKey]))("strategy %s", (nam
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(row.description, row.option).not.toBe("");
-      expect(readme, row.option).toContain(`\n- ${row.option} (`);
+      const item = `\n- ${row.option} (`;
+      expect(readme.includes(item), `${row.option}: no item in the README's options list (npm run docs)`).toBe(true);
     }
   });
 

@@ -57,6 +57,10 @@ describe("queue kinds: the places outside the registry", () => {
 
   it("the registry's names are unique, and each kind's fields are filled", () => {
     expect(new Set(queueKindNames).size).toBe(queueKindNames.length);
+    // The test apps pick a kind's client.mjs and app.sh by QUEUE_URL's scheme (test/brokers/app/queue-client.mjs,
+    // test/e2e/stacks/app/queue-app.sh): a second kind of one scheme would never have its own run.
+    const shared = queueKindList.filter((kind, i) => queueKindList.findIndex((k) => k.scheme === kind.scheme) !== i);
+    expect(shared.map((k) => `${k.name}: scheme ${k.scheme} is another kind's`)).toEqual([]);
     for (const kind of queueKindList) {
       expect(kind.name, kind.name).toMatch(/^[a-z][a-z0-9]*$/);
       for (const text of [kind.image, kind.scheme, kind.topic.noun, kind.summary, kind.delivery, kind.debianPackage])
