@@ -1,5 +1,5 @@
 import { isMap, isScalar, type Scalar } from "yaml";
-import { resolvedData } from "../model/interpolate.js";
+import { interpolateData } from "../model/interpolate.js";
 import type { ServiceModel, StackModel } from "../model/types.js";
 import { cliCommit, unknownModeText } from "./engine-texts.js";
 import { everyEngine } from "./engines.js";
@@ -57,10 +57,12 @@ export const deployModeCase: Rule<"deploy-mode-case"> = {
   check(service, model) {
     if (model.dialect !== "swarm") return [];
     const node = modeNode(service, model);
-    const deploy = resolvedData(service).deploy as { mode?: unknown } | undefined;
-    const mode = recased(deploy?.mode);
-    if (!node || mode === undefined) return [];
-    const written = String(deploy!.mode);
+    if (!node) return [];
+    // The mode alone is interpolated: a check reads every service, and most have no variable at all.
+    const value = interpolateData((service.data.deploy as { mode?: unknown } | undefined)?.mode, service.env);
+    const mode = recased(value);
+    if (mode === undefined) return [];
+    const written = String(value);
     return [
       findingOf(
         this,
