@@ -9,6 +9,7 @@ import { formatJson } from "../../src/emit/json.js";
 import { version } from "../../src/version.js";
 import { runCli } from "../helpers/run-cli.js";
 import { testUrl } from "../helpers/paths.js";
+import { withRuleIds } from "../../scripts/report-schema.js";
 
 const schema = JSON.parse(readFileSync(new URL("../schema/report-v1.schema.json", testUrl), "utf8"));
 const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false, strictTypes: false }).compile(schema);
@@ -140,6 +141,18 @@ describe("--format json", () => {
     const [extra] = report.files[0].extraFiles;
     expect(extra).toMatchObject({ path: "examples/multicast-gateway-stack.lan-setup.sh", mode: 0o755 });
     expect(extra.content.startsWith("#!/bin/sh\n")).toBe(true);
+  });
+
+  test("the schema's rule ids are the registry's, as npm run docs writes them (run it when this fails)", () => {
+    const text = readFileSync(new URL("../schema/report-v1.schema.json", testUrl), "utf8");
+    const ids = rules.map((r) => r.id);
+    expect(withRuleIds(text, ids)).toBe(text);
+    // A rule missing from the schema is put back where the registry has it, in the file's layout.
+    const without = text
+      .replace(/\n *"deploy-mode-case"/, "")
+      .replace(/"compose-protocol-case",(\n *\])/, '"compose-protocol-case"$1');
+    expect(without).not.toBe(text);
+    expect(withRuleIds(without, ids)).toBe(text);
   });
 
   test("the schema names every rule and rejects reports that break it", () => {
