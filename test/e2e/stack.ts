@@ -105,13 +105,20 @@ export async function execInService(
   });
 }
 
-/** `docker stack rm`, then wait until its containers and networks are gone. */
+/**
+ * `docker stack rm`, then wait until its containers and networks are gone. `stack rm` asks for each network's
+ * removal once, right after its services': a network whose last task was still stopping then ("has active
+ * endpoints") is left behind for good, so one left once the containers are gone is removed again here.
+ */
 export async function removeStack(engine: Engine, stack: string, timeoutMs = 60_000): Promise<void> {
   await docker(engine, ["stack", "rm", stack], { allowFail: true });
   const label = `label=com.docker.stack.namespace=${stack}`;
   await poll(`stack ${stack} to be removed`, timeoutMs, async () => {
     const c = await docker(engine, ["ps", "-aq", "--filter", label]);
     const n = await docker(engine, ["network", "ls", "-q", "--filter", label]);
-    return c.stdout.trim() === "" && n.stdout.trim() === "" ? true : undefined;
+    const networks = n.stdout.trim().split(/\s+/).filter(Boolean);
+    if (c.stdout.trim() === "" && networks.length > 0)
+      await docker(engine, ["network", "rm", ...networks], { allowFail: true });
+    return c.stdout.trim() === "" && networks.length === 0 ? true : undefined;
   });
 }
