@@ -44,6 +44,14 @@ interface Case {
   args?: string[];
 }
 
+/** An outbound proxy over a service that names a peer it reaches (broker) and one that does not resolve (db). */
+function outbound(where: Placement): { base: string; over: string } {
+  const own =
+    "    environment:\n      BROKER: broker:1883\n      OTHER: db:5432\n" +
+    "    x-stackmod: {ports: [8080], strategy: proxy, proxy: {direction: outbound}}\n";
+  return conflict(where, own, peers);
+}
+
 /** The service on the overlay in one file and on the host network in the other: refused only once merged. */
 function conflict(where: Placement, own: string, others = ""): { base: string; over: string } {
   const service = (lines: string) => `${head}  app:\n${lines}`;
@@ -89,24 +97,14 @@ const cases: Case[] = placements.flatMap((where): Case[] => [
   {
     kind: "a note about a reference the rewrite rewires",
     where,
-    ...conflict(
-      where,
-      "    environment:\n      BROKER: broker:1883\n      OTHER: db:5432\n" +
-        "    x-stackmod: {ports: [8080], strategy: proxy, proxy: {direction: outbound}}\n",
-      peers,
-    ),
+    ...outbound(where),
     names: [index(where), "broker:1883"],
     message: { in: "note", says: 'app: environment.BROKER at P: "broker:1883" → "127.0.0.1:1883"' },
   },
   {
     kind: "the warning of a LOST flow's reference",
     where,
-    ...conflict(
-      where,
-      "    environment:\n      BROKER: broker:1883\n      OTHER: db:5432\n" +
-        "    x-stackmod: {ports: [8080], strategy: proxy, proxy: {direction: outbound}}\n",
-      peers,
-    ),
+    ...outbound(where),
     names: [index(where), "db:5432"],
     message: { in: "note", says: 'app: environment.OTHER at P refers to "db:5432", which does not resolve' },
   },
